@@ -1,0 +1,34 @@
+# RaceSync — two commands do everything on a fresh Debian machine:
+#   make run    install missing system packages, build (release), start a hub
+#   make test   install missing system packages, build and run the whole test suite
+
+SWIFT        ?= swift
+APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev libxml2-dev sqlite3
+HUB_ARGS     ?=
+
+.PHONY: run test build deps clean
+
+## Install the Debian packages the build needs, only when some are missing.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release
+
+## Start a hub on the default store ($$XDG_DATA_HOME/racesync/hub.sqlite); HUB_ARGS adds flags.
+run: build
+	.build/release/syncd hub $(HUB_ARGS)
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+clean:
+	rm -rf .build

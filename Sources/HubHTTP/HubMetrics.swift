@@ -1,0 +1,46 @@
+import Foundation
+import Prometheus
+import SyncCore
+
+/// The hub's Prometheus metrics, on a registry of its own (no global bootstrap).
+public final class HubMetrics: Sendable {
+    public let registry = PrometheusCollectorRegistry()
+    private let mergeDuration: DurationHistogram
+    private let pullChanges: Counter
+
+    public init() {
+        mergeDuration = registry.makeDurationHistogram(
+            name: "racesync_merge_batch_duration_seconds",
+            buckets: [.milliseconds(1), .milliseconds(5), .milliseconds(20), .milliseconds(100), .milliseconds(500), .seconds(2)],
+            help: "Time to merge one pushed batch, including the durable commit")
+        pullChanges = registry.makeCounter(name: "racesync_pull_changes_total", help: "Change-log entries served by pull")
+    }
+
+    func request(route: String, method: String, status: Int) {
+        registry.makeCounter(
+            name: "racesync_http_requests_total",
+            labels: [("route", route), ("method", method), ("status", String(status))],
+            help: "HTTP requests by route and status"
+        ).increment()
+    }
+
+    func pushed(_ results: [OpResult], duration: Duration) {
+        mergeDuration.record(duration)
+        var counts: [OpStatus: Int64] = [:]
+        for result in results { counts[result.status, default: 0] += 1 }
+        for (status, count) in counts {
+            registry.makeCounter(
+                name: "racesync_push_ops_total", labels: [("result", status.rawValue)], help: "Pushed ops by result"
+            ).increment(by: count)
+        }
+    }
+
+    func pulled(_ count: Int) { pullChanges.increment(by: Int64(count)) }
+
+    /// The Prometheus text exposition.
+    public func render() -> String {
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return String(decoding: buffer, as: UTF8.self)
+    }
+}

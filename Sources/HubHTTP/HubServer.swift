@@ -1,0 +1,36 @@
+import Foundation
+import Hummingbird
+import Logging
+import SyncCore
+
+/// Builds the hub's router and HTTP application over a `HubStore`.
+public enum HubServer {
+    /// The router with every route of the contract.
+    public static func router(store: HubStore, metrics: HubMetrics) -> Router<HubContext> {
+        let router = Router(context: HubContext.self)
+        router.add(middleware: RequestLogAndErrors(metrics: metrics))
+        router.get("/healthz") { _, _ in
+            HTTPIO.raw(Data(#"{"status":"ok"}"#.utf8))
+        }
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
+        }
+        RaceRoutes(store: store).register(on: router)
+        SyncRoutes(store: store, metrics: metrics).register(on: router)
+        return router
+    }
+
+    /// The HTTP application on `host:port`. `onRunning` gets the bound port (useful with port 0).
+    public static func application(
+        store: HubStore, metrics: HubMetrics, host: String, port: Int, logger: Logger,
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            router: router(store: store, metrics: metrics),
+            configuration: .init(address: .hostname(host, port: port), serverName: "racesync-hub"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+            logger: logger)
+    }
+}

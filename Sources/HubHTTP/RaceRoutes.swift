@@ -1,0 +1,65 @@
+import Foundation
+import Hummingbird
+import SyncCore
+
+/// The REST routes of races and their members (CONTRACT §2).
+struct RaceRoutes {
+    let store: HubStore
+
+    func register(on router: Router<HubContext>) {
+        router.get("/api/me") { request, _ in
+            try HTTPIO.json(try HTTPIO.caller(request, store))
+        }
+        router.get("/api/races") { _, _ in
+            try HTTPIO.json(try store.raceSummaries())
+        }
+        router.get("/api/races/:race_id") { _, context in
+            let id = try HTTPIO.uuid(context, "race_id")
+            guard let detail = try store.raceDetail(id) else { throw APIError.raceNotFound }
+            return try HTTPIO.json(detail)
+        }
+        router.post("/api/races") { request, context in
+            let caller = try HTTPIO.caller(request, store)
+            let body = try await HTTPIO.body(CreateRaceBody.self, request, context)
+            guard let name = Race.validatedName(body.name) else {
+                throw APIError.malformed("field 'name' must be 1-200 characters after trimming spaces")
+            }
+            return try HTTPIO.json(try store.createRace(name: name, organizer: caller.id), status: .created)
+        }
+        router.post("/api/races/:race_id/participants") { request, context in
+            let caller = try HTTPIO.caller(request, store)
+            let id = try HTTPIO.uuid(context, "race_id")
+            let login = try await HTTPIO.body(LoginBody.self, request, context).login()
+            return try HTTPIO.json(try store.addParticipant(race: id, caller: caller.id, login: login))
+        }
+        for step in RaceRules.Transition.allCases {
+            router.post("/api/races/:race_id/\(step.rawValue)") { request, context in
+                let caller = try HTTPIO.caller(request, store)
+                let id = try HTTPIO.uuid(context, "race_id")
+                return try HTTPIO.json(try store.transition(step, race: id, caller: caller.id))
+            }
+        }
+        router.post("/api/races/:race_id/cast-join") { request, context in
+            let caller = try HTTPIO.caller(request, store)
+            let id = try HTTPIO.uuid(context, "race_id")
+            return try HTTPIO.json(try store.castJoin(race: id, caller: caller.id))
+        }
+        router.post("/api/races/:race_id/cast-leave") { request, context in
+            let caller = try HTTPIO.caller(request, store)
+            let id = try HTTPIO.uuid(context, "race_id")
+            return try HTTPIO.json(try store.castLeave(race: id, caller: caller.id))
+        }
+        router.post("/api/races/:race_id/casters") { request, context in
+            let caller = try HTTPIO.caller(request, store)
+            let id = try HTTPIO.uuid(context, "race_id")
+            let login = try await HTTPIO.body(LoginBody.self, request, context).login()
+            return try HTTPIO.json(try store.addCaster(race: id, caller: caller.id, login: login))
+        }
+        router.delete("/api/races/:race_id/casters/:caster_id") { request, context in
+            let caller = try HTTPIO.caller(request, store)
+            let id = try HTTPIO.uuid(context, "race_id")
+            let casterID = try HTTPIO.uuid(context, "caster_id")
+            return try HTTPIO.json(try store.removeCaster(race: id, caller: caller.id, casterID: casterID))
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import Hummingbird
+import SyncCore
+
+/// `POST /api/sync/push` and `GET /api/sync/pull` (CONTRACT §3).
+struct SyncRoutes {
+    let store: HubStore
+    let metrics: HubMetrics
+    /// Longest long-poll a pull may ask for (`wait`, seconds).
+    static let maxWait = 30
+
+    func register(on router: Router<HubContext>) {
+        router.post("/api/sync/push") { request, context in
+            let caller = try HTTPIO.caller(request, store)
+            let push = try await HTTPIO.body(PushRequest.self, request, context)
+            guard push.ops.count <= PushRequest.maxOps else {
+                throw APIError.malformed("a push carries at most \(PushRequest.maxOps) ops, this one has \(push.ops.count)")
+            }
+            guard !push.nodeID.isEmpty, push.nodeID.utf8.count <= 64 else {
+                throw APIError.malformed("field 'node_id' must be 1-64 bytes")
+            }
+            let start = ContinuousClock.now
+            let response = try store.push(push.ops, caller: caller.id)
+            metrics.pushed(response.results, duration: ContinuousClock.now - start)
+            return try HTTPIO.json(response)
+        }
+        router.get("/api/sync/pull") { request, _ in
+            _ = try HTTPIO.caller(request, store)
+            var since: PullCursor?
+            if let text = request.uri.queryParameters.get("since") {
+                guard let cursor = PullCursor(String(text)) else {
+                    throw APIError.malformed("query parameter 'since' is not a cursor this hub issued")
+                }
+                since = cursor
+            }
+            let limit = try HTTPIO.intQuery(request, "limit", in: 1...HubStore.maxPullLimit, fallback: HubStore.defaultPullLimit)
+            let wait = try HTTPIO.intQuery(request, "wait", in: 0...Self.maxWait, fallback: 0)
+            let deadline = ContinuousClock.now + .seconds(wait)
+            while true {
+                let generation = store.changeSignal.generation
+                let batch = try store.pull(since: since, limit: limit)
+                let remaining = deadline - ContinuousClock.now
+                if !batch.entries.isEmpty || batch.reset || remaining <= .zero || Task.isCancelled {
+                    metrics.pulled(batch.entries.count)
+                    return HTTPIO.raw(batch.json())
+                }
+                await store.changeSignal.wait(since: generation, timeout: remaining)
+            }
+        }
+    }
+}

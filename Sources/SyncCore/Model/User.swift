@@ -1,0 +1,28 @@
+import Foundation
+
+/// A RaceSync user, identified by a UUID and a Twitch login.
+public struct User: Codable, Hashable, Sendable {
+    public var id: UUID
+    public var twitchUsername: String
+    public var twitchDisplayName: String?
+
+    public init(id: UUID, twitchUsername: String, twitchDisplayName: String?) {
+        self.id = id
+        self.twitchUsername = twitchUsername
+        self.twitchDisplayName = twitchDisplayName
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case twitchUsername = "twitch_username"
+        case twitchDisplayName = "twitch_display_name"
+    }
+
+    /// Encodes `twitch_display_name` as `null` when absent, as the contract's shape requires.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeID(id, forKey: .id)
+        try container.encode(twitchUsername, forKey: .twitchUsername)
+        try container.encode(twitchDisplayName, forKey: .twitchDisplayName)
+    }
+}

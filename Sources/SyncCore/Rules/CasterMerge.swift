@@ -1,0 +1,70 @@
+import Foundation
+
+/// The hub's merge decision for one op, as a pure function of what the store knows.
+public enum CasterMerge {
+    /// Ops stamped further than this ahead of the hub's wall clock are refused.
+    public static let maxFutureSkewMs: Int64 = 60_000
+
+    /// What the store looked up for one op.
+    public struct Facts: Sendable {
+        /// The first answer given to this op id, if it was seen before.
+        public var prior: OpResult?
+        /// The race; nil when unknown.
+        public var race: Race?
+        /// Whether the op's user exists.
+        public var userExists: Bool
+        /// Whether the op's user is a participant of the race.
+        public var isParticipant: Bool
+        /// The register of (race, user), if any op touched it before.
+        public var register: CasterRegister?
+
+        public init(prior: OpResult?, race: Race?, userExists: Bool, isParticipant: Bool, register: CasterRegister?) {
+            self.prior = prior
+            self.race = race
+            self.userExists = userExists
+            self.isParticipant = isParticipant
+            self.register = register
+        }
+    }
+
+    /// What to do with the op.
+    public enum Decision: Equatable, Sendable {
+        /// Write the register and the change log; answer `applied`.
+        case apply(CasterRegister)
+        /// The register already holds a newer stamp; answer `superseded`.
+        case supersede
+        /// Seen before: answer this again, evaluate nothing.
+        case repeatAnswer(OpResult)
+        /// Refused with the route's code.
+        case reject(RuleViolation)
+    }
+
+    /// Decides `op`, pushed by `caller`, against `facts` at hub wall time `nowMs`.
+    public static func decide(_ op: Op, caller: UUID, facts: Facts, nowMs: Int64) -> Decision {
+        if let prior = facts.prior {
+            switch prior.status {
+            case .rejected: return .repeatAnswer(prior)
+            default: return .repeatAnswer(OpResult(opID: op.opID, status: .duplicate))
+            }
+        }
+        guard let race = facts.race else { return .reject(.raceNotFound()) }
+        guard facts.userExists else { return .reject(.userNotFound(op.userID.lowercased)) }
+        guard caller == op.userID || race.organizerID == caller else {
+            return .reject(.init(403, "an op may only be made by its own user or the race organizer"))
+        }
+        if op.hlc.wallMs > nowMs + maxFutureSkewMs {
+            let ahead = Double(op.hlc.wallMs - nowMs) / 1000
+            return .reject(.init(400, "the op's clock is \(String(format: "%.1f", ahead)) s ahead of the hub (at most 60 s allowed); check the node's clock"))
+        }
+        if op.kind == .join,
+            let violation = RaceRules.joinable(race, isParticipant: facts.isParticipant, subject: op.userID == caller ? "you" : "the user")
+        {
+            return .reject(violation)
+        }
+        guard let register = facts.register else {
+            return .apply(CasterRegister(present: op.kind.present, hlc: op.hlc, opID: op.opID))
+        }
+        if let next = register.merged(with: op) { return .apply(next) }
+        return .supersede
+    }
+}

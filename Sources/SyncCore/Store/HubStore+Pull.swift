@@ -1,0 +1,82 @@
+import Foundation
+import GRDB
+
+/// A page of the change log as the hub serves it (payloads kept as stored JSON text).
+public struct PullBatch: Sendable {
+    public var entries: [(seq: Int64, kind: String, key: String, payload: String)]
+    public var cursor: PullCursor
+    public var hasMore: Bool
+    public var reset: Bool
+
+    /// The response body of `GET /api/sync/pull`, built without re-encoding the payloads.
+    public func json() -> Data {
+        var out = "{\"changes\":["
+        for (index, entry) in entries.enumerated() {
+            if index > 0 { out += "," }
+            out += "{\"seq\":\(entry.seq),\"kind\":\(JSONText.quote(entry.kind)),\"key\":\(JSONText.quote(entry.key)),\"data\":\(entry.payload)}"
+        }
+        out += "],\"cursor\":\(JSONText.quote(cursor.text)),\"has_more\":\(hasMore),\"reset\":\(reset)}"
+        return Data(out.utf8)
+    }
+}
+
+extension HubStore {
+    /// Pull limits.
+    public static let defaultPullLimit = 500
+    public static let maxPullLimit = 5000
+
+    /// The change log after `since` (nil: from the start), at most `limit` entries.
+    /// A cursor of another store, from beyond the log's end, or older than the compaction
+    /// horizon answers `reset` with a cursor at the start.
+    public func pull(since: PullCursor?, limit: Int) throws -> PullBatch {
+        try read { db in
+            let last = try ChangeLog.lastSeq(db)
+            let horizon = Int64(try Meta.get(db, "compacted_through") ?? "0") ?? 0
+            let start = PullCursor(storeID: storeID, seq: 0)
+            if let since, since.storeID != storeID || since.seq > last || since.seq < horizon {
+                return PullBatch(entries: [], cursor: start, hasMore: last > 0, reset: true)
+            }
+            let after = since?.seq ?? 0
+            let rows = try ChangeLog.entries(db, after: after, limit: limit)
+            let cursor = PullCursor(storeID: storeID, seq: rows.last?.seq ?? after)
+            return PullBatch(
+                entries: rows.map { ($0.seq, $0.kind, $0.key, $0.payload) }, cursor: cursor,
+                hasMore: cursor.seq < last, reset: false)
+        }
+    }
+
+    /// Removes log entries that a newer entry of the same key makes redundant, up to `seq`.
+    /// Cursors older than `seq` are answered with `reset` afterwards.
+    public func compactLog(through seq: Int64) throws {
+        try write { db in
+            try db.execute(
+                sql: """
+                    DELETE FROM change_log WHERE seq <= ? AND seq < (
+                        SELECT max(newer.seq) FROM change_log newer WHERE newer.key = change_log.key)
+                    """,
+                arguments: [seq])
+            try Meta.set(db, "compacted_through", String(seq))
+        }
+    }
+}
+
+/// JSON string literals for hand-built bodies.
+public enum JSONText {
+    /// `text` as a quoted, escaped JSON string.
+    public static func quote(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import GRDB
+
+/// Reads of the state tables that hub and replica share (users, races, participants,
+/// caster registers, live status). Pure SQL over a `Database`; no writes.
+enum StateQueries {
+    static func user(_ row: Row, prefix: String = "") -> User {
+        User(id: row[prefix + "id"], twitchUsername: row[prefix + "login"], twitchDisplayName: row[prefix + "display_name"])
+    }
+
+    static func user(_ db: Database, id: UUID) throws -> User? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT id, login, display_name FROM users WHERE id = ?"), arguments: [id]).map { user($0) }
+    }
+
+    static func user(_ db: Database, login: String) throws -> User? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT id, login, display_name FROM users WHERE login = ?"), arguments: [login.lowercased()]).map { user($0) }
+    }
+
+    static func users(_ db: Database) throws -> [User] {
+        try Row.fetchAll(db, sql: "SELECT id, login, display_name FROM users ORDER BY login").map { user($0) }
+    }
+
+    static let raceColumns = "r.id, r.name, r.status, r.seeds_released, r.organizer_id, r.created_at, r.updated_at, r.created_seq"
+
+    static func race(_ row: Row) -> Race {
+        Race(
+            id: row["id"], name: row["name"], status: RaceStatus(rawValue: row["status"]) ?? .finished,
+            seedsReleased: row["seeds_released"], organizerID: row["organizer_id"],
+            createdAt: Timestamp.date(milliseconds: row["created_at"]),
+            updatedAt: Timestamp.date(milliseconds: row["updated_at"]))
+    }
+
+    static func race(_ db: Database, id: UUID) throws -> Race? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(raceColumns) FROM races r WHERE r.id = ?"), arguments: [id]).map { race($0) }
+    }
+
+    /// Resolves a race id prefix (lowercase hex, dashes allowed) to the matching races.
+    static func races(_ db: Database, idPrefix: String) throws -> [Race] {
+        try Row.fetchAll(db, sql: "SELECT \(raceColumns) FROM races r ORDER BY r.created_at DESC, r.created_seq DESC")
+            .map { race($0) }
+            .filter { $0.id.lowercased.hasPrefix(idPrefix.lowercased()) }
+    }
+
+    static func participants(_ db: Database, race: UUID) throws -> Set<UUID> {
+        Set(try UUID.fetchAll(db.cachedStatement(sql: "SELECT user_id FROM participants WHERE race_id = ?"), arguments: [race]))
+    }
+
+    static func register(_ row: Row) -> CasterRegister {
+        CasterRegister(
+            present: row["present"],
+            hlc: HLC(wallMs: row["hlc_wall"], counter: UInt16(clamping: row["hlc_counter"] as Int64), node: row["hlc_node"]),
+            opID: row["op_id"])
+    }
+
+    static func register(_ db: Database, race: UUID, user: UUID) throws -> CasterRegister? {
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT present, hlc_wall, hlc_counter, hlc_node, op_id FROM casters WHERE race_id = ? AND user_id = ?"),
+            arguments: [race, user]
+        ).map { register($0) }
+    }
+
+    static func registers(_ db: Database, race: UUID) throws -> [UUID: CasterRegister] {
+        var result: [UUID: CasterRegister] = [:]
+        for row in try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT user_id, present, hlc_wall, hlc_counter, hlc_node, op_id FROM casters WHERE race_id = ?"),
+            arguments: [race])
+        {
+            result[row["user_id"]] = register(row)
+        }
+        return result
+    }
+
+    static func facts(_ db: Database, race id: UUID) throws -> RaceFacts? {
+        guard let race = try race(db, id: id) else { return nil }
+        let casters = try registers(db, race: id).filter { $0.value.present }.map(\.key)
+        return RaceFacts(race: race, participants: try participants(db, race: id), casters: Set(casters))
+    }
+
+    /// Live streams of the given users.
+    static func liveStreams(_ db: Database, users: [UUID]) throws -> [UUID: LiveStream] {
+        guard !users.isEmpty else { return [:] }
+        var result: [UUID: LiveStream] = [:]
+        let marks = databaseQuestionMarks(count: users.count)
+        for row in try Row.fetchAll(
+            db, sql: "SELECT user_id, stream_id, title, started_at, observed_at FROM live_status WHERE user_id IN (\(marks))",
+            arguments: StatementArguments(users))
+        {
+            result[row["user_id"]] = liveStream(row)
+        }
+        return result
+    }
+
+    static func liveStream(_ row: Row) -> LiveStream {
+        LiveStream(
+            streamID: row["stream_id"], title: row["title"],
+            startedAt: Timestamp.date(milliseconds: row["started_at"]),
+            observedAt: Timestamp.date(milliseconds: row["observed_at"]))
+    }
+
+    /// Builds the contract's `RaceDetail` for `race`, with `casters` as the present members
+    /// (the replica passes its view with pending ops merged; `pending` marks those).
+    static func detail(_ db: Database, race: Race, casters: [UUID], pending: Set<UUID>? = nil) throws -> RaceDetail {
+        let participants = try participants(db, race: race.id)
+        let everyone = Array(participants) + casters + [race.organizerID]
+        var users: [UUID: User] = [:]
+        let marks = databaseQuestionMarks(count: everyone.count)
+        for row in try Row.fetchAll(
+            db, sql: "SELECT id, login, display_name FROM users WHERE id IN (\(marks))", arguments: StatementArguments(everyone))
+        {
+            let u = user(row)
+            users[u.id] = u
+        }
+        let live = race.status.isActive ? try liveStreams(db, users: Array(participants) + casters) : [:]
+        func member(_ id: UUID, memberID: UUID, isPending: Bool?) -> Member {
+            let u = users[id] ?? User(id: id, twitchUsername: "unknown", twitchDisplayName: nil)
+            let isLive = live[id] != nil
+            return Member(
+                id: memberID, user: u, isLive: isLive,
+                streamURL: isLive ? TwitchURL.stream(login: u.twitchUsername) : nil, pending: isPending)
+        }
+        let organizer = users[race.organizerID] ?? User(id: race.organizerID, twitchUsername: "unknown", twitchDisplayName: nil)
+        return RaceDetail(
+            race: race, organizer: organizer,
+            participants: participants.map { member($0, memberID: ParticipantID.of(race: race.id, user: $0), isPending: pending.map { _ in false }) },
+            casters: casters.map { id in
+                member(id, memberID: CasterID.of(race: race.id, user: id), isPending: pending.map { $0.contains(id) })
+            })
+    }
+}
+
+/// Links to Twitch.
+public enum TwitchURL {
+    /// `https://twitch.tv/<login>`.
+    public static func stream(login: String) -> String { "https://twitch.tv/\(login)" }
+}

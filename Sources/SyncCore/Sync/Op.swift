@@ -1,0 +1,77 @@
+import Foundation
+
+/// What an op does to a caster register.
+public enum OpKind: String, Codable, Sendable, CaseIterable {
+    case join = "caster.join"
+    case leave = "caster.leave"
+
+    /// The register value the op writes.
+    public var present: Bool { self == .join }
+}
+
+/// One caster-membership change, stamped with an HLC: the unit of sync.
+public struct Op: Codable, Hashable, Sendable {
+    public var opID: UUID
+    public var kind: OpKind
+    public var raceID: UUID
+    public var userID: UUID
+    public var hlc: HLC
+
+    public init(opID: UUID = UUID(), kind: OpKind, raceID: UUID, userID: UUID, hlc: HLC) {
+        self.opID = opID
+        self.kind = kind
+        self.raceID = raceID
+        self.userID = userID
+        self.hlc = hlc
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case opID = "op_id"
+        case kind
+        case raceID = "race_id"
+        case userID = "user_id"
+        case hlc
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeID(opID, forKey: .opID)
+        try c.encode(kind, forKey: .kind)
+        try c.encodeID(raceID, forKey: .raceID)
+        try c.encodeID(userID, forKey: .userID)
+        try c.encode(hlc, forKey: .hlc)
+    }
+}
+
+/// The outcome of merging one op.
+public enum OpStatus: String, Codable, Sendable {
+    case applied, superseded, duplicate, rejected
+}
+
+/// The hub's answer for one op, as recorded and as sent back.
+public struct OpResult: Codable, Hashable, Sendable {
+    public var opID: UUID
+    public var status: OpStatus
+    public var code: Int?
+    public var detail: String?
+
+    public init(opID: UUID, status: OpStatus, code: Int? = nil, detail: String? = nil) {
+        self.opID = opID
+        self.status = status
+        self.code = code
+        self.detail = detail
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case opID = "op_id"
+        case status, code, detail
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeID(opID, forKey: .opID)
+        try c.encode(status, forKey: .status)
+        try c.encode(code, forKey: .code)
+        try c.encode(detail, forKey: .detail)
+    }
+}

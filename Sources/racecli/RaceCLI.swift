@@ -1,0 +1,1 @@
+@main struct RaceCLI { static func main() {} }

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import HubHTTP
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import SyncCore
+
+/// `syncd hub`: the central server.
+struct HubCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hub",
+        abstract: "Run the central hub: REST API, sync push/pull, live poller and feeds.",
+        discussion: """
+            Stops gracefully on SIGINT/SIGTERM: in-flight requests finish, the store is closed.
+            Example: syncd hub --db /var/lib/racesync/hub.sqlite --host 0.0.0.0 --port 8080
+            """)
+
+    @Option(help: "Hub store file (default: $XDG_DATA_HOME/racesync/hub.sqlite).")
+    var db: String?
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0 picks a free one and logs it).")
+    var port = 8080
+
+    @Option(name: .customLong("public-url"), help: "Public base URL used in feed links (default http://HOST:PORT).")
+    var publicURL: String?
+
+    @Option(name: .customLong("feed-dir"), help: "Folder to export live feeds into after each poll.")
+    var feedDir: String?
+
+    @Option(name: .customLong("poll-interval"), help: "Seconds between Twitch polls.")
+    var pollInterval: Int = 60
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535") }
+        guard pollInterval >= 1 else { throw ValidationError("--poll-interval must be at least 1 second") }
+        if let publicURL, URL(string: publicURL)?.scheme == nil {
+            throw ValidationError("--public-url must be an absolute URL, like https://races.example.org")
+        }
+    }
+
+    func run() async throws {
+        LogSetup.bootstrap()
+        let logger = Logger(label: "racesync.hub")
+        let path = db ?? DefaultPaths.hubDatabase()
+        let store: HubStore
+        do { store = try HubStore(path: path) } catch { throw CLIFailure(message: "\(error)") }
+        logger.info("store open", metadata: ["db": .string(path)])
+        let metrics = HubMetrics()
+        let app = HubServer.application(
+            store: store, metrics: metrics, host: host, port: port, logger: logger,
+            onRunning: { port in logger.info("listening", metadata: ["address": "http://\(host):\(port)"]) })
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: app)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        try await group.run()
+        try store.close()
+        logger.info("stopped; store closed")
+    }
+}
