@@ -3,9 +3,9 @@ import Foundation
 /// RFC 3339 UTC time stamps with milliseconds (`2026-11-26T04:46:36.123Z`), written and read
 /// without a formatter object, so they are pure, fast and `Sendable`-free.
 public enum Timestamp {
-    /// Milliseconds since the Unix epoch of `date`, rounded down.
+    /// Milliseconds since the Unix epoch of `date`, to the nearest millisecond.
     public static func milliseconds(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        Int64((date.timeIntervalSince1970 * 1000).rounded())
     }
 
     /// The date of `ms` milliseconds since the Unix epoch.
@@ -47,13 +47,13 @@ public enum Timestamp {
             (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
         else { return nil }
         var i = 19
-        var fraction = 0.0
+        var fractionMs: Int64 = 0
         if b[i] == 46 {
             i += 1
-            var scale = 0.1
+            var scale: Int64 = 100
             let start = i
             while i < b.count, b[i] >= 48, b[i] <= 57 {
-                fraction += Double(b[i] - 48) * scale
+                fractionMs += Int64(b[i] - 48) * scale
                 scale /= 10
                 i += 1
             }
@@ -71,7 +71,7 @@ public enum Timestamp {
         }
         let days = days(fromCivil: year, month, day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
-        return Date(timeIntervalSince1970: Double(seconds) + fraction)
+        return date(milliseconds: seconds * 1000 + fractionMs)
     }
 
     private static func pad(_ value: Int64, _ width: Int) -> String {

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+@testable import SyncCore
+
+@Suite struct HLCTests {
+    @Test func ordersByWallThenCounterThenNode() {
+        let a = HLC(wallMs: 10, counter: 5, node: "z")
+        let b = HLC(wallMs: 11, counter: 0, node: "a")
+        let c = HLC(wallMs: 11, counter: 1, node: "a")
+        let d = HLC(wallMs: 11, counter: 1, node: "b")
+        #expect(a < b && b < c && c < d)
+        #expect(!(d < a))
+    }
+
+    @Test func tickFollowsTheWallClockAndCountsWithinAMillisecond() throws {
+        var clock = HybridClock(node: "n1")
+        let first = try clock.tick(now: 1000)
+        #expect(first == HLC(wallMs: 1000, counter: 0, node: "n1"))
+        let second = try clock.tick(now: 1000)
+        #expect(second == HLC(wallMs: 1000, counter: 1, node: "n1"))
+        let third = try clock.tick(now: 999)  // wall clock stepped back
+        #expect(third == HLC(wallMs: 1000, counter: 2, node: "n1"))
+        let fourth = try clock.tick(now: 1005)
+        #expect(fourth == HLC(wallMs: 1005, counter: 0, node: "n1"))
+    }
+
+    @Test func receiveTakesTheMaximumAndCountsFromTies() throws {
+        var clock = HybridClock(node: "a", last: HLC(wallMs: 100, counter: 3, node: "a"))
+        try clock.receive(HLC(wallMs: 100, counter: 7, node: "b"), now: 50)
+        #expect(clock.last == HLC(wallMs: 100, counter: 8, node: "a"))
+        try clock.receive(HLC(wallMs: 200, counter: 2, node: "b"), now: 150)
+        #expect(clock.last == HLC(wallMs: 200, counter: 3, node: "a"))
+        try clock.receive(HLC(wallMs: 10, counter: 9, node: "b"), now: 300)
+        #expect(clock.last == HLC(wallMs: 300, counter: 0, node: "a"))
+        try clock.receive(HLC(wallMs: 10, counter: 9, node: "b"), now: 250)
+        #expect(clock.last == HLC(wallMs: 300, counter: 1, node: "a"))
+    }
+
+    @Test func stampsAfterReceiveExceedTheRemote() throws {
+        var rng = SeededGenerator(seed: 42)
+        var clock = HybridClock(node: "n")
+        for _ in 0..<5000 {
+            let remote = HLC(wallMs: Int64.random(in: 0...5000, using: &rng), counter: UInt16.random(in: 0...100, using: &rng), node: "r")
+            let now = Int64.random(in: 0...5000, using: &rng)
+            let before = clock.last
+            try clock.receive(remote, now: now)
+            let stamp = try clock.tick(now: now)
+            #expect(stamp > remote)
+            #expect(stamp > before)
+        }
+    }
+
+    @Test func counterOverflowWaitsForTheWallClock() throws {
+        var clock = HybridClock(node: "n", last: HLC(wallMs: 500, counter: .max, node: "n"))
+        #expect(throws: HybridClock.CounterExhausted.self) { try clock.tick(now: 500) }
+        #expect(clock.last.counter == .max)
+        let next = try clock.tick(now: 501)
+        #expect(next == HLC(wallMs: 501, counter: 0, node: "n"))
+        var receiving = HybridClock(node: "n", last: HLC(wallMs: 500, counter: 1, node: "n"))
+        #expect(throws: HybridClock.CounterExhausted.self) {
+            try receiving.receive(HLC(wallMs: 500, counter: .max, node: "x"), now: 400)
+        }
+    }
+
+    @Test func codableInTheContractShape() throws {
+        let hlc = HLC(wallMs: 1_700_000_000_000, counter: 3, node: "node-1")
+        let json = String(decoding: try WireJSON.encode(hlc), as: UTF8.self)
+        #expect(json == #"{"counter":3,"node":"node-1","wall_ms":1700000000000}"#)
+        #expect(try WireJSON.decode(HLC.self, from: Data(json.utf8)) == hlc)
+        for bad in [#"{"wall_ms":1,"counter":70000,"node":"a"}"#, #"{"wall_ms":-1,"counter":0,"node":"a"}"#, #"{"wall_ms":1,"counter":0,"node":""}"#] {
+            #expect(throws: DecodingError.self) { try WireJSON.decode(HLC.self, from: Data(bad.utf8)) }
+        }
+    }
+}

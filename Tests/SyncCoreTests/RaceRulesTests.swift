@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+@testable import SyncCore
+
+@Suite struct RaceRulesTests {
+    let organizer = UUID(), alice = UUID(), bob = UUID(), carol = UUID()
+
+    func facts(_ status: RaceStatus = .setup, participants: Set<UUID> = [], casters: Set<UUID> = [], seeds: Bool = false) -> RaceFacts {
+        let race = Race(
+            id: UUID(), name: "r", status: status, seedsReleased: seeds, organizerID: organizer,
+            createdAt: Date(timeIntervalSince1970: 0), updatedAt: Date(timeIntervalSince1970: 0))
+        return RaceFacts(race: race, participants: participants, casters: casters)
+    }
+
+    @Test func castJoinAllowedInSetupAndRunning() {
+        #expect(RaceRules.castJoin(facts(.setup), caller: alice) == nil)
+        #expect(RaceRules.castJoin(facts(.running), caller: alice) == nil)
+    }
+
+    @Test func castJoinRules() {
+        #expect(RaceRules.castJoin(facts(.finished), caller: alice)?.status == 400)
+        #expect(RaceRules.castJoin(facts(participants: [alice]), caller: alice)?.status == 409)
+        #expect(RaceRules.castJoin(facts(casters: [alice]), caller: alice)?.status == 409)
+        // 400 comes before 409.
+        #expect(RaceRules.castJoin(facts(.finished, participants: [alice]), caller: alice)?.status == 400)
+    }
+
+    @Test func castLeaveNeedsACaster() {
+        #expect(RaceRules.castLeave(facts(), caller: alice)?.status == 404)
+        #expect(RaceRules.castLeave(facts(casters: [alice]), caller: alice) == nil)
+        #expect(RaceRules.castLeave(facts(.finished, casters: [alice]), caller: alice) == nil)
+    }
+
+    @Test func addCasterRulesInContractOrder() {
+        let bobUser = User(id: bob, twitchUsername: "bob", twitchDisplayName: nil)
+        #expect(RaceRules.addCaster(facts(), caller: alice, target: nil, login: "ghost")?.status == 404)
+        #expect(RaceRules.addCaster(facts(), caller: alice, target: bobUser, login: "bob")?.status == 403)
+        #expect(RaceRules.addCaster(facts(participants: [bob]), caller: organizer, target: bobUser, login: "bob")?.status == 409)
+        #expect(RaceRules.addCaster(facts(casters: [bob]), caller: organizer, target: bobUser, login: "bob")?.status == 409)
+        #expect(RaceRules.addCaster(facts(), caller: organizer, target: bobUser, login: "bob") == nil)
+    }
+
+    @Test func removeCasterByCasterID() {
+        let f = facts(casters: [bob])
+        let casterID = CasterID.of(race: f.race.id, user: bob)
+        #expect(RaceRules.removeCaster(f, caller: organizer, casterID: casterID) == .success(bob))
+        #expect(RaceRules.removeCaster(f, caller: alice, casterID: casterID) == .failure(.init(403, "only the race organizer may do this")))
+        if case .failure(let v) = RaceRules.removeCaster(f, caller: organizer, casterID: UUID()) { #expect(v.status == 404) } else { Issue.record("expected 404") }
+        // 404 before 403: a non-organizer asking for an unknown caster gets 404.
+        if case .failure(let v) = RaceRules.removeCaster(f, caller: alice, casterID: UUID()) { #expect(v.status == 404) } else { Issue.record("expected 404") }
+    }
+
+    @Test func addParticipantRules() {
+        let carolUser = User(id: carol, twitchUsername: "carol", twitchDisplayName: nil)
+        #expect(RaceRules.addParticipant(facts(), caller: organizer, target: nil, login: "x")?.status == 404)
+        #expect(RaceRules.addParticipant(facts(), caller: alice, target: carolUser, login: "carol")?.status == 403)
+        #expect(RaceRules.addParticipant(facts(participants: [carol]), caller: organizer, target: carolUser, login: "carol")?.status == 409)
+        #expect(RaceRules.addParticipant(facts(casters: [carol]), caller: organizer, target: carolUser, login: "carol")?.status == 409)
+        #expect(RaceRules.addParticipant(facts(), caller: organizer, target: carolUser, login: "carol") == nil)
+    }
+
+    @Test func lifeCycle() throws {
+        #expect(try RaceRules.transition(.releaseSeeds, facts(.setup), caller: organizer).get().seedsReleased)
+        #expect(try RaceRules.transition(.start, facts(.setup), caller: organizer).get().status == .running)
+        #expect(try RaceRules.transition(.finish, facts(.running), caller: organizer).get().status == .finished)
+        for (step, status) in [(RaceRules.Transition.releaseSeeds, RaceStatus.running), (.releaseSeeds, .finished), (.start, .running), (.start, .finished), (.finish, .setup), (.finish, .finished)] {
+            if case .failure(let v) = RaceRules.transition(step, facts(status), caller: organizer) {
+                #expect(v.status == 400, "\(step) from \(status)")
+            } else {
+                Issue.record("\(step) from \(status) should be refused")
+            }
+        }
+        if case .failure(let v) = RaceRules.transition(.start, facts(.setup), caller: alice) { #expect(v.status == 403) } else { Issue.record("expected 403") }
+    }
+
+    @Test func raceNames() {
+        #expect(Race.validatedName("  Any% ") == "Any%")
+        #expect(Race.validatedName("   ") == nil)
+        #expect(Race.validatedName(String(repeating: "x", count: 200)) != nil)
+        #expect(Race.validatedName(String(repeating: "x", count: 201)) == nil)
+    }
+
+    @Test func casterIDIsStableAndDistinct() {
+        let race = UUID()
+        #expect(CasterID.of(race: race, user: alice) == CasterID.of(race: race, user: alice))
+        #expect(CasterID.of(race: race, user: alice) != CasterID.of(race: race, user: bob))
+        #expect(CasterID.of(race: race, user: alice) != ParticipantID.of(race: race, user: alice))
+        #expect(CasterID.of(race: race, user: alice).uuidString.dropFirst(14).first == "5")
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import GRDB
+import Testing
+@testable import SyncCore
+
+/// Files that are not stores of the expected kind are refused and never modified.
+@Suite struct StoreFileTests {
+    func refuses(_ path: String, kind: StoreKind = .hub, mentioning words: [String]) throws {
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        let walBefore = try? Data(contentsOf: URL(fileURLWithPath: path + "-wal"))
+        do {
+            _ = try StoreOpener.open(path: path, kind: kind)
+            Issue.record("\(path) should have been refused")
+        } catch {
+            for word in words { #expect(error.description.contains(word), "\(error.description)") }
+            #expect(error.description.contains(path))
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        #expect((try? Data(contentsOf: URL(fileURLWithPath: path + "-wal"))) == walBefore)
+    }
+
+    @Test func refusesAFileOfZeros() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let path = dir.file("zeros.sqlite")
+        try Data(count: 8192).write(to: URL(fileURLWithPath: path))
+        try refuses(path, mentioning: ["not an SQLite database"])
+    }
+
+    @Test func refusesText() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let path = dir.file("notes.txt")
+        try Data("hello, this is not a database\n".utf8).write(to: URL(fileURLWithPath: path))
+        try refuses(path, kind: .replica, mentioning: ["not a RaceSync replica"])
+    }
+
+    @Test func refusesAForeignSQLiteDatabase() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let path = dir.file("foreign.sqlite")
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { try $0.execute(sql: "CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('soup')") }
+        try queue.close()
+        try refuses(path, mentioning: ["another application"])
+    }
+
+    @Test func refusesTheOtherKind() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let path = dir.file("hub.sqlite")
+        try HubStore(path: path).close()
+        try refuses(path, kind: .replica, mentioning: ["is a RaceSync hub store, not a RaceSync replica"])
+    }
+
+    @Test func refusesATruncatedStore() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let path = dir.file("hub.sqlite")
+        let store = try HubStore(path: path)
+        for i in 0..<200 { _ = try store.addUser(login: "user\(i)", displayName: String(repeating: "x", count: 200)) }
+        try store.close()
+        let full = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(full.count > 16384)
+        try full.prefix(full.count / 2).write(to: URL(fileURLWithPath: path))
+        try refuses(path, mentioning: ["corrupt"])
+    }
+
+    @Test func refusesADirectoryAndAnEmptyFile() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        #expect(throws: StoreOpenError.self) { try StoreOpener.open(path: dir.path, kind: .replica) }
+        let empty = dir.file("empty.sqlite")
+        FileManager.default.createFile(atPath: empty, contents: Data())
+        #expect(throws: StoreOpenError.self) { try StoreOpener.open(path: empty, kind: .replica) }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: empty)).isEmpty)
+    }
+
+    @Test func refusesAStoreOfANewerVersion() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let path = dir.file("hub.sqlite")
+        try HubStore(path: path).close()
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')") }
+        try queue.close()
+        #expect {
+            _ = try StoreOpener.open(path: path, kind: .hub)
+        } throws: { error in
+            "\(error)".contains("newer RaceSync version")
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+@testable import SyncCore
+
+@Suite struct TimestampTests {
+    @Test func formatsWithMillisecondsInUTC() {
+        #expect(Timestamp.format(milliseconds: 0) == "1970-01-01T00:00:00.000Z")
+        #expect(Timestamp.format(milliseconds: 1_790_000_000_123) == "2026-09-21T14:13:20.123Z")
+        #expect(Timestamp.format(milliseconds: 951_782_400_000) == "2000-02-29T00:00:00.000Z")
+    }
+
+    @Test func roundTrips() throws {
+        var rng = SeededGenerator(seed: 7)
+        for _ in 0..<2000 {
+            let ms = Int64.random(in: 0...4_102_444_800_000, using: &rng)
+            let parsed = try #require(Timestamp.parse(Timestamp.format(milliseconds: ms)))
+            #expect(Timestamp.milliseconds(parsed) == ms)
+        }
+    }
+
+    @Test func parsesOffsetsAndFractions() throws {
+        let a = try #require(Timestamp.parse("2026-11-26T05:00:00+01:00"))
+        #expect(Timestamp.format(a) == "2026-11-26T04:00:00.000Z")
+        let b = try #require(Timestamp.parse("2026-11-26T04:00:00.5Z"))
+        #expect(Timestamp.milliseconds(b) % 1000 == 500)
+    }
+
+    @Test(arguments: ["", "2026-11-26", "2026-13-01T00:00:00Z", "2026-11-26T00:00:00", "2026-11-26T00:00:00.Z", "garbage-that-is-long-enough"])
+    func rejectsMalformed(_ text: String) {
+        #expect(Timestamp.parse(text) == nil)
+    }
+}
