@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import SyncCore
 
 /// An error answered as `{"detail": "..."}` with its status code.
@@ -22,6 +23,8 @@ public struct APIError: Error, Sendable {
         switch error {
         case let error as APIError:
             return error
+        case is NIOTooManyBytesError:
+            return APIError(.contentTooLarge, "request body is larger than 1 MiB")
         case let violation as RuleViolation:
             return APIError(.init(code: violation.status), violation.detail)
         case let error as HTTPError:

@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+
+/// `syncd user` and `syncd hub` as real processes.
+@Suite struct SyncdCommandTests {
+    @Test func userAddPrintsTheTokenAloneOnTheLastLine() throws {
+        let box = Sandbox()
+        let added = try box.run("syncd", ["user", "add", "Alice", "--display-name", "Alice A."])
+        #expect(added.status == 0, "\(added.stderr)")
+        let token = added.lastLine
+        #expect(token.count >= 32 && !token.hasPrefix("-"))
+        #expect(token.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" })
+        #expect(added.stdout == token + "\n")
+        #expect(added.stderr.contains("alice"))
+        // The default store is under the XDG data dir.
+        #expect(FileManager.default.fileExists(atPath: box.file("xdg/racesync/hub.sqlite")))
+        // Only a hash is stored.
+        let db = try Data(contentsOf: URL(fileURLWithPath: box.file("xdg/racesync/hub.sqlite")))
+        #expect(db.range(of: Data(token.utf8)) == nil)
+    }
+
+    @Test func userAddRefusesInvalidAndDuplicateLogins() throws {
+        let box = Sandbox()
+        let db = box.file("hub.sqlite")
+        #expect(try box.run("syncd", ["user", "add", "bob", "--db", db]).status == 0)
+        let duplicate = try box.run("syncd", ["user", "add", "BOB", "--db", db])
+        #expect(duplicate.status == 1 && duplicate.stderr.contains("already exists") && duplicate.stdout.isEmpty)
+        for bad in ["not-valid", String(repeating: "a", count: 26), "has space"] {
+            let invalid = try box.run("syncd", ["user", "add", bad, "--db", db])
+            #expect(invalid.status == 1, "\(bad)")
+            #expect(invalid.stderr.contains("invalid login"))
+        }
+        let list = try box.run("syncd", ["user", "list", "--db", db, "--json"])
+        let users = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]]
+        #expect(users?.map { $0["twitch_username"] as? String } == ["bob"])
+        #expect(users?.first?.keys.sorted() == ["id", "twitch_display_name", "twitch_username"])
+    }
+
+    @Test func userCommandsRefuseAForeignFileUntouched() throws {
+        let box = Sandbox()
+        let path = box.file("notes.sqlite")
+        try Data("just some text".utf8).write(to: URL(fileURLWithPath: path))
+        let result = try box.run("syncd", ["user", "add", "bob", "--db", path])
+        #expect(result.status == 1 && result.stderr.contains(path))
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "just some text")
+    }
+
+    @Test func hubServesAndStopsCleanlyOnSIGTERM() async throws {
+        let box = Sandbox()
+        let added = try box.run("syncd", ["user", "add", "carol", "--db", box.file("hub.sqlite")])
+        let hub = try HubProcess(in: box)
+        let health = try await HTTP.send("GET", hub.url + "/healthz")
+        #expect(health.status == 200 && health.object["status"] as? String == "ok")
+        // A user added while the hub runs is known at its next request.
+        let late = try box.run("syncd", ["user", "add", "dave", "--db", hub.db])
+        let me = try await HTTP.send("GET", hub.url + "/api/me", token: late.lastLine)
+        #expect(me.object["twitch_username"] as? String == "dave")
+        #expect(try await HTTP.send("GET", hub.url + "/api/me", token: added.lastLine).status == 200)
+        #expect(hub.daemon.stop() == 0)
+        #expect(hub.daemon.log.contains("store closed"))
+        // Tokens never reach the log.
+        #expect(!hub.daemon.log.contains(late.lastLine) && !hub.daemon.log.contains(added.lastLine))
+    }
+}

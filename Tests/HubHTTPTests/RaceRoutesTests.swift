@@ -1,0 +1,190 @@
+import Foundation
+import Testing
+@testable import HubHTTP
+import SyncCore
+
+@Suite struct RaceRoutesTests {
+    @Test func healthAndMe() async throws {
+        let hub = try HubHarness()
+        try await hub.run { c in
+            let health = try await c.call(.get, "/healthz")
+            #expect(health.status == 200 && health.object["status"] as? String == "ok")
+            let me = try await c.call(.get, "/api/me", as: "alice")
+            #expect(me.status == 200)
+            #expect(me.object["twitch_username"] as? String == "alice")
+            #expect(me.object["twitch_display_name"] as? String == "Alice")
+            #expect((me.object["id"] as? String) == hub.ids["alice"]!.uuidString.lowercased())
+        }
+    }
+
+    @Test func authFailuresAre401WithDetail() async throws {
+        let hub = try HubHarness()
+        try await hub.run { c in
+            for token in [nil, "", "short", String(repeating: "x", count: 40), "-" + String(repeating: "a", count: 40)] as [String?] {
+                let reply = try await c.call(.get, "/api/me", token: token)
+                #expect(reply.status == 401)
+                #expect(reply.detail?.isEmpty == false)
+            }
+            // 401 comes before 422: no token and a malformed body.
+            #expect(try await c.call(.post, "/api/races", raw: "{not json").status == 401)
+        }
+    }
+
+    @Test func createListAndDetail() async throws {
+        let hub = try HubHarness()
+        try await hub.run { c in
+            let created = try await c.call(.post, "/api/races", as: "org", json: ["name": "  Any% Glitchless  "])
+            #expect(created.status == 201)
+            #expect(created.object["name"] as? String == "Any% Glitchless")
+            #expect(created.object["status"] as? String == "setup")
+            #expect(created.object["seeds_released"] as? Bool == false)
+            #expect((created.object["organizer"] as? [String: Any])?["twitch_username"] as? String == "org")
+            let createdAt = try #require(created.object["created_at"] as? String)
+            #expect(createdAt.hasSuffix("Z") && createdAt.count == 24)
+            let second = try await c.race("Second")
+            let list = try await c.call(.get, "/api/races")
+            #expect(list.array.map { $0["id"] as? String } == [second, created.object["id"] as? String])
+            #expect(list.array.first?["participant_count"] as? Int == 0)
+            #expect(list.array.first?["caster_count"] as? Int == 0)
+            let id = created.object["id"] as! String
+            #expect(try await c.call(.get, "/api/races/\(id)").status == 200)
+            #expect(try await c.call(.get, "/api/races/\(UUID().uuidString)").status == 404)
+            let bad = try await c.call(.get, "/api/races/not-a-uuid")
+            #expect(bad.status == 422 && bad.detail?.contains("not-a-uuid") == true)
+        }
+    }
+
+    @Test func raceNameValidation() async throws {
+        let hub = try HubHarness()
+        try await hub.run { c in
+            for body in [["name": "   "], ["name": String(repeating: "x", count: 201)]] {
+                let reply = try await c.call(.post, "/api/races", as: "org", json: body)
+                #expect(reply.status == 422 && reply.detail?.contains("name") == true)
+            }
+            let wrongType = try await c.call(.post, "/api/races", as: "org", json: ["name": 5])
+            #expect(wrongType.status == 422 && wrongType.detail?.contains("'name'") == true)
+            let missing = try await c.call(.post, "/api/races", as: "org", json: ["title": "x"])
+            #expect(missing.status == 422 && missing.detail?.contains("missing field 'name'") == true)
+            let invalid = try await c.call(.post, "/api/races", as: "org", raw: "{\"name\": ")
+            #expect(invalid.status == 422)
+            #expect(try await c.call(.get, "/api/races").array.isEmpty)
+        }
+    }
+
+    @Test func lifeCycle() async throws {
+        let hub = try HubHarness()
+        try await hub.run { c in
+            let race = try await c.race()
+            #expect(try await c.call(.post, "/api/races/\(race)/start", as: "alice").status == 403)
+            #expect(try await c.call(.post, "/api/races/\(race)/finish", as: "org").status == 400)
+            let seeds = try await c.call(.post, "/api/races/\(race)/release-seeds", as: "org")
+            #expect(seeds.status == 200 && seeds.object["seeds_released"] as? Bool == true)
+            #expect(try await c.call(.post, "/api/races/\(race)/start", as: "org").object["status"] as? String == "running")
+            #expect(try await c.call(.post, "/api/races/\(race)/release-seeds", as: "org").status == 400)
+            #expect(try await c.call(.post, "/api/races/\(race)/start", as: "org").status == 400)
+            #expect(try await c.call(.post, "/api/races/\(race)/finish", as: "org").object["status"] as? String == "finished")
+            #expect(try await c.call(.post, "/api/races/\(race)/finish", as: "org").status == 400)
+            #expect(try await c.call(.post, "/api/races/\(UUID().uuidString)/start", as: "org").status == 404)
+        }
+    }
+
+    @Test func castJoinAndLeave() async throws {
+        let hub = try HubHarness()
+        try await hub.run { c in
+            let race = try await c.race()
+            let joined = try await c.call(.post, "/api/races/\(race)/cast-join", as: "alice")
+            #expect(joined.status == 200)
+            let member = try #require((joined.object["casters"] as? [[String: Any]])?.first)
+            #expect(member["is_live"] as? Bool == false)
+            #expect(member.keys.contains("stream_url") && member["stream_url"] is NSNull)
+            #expect(member["id"] as? String == CasterID.of(race: UUID(uuidString: race)!, user: hub.ids["alice"]!).lowercased)
+            let again = try await c.call(.post, "/api/races/\(race)/cast-join", as: "alice")
+            #expect(again.status == 409 && again.detail?.contains("already a caster") == true)
+            _ = try await c.call(.post, "/api/races/\(race)/start", as: "org")
+            #expect(try await c.call(.post, "/api/races/\(race)/cast-join", as: "bob").status == 200)
+            #expect(try await c.casters(race) == ["alice", "bob"])
+            #expect(try await c.call(.post, "/api/races/\(race)/cast-leave", as: "bob").status == 200)
+            let notCaster = try await c.call(.post, "/api/races/\(race)/cast-leave", as: "bob")
+            #expect(notCaster.status == 404)
+            _ = try await c.call(.post, "/api/races/\(race)/finish", as: "org")
+            let finished = try await c.call(.post, "/api/races/\(race)/cast-join", as: "carol")
+            #expect(finished.status == 400 && finished.detail?.contains("finished") == true)
+            #expect(try await c.call(.post, "/api/races/\(UUID().uuidString)/cast-join", as: "carol").status == 404)
+        }
+    }
+
+    @Test func participantsAndCasterConflicts() async throws {
+        let hub = try HubHarness()
+        try await hub.run { c in
+            let race = try await c.race()
+            #expect(try await c.call(.post, "/api/races/\(race)/participants", as: "alice", json: ["twitch_username": "bob"]).status == 403)
+            #expect(try await c.call(.post, "/api/races/\(race)/participants", as: "org", json: ["twitch_username": "ghost"]).status == 404)
+            #expect(try await c.call(.post, "/api/races/\(race)/participants", as: "org", json: ["twitch_username": "bad name"]).status == 422)
+            let added = try await c.call(.post, "/api/races/\(race)/participants", as: "org", json: ["twitch_username": "Bob"])
+            #expect(added.status == 200 && (added.object["participants"] as? [Any])?.count == 1)
+            #expect(try await c.call(.post, "/api/races/\(race)/participants", as: "org", json: ["twitch_username": "bob"]).status == 409)
+            let participantJoins = try await c.call(.post, "/api/races/\(race)/cast-join", as: "bob")
+            #expect(participantJoins.status == 409 && participantJoins.detail?.contains("participant") == true)
+            _ = try await c.call(.post, "/api/races/\(race)/cast-join", as: "alice")
+            let casterAsParticipant = try await c.call(.post, "/api/races/\(race)/participants", as: "org", json: ["twitch_username": "alice"])
+            #expect(casterAsParticipant.status == 409)
+        }
+    }
+
+    @Test func organizerAddsAndRemovesCasters() async throws {
+        let hub = try HubHarness()
+        try await hub.run { c in
+            let race = try await c.race()
+            #expect(try await c.call(.post, "/api/races/\(race)/casters", as: "alice", json: ["twitch_username": "bob"]).status == 403)
+            // 404 (unknown user) comes before 403 (not organizer).
+            #expect(try await c.call(.post, "/api/races/\(race)/casters", as: "alice", json: ["twitch_username": "ghost"]).status == 404)
+            let added = try await c.call(.post, "/api/races/\(race)/casters", as: "org", json: ["twitch_username": "bob"])
+            #expect(added.status == 200)
+            #expect(try await c.call(.post, "/api/races/\(race)/casters", as: "org", json: ["twitch_username": "bob"]).status == 409)
+            _ = try await c.call(.post, "/api/races/\(race)/participants", as: "org", json: ["twitch_username": "carol"])
+            #expect(try await c.call(.post, "/api/races/\(race)/casters", as: "org", json: ["twitch_username": "carol"]).status == 409)
+            let casterID = try #require((added.object["casters"] as? [[String: Any]])?.first?["id"] as? String)
+            #expect(try await c.call(.delete, "/api/races/\(race)/casters/\(casterID)", as: "alice").status == 403)
+            #expect(try await c.call(.delete, "/api/races/\(race)/casters/\(UUID().uuidString)", as: "org").status == 404)
+            #expect(try await c.call(.delete, "/api/races/\(race)/casters/nope", as: "org").status == 422)
+            let removed = try await c.call(.delete, "/api/races/\(race)/casters/\(casterID)", as: "org")
+            #expect(removed.status == 200 && (removed.object["casters"] as? [Any])?.isEmpty == true)
+            #expect(try await c.call(.delete, "/api/races/\(race)/casters/\(casterID)", as: "org").status == 404)
+            // Same caster id after re-joining.
+            let rejoined = try await c.call(.post, "/api/races/\(race)/cast-join", as: "bob")
+            #expect((rejoined.object["casters"] as? [[String: Any]])?.first?["id"] as? String == casterID)
+        }
+    }
+
+    @Test func membersAreSortedByLogin() async throws {
+        let hub = try HubHarness(users: ["org", "zed", "amy", "mia"])
+        try await hub.run { c in
+            let race = try await c.race()
+            for login in ["zed", "amy", "mia"] { _ = try await c.call(.post, "/api/races/\(race)/cast-join", as: login) }
+            #expect(try await c.casters(race) == ["amy", "mia", "zed"])
+        }
+    }
+
+    @Test func oversizedBodiesAre413AndUnknownRoutes404() async throws {
+        let hub = try HubHarness()
+        try await hub.run { c in
+            let big = "{\"name\":\"" + String(repeating: "x", count: 2 << 20) + "\"}"
+            let reply = try await c.call(.post, "/api/races", as: "org", raw: big)
+            #expect(reply.status == 413 && reply.detail != nil, "\(reply.status) \(reply.text.prefix(200))")
+            #expect(try await c.call(.get, "/api/races").array.isEmpty)
+            let missing = try await c.call(.get, "/no/such/route")
+            #expect(missing.status == 404 && missing.detail != nil)
+        }
+    }
+
+    @Test func metricsCountRequests() async throws {
+        let hub = try HubHarness()
+        try await hub.run { c in
+            _ = try await c.call(.get, "/healthz")
+            let metrics = try await c.call(.get, "/metrics")
+            #expect(metrics.status == 200)
+            #expect(metrics.text.contains("racesync_http_requests_total"))
+            #expect(metrics.text.contains("status=\"200\""))
+        }
+    }
+}
