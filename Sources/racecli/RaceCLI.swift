@@ -1,1 +1,60 @@
-@main struct RaceCLI { static func main() {} }
+import ArgumentParser
+import Foundation
+
+/// `racecli`: query and edit the local replica from the shell, offline.
+///
+/// Exit codes: 0 ok; 1 user error (unknown race, rule violated, token refused, replica
+/// unusable); 2 usage error; 3 hub unreachable (local state intact).
+@main
+struct RaceCLI: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "racecli",
+        abstract: "Query and edit your local RaceSync replica, online or offline.",
+        discussion: """
+            Every command takes --db PATH (env RACECLI_DB; default $XDG_DATA_HOME/racesync/replica.sqlite)
+            and --json where it prints data. Read commands never use the network.
+
+              racecli login --hub http://127.0.0.1:8080 --token <token>
+              racecli races --status running
+              racecli cast-join 3f2a        # works offline; pushed on the next sync
+              racecli sync
+
+            Exit codes: 0 ok, 1 user error, 2 usage error, 3 hub unreachable (local state intact).
+            """,
+        subcommands: [
+            LoginCommand.self, RacesCommand.self, RaceCommand.self, CastJoinCommand.self, CastLeaveCommand.self,
+            SyncCommand.self, StatusCommand.self, LiveCommand.self, FeedCommand.self,
+        ])
+
+    static func main() async {
+        let command: any ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(2)
+        }
+        do {
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                var syncCommand = command
+                try syncCommand.run()
+            }
+            Foundation.exit(0)
+        } catch let failure as CLIExit {
+            FileHandle.standardError.write(Data("racecli: \(failure.message)\n".utf8))
+            Foundation.exit(failure.code)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success { Foundation.exit(0) }
+            FileHandle.standardError.write(Data("racecli: \(error)\n".utf8))
+            Foundation.exit(1)
+        }
+    }
+}

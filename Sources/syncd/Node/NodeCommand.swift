@@ -1,11 +1,22 @@
 import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import SyncCore
 
 /// `syncd node`: the replica daemon.
 struct NodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "node", abstract: "Keep a local replica in sync with the hub.")
+        commandName: "node",
+        abstract: "Keep a local replica in sync with the hub, pushing local writes and pulling hub changes.",
+        discussion: """
+            --hub/--token default to what 'racecli login' stored in the replica. While the hub is
+            unreachable the node backs off (1 s doubling to 60 s, with jitter) and keeps every local
+            write. Stops cleanly on SIGINT/SIGTERM.
+            Example: syncd node --db ~/.local/share/racesync/replica.sqlite --interval 5
+            """)
 
-    @Option(help: "Replica file (default: $XDG_DATA_HOME/racesync/replica.sqlite).")
+    @Option(help: "Replica file (default: $RACECLI_DB, else $XDG_DATA_HOME/racesync/replica.sqlite).")
     var db: String?
     @Option(help: "Hub base URL (default: the one 'racecli login' stored).")
     var hub: String?
@@ -14,7 +25,71 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(help: "Seconds between sync rounds.")
     var interval: Int = 5
 
+    func validate() throws {
+        guard interval >= 1 else { throw ValidationError("--interval must be at least 1 second") }
+        if (hub == nil) != (token == nil) { throw ValidationError("give --hub and --token together (or neither, to use the stored login)") }
+    }
+
     func run() async throws {
-        throw CLIFailure(message: "syncd node is not available in this build yet")
+        LogSetup.bootstrap()
+        let logger = Logger(label: "racesync.node")
+        let path = db ?? DefaultPaths.replicaDatabase()
+        let store: ReplicaStore
+        do { store = try ReplicaStore(path: path, create: hub != nil) } catch { throw CLIFailure(message: "\(error)") }
+        defer { try? store.close() }
+        let client = try await connect(store: store, logger: logger)
+        logger.info("node started", metadata: ["db": "\(path)", "hub": "\(client.base)", "node_id": "\(store.nodeID)"])
+        let loop = NodeLoop(store: store, hub: client, intervalSeconds: interval, logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: NodeService(loop: loop))],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        logger.info("stopped; replica closed")
+    }
+
+    /// The hub client: from the flags (logging the replica in when it has no session or
+    /// another one), else from the stored session.
+    private func connect(store: ReplicaStore, logger: Logger) async throws -> HTTPHubClient {
+        let session = try store.session()
+        guard let hub, let token else {
+            guard let session else {
+                throw CLIFailure(message: "\(store.path) has no login: run 'racecli login --hub URL --token TOKEN' or pass --hub and --token")
+            }
+            do { return try HTTPHubClient(base: session.hub, token: session.token) } catch { throw CLIFailure(message: "\(error)") }
+        }
+        let client: HTTPHubClient
+        do { client = try HTTPHubClient(base: hub, token: token) } catch { throw ValidationError("\(error)") }
+        if let session, session.hub == client.base, session.token == token { return client }
+        var failures = 0
+        while true {
+            do {
+                let user = try await client.me()
+                try store.login(ReplicaSession(hub: client.base, token: token, user: user), snapshot: try await SyncRound.snapshot(from: client))
+                logger.info("logged in", metadata: ["user": "\(user.twitchUsername)"])
+                return client
+            } catch let error as HubClientError {
+                if case .unreachable = error {
+                    failures += 1
+                    if failures == 1 { logger.warning("\(error); retrying with backoff") }
+                    try await Task.sleep(for: .milliseconds(Int64(Backoff().delay(failures: failures, unit: .random(in: 0...1)) * 1000)))
+                    continue
+                }
+                throw CLIFailure(message: error.description)
+            } catch let error as ReplicaStore.LoginError {
+                throw CLIFailure(message: error.description)
+            }
+        }
+    }
+}
+
+/// Runs the node loop as a ServiceLifecycle service, cancelled on graceful shutdown.
+struct NodeService: Service {
+    let loop: NodeLoop
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await loop.run()
+        }
     }
 }

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import SyncCore
+
+struct LoginCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "login",
+        abstract: "Check a token against the hub, store it, and pull a first snapshot.",
+        discussion: """
+            Nothing is stored when the hub is unreachable (exit 3) or refuses the token (exit 1).
+            A replica belongs to one user: logging in as another user starts it afresh, and is
+            refused while ops are pending.
+            Example: racecli login --hub http://127.0.0.1:8080 --token rs_...
+            """)
+
+    @Option(help: "Hub base URL, e.g. http://127.0.0.1:8080.")
+    var hub: String
+
+    @Option(help: "Your API token (from 'syncd user add').")
+    var token: String
+
+    @OptionGroup var replica: ReplicaOptions
+    @OptionGroup var output: JSONOption
+
+    func run() async throws {
+        let client: HTTPHubClient
+        do { client = try HTTPHubClient(base: hub, token: token) } catch { throw CLIExit.usage("\(error)") }
+        let user: User
+        let snapshot: [PullPage]
+        do {
+            user = try await client.me()
+            snapshot = try await SyncRound.snapshot(from: client)
+        } catch let error as HubClientError {
+            throw CLIExit.from(hub: error)
+        }
+        let store = try replica.open(create: true)
+        defer { try? store.close() }
+        do {
+            try store.login(ReplicaSession(hub: client.base, token: token, user: user), snapshot: snapshot)
+        } catch let error as ReplicaStore.LoginError {
+            throw CLIExit.user(error.description)
+        }
+        let races = try store.summaries().count
+        if output.json {
+            try Output.json(LoginSummary(user: user, hub: client.base, races: races, nodeID: store.nodeID))
+        } else {
+            print("logged in as \(Output.name(user)) at \(client.base); pulled \(races) race\(races == 1 ? "" : "s") into \(store.path)")
+        }
+    }
+}
+
+/// `racecli login --json`.
+struct LoginSummary: Encodable {
+    var user: User
+    var hub: String
+    var races: Int
+    var nodeID: String
+
+    enum CodingKeys: String, CodingKey {
+        case user, hub, races
+        case nodeID = "node_id"
+    }
+}

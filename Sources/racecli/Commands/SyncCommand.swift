@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import SyncCore
+
+struct SyncCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Run one push+pull round with the hub now.",
+        discussion: """
+            Prints what the hub applied, superseded and rejected (with its reason). Exit 0 when the
+            round completed, even if some ops were rejected; 3 when the hub is unreachable.
+            Example: racecli sync --json
+            """)
+
+    @OptionGroup var replica: ReplicaOptions
+    @OptionGroup var output: JSONOption
+
+    func run() async throws {
+        let store = try replica.open()
+        defer { try? store.close() }
+        guard let session = try store.session() else { throw CLIExit.user(LocalWriteError.notLoggedIn.description) }
+        let client: HTTPHubClient
+        do { client = try HTTPHubClient(base: session.hub, token: session.token) } catch { throw CLIExit.user("\(error)") }
+        let report: SyncReport
+        do {
+            report = try await SyncRound(store: store, hub: client).run()
+        } catch let error as HubClientError {
+            throw CLIExit.from(hub: error)
+        }
+        if output.json { return try Output.json(SyncReportJSON(report)) }
+        let names = Dictionary(try store.summaries().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        func describe(_ op: Op) -> String { "\(op.kind.rawValue) \(names[op.raceID] ?? op.raceID.lowercased)" }
+        for op in report.applied { print("applied     \(describe(op))") }
+        for op in report.superseded { print("superseded  \(describe(op)) (a newer change won)") }
+        for op in report.duplicate { print("duplicate   \(describe(op)) (already answered)") }
+        for entry in report.rejected { print("rejected    \(describe(entry.op)): \(entry.code) \(entry.detail)") }
+        if report.reset { print("the hub asked for a fresh snapshot; the replica was rebuilt (pending ops kept)") }
+        print("pulled \(report.changesPulled) change\(report.changesPulled == 1 ? "" : "s"); \(try store.pendingOps().count) op(s) pending")
+    }
+}
+
+/// `racecli sync --json`.
+struct SyncReportJSON: Encodable {
+    var applied: [Op]
+    var superseded: [Op]
+    var duplicate: [Op]
+    var rejected: [RejectedJSON]
+    var changesPulled: Int
+    var reset: Bool
+
+    init(_ report: SyncReport) {
+        applied = report.applied
+        superseded = report.superseded
+        duplicate = report.duplicate
+        rejected = report.rejected.map { RejectedJSON(opID: $0.op.opID, kind: $0.op.kind, raceID: $0.op.raceID, code: $0.code, detail: $0.detail) }
+        changesPulled = report.changesPulled
+        reset = report.reset
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case applied, superseded, duplicate, rejected, reset
+        case changesPulled = "changes_pulled"
+    }
+}
+
+/// A rejected op as `status --json` and `sync --json` print it.
+struct RejectedJSON: Encodable {
+    var opID: UUID
+    var kind: OpKind
+    var raceID: UUID
+    var code: Int
+    var detail: String
+
+    enum CodingKeys: String, CodingKey {
+        case opID = "op_id"
+        case kind
+        case raceID = "race_id"
+        case code, detail
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeID(opID, forKey: .opID)
+        try c.encode(kind, forKey: .kind)
+        try c.encodeID(raceID, forKey: .raceID)
+        try c.encode(code, forKey: .code)
+        try c.encode(detail, forKey: .detail)
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import SyncCore
+
+/// Output helpers.
+enum Output {
+    static func json<T: Encodable>(_ value: T) throws {
+        print(String(decoding: try WireJSON.encode(value, pretty: true), as: UTF8.self))
+    }
+
+    static func note(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// Left-aligned columns.
+    static func table(_ header: [String], _ rows: [[String]]) {
+        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        for row in [header] + rows {
+            print(row.enumerated().map { index, cell in
+                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }.joined(separator: "  "))
+        }
+    }
+
+    /// "12s ago", "5m ago", "3h ago", "2d ago".
+    static func age(_ date: Date, now: Date = Date()) -> String {
+        let seconds = max(0, Int(now.timeIntervalSince(date)))
+        switch seconds {
+        case ..<60: return "\(seconds)s ago"
+        case ..<3600: return "\(seconds / 60)m ago"
+        case ..<86400: return "\(seconds / 3600)h ago"
+        default: return "\(seconds / 86400)d ago"
+        }
+    }
+
+    static func name(_ user: User) -> String {
+        if let display = user.twitchDisplayName, display.lowercased() != user.twitchUsername { return "\(user.twitchUsername) (\(display))" }
+        return user.twitchUsername
+    }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import Foundation
+import SyncCore
+
+/// Options every command shares.
+struct ReplicaOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Replica file.", discussion: "Default: $RACECLI_DB, else $XDG_DATA_HOME/racesync/replica.sqlite."))
+    var db: String?
+
+    var path: String { db ?? DefaultPaths.replicaDatabase() }
+
+    /// Opens the replica; an unusable file is exit 1 with a message naming it.
+    func open(create: Bool = false) throws -> ReplicaStore {
+        do {
+            return try ReplicaStore(path: path, create: create)
+        } catch {
+            throw CLIExit.user("\(error)")
+        }
+    }
+}
+
+/// `--json` for commands that print data.
+struct JSONOption: ParsableArguments {
+    @Flag(help: "Print JSON in the hub API's shapes instead of a table.")
+    var json = false
+}
