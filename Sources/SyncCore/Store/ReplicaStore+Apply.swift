@@ -53,6 +53,8 @@ extension ReplicaStore {
                 } else {
                     try db.execute(sql: "DELETE FROM live_status WHERE user_id = ?", arguments: [live.userID])
                 }
+            case .poll(let poll):
+                try Meta.set(db, "last_poll_at", String(Timestamp.milliseconds(poll.at)))
             case .unknown:
                 continue
             }

@@ -107,13 +107,17 @@ extension ReplicaStore {
     public func liveEntries() throws -> [LiveEntry] {
         try pool.read { db in
             var entries: [LiveEntry] = []
+            // Every stream still in the live set was seen live by the last successful poll.
+            let lastPoll = try Meta.get(db, "last_poll_at").flatMap(Int64.init).map { Timestamp.date(milliseconds: $0) }
             let races = try Row.fetchAll(db, sql: "SELECT \(StateQueries.raceColumns) FROM races r WHERE r.status != 'finished' ORDER BY r.created_at DESC")
                 .map { StateQueries.race($0) }
             for race in races {
                 let participants = try StateQueries.participants(db, race: race.id)
                 let casters = try viewCasters(db, race: race.id).present
                 let live = try StateQueries.liveStreams(db, users: Array(participants) + casters)
-                for (userID, stream) in live {
+                for (userID, seen) in live {
+                    var stream = seen
+                    if let lastPoll, lastPoll > stream.observedAt { stream.observedAt = lastPoll }
                     guard let user = try StateQueries.user(db, id: userID) else { continue }
                     entries.append(LiveEntry(raceID: race.id, raceName: race.name, role: participants.contains(userID) ? "participant" : "caster", user: user, stream: stream))
                 }

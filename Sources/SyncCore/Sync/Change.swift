@@ -28,6 +28,7 @@ public struct Change: Decodable, Sendable, Equatable {
         case "participant": data = .participant(try c.decode(ParticipantState.self, forKey: .data))
         case "caster": data = .caster(try c.decode(CasterState.self, forKey: .data))
         case "live": data = .live(try c.decode(LiveState.self, forKey: .data))
+        case "poll": data = .poll(try c.decode(PollState.self, forKey: .data))
         default: data = .unknown(kind)
         }
     }
@@ -40,6 +41,8 @@ public enum ChangeData: Sendable, Equatable {
     case participant(ParticipantState)
     case caster(CasterState)
     case live(LiveState)
+    /// A successful Twitch poll: every stream still live was seen by it.
+    case poll(PollState)
     /// A kind this version does not know; skipped so old nodes keep working.
     case unknown(String)
 
@@ -51,6 +54,7 @@ public enum ChangeData: Sendable, Equatable {
         case .participant: return "participant"
         case .caster: return "caster"
         case .live: return "live"
+        case .poll: return "poll"
         case .unknown(let kind): return kind
         }
     }
@@ -63,6 +67,7 @@ public enum ChangeData: Sendable, Equatable {
         case .participant(let p): return "participant:\(p.raceID.lowercased):\(p.userID.lowercased)"
         case .caster(let c): return "caster:\(c.raceID.lowercased):\(c.userID.lowercased)"
         case .live(let l): return "live:\(l.userID.lowercased)"
+        case .poll: return "poll"
         case .unknown(let kind): return kind
         }
     }
@@ -76,6 +81,7 @@ public enum ChangeData: Sendable, Equatable {
         case .participant(let v): return try encoder.encode(v)
         case .caster(let v): return try encoder.encode(v)
         case .live(let v): return try encoder.encode(v)
+        case .poll(let v): return try encoder.encode(v)
         case .unknown: return Data("{}".utf8)
         }
     }
@@ -231,4 +237,11 @@ public struct LiveStream: Codable, Sendable, Equatable, Hashable {
         case startedAt = "started_at"
         case observedAt = "observed_at"
     }
+}
+
+/// The time of the hub's last successful Twitch poll.
+public struct PollState: Codable, Sendable, Equatable {
+    public var at: Date
+
+    public init(at: Date) { self.at = at }
 }

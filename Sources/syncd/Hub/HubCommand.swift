@@ -53,12 +53,13 @@ struct HubCommand: AsyncParsableCommand {
         let app = HubServer.application(
             store: store, metrics: metrics, host: host, port: port, logger: logger,
             onRunning: { port in logger.info("listening", metadata: ["address": "http://\(host):\(port)"]) })
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app)]
+        let twitchClient = TwitchSetup.poller(store: store, metrics: metrics, interval: pollInterval, logger: logger)
+        if let poller = twitchClient?.poller { services.append(.init(service: PollerService(poller: poller))) }
         let group = ServiceGroup(
-            configuration: .init(
-                services: [.init(service: app)],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger))
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+        try await twitchClient?.http.shutdown()
         try store.close()
         logger.info("stopped; store closed")
     }

@@ -1,0 +1,25 @@
+import Foundation
+
+/// The live-status changes one successful poll implies, as a pure function.
+///
+/// After the poll, exactly the polled users Twitch reported live are live; everyone else
+/// (not live any more, or no longer in an active race) is not. Only differences are returned,
+/// so an unchanged stream writes nothing.
+public enum LiveDiff {
+    /// - Parameters:
+    ///   - current: the live status stored now, by user.
+    ///   - seen: the streams this poll found live, by user (only polled users).
+    ///   - observedAt: the poll's time, recorded on new entries.
+    public static func changes(current: [UUID: LiveStream], seen: [UUID: HelixStream], observedAt: Date) -> [LiveState] {
+        var result: [LiveState] = []
+        for (user, stream) in seen.sorted(by: { $0.key.uuidString < $1.key.uuidString }) {
+            let before = current[user]
+            if let before, before.streamID == stream.id, before.title == stream.title, before.startedAt == stream.startedAt { continue }
+            result.append(LiveState(userID: user, stream: LiveStream(streamID: stream.id, title: stream.title, startedAt: stream.startedAt, observedAt: observedAt)))
+        }
+        for user in current.keys.sorted(by: { $0.uuidString < $1.uuidString }) where seen[user] == nil {
+            result.append(LiveState(userID: user, stream: nil))
+        }
+        return result
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+
+/// A live stream as Helix reports it (the fields RaceSync keeps).
+public struct HelixStream: Sendable, Equatable, Decodable {
+    /// Twitch's stream id: new for every broadcast.
+    public var id: String
+    public var userLogin: String
+    public var userName: String
+    public var type: String
+    public var title: String
+    public var startedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, type, title
+        case userLogin = "user_login"
+        case userName = "user_name"
+        case startedAt = "started_at"
+    }
+
+    public init(id: String, userLogin: String, userName: String, type: String, title: String, startedAt: Date) {
+        self.id = id
+        self.userLogin = userLogin
+        self.userName = userName
+        self.type = type
+        self.title = title
+        self.startedAt = startedAt
+    }
+}
+
+/// `GET /streams` done right: lowercase de-duplicated logins in requests of at most 100,
+/// `first=100`, every `pagination.cursor` followed, one retry after a 401 with a renewed
+/// token, waits out a 429 until `Ratelimit-Reset` (bounded), timeouts on every request.
+public struct HelixClient: Sendable {
+    let config: TwitchConfig
+    let transport: any TwitchTransport
+    let tokens: AppTokenProvider
+    let observer: any TwitchObserver
+    let now: @Sendable () -> Int64
+    /// Longest wait for a rate-limit reset before the poll gives up.
+    public var maxRateLimitWait: Duration = .seconds(30)
+    public var requestTimeout: Duration = .seconds(10)
+
+    public init(config: TwitchConfig, transport: any TwitchTransport, tokens: AppTokenProvider, observer: any TwitchObserver = NoTwitchObserver(), now: @escaping @Sendable () -> Int64 = WallClock.nowMs) {
+        self.config = config
+        self.transport = transport
+        self.tokens = tokens
+        self.observer = observer
+        self.now = now
+    }
+
+    /// The live streams (`type == "live"`) among `logins`.
+    public func streams(logins: [String]) async throws -> [HelixStream] {
+        let unique = Array(Set(logins.map { $0.lowercased() })).sorted()
+        var live: [HelixStream] = []
+        for start in stride(from: 0, to: unique.count, by: 100) {
+            let chunk = Array(unique[start..<min(start + 100, unique.count)])
+            var cursor: String?
+            var pages = 0
+            repeat {
+                let page = try await page(logins: chunk, after: cursor)
+                live += page.data.filter { $0.type == "live" }
+                cursor = page.pagination?.cursor.flatMap { $0.isEmpty ? nil : $0 }
+                pages += 1
+            } while cursor != nil && pages < 100
+        }
+        return live
+    }
+
+    struct Page: Decodable {
+        struct Pagination: Decodable { var cursor: String? }
+        var data: [HelixStream]
+        var pagination: Pagination?
+    }
+
+    private func page(logins: [String], after cursor: String?) async throws -> Page {
+        var query = logins.map { "user_login=\(AppTokenProvider.formEscape($0))" }
+        query.append("first=100")
+        if let cursor { query.append("after=\(AppTokenProvider.formEscape(cursor))") }
+        let url = config.apiURL + "/streams?" + query.joined(separator: "&")
+        var token = try await tokens.token()
+        var retriedAuth = false
+        var rateLimitWaits = 0
+        while true {
+            try Task.checkCancellation()
+            let response = try await transport.send(
+                method: .GET, url: url,
+                headers: [("Client-Id", config.clientID), ("Authorization", "Bearer \(token)"), ("Accept", "application/json")],
+                body: nil, timeout: requestTimeout)
+            observer.helixRequest(status: response.status)
+            if let remaining = response.header("Ratelimit-Remaining").flatMap(Int.init) { observer.rateLimitRemaining(remaining) }
+            switch response.status {
+            case 200:
+                do {
+                    return try WireJSON.decoder().decode(Page.self, from: response.body)
+                } catch {
+                    throw TwitchError.badResponse(WireJSON.describe(error))
+                }
+            case 401 where !retriedAuth:
+                retriedAuth = true
+                token = try await tokens.refresh(after: token)
+            case 429 where rateLimitWaits < 3:
+                rateLimitWaits += 1
+                let resetMs = (response.header("Ratelimit-Reset").flatMap(Int64.init) ?? 0) * 1000
+                let waitMs = max(0, resetMs - now()) + 50
+                guard waitMs <= Int64(maxRateLimitWait.components.seconds) * 1000 else {
+                    throw TwitchError.rateLimited(resetIn: Int(waitMs / 1000))
+                }
+                try await Task.sleep(for: .milliseconds(waitMs))
+            default:
+                throw TwitchError.http(status: response.status, what: "GET /streams")
+            }
+        }
+    }
+}
