@@ -82,6 +82,7 @@ let package = Package(
             dependencies: [
                 "HubHTTP", "SyncCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strict
         ),

@@ -6,7 +6,7 @@ import SyncCore
 /// Builds the hub's router and HTTP application over a `HubStore`.
 public enum HubServer {
     /// The router with every route of the contract.
-    public static func router(store: HubStore, metrics: HubMetrics) -> Router<HubContext> {
+    public static func router(store: HubStore, metrics: HubMetrics, feeds: FeedCache) -> Router<HubContext> {
         let router = Router(context: HubContext.self)
         router.add(middleware: RequestLogAndErrors(metrics: metrics))
         router.get("/healthz") { _, _ in
@@ -19,16 +19,17 @@ public enum HubServer {
         }
         RaceRoutes(store: store).register(on: router)
         SyncRoutes(store: store, metrics: metrics).register(on: router)
+        FeedRoutes(cache: feeds).register(on: router)
         return router
     }
 
     /// The HTTP application on `host:port`. `onRunning` gets the bound port (useful with port 0).
     public static func application(
-        store: HubStore, metrics: HubMetrics, host: String, port: Int, logger: Logger,
+        store: HubStore, metrics: HubMetrics, feeds: FeedCache, host: String, port: Int, logger: Logger,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
-            router: router(store: store, metrics: metrics),
+            router: router(store: store, metrics: metrics, feeds: feeds),
             configuration: .init(address: .hostname(host, port: port), serverName: "racesync-hub"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger)

@@ -23,7 +23,8 @@ import Testing
         _ = try await HTTP.send("POST", hub.url + "/api/races/\(race)/cast-join", token: alice)
         _ = hub.daemon.stop()
         fake.state.setLive("alice", streamID: "777", title: "Casting <Any%> & more")
-        hub = try HubProcess(in: box, db: db, port: hub.port, extra: ["--poll-interval", "1"], env: twitchEnv(fake))
+        let feedDir = box.file("public-feeds")
+        hub = try HubProcess(in: box, db: db, port: hub.port, extra: ["--poll-interval", "1", "--feed-dir", feedDir], env: twitchEnv(fake))
         #expect(hub.daemon.waitForLog("Twitch polling on"))
         var caster: [String: Any] = [:]
         for _ in 0..<100 {
@@ -44,6 +45,19 @@ import Testing
         #expect(entries.first?["title"] as? String == "Casting <Any%> & more")
         #expect(entries.first?["race_id"] as? String == race)
         #expect(entries.first?["observed_at"] as? String != nil && entries.first?["started_at"] as? String != nil)
+        // The replica renders the very feed the hub serves (same ids, same bytes).
+        let localFeed = try box.run("racecli", ["feed", "--format", "atom", "--db", replica])
+        let hubFeed = try await HTTP.send("GET", hub.url + "/feeds/live.atom")
+        #expect(localFeed.status == 0)
+        #expect(localFeed.stdout == String(decoding: hubFeed.body, as: UTF8.self))
+        #expect(localFeed.stdout.contains("Alice is live (caster) in Any%"))
+        let localRace = try box.run("racecli", ["feed", "--format", "rss", "--race", String(race.prefix(8)), "--db", replica])
+        let hubRace = try await HTTP.send("GET", hub.url + "/feeds/races/\(race)/live.rss")
+        #expect(localRace.stdout == String(decoding: hubRace.body, as: UTF8.self))
+        // The poll exported the feeds to --feed-dir.
+        let exported = (try? String(contentsOfFile: feedDir + "/races/\(race)/live.atom", encoding: .utf8)) ?? ""
+        #expect(exported.contains("Alice is live"))
+        #expect(FileManager.default.fileExists(atPath: feedDir + "/live.rss"))
         let metrics = try await HTTP.send("GET", hub.url + "/metrics")
         let text = String(decoding: metrics.body, as: UTF8.self)
         #expect(text.contains("racesync_helix_requests_total") && text.contains("racesync_live_streams 1"))

@@ -72,6 +72,7 @@ public final class FakeHelixServer: Sendable {
         let (delay, failure) = state.state.withLock { s -> (Duration, (status: Int, resetIn: Int)?) in
             s.streamsRequests += 1
             s.requestedLogins.append(logins)
+            s.requestTimes.append(Date())
             return (s.streamsDelay, s.failures.isEmpty ? nil : s.failures.removeFirst())
         }
         if delay > .zero { try await Task.sleep(for: delay) }
@@ -91,6 +92,7 @@ public final class FakeHelixServer: Sendable {
             return try error(.unauthorized, "Invalid OAuth token")
         }
         if let failure {
+            if failure.status == 429 { state.state.withLock { $0.lastRateLimitReset = reset } }
             headers[HTTPField.Name("Ratelimit-Remaining")!] = "0"
             return try json(.init(code: failure.status), ["error": "injected", "status": failure.status, "message": "injected failure"], headers: headers)
         }

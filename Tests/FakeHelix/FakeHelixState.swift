@@ -24,6 +24,8 @@ public final class FakeHelixState: Sendable {
         var tokenRequests = 0
         var streamsRequests = 0
         var requestedLogins: [[String]] = []
+        var requestTimes: [Date] = []
+        var lastRateLimitReset = 0
         var unauthorizedAnswers = 0
     }
 
@@ -68,4 +70,8 @@ public final class FakeHelixState: Sendable {
     public var unauthorizedAnswers: Int { state.withLock { $0.unauthorizedAnswers } }
     /// The `user_login` lists of every `/streams` request, in order.
     public var requestedLogins: [[String]] { state.withLock { $0.requestedLogins } }
+    /// When each `/streams` request arrived.
+    public var requestTimes: [Date] { state.withLock { $0.requestTimes } }
+    /// The `Ratelimit-Reset` (Unix seconds) of the last injected 429.
+    public var lastRateLimitReset: Int { state.withLock { $0.lastRateLimitReset } }
 }

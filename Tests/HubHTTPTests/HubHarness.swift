@@ -34,7 +34,8 @@ final class HubHarness: @unchecked Sendable {
     func run(_ body: @Sendable (Client) async throws -> Void) async throws {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        let app = HubServer.application(store: store, metrics: metrics, host: "127.0.0.1", port: 0, logger: logger)
+        let feeds = FeedCache(store: store, baseURL: "http://hub.test")
+        let app = HubServer.application(store: store, metrics: metrics, feeds: feeds, host: "127.0.0.1", port: 0, logger: logger)
         let tokens = self.tokens
         try await app.test(.router) { client in
             try await body(Client(client: client, tokens: tokens))

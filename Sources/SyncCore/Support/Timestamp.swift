@@ -28,6 +28,34 @@ public enum Timestamp {
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(h, 2)):\(pad(m, 2)):\(pad(s, 2)).\(pad(milli, 3))Z"
     }
 
+    /// Formats `date` as an RFC 1123 date (`Thu, 26 Nov 2026 05:13:37 GMT`), the form of HTTP
+    /// dates and, with `zone: "+0000"`, of RSS `pubDate` (RFC 822 with a four-digit year).
+    public static func rfc1123(_ date: Date, zone: String = "GMT") -> String {
+        let ms = milliseconds(date)
+        let seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
+        let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
+        let secondOfDay = seconds - days * 86400
+        let (year, month, day) = civil(fromDays: days)
+        let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        let weekday = weekdays[Int(((days % 7) + 7) % 7)]
+        let time = "\(pad(secondOfDay / 3600, 2)):\(pad((secondOfDay / 60) % 60, 2)):\(pad(secondOfDay % 60, 2))"
+        return "\(weekday), \(pad(day, 2)) \(months[Int(month) - 1]) \(pad(year, 4)) \(time) \(zone)"
+    }
+
+    /// Parses an HTTP date (RFC 1123 form, as `If-Modified-Since` carries it).
+    public static func parseRFC1123(_ text: String) -> Date? {
+        let parts = text.split(separator: " ")
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        guard parts.count == 6, let day = Int64(parts[1]), let monthIndex = months.firstIndex(of: String(parts[2])),
+            let year = Int64(parts[3])
+        else { return nil }
+        let clock = parts[4].split(separator: ":").compactMap { Int64($0) }
+        guard clock.count == 3, (1...31).contains(day), clock[0] < 24, clock[1] < 60, clock[2] < 61 else { return nil }
+        let days = days(fromCivil: year, Int64(monthIndex) + 1, day)
+        return date(milliseconds: (days * 86400 + clock[0] * 3600 + clock[1] * 60 + clock[2]) * 1000)
+    }
+
     /// Parses an RFC 3339 time stamp (`Z` or `±hh:mm` offset, optional fraction).
     public static func parse(_ text: String) -> Date? {
         let b = Array(text.utf8)

@@ -50,11 +50,20 @@ struct HubCommand: AsyncParsableCommand {
         do { store = try HubStore(path: path) } catch { throw CLIFailure(message: "\(error)") }
         logger.info("store open", metadata: ["db": .string(path)])
         let metrics = HubMetrics()
+        let feeds = FeedCache(store: store, baseURL: publicURL ?? "http://\(host):\(port)")
+        let exporter = feedDir.map { FeedExporter(directory: $0, cache: feeds, store: store) }
+        let explicitURL = publicURL != nil
         let app = HubServer.application(
-            store: store, metrics: metrics, host: host, port: port, logger: logger,
-            onRunning: { port in logger.info("listening", metadata: ["address": "http://\(host):\(port)"]) })
+            store: store, metrics: metrics, feeds: feeds, host: host, port: port, logger: logger,
+            onRunning: { port in
+                if !explicitURL { feeds.baseURL = "http://\(host):\(port)" }
+                logger.info("listening", metadata: ["address": "http://\(host):\(port)", "public_url": "\(feeds.baseURL)"])
+                FeedExport.run(exporter, logger: logger)
+            })
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app)]
-        let twitchClient = TwitchSetup.poller(store: store, metrics: metrics, interval: pollInterval, logger: logger)
+        let twitchClient = TwitchSetup.poller(store: store, metrics: metrics, interval: pollInterval, logger: logger) { changed in
+            if changed { FeedExport.run(exporter, logger: logger) }
+        }
         if let poller = twitchClient?.poller { services.append(.init(service: PollerService(poller: poller))) }
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

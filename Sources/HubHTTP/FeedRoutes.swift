@@ -1,0 +1,48 @@
+import Foundation
+import Hummingbird
+import SyncCore
+
+/// `GET`/`HEAD /feeds/live.{atom,rss}` and `/feeds/races/{id}/live.{atom,rss}`, served from
+/// the in-memory `FeedCache`, with `ETag`/`Last-Modified` and 304 on a conditional match.
+struct FeedRoutes {
+    let cache: FeedCache
+
+    func register(on router: Router<HubContext>) {
+        for format in FeedRenderer.Format.allCases {
+            for method in [HTTPRequest.Method.get, .head] {
+                router.on("/feeds/live.\(format.rawValue)", method: method) { request, _ in
+                    try respond(.all, format, request)
+                }
+                router.on("/feeds/races/:race_id/live.\(format.rawValue)", method: method) { request, context in
+                    try respond(.race(try HTTPIO.uuid(context, "race_id")), format, request)
+                }
+            }
+        }
+    }
+
+    private func respond(_ scope: FeedScope, _ format: FeedRenderer.Format, _ request: Request) throws -> Response {
+        guard let feed = try cache.get(scope, format) else { throw APIError.raceNotFound }
+        var headers: HTTPFields = [
+            .contentType: format.contentType, .eTag: feed.etag,
+            .lastModified: Timestamp.rfc1123(feed.lastModified), .cacheControl: "public, max-age=30",
+        ]
+        if Self.notModified(request, feed) {
+            return Response(status: .notModified, headers: headers)
+        }
+        headers[.contentLength] = String(feed.bytes.count)
+        let body: ResponseBody = request.method == .head ? .init() : .init(byteBuffer: ByteBuffer(bytes: feed.bytes))
+        return Response(status: .ok, headers: headers, body: body)
+    }
+
+    /// RFC 9110: `If-None-Match` wins over `If-Modified-Since`.
+    static func notModified(_ request: Request, _ feed: FeedCache.Rendered) -> Bool {
+        if let inm = request.headers[.ifNoneMatch] {
+            let tags = inm.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            return tags.contains { $0 == "*" || $0 == feed.etag || $0 == "W/" + feed.etag }
+        }
+        if let ims = request.headers[.ifModifiedSince], let since = Timestamp.parseRFC1123(ims) {
+            return feed.lastModified <= since
+        }
+        return false
+    }
+}

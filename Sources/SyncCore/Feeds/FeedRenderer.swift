@@ -1,0 +1,83 @@
+import Foundation
+
+/// Renders a `LiveFeed` as Atom 1.0 (RFC 4287) or RSS 2.0 bytes. Pure: the same feed gives
+/// the same bytes, so the ETag changes only when the content does.
+public enum FeedRenderer {
+    public enum Format: String, Sendable, CaseIterable {
+        case atom, rss
+
+        public var contentType: String {
+            switch self {
+            case .atom: return "application/atom+xml; charset=utf-8"
+            case .rss: return "application/rss+xml; charset=utf-8"
+            }
+        }
+    }
+
+    public static func render(_ feed: LiveFeed, as format: Format) -> Data {
+        switch format {
+        case .atom: return atom(feed)
+        case .rss: return rss(feed)
+        }
+    }
+
+    public static func atom(_ feed: LiveFeed) -> Data {
+        let e = XMLText.escape
+        var x = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+        x += "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
+        x += "  <id>\(e(feed.id))</id>\n"
+        x += "  <title type=\"text\">\(e(feed.title))</title>\n"
+        x += "  <subtitle type=\"text\">\(e(feed.subtitle))</subtitle>\n"
+        x += "  <updated>\(rfc3339(feed.updated))</updated>\n"
+        x += "  <author><name>RaceSync</name></author>\n"
+        x += "  <generator>RaceSync</generator>\n"
+        x += "  <link rel=\"self\" type=\"application/atom+xml\" href=\"\(e(feed.selfURLBase + ".atom"))\"/>\n"
+        x += "  <link rel=\"alternate\" type=\"application/json\" href=\"\(e(feed.alternateURL))\"/>\n"
+        for item in feed.items {
+            x += "  <entry>\n"
+            x += "    <id>\(e(item.id))</id>\n"
+            x += "    <title type=\"text\">\(e(item.title))</title>\n"
+            x += "    <updated>\(rfc3339(item.startedAt))</updated>\n"
+            x += "    <published>\(rfc3339(item.startedAt))</published>\n"
+            x += "    <author><name>\(e(item.streamer))</name></author>\n"
+            x += "    <link rel=\"alternate\" type=\"text/html\" href=\"\(e(item.streamURL))\"/>\n"
+            x += "    <summary type=\"text\">\(e(item.streamTitle))</summary>\n"
+            x += "  </entry>\n"
+        }
+        x += "</feed>\n"
+        return Data(x.utf8)
+    }
+
+    public static func rss(_ feed: LiveFeed) -> Data {
+        let e = XMLText.escape
+        var x = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+        x += "<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n"
+        x += "  <channel>\n"
+        x += "    <title>\(XMLText.rssPlain(feed.title))</title>\n"
+        x += "    <link>\(e(feed.alternateURL))</link>\n"
+        x += "    <description>\(e(feed.subtitle))</description>\n"
+        x += "    <atom:link href=\"\(e(feed.selfURLBase + ".rss"))\" rel=\"self\" type=\"application/rss+xml\"/>\n"
+        x += "    <lastBuildDate>\(Timestamp.rfc1123(feed.updated, zone: "+0000"))</lastBuildDate>\n"
+        x += "    <generator>RaceSync</generator>\n"
+        x += "    <docs>https://www.rssboard.org/rss-specification</docs>\n"
+        x += "    <ttl>1</ttl>\n"
+        for item in feed.items {
+            x += "    <item>\n"
+            x += "      <title>\(XMLText.rssPlain(item.title))</title>\n"
+            x += "      <link>\(e(item.streamURL))</link>\n"
+            x += "      <guid isPermaLink=\"false\">\(e(item.id))</guid>\n"
+            x += "      <pubDate>\(Timestamp.rfc1123(item.startedAt, zone: "+0000"))</pubDate>\n"
+            x += "      <description>\(e(item.streamTitle))</description>\n"
+            x += "    </item>\n"
+        }
+        x += "  </channel>\n"
+        x += "</rss>\n"
+        return Data(x.utf8)
+    }
+
+    /// Feed dates without fractions (RFC 3339 `date-time`, seconds precision).
+    static func rfc3339(_ date: Date) -> String {
+        let text = Timestamp.format(date)
+        return String(text.prefix(19)) + "Z"
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import HTTPTypes
+import Testing
+@testable import HubHTTP
+@testable import SyncCore
+
+@Suite struct FeedRoutesTests {
+    func stream(_ id: String, _ title: String = "Racing", login: String) -> HelixStream {
+        HelixStream(id: id, userLogin: login, userName: login, type: "live", title: title, startedAt: Date(timeIntervalSince1970: 1_790_000_000))
+    }
+
+    @Test func servesAtomAndRSSWithValidatorsAnd304() async throws {
+        let hub = try HubHarness()
+        try await hub.run { c in
+            let race = try await c.race()
+            _ = try await c.call(.post, "/api/races/\(race)/cast-join", as: "alice")
+            let empty = try await c.call(.get, "/feeds/live.atom")
+            #expect(empty.status == 200)
+            #expect(empty.headers[.contentType] == "application/atom+xml; charset=utf-8")
+            #expect(empty.text.contains("<updated>1970-01-01T00:00:00Z</updated>"))
+            let etag = try #require(empty.headers[.eTag])
+            #expect(etag.hasPrefix("\"") && empty.headers[.lastModified] != nil)
+            // Unchanged state: same ETag, and 304 on either validator.
+            #expect(try await c.call(.get, "/feeds/live.atom").headers[.eTag] == etag)
+            var headers = HTTPFields()
+            headers[.ifNoneMatch] = etag
+            let notModified = try await c.client.execute(uri: "/feeds/live.atom", method: .get, headers: headers) { $0 }
+            #expect(notModified.status == .notModified && notModified.body.readableBytes == 0)
+            var since = HTTPFields()
+            since[.ifModifiedSince] = empty.headers[.lastModified]!
+            #expect(try await c.client.execute(uri: "/feeds/live.atom", method: .get, headers: since) { $0 }.status == .notModified)
+            // A streamer goes live: new ETag, 200, one item.
+            try hub.store.recordPoll(seen: [hub.ids["alice"]!: stream("1", login: "alice")], at: Date())
+            let live = try await c.client.execute(uri: "/feeds/live.atom", method: .get, headers: headers) { $0 }
+            #expect(live.status == .ok && live.headers[.eTag] != etag)
+            let firstID = try #require(Self.ids(in: String(buffer: live.body)).first)
+            // The stream restarts: a new item id.
+            try hub.store.recordPoll(seen: [hub.ids["alice"]!: stream("2", login: "alice")], at: Date())
+            let restarted = try await c.call(.get, "/feeds/live.atom")
+            let secondID = try #require(Self.ids(in: restarted.text).first)
+            #expect(secondID != firstID)
+            let rss = try await c.call(.get, "/feeds/live.rss")
+            #expect(rss.headers[.contentType] == "application/rss+xml; charset=utf-8")
+            #expect(rss.text.contains("<guid isPermaLink=\"false\">\(secondID)</guid>"))
+            #expect(rss.text.contains("http://hub.test/feeds/live.rss"))
+        }
+    }
+
+    @Test func perRaceFeeds() async throws {
+        let hub = try HubHarness()
+        try await hub.run { c in
+            let race = try await c.race()
+            _ = try await c.call(.post, "/api/races/\(race)/participants", as: "org", json: ["twitch_username": "bob"])
+            try hub.store.recordPoll(seen: [hub.ids["bob"]!: stream("9", login: "bob")], at: Date())
+            let feed = try await c.call(.get, "/feeds/races/\(race)/live.rss")
+            #expect(feed.status == 200 && feed.text.contains("Bob is live (participant)"))
+            #expect(try await c.call(.get, "/feeds/races/\(UUID().uuidString)/live.atom").status == 404)
+            #expect(try await c.call(.get, "/feeds/races/nope/live.atom").status == 422)
+            _ = try await c.call(.post, "/api/races/\(race)/start", as: "org")
+            _ = try await c.call(.post, "/api/races/\(race)/finish", as: "org")
+            let finished = try await c.call(.get, "/feeds/races/\(race)/live.atom")
+            #expect(finished.status == 200 && !finished.text.contains("<entry>") && finished.text.contains("</feed>"))
+            let head = try await c.client.execute(uri: "/feeds/races/\(race)/live.atom", method: .head) { $0 }
+            #expect(head.status == .ok && head.body.readableBytes == 0 && head.headers[.eTag] != nil)
+        }
+    }
+
+    static func ids(in atom: String) -> [String] {
+        atom.components(separatedBy: "<entry>").dropFirst().compactMap { entry in
+            entry.range(of: "<id>").flatMap { start in
+                entry.range(of: "</id>").map { end in String(entry[start.upperBound..<end.lowerBound]) }
+            }
+        }
+    }
+}
+
+@Suite struct FeedExportTests {
+    @Test func exportIsAtomicAndRemovesInactiveRaces() async throws {
+        let hub = try HubHarness()
+        let dir = hub.dir + "/feeds"
+        let cache = FeedCache(store: hub.store, baseURL: "http://hub.test")
+        let exporter = FeedExporter(directory: dir, cache: cache, store: hub.store)
+        let org = hub.ids["org"]!
+        let a = try hub.store.createRace(name: "A", organizer: org)
+        let b = try hub.store.createRace(name: "B", organizer: org)
+        _ = try hub.store.castJoin(race: a.id, caller: hub.ids["alice"]!)
+        #expect(try exporter.export() == 6)
+        for path in ["live.atom", "live.rss", "races/\(a.id.lowercased)/live.atom", "races/\(b.id.lowercased)/live.rss"] {
+            #expect(FileManager.default.fileExists(atPath: dir + "/" + path), "\(path)")
+        }
+        // A reader loops over the files while exports rewrite them: it never sees a partial file.
+        let stop = ManagedAtomicFlag()
+        let reader = Task.detached {
+            var reads = 0
+            while !stop.isSet || reads < 50 {
+                for name in ["live.atom", "live.rss"] {
+                    let text = (try? String(contentsOfFile: dir + "/" + name, encoding: .utf8)) ?? ""
+                    if !(text.hasSuffix("</feed>\n") || text.hasSuffix("</rss>\n")) { return -1 }
+                    reads += 1
+                }
+            }
+            return reads
+        }
+        for i in 0..<40 {
+            let streams = i % 2 == 0 ? [hub.ids["alice"]!: HelixStream(id: "\(i)", userLogin: "alice", userName: "Alice", type: "live", title: String(repeating: "long title ", count: 200), startedAt: Date())] : [:]
+            try hub.store.recordPoll(seen: streams, at: Date())
+            try exporter.export()
+        }
+        stop.set()
+        let reads = await reader.value
+        #expect(reads > 0)
+        // Finishing race B removes its files.
+        _ = try hub.store.transition(.start, race: b.id, caller: org)
+        _ = try hub.store.transition(.finish, race: b.id, caller: org)
+        try exporter.export()
+        #expect(!FileManager.default.fileExists(atPath: dir + "/races/\(b.id.lowercased)"))
+        #expect(FileManager.default.fileExists(atPath: dir + "/races/\(a.id.lowercased)/live.atom"))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".tmp") }
+        #expect(leftovers.isEmpty)
+    }
+}
+
+/// A flag shared with a detached reader.
+final class ManagedAtomicFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+    func set() { lock.lock(); value = true; lock.unlock() }
+}

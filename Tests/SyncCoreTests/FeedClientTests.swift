@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+@testable import SyncCore
+
+/// Every rendered feed read by a real feed client: Python's feedparser (installed by `make test`).
+@Suite struct FeedClientTests {
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Scripts/feedcheck.py").path
+
+    static var feedparserAvailable: Bool {
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        probe.arguments = ["python3", "-c", "import feedparser"]
+        probe.standardError = FileHandle.nullDevice
+        guard (try? probe.run()) != nil else { return false }
+        probe.waitUntilExit()
+        return probe.terminationStatus == 0
+    }
+
+    @Test(arguments: ["empty", "one", "several", "hostile"], FeedRenderer.Format.allCases)
+    func feedparserReadsEveryFeedWithoutErrors(_ name: String, _ format: FeedRenderer.Format) throws {
+        guard Self.feedparserAvailable else {
+            // `make test` installs feedparser and sets this, so CI never skips the check.
+            #expect(ProcessInfo.processInfo.environment["RACESYNC_REQUIRE_FEEDPARSER"] == nil, "feedparser is not installed")
+            return
+        }
+        let feed = try #require(FeedRendererTests.states.first { $0.name == name }?.feed)
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let feedFile = dir.file("feed.xml"), specFile = dir.file("spec.json")
+        try FeedRenderer.render(feed, as: format).write(to: URL(fileURLWithPath: feedFile))
+        let spec: [String: Any] = [
+            "version": format == .atom ? "atom10" : "rss20", "title": feed.title,
+            "items": feed.items.map { item in
+                ["id": item.id, "title": item.title.unicodeScalars.filter(XMLText.isAllowed).map(String.init).joined(),
+                 "link": item.streamURL, "started_at": Int(item.startedAt.timeIntervalSince1970)] as [String: Any]
+            },
+        ]
+        try JSONSerialization.data(withJSONObject: spec).write(to: URL(fileURLWithPath: specFile))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Self.script, feedFile, specFile]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let report = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(name).\(format.rawValue): \(report)")
+    }
+}
