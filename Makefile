@@ -6,7 +6,7 @@ SWIFT        ?= swift
 APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev libxml2-dev sqlite3 python3 python3-pip
 HUB_ARGS     ?=
 
-.PHONY: run test build deps pydeps clean
+.PHONY: run test build deps pydeps openapi clean
 
 ## Install the Debian packages the build needs, only when some are missing.
 deps:
@@ -34,6 +34,10 @@ pydeps:
 test: deps pydeps
 	$(SWIFT) build --build-tests
 	RACESYNC_REQUIRE_FEEDPARSER=1 $(SWIFT) test --skip-build
+
+## Re-embed docs/openapi.yaml into the hub after editing it.
+openapi:
+	python3 scripts/embed-openapi.py
 
 clean:
 	rm -rf .build

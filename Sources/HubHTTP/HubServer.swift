@@ -12,6 +12,9 @@ public enum HubServer {
         router.get("/healthz") { _, _ in
             HTTPIO.raw(Data(#"{"status":"ok"}"#.utf8))
         }
+        router.get("/openapi.yaml") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: openAPIDocument)))
+        }
         router.get("/metrics") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
