@@ -6,7 +6,7 @@ SWIFT        ?= swift
 APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev libxml2-dev sqlite3 python3 python3-pip
 HUB_ARGS     ?=
 
-.PHONY: run test build deps pydeps openapi clean
+.PHONY: run test build deps pydeps openapi crash-test clean
 
 ## Install the Debian packages the build needs, only when some are missing.
 deps:
@@ -34,6 +34,11 @@ pydeps:
 test: deps pydeps
 	$(SWIFT) build --build-tests
 	RACESYNC_REQUIRE_FEEDPARSER=1 $(SWIFT) test --skip-build
+
+## kill -9 the hub 20 times under load (make test runs a 3-cycle form).
+crash-test: deps
+	$(SWIFT) build --build-tests
+	RACESYNC_CRASH_CYCLES=20 $(SWIFT) test --skip-build --filter CrashTests
 
 ## Re-embed docs/openapi.yaml into the hub after editing it.
 openapi:

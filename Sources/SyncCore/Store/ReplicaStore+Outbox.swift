@@ -37,7 +37,7 @@ extension ReplicaStore {
             if let violation { throw LocalWriteError.rule(violation) }
             var clock = try loadClock(db)
             if let seen = try StateQueries.register(db, race: raceID, user: me) { try? clock.receive(seen.hlc, now: now()) }
-            for pending in try pendingOps(db) where pending.raceID == raceID && pending.userID == me {
+            for pending in try pendingOps(db, race: raceID) where pending.userID == me {
                 try? clock.receive(pending.hlc, now: now())
             }
             var stamp: HLC?
@@ -62,10 +62,14 @@ extension ReplicaStore {
         try pool.read { db in try pendingOps(db, limit: limit) }
     }
 
-    func pendingOps(_ db: Database, limit: Int = Int.max) throws -> [Op] {
-        try Row.fetchAll(
-            db, sql: "SELECT op_id, kind, race_id, user_id, hlc_wall, hlc_counter, hlc_node FROM outbox ORDER BY seq LIMIT ?",
-            arguments: [limit]
+    /// Pending ops, oldest first; only those of `race` when given.
+    func pendingOps(_ db: Database, race: UUID? = nil, limit: Int = Int.max) throws -> [Op] {
+        let filter = race == nil ? "" : "WHERE race_id = ?"
+        var arguments: StatementArguments = race.map { [$0] } ?? []
+        arguments += [limit]
+        return try Row.fetchAll(
+            db, sql: "SELECT op_id, kind, race_id, user_id, hlc_wall, hlc_counter, hlc_node FROM outbox \(filter) ORDER BY seq LIMIT ?",
+            arguments: arguments
         ).map { row in
             Op(opID: row["op_id"], kind: OpKind(rawValue: row["kind"]) ?? .leave, raceID: row["race_id"], userID: row["user_id"],
                hlc: HLC(wallMs: row["hlc_wall"], counter: UInt16(clamping: row["hlc_counter"] as Int64), node: row["hlc_node"]))

@@ -58,7 +58,7 @@ extension ReplicaStore {
     func viewCasters(_ db: Database, race: UUID) throws -> (present: [UUID], pending: Set<UUID>) {
         var registers = try StateQueries.registers(db, race: race)
         var pending = Set<UUID>()
-        for op in try pendingOps(db) where op.raceID == race {
+        for op in try pendingOps(db, race: race) {
             let before = registers[op.userID]
             if let next = CasterRegister.fold(before, [op]), next != before {
                 registers[op.userID] = next

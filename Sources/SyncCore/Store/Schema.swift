@@ -94,6 +94,11 @@ enum Schema {
                     """)
             }
         }
+        if kind == .replica {
+            migrator.registerMigration("v2-outbox-by-race") { db in
+                try db.execute(sql: "CREATE INDEX outbox_by_race ON outbox(race_id, seq)")
+            }
+        }
         return migrator
     }
 }

@@ -1,0 +1,133 @@
+import Foundation
+import SyncCore
+import Testing
+
+/// `kill -9` the hub at random moments while four clients push; nothing acknowledged may be
+/// lost, nothing applied twice, and every replica ends equal to the hub.
+/// `RACESYNC_CRASH_CYCLES` sets the number of kills (3 in `make test`, 20 in `make crash-test`).
+@Suite struct CrashTests {
+    @Test func acknowledgedOpsSurviveKillMinus9() async throws {
+        let cycles = Int(ProcessInfo.processInfo.environment["RACESYNC_CRASH_CYCLES"] ?? "") ?? 3
+        let box = Sandbox()
+        let db = box.file("hub.sqlite")
+        let org = try box.run("syncd", ["user", "add", "org", "--db", db]).lastLine
+        let tokens = try (0..<4).map { try box.run("syncd", ["user", "add", "client\($0)", "--db", db]).lastLine }
+        var hub = try HubProcess(in: box, db: db)
+        let port = hub.port
+        var races: [String] = []
+        for i in 0..<5 {
+            races.append(try await HTTP.send("POST", hub.url + "/api/races", token: org, json: ["name": "race \(i)"]).object["id"] as! String)
+        }
+        let clients = try await withThrowingTaskGroup(of: CrashClient.self) { group in
+            for (index, token) in tokens.enumerated() {
+                group.addTask { try await CrashClient(box: box, index: index, hub: "http://127.0.0.1:\(port)", token: token) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let stop = StopFlag()
+        let raceIDs = races.compactMap(UUID.init(uuidString:))
+        var workers: [Task<Void, Never>] = []
+        for client in clients {
+            workers.append(Task.detached { await client.work(races: raceIDs, until: stop) })
+        }
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<cycles {
+            try await Task.sleep(for: .milliseconds(Int.random(in: 150...600, using: &rng)))
+            kill(hub.daemon.process.processIdentifier, SIGKILL)
+            hub.daemon.process.waitUntilExit()
+            try await Task.sleep(for: .milliseconds(Int.random(in: 50...300, using: &rng)))
+            hub = try HubProcess(in: box, db: db, port: port)
+        }
+        stop.set()
+        for worker in workers { await worker.value }
+        // Every client drains its outbox; then everyone pulls what the others pushed last.
+        for client in clients { try await client.finalSync() }
+        for client in clients { try await client.finalSync() }
+        let acknowledged = clients.flatMap(\.acknowledged.values)
+        #expect(acknowledged.count > 0)
+        // 1. Every acknowledged op is in the hub's store: re-sent, each is a duplicate.
+        for client in clients {
+            let ops = client.acknowledged.values.map(\.self)
+            for start in stride(from: 0, to: ops.count, by: 1000) {
+                let batch = Array(ops[start..<min(start + 1000, ops.count)])
+                let response = try await client.hub.push(PushRequest(nodeID: "recheck", ops: batch))
+                #expect(response.results.allSatisfy { $0.status == .duplicate }, "client \(client.index)")
+            }
+        }
+        // 2. No op applied twice: each op id appears at most once among the caster changes.
+        var seen: [String: Int] = [:]
+        var cursor: String?
+        repeat {
+            let page = try await clients[0].hub.pull(since: cursor, limit: 5000, wait: 0)
+            for change in page.changes { if case .caster(let c) = change.data { seen[c.register.opID.lowercased, default: 0] += 1 } }
+            cursor = page.cursor
+            if !page.hasMore { break }
+        } while true
+        #expect(seen.values.allSatisfy { $0 == 1 })
+        print("crash test: \(cycles) kill -9 cycles, \(acknowledged.count) acknowledged ops, \(seen.count) applied, none lost or applied twice")
+        // 3. Every replica equals the hub.
+        for race in races {
+            let detail = try await HTTP.send("GET", hub.url + "/api/races/\(race)").object
+            let truth = (detail["casters"] as? [[String: Any]] ?? []).compactMap { ($0["user"] as? [String: Any])?["twitch_username"] as? String }
+            for client in clients {
+                let view = try client.store.detail(UUID(uuidString: race)!)?.casters.map(\.user.twitchUsername) ?? []
+                #expect(view == truth, "client \(client.index), race \(race)")
+            }
+        }
+        #expect(hub.daemon.stop() == 0)
+    }
+}
+
+/// One pushing client: a replica and its HTTP hub client.
+final class CrashClient: @unchecked Sendable {
+    let index: Int
+    let store: ReplicaStore
+    let hub: HTTPHubClient
+    private let lock = NSLock()
+    private var answered: [UUID: Op] = [:]
+
+    init(box: Sandbox, index: Int, hub url: String, token: String) async throws {
+        self.index = index
+        hub = try HTTPHubClient(base: url, token: token)
+        store = try ReplicaStore(path: box.file("client\(index).sqlite"))
+        try store.login(ReplicaSession(hub: url, token: token, user: try await hub.me()), snapshot: try await SyncRound.snapshot(from: hub))
+    }
+
+    /// Ops the hub answered applied, superseded or duplicate.
+    var acknowledged: [UUID: Op] { lock.lock(); defer { lock.unlock() }; return answered }
+
+    private func remember(_ report: SyncReport) {
+        lock.lock()
+        for op in report.applied + report.superseded + report.duplicate { answered[op.opID] = op }
+        lock.unlock()
+    }
+
+    func work(races: [UUID], until stop: StopFlag) async {
+        var rng = SystemRandomNumberGenerator()
+        while !stop.isSet {
+            for _ in 0..<Int.random(in: 1...20, using: &rng) {
+                let race = races.randomElement(using: &rng)!
+                let isCaster = (try? store.detail(race))??.casters.contains { $0.user.id == (try? store.session())??.user.id } ?? false
+                _ = try? store.enqueue(isCaster ? .leave : .join, race: race)
+            }
+            var report = SyncReport()
+            let round = SyncRound(store: store, hub: hub)
+            do { try await round.push(into: &report) } catch {}
+            remember(report)
+            try? await Task.sleep(for: .milliseconds(Int.random(in: 5...40, using: &rng)))
+        }
+    }
+
+    func finalSync() async throws {
+        remember(try await SyncRound(store: store, hub: hub).run())
+        #expect(try store.pendingOps().isEmpty)
+    }
+}
+
+/// A flag the test sets to stop its workers.
+final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+    func set() { lock.lock(); value = true; lock.unlock() }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+@testable import SyncCore
+
+/// Several replicas writing offline and syncing in random orders end equal to the hub.
+@Suite struct ReplicaConvergenceTests {
+    @Test func randomOfflineWritesAndSyncOrdersConverge() async throws {
+        for seed in UInt64(1)...12 {
+            let hub = try HubFixture()
+            var rng = SeededGenerator(seed: seed)
+            let org = try hub.user("org")
+            let users = try (0..<3).map { try hub.user("caster\($0)") }
+            let races = try (0..<2).map { _ in try hub.store.createRace(name: "r", organizer: org.id).id }
+            var replicas: [ReplicaFixture] = []
+            for (index, user) in users.enumerated() {
+                replicas.append(try await ReplicaFixture(dir: hub.dir, name: "n\(index)", hubStore: hub.store, user: user,
+                                                         offsetMs: Int64.random(in: -600_000...30_000, using: &rng), base: hub.clock))
+            }
+            for _ in 0..<40 {
+                let replica = replicas.randomElement(using: &rng)!
+                let race = races.randomElement(using: &rng)!
+                switch Int.random(in: 0..<10, using: &rng) {
+                case 0..<6:
+                    let isCaster = try replica.casters(race).contains(replica.hub.user.twitchUsername)
+                    _ = try replica.store.enqueue(isCaster ? .leave : .join, race: race)
+                case 6..<9:
+                    try await replica.sync()
+                default:
+                    replica.hub.online.toggle()
+                    _ = try? await replica.sync()
+                    replica.hub.online = true
+                }
+                hub.clock.advance(ms: Int64.random(in: 0...50, using: &rng))
+            }
+            // Everyone syncs twice (the second round pulls what the others pushed last).
+            for _ in 0..<2 { for replica in replicas { try await replica.sync() } }
+            for race in races {
+                let truth = try hub.store.raceDetail(race)!.casters.map(\.user.twitchUsername)
+                for replica in replicas {
+                    #expect(try replica.casters(race) == truth, "seed \(seed)")
+                    #expect(try replica.store.pendingOps().isEmpty)
+                }
+            }
+        }
+    }
+
+    @Test func skewedClocksConvergeAndAFarFutureClockIsRejectedClearly() async throws {
+        let hub = try HubFixture()
+        let org = try hub.user("org")
+        let behind = try hub.user("behind"), ahead = try hub.user("ahead"), broken = try hub.user("broken")
+        let race = try hub.store.createRace(name: "r", organizer: org.id).id
+        let a = try await ReplicaFixture(dir: hub.dir, name: "a", hubStore: hub.store, user: behind, offsetMs: -600_000, base: hub.clock)
+        let b = try await ReplicaFixture(dir: hub.dir, name: "b", hubStore: hub.store, user: ahead, offsetMs: 30_000, base: hub.clock)
+        let c = try await ReplicaFixture(dir: hub.dir, name: "c", hubStore: hub.store, user: broken, offsetMs: 120_000, base: hub.clock)
+        _ = try b.store.enqueue(.join, race: race)
+        try await b.sync()
+        // A's clock is 10 minutes behind, yet its join (stamped after what it has seen) applies.
+        try await a.sync()
+        _ = try a.store.enqueue(.join, race: race)
+        let reportA = try await a.sync()
+        #expect(reportA.applied.count == 1)
+        // B leaves; its clock is ahead but within 60 s: applied.
+        _ = try b.store.enqueue(.leave, race: race)
+        #expect(try await b.sync().applied.count == 1)
+        // C is 2 minutes ahead: rejected with a reason that says so.
+        _ = try c.store.enqueue(.join, race: race)
+        let reportC = try await c.sync()
+        #expect(reportC.rejected.first?.code == 400)
+        #expect(reportC.rejected.first?.detail.contains("ahead of the hub") == true)
+        for replica in [a, b, c] { try await replica.sync() }
+        let truth = try hub.store.raceDetail(race)!.casters.map(\.user.twitchUsername)
+        #expect(truth == ["behind"])
+        for replica in [a, b, c] { #expect(try replica.casters(race) == truth) }
+    }
+
+    @Test func aLongPartitionDrainsThousandsOfOpsInOrder() async throws {
+        let hub = try HubFixture()
+        let org = try hub.user("org")
+        let me = try hub.user("me")
+        let races = try (0..<50).map { _ in try hub.store.createRace(name: "r", organizer: org.id).id }
+        let node = try await ReplicaFixture(dir: hub.dir, name: "node", hubStore: hub.store, user: me, base: hub.clock)
+        node.hub.online = false
+        var expected: [UUID: Bool] = [:]
+        for i in 0..<3000 {
+            let race = races[i % races.count]
+            let join = !(expected[race] ?? false)
+            _ = try node.store.enqueue(join ? .join : .leave, race: race)
+            expected[race] = join
+            hub.clock.advance(ms: 1)
+        }
+        #expect(try node.store.pendingOps().count == 3000)
+        await #expect(throws: HubClientError.self) { try await node.sync() }
+        #expect(try node.store.pendingOps().count == 3000)
+        node.hub.online = true
+        let report = try await node.sync()
+        #expect(report.applied.count == 3000 && report.rejected.isEmpty)
+        #expect(try node.store.pendingOps().isEmpty)
+        for race in races {
+            let isCaster = try hub.store.raceDetail(race)!.casters.contains { $0.user.id == me.id }
+            #expect(isCaster == expected[race])
+            #expect(try node.casters(race).contains("me") == expected[race])
+        }
+    }
+}
