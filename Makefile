@@ -6,7 +6,7 @@ SWIFT        ?= swift
 APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev libxml2-dev sqlite3 python3 python3-pip
 HUB_ARGS     ?=
 
-.PHONY: run test build deps pydeps openapi crash-test clean
+.PHONY: run test build deps pydeps openapi crash-test bench clean
 
 ## Install the Debian packages the build needs, only when some are missing.
 deps:
@@ -34,6 +34,14 @@ pydeps:
 test: deps pydeps
 	$(SWIFT) build --build-tests
 	RACESYNC_REQUIRE_FEEDPARSER=1 $(SWIFT) test --skip-build
+
+## Release benchmarks, each figure next to a same-run baseline; writes bench/results.json.
+bench: deps
+	@command -v wrk >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk curl; }
+	$(SWIFT) build -c release --product syncd
+	$(SWIFT) build -c release --product racecli
+	$(SWIFT) build -c release --product racesync-bench
+	.build/release/racesync-bench
 
 ## kill -9 the hub 20 times under load (make test runs a 3-cycle form).
 crash-test: deps

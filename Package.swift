@@ -68,6 +68,18 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "racesync-bench",
+            dependencies: [
+                "SyncCore", "HubHTTP", "FakeHelix",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/RaceSyncBench",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "SyncCoreTests",
             dependencies: [

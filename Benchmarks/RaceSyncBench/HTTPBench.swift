@@ -1,0 +1,107 @@
+import Foundation
+import HubHTTP
+import Hummingbird
+import Logging
+import SyncCore
+
+/// A hub served in this process on a free loopback port.
+final class InProcessHub: @unchecked Sendable {
+    let store: HubStore
+    let port: Int
+    private let task: Task<Void, any Error>
+
+    init(path: String) async throws {
+        store = try HubStore(path: path)
+        var logger = Logger(label: "bench")
+        logger.logLevel = .error
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let app = HubServer.application(
+            store: store, metrics: HubMetrics(), feeds: FeedCache(store: store, baseURL: "http://127.0.0.1"), host: "127.0.0.1", port: 0,
+            logger: logger, onRunning: { continuation.yield($0) })
+        task = Task { try await app.run() }
+        var bound = 0
+        for await port in ports { bound = port; break }
+        port = bound
+    }
+
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    func stop() { task.cancel() }
+}
+
+/// 100k ops pushed over HTTP by 4 concurrent clients; then a fresh replica bootstraps from that hub.
+enum HTTPBench {
+    static func run(_ report: Report, inProcessOpsPerSecond: Double) async throws {
+        let hub = try await InProcessHub(path: workDir + "/http.sqlite")
+        log("http push: preparing 100k ops")
+        let workload = try Workload.make(store: hub.store)
+        let client = try HTTPHubClient(base: hub.url, token: workload.organizerToken)
+        let batches = stride(from: 0, to: workload.ops.count, by: 1000).map { Array(workload.ops[$0..<min($0 + 1000, workload.ops.count)]) }
+        var latencies: [Double] = []
+        let elapsed = try await seconds {
+            latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+                for worker in 0..<4 {
+                    group.addTask {
+                        var mine: [Double] = []
+                        for batch in batches.enumerated().filter({ $0.offset % 4 == worker }).map(\.element) {
+                            mine.append(try await seconds { _ = try await client.push(PushRequest(nodeID: "bench-\(worker)", ops: batch)) })
+                        }
+                        return mine
+                    }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+        }
+        report.add(Figure(
+            name: "100k ops pushed over HTTP, 4 clients x 1000-op batches", value: Double(workload.ops.count) / elapsed, unit: "ops/s",
+            baseline: inProcessOpsPerSecond, baselineName: "ops/s in-process merge",
+            note: "push p50 \(format(percentile(latencies, 0.5) * 1000)) ms, p99 \(format(percentile(latencies, 0.99) * 1000)) ms"))
+
+        // Bootstrap a fresh replica from this hub.
+        let changes = try hub.store.pull(since: nil, limit: 1).hasMore ? try countChanges(hub.store) : 0
+        let replicaPath = workDir + "/bootstrap-replica.sqlite"
+        let bootstrap = try await seconds {
+            let replica = try ReplicaStore(path: replicaPath)
+            let user = try await client.me()
+            try replica.login(ReplicaSession(hub: hub.url, token: workload.organizerToken, user: user), snapshot: try await SyncRound.snapshot(from: client))
+            try replica.close()
+        }
+        let copy = try seconds {
+            try Shell.run("sqlite3", [workDir + "/copy.sqlite", "ATTACH '\(workDir)/http.sqlite' AS h; CREATE TABLE change_log AS SELECT * FROM h.change_log; CREATE TABLE casters AS SELECT * FROM h.casters;"])
+        }
+        report.add(Figure(
+            name: "fresh replica bootstrap (\(changes) changes)", value: bootstrap, unit: "s",
+            baseline: copy, baselineName: "s sqlite3 copy of the same rows", note: "pull pages of 5000 over HTTP, applied in one transaction"))
+        hub.stop()
+        try? hub.store.close()
+    }
+
+    static func countChanges(_ store: HubStore) throws -> Int {
+        var total = 0
+        var cursor: PullCursor?
+        while true {
+            let page = try store.pull(since: cursor, limit: 5000)
+            total += page.entries.count
+            cursor = page.cursor
+            if !page.hasMore { return total }
+        }
+    }
+}
+
+/// Runs command-line tools.
+enum Shell {
+    @discardableResult
+    static func run(_ tool: String, _ arguments: [String], environment: [String: String] = [:]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool.hasPrefix("/") ? tool : "/usr/bin/env")
+        process.arguments = tool.hasPrefix("/") ? arguments : [tool] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}

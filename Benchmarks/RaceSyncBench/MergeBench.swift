@@ -1,0 +1,54 @@
+import Foundation
+import GRDB
+import SyncCore
+
+/// Hub merge of 100k ops in process, next to raw SQLite inserts of the same rows.
+enum MergeBench {
+    static func run(_ report: Report) throws {
+        log("merge: preparing 100k ops")
+        let store = try HubStore(path: workDir + "/merge.sqlite")
+        let workload = try Workload.make(store: store)
+        let merge = try seconds {
+            for start in stride(from: 0, to: workload.ops.count, by: 1000) {
+                _ = try store.push(Array(workload.ops[start..<min(start + 1000, workload.ops.count)]), caller: workload.organizer.id)
+            }
+        }
+        try store.close()
+        let baseline = try rawInserts(workload.ops)
+        report.add(Figure(
+            name: "hub merge, 100k ops in process", value: Double(workload.ops.count) / merge, unit: "ops/s",
+            baseline: Double(workload.ops.count) / baseline, baselineName: "ops/s raw SQLite insert of register + log + op id",
+            note: "1000 ops per transaction, synchronous=FULL"))
+    }
+
+    /// The same rows written with prepared statements and nothing else, 1000 per transaction.
+    static func rawInserts(_ ops: [Op]) throws -> Double {
+        let path = workDir + "/raw.sqlite"
+        try HubStore(path: path).close()
+        var config = Configuration()
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+        }
+        let queue = try DatabaseQueue(path: path, configuration: config)
+        defer { try? queue.close() }
+        return try seconds {
+            for start in stride(from: 0, to: ops.count, by: 1000) {
+                try queue.write { db in
+                    let register = try db.cachedStatement(sql: """
+                        INSERT INTO casters (race_id, user_id, present, hlc_wall, hlc_counter, hlc_node, op_id) VALUES (?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (race_id, user_id) DO UPDATE SET present = excluded.present, hlc_wall = excluded.hlc_wall,
+                            hlc_counter = excluded.hlc_counter, hlc_node = excluded.hlc_node, op_id = excluded.op_id
+                        """)
+                    let change = try db.cachedStatement(sql: "INSERT INTO change_log (kind, key, payload, at) VALUES (?, ?, ?, ?)")
+                    let answer = try db.cachedStatement(sql: "INSERT INTO applied_ops (op_id, status, code, detail) VALUES (?, ?, NULL, NULL)")
+                    for op in ops[start..<min(start + 1000, ops.count)] {
+                        try register.execute(arguments: [op.raceID, op.userID, op.kind.present, op.hlc.wallMs, Int64(op.hlc.counter), op.hlc.node, op.opID])
+                        try change.execute(arguments: ["caster", "caster:\(op.raceID.lowercased):\(op.userID.lowercased)", String(repeating: "x", count: 240), op.hlc.wallMs])
+                        try answer.execute(arguments: [op.opID, "applied"])
+                    }
+                }
+            }
+        }
+    }
+}

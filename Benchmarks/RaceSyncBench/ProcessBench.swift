@@ -1,0 +1,175 @@
+import Foundation
+import SyncCore
+
+/// Benchmarks of the real release binaries: feeds under wrk, racecli start-up, hub memory,
+/// and join propagation between two node daemons.
+enum ProcessBench {
+    static let binDir = (CommandLine.arguments[0] as NSString).deletingLastPathComponent
+
+    /// A release `syncd hub` child process.
+    final class Hub {
+        let process = Process()
+        let port: Int
+        let db: String
+
+        init(db: String, env: [String: String] = [:]) throws {
+            self.db = db
+            port = Int.random(in: 20000...40000)
+            process.executableURL = URL(fileURLWithPath: binDir + "/syncd")
+            process.arguments = ["hub", "--db", db, "--port", String(port)]
+            process.environment = ProcessInfo.processInfo.environment.merging(["LOG_LEVEL": "error"].merging(env) { $1 }) { $1 }
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            for _ in 0..<200 {
+                if (try? Shell.run("curl", ["-sf", url + "/healthz"]))?.contains("ok") == true { return }
+                usleep(25_000)
+            }
+            throw NSError(domain: "bench", code: 1, userInfo: [NSLocalizedDescriptionKey: "hub did not start"])
+        }
+
+        var url: String { "http://127.0.0.1:\(port)" }
+
+        /// Resident memory in MiB.
+        var rssMiB: Double {
+            let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
+            let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+            return (Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
+        }
+
+        func stop() {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    /// Requests/s from wrk for `url` (2 threads, 32 connections, 5 s).
+    static func wrk(_ url: String, header: String? = nil) throws -> Double {
+        var args = ["-t2", "-c32", "-d5s", url]
+        if let header { args = ["-H", header] + args }
+        let out = try Shell.run("wrk", args)
+        let line = out.split(separator: "\n").first { $0.hasPrefix("Requests/sec:") } ?? "0"
+        return Double(line.split(separator: " ").last ?? "0") ?? 0
+    }
+
+    static func feeds(_ report: Report) throws {
+        guard (try? Shell.run("wrk", ["--version"])) != nil, FileManager.default.isExecutableFile(atPath: "/usr/bin/wrk") else {
+            log("feeds: wrk not installed (make bench installs it); skipped")
+            return
+        }
+        let db = workDir + "/feeds.sqlite"
+        let store = try HubStore(path: db)
+        let org = try store.addUser(login: "organizer", displayName: "Organizer").user
+        let race = try store.createRace(name: "Any% <Glitchless> & more", organizer: org.id)
+        var seen: [UUID: HelixStream] = [:]
+        for i in 0..<20 {
+            let user = try store.addUser(login: "caster\(i)", displayName: "Caster \(i)").user
+            _ = try store.addCaster(race: race.id, caller: org.id, login: user.twitchUsername)
+            seen[user.id] = HelixStream(id: "\(1000 + i)", userLogin: user.twitchUsername, userName: "Caster \(i)", type: "live", title: "Casting & chatting <live>", startedAt: Date())
+        }
+        try store.recordPoll(seen: seen, at: Date())
+        try store.close()
+        let hub = try Hub(db: db)
+        defer { hub.stop() }
+        let health = try wrk(hub.url + "/healthz")
+        let get = try wrk(hub.url + "/feeds/live.atom")
+        let headers = try Shell.run("curl", ["-sI", hub.url + "/feeds/live.atom"])
+        let etag = headers.split(separator: "\r\n").first { $0.lowercased().hasPrefix("etag:") }.map { String($0.dropFirst(5)).trimmingCharacters(in: .whitespaces) } ?? ""
+        let notModified = try wrk(hub.url + "/feeds/live.atom", header: "If-None-Match: \(etag)")
+        report.add(Figure(name: "cached feed GET (20 live items), wrk", value: get, unit: "req/s", baseline: health, baselineName: "req/s /healthz"))
+        report.add(Figure(name: "feed conditional GET -> 304, wrk", value: notModified, unit: "req/s", baseline: health, baselineName: "req/s /healthz"))
+    }
+
+    static func racecli(_ report: Report) throws {
+        let path = workDir + "/cli-replica.sqlite"
+        let replica = try ReplicaStore(path: path)
+        let organizer = User(id: UUID(), twitchUsername: "organizer", twitchDisplayName: "Organizer")
+        var changes: [Change] = [Change(seq: 1, key: "user", data: .user(organizer))]
+        for i in 0..<10_000 {
+            let race = Race(id: UUID(), name: "race \(i)", status: [.setup, .running, .finished][i % 3], seedsReleased: false,
+                            organizerID: organizer.id, createdAt: Date(timeIntervalSince1970: 1_790_000_000 + Double(i)), updatedAt: Date())
+            changes.append(Change(seq: Int64(i + 2), key: "race", data: .race(RaceState(race: race, createdSeq: Int64(i)))))
+        }
+        try replica.login(ReplicaSession(hub: "http://127.0.0.1:1", token: "t", user: organizer),
+                          snapshot: [PullPage(changes: changes, cursor: "abc.1", hasMore: false, reset: false)])
+        try replica.close()
+        func median(_ runs: Int, _ body: () throws -> Void) rethrows -> Double {
+            var times: [Double] = []
+            for _ in 0..<runs { times.append(try seconds(body)) }
+            return percentile(times, 0.5)
+        }
+        let cli = try median(20) { try Shell.run(binDir + "/racecli", ["races", "--json", "--db", path]) }
+        let raw = try median(20) { try Shell.run("sqlite3", ["-json", path, "SELECT * FROM races ORDER BY created_at DESC"]) }
+        report.add(Figure(name: "racecli races --json, 10k-race replica (median of 20)", value: cli * 1000, unit: "ms",
+                          baseline: raw * 1000, baselineName: "ms sqlite3 -json on the same file"))
+        let status = try median(20) { try Shell.run(binDir + "/racecli", ["status", "--json", "--db", path]) }
+        report.add(Figure(name: "racecli status --json (median of 20)", value: status * 1000, unit: "ms"))
+    }
+
+    static func memory(_ report: Report) throws {
+        let idle = try Hub(db: workDir + "/idle.sqlite")
+        usleep(300_000)
+        let idleRSS = idle.rssMiB
+        idle.stop()
+        log("memory: preparing 10k races / 100k members")
+        let db = workDir + "/big.sqlite"
+        let store = try HubStore(path: db)
+        let org = try store.addUser(login: "organizer", displayName: nil).user
+        let users = try (0..<1000).map { try store.addUser(login: "member\($0)", displayName: nil).user }
+        let races = try (0..<10_000).map { try store.createRace(name: "race \($0)", organizer: org.id).id }
+        let now = WallClock.nowMs()
+        var ops: [Op] = []
+        for (index, race) in races.enumerated() {
+            for k in 0..<10 {
+                ops.append(Op(kind: .join, raceID: race, userID: users[(index * 10 + k) % users.count].id,
+                              hlc: HLC(wallMs: now, counter: UInt16(k), node: "m\(index)")))
+            }
+        }
+        for start in stride(from: 0, to: ops.count, by: 1000) { _ = try store.push(Array(ops[start..<start + 1000]), caller: org.id) }
+        try store.close()
+        let hub = try Hub(db: db)
+        defer { hub.stop() }
+        _ = try Shell.run("curl", ["-s", hub.url + "/api/races", "-o", "/dev/null"])
+        _ = try Shell.run("curl", ["-s", hub.url + "/feeds/live.atom", "-o", "/dev/null"])
+        report.add(Figure(name: "hub RSS with 10k races / 100k members (after GET /api/races)", value: hub.rssMiB, unit: "MiB",
+                          baseline: idleRSS, baselineName: "MiB idle hub, empty store"))
+    }
+
+    static func propagation(_ report: Report) throws {
+        let db = workDir + "/prop-hub.sqlite"
+        func syncd(_ args: [String]) throws -> String { try Shell.run(binDir + "/syncd", args) }
+        let org = try syncd(["user", "add", "org", "--db", db]).split(separator: "\n").last.map(String.init) ?? ""
+        let alice = try syncd(["user", "add", "alice", "--db", db]).split(separator: "\n").last.map(String.init) ?? ""
+        let bob = try syncd(["user", "add", "bob", "--db", db]).split(separator: "\n").last.map(String.init) ?? ""
+        let hub = try Hub(db: db)
+        defer { hub.stop() }
+        let created = try Shell.run("curl", ["-s", "-X", "POST", hub.url + "/api/races", "-H", "Authorization: Bearer \(org)", "-d", "{\"name\":\"r\"}"])
+        let race = ((try? JSONSerialization.jsonObject(with: Data(created.utf8))) as? [String: Any])?["id"] as? String ?? ""
+        var nodes: [Process] = []
+        for (name, token) in [("a", alice), ("b", bob)] {
+            let node = Process()
+            node.executableURL = URL(fileURLWithPath: binDir + "/syncd")
+            node.arguments = ["node", "--db", workDir + "/\(name).sqlite", "--hub", hub.url, "--token", token, "--interval", "5"]
+            node.environment = ProcessInfo.processInfo.environment.merging(["LOG_LEVEL": "error"]) { $1 }
+            node.standardError = FileHandle.nullDevice
+            try node.run()
+            nodes.append(node)
+        }
+        defer { nodes.forEach { $0.terminate(); $0.waitUntilExit() } }
+        usleep(1_500_000)
+        func aliceOnB() throws -> Bool {
+            try Shell.run(binDir + "/racecli", ["race", race, "--json", "--db", workDir + "/b.sqlite"]).contains("\"alice\"")
+        }
+        var samples: [Double] = []
+        for _ in 0..<50 {
+            try Shell.run(binDir + "/racecli", ["cast-join", race, "--db", workDir + "/a.sqlite"])
+            let start = Date()
+            while try !aliceOnB(), Date().timeIntervalSince(start) < 20 { usleep(10_000) }
+            samples.append(Date().timeIntervalSince(start))
+            try Shell.run(binDir + "/racecli", ["cast-leave", race, "--db", workDir + "/a.sqlite"])
+            let leaveStart = Date()
+            while try aliceOnB(), Date().timeIntervalSince(leaveStart) < 20 { usleep(10_000) }
+        }
+        report.add(Figure(name: "join on node A visible on node B, p50 (50 joins)", value: percentile(samples, 0.5) * 1000, unit: "ms", note: "target < 1000 ms; includes racecli polling every 10 ms"))
+        report.add(Figure(name: "join on node A visible on node B, p99 (50 joins)", value: percentile(samples, 0.99) * 1000, unit: "ms"))
+    }
+}
