@@ -6,7 +6,7 @@ SWIFT        ?= swift
 APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev libxml2-dev sqlite3 python3 python3-pip
 HUB_ARGS     ?=
 
-.PHONY: run test build deps pydeps openapi crash-test bench clean
+.PHONY: run test build deps pydeps openapi crash-test bench fuzz clean
 
 ## Install the Debian packages the build needs, only when some are missing.
 deps:
@@ -47,6 +47,10 @@ bench: deps
 crash-test: deps
 	$(SWIFT) build --build-tests
 	RACESYNC_CRASH_CYCLES=20 $(SWIFT) test --skip-build --filter CrashTests
+
+## schemathesis against the served OpenAPI document (FUZZ_EXAMPLES per operation, default 100).
+fuzz: deps
+	bash scripts/fuzz.sh
 
 ## Re-embed docs/openapi.yaml into the hub after editing it.
 openapi:

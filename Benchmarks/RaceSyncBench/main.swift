@@ -2,21 +2,25 @@ import Foundation
 
 // `make bench`: every figure next to a baseline measured in the same run.
 // Writes bench/results.json and prints one table. Run from the package root.
+//   racesync-bench [--only merge|http|poll|feeds|racecli|propagation|memory] [--keep]
+let arguments = CommandLine.arguments
+let only = arguments.firstIndex(of: "--only").flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
+func selected(_ name: String) -> Bool { only == nil || only == name }
+
 let report = Report()
 log("RaceSync benchmarks (work folder \(workDir))")
 do {
-    try MergeBench.run(report)
-    let inProcess = report.figures.last?.value ?? 0
-    try await HTTPBench.run(report, inProcessOpsPerSecond: inProcess)
-    try await PollBench.run(report)
-    try ProcessBench.feeds(report)
-    try ProcessBench.racecli(report)
-    try ProcessBench.propagation(report)
-    try ProcessBench.memory(report)
+    if selected("merge") || selected("http") { try MergeBench.run(report) }
+    if selected("http") { try await HTTPBench.run(report, inProcessOpsPerSecond: report.figures.last?.value ?? 0) }
+    if selected("poll") { try await PollBench.run(report) }
+    if selected("feeds") { try ProcessBench.feeds(report) }
+    if selected("racecli") { try ProcessBench.racecli(report) }
+    if selected("propagation") { try ProcessBench.propagation(report) }
+    if selected("memory") { try ProcessBench.memory(report) }
 } catch {
     log("benchmark failed: \(error)")
 }
 print("")
 report.printTable()
-try report.write(to: "bench/results.json")
-try? FileManager.default.removeItem(atPath: workDir)
+if only == nil { try report.write(to: "bench/results.json") }
+if !arguments.contains("--keep") { try? FileManager.default.removeItem(atPath: workDir) }

@@ -11,7 +11,7 @@ struct RaceRoutes {
             try HTTPIO.json(try HTTPIO.caller(request, store))
         }
         router.get("/api/races") { _, _ in
-            try HTTPIO.json(try store.raceSummaries())
+            HTTPIO.raw(Data(try store.raceSummaries().fastJSON.utf8))
         }
         router.get("/api/races/:race_id") { _, context in
             let id = try HTTPIO.uuid(context, "race_id")

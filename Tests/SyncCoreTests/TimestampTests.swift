@@ -30,3 +30,12 @@ import Testing
         #expect(Timestamp.parse(text) == nil)
     }
 }
+
+@Suite struct UUIDTextTests {
+    @Test func lowercasedMatchesFoundation() {
+        for _ in 0..<1000 {
+            let id = UUID()
+            #expect(id.lowercased == id.uuidString.lowercased())
+        }
+    }
+}

@@ -46,6 +46,21 @@ extension UUID {
         }
     }
 
-    /// The lowercase canonical text form used on the wire.
-    public var lowercased: String { uuidString.lowercased() }
+    /// The lowercase canonical text form used on the wire (built from the bytes directly:
+    /// `uuidString.lowercased()` was a hot spot in bulk listings).
+    public var lowercased: String {
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        return withUnsafeBytes(of: uuid) { raw in
+            String(unsafeUninitializedCapacity: 36) { out in
+                var i = 0
+                for (index, byte) in raw.enumerated() {
+                    if index == 4 || index == 6 || index == 8 || index == 10 { out[i] = UInt8(ascii: "-"); i += 1 }
+                    out[i] = hex[Int(byte >> 4)]
+                    out[i + 1] = hex[Int(byte & 0x0F)]
+                    i += 2
+                }
+                return i
+            }
+        }
+    }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The stored facts of a race, without its members.
-public struct Race: Codable, Hashable, Sendable {
+public struct Race: Hashable, Sendable {
     public var id: UUID
     public var name: String
     public var status: RaceStatus
@@ -21,14 +21,6 @@ public struct Race: Codable, Hashable, Sendable {
         self.organizerID = organizerID
         self.createdAt = createdAt
         self.updatedAt = updatedAt
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case id, name, status
-        case seedsReleased = "seeds_released"
-        case organizerID = "organizer_id"
-        case createdAt = "created_at"
-        case updatedAt = "updated_at"
     }
 
     /// Validates a race name: 1–200 characters after trimming spaces.

@@ -25,7 +25,23 @@ public enum Timestamp {
         let (year, month, day) = civil(fromDays: days)
         let h = msOfDay / 3_600_000, m = (msOfDay / 60_000) % 60, s = (msOfDay / 1000) % 60
         let milli = msOfDay % 1000
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(h, 2)):\(pad(m, 2)):\(pad(s, 2)).\(pad(milli, 3))Z"
+        guard (0...9999).contains(year) else {
+            return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(h, 2)):\(pad(m, 2)):\(pad(s, 2)).\(pad(milli, 3))Z"
+        }
+        // Digits written straight into the string's storage: this runs once per time stamp in bulk output.
+        return String(unsafeUninitializedCapacity: 24) { out in
+            func put(_ value: Int64, _ width: Int, at offset: Int) {
+                var v = value
+                for k in stride(from: width - 1, through: 0, by: -1) {
+                    out[offset + k] = UInt8(48 + v % 10)
+                    v /= 10
+                }
+            }
+            put(year, 4, at: 0); out[4] = 45; put(month, 2, at: 5); out[7] = 45; put(day, 2, at: 8); out[10] = 84
+            put(h, 2, at: 11); out[13] = 58; put(m, 2, at: 14); out[16] = 58; put(s, 2, at: 17); out[19] = 46
+            put(milli, 3, at: 20); out[23] = 90
+            return 24
+        }
     }
 
     /// Formats `date` as an RFC 1123 date (`Thu, 26 Nov 2026 05:13:37 GMT`), the form of HTTP

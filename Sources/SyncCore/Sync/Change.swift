@@ -72,14 +72,14 @@ public enum ChangeData: Sendable, Equatable {
         }
     }
 
-    /// The `data` object's JSON.
+    /// The `data` object's JSON (caster payloads, one per merged op, skip `JSONEncoder`).
     public func payload() throws -> Data {
         let encoder = WireJSON.encoder()
         switch self {
         case .user(let v): return try encoder.encode(v)
         case .race(let v): return try encoder.encode(v)
         case .participant(let v): return try encoder.encode(v)
-        case .caster(let v): return try encoder.encode(v)
+        case .caster(let v): return Data(v.fastJSON.utf8)
         case .live(let v): return try encoder.encode(v)
         case .poll(let v): return try encoder.encode(v)
         case .unknown: return Data("{}".utf8)

@@ -20,7 +20,7 @@ struct RacesCommand: ParsableCommand {
         let store = try replica.open()
         defer { try? store.close() }
         let races = try store.summaries(status: status)
-        if output.json { return try Output.json(races) }
+        if output.json { return print(races.fastJSON) }
         if races.isEmpty {
             Output.note("no races\(status.map { " in \($0.rawValue)" } ?? "") in the replica")
             return

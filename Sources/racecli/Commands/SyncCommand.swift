@@ -62,28 +62,3 @@ struct SyncReportJSON: Encodable {
         case changesPulled = "changes_pulled"
     }
 }
-
-/// A rejected op as `status --json` and `sync --json` print it.
-struct RejectedJSON: Encodable {
-    var opID: UUID
-    var kind: OpKind
-    var raceID: UUID
-    var code: Int
-    var detail: String
-
-    enum CodingKeys: String, CodingKey {
-        case opID = "op_id"
-        case kind
-        case raceID = "race_id"
-        case code, detail
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encodeID(opID, forKey: .opID)
-        try c.encode(kind, forKey: .kind)
-        try c.encodeID(raceID, forKey: .raceID)
-        try c.encode(code, forKey: .code)
-        try c.encode(detail, forKey: .detail)
-    }
-}
