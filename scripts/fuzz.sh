@@ -19,6 +19,6 @@ for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null &
 # A race so that routes with ids have something real to hit, too.
 curl -sf -X POST "http://127.0.0.1:$port/api/races" -H "Authorization: Bearer $token" -d '{"name":"fuzz"}' >/dev/null
 schemathesis run "http://127.0.0.1:$port/openapi.yaml" \
-  --checks all --header "Authorization: Bearer $token" --max-examples "${FUZZ_EXAMPLES:-100}" \
+  --checks all --exclude-checks positive_data_acceptance,use_after_free,ensure_resource_availability --header "Authorization: Bearer $token" --max-examples "${FUZZ_EXAMPLES:-100}" \
   --request-timeout 10 "$@"
 echo "hub log lines at error level: $(grep -c ' error ' "$work/hub.log" || true)"

@@ -8,7 +8,8 @@ public enum HubServer {
     /// The router with every route of the contract.
     public static func router(store: HubStore, metrics: HubMetrics, feeds: FeedCache) -> Router<HubContext> {
         let router = Router(context: HubContext.self)
-        router.add(middleware: RequestLogAndErrors(metrics: metrics))
+        let routes = RouteTable()
+        router.add(middleware: RequestLogAndErrors(metrics: metrics, routes: routes))
         router.get("/healthz") { _, _ in
             HTTPIO.raw(Data(#"{"status":"ok"}"#.utf8))
         }
@@ -23,6 +24,7 @@ public enum HubServer {
         RaceRoutes(store: store).register(on: router)
         SyncRoutes(store: store, metrics: metrics).register(on: router)
         FeedRoutes(cache: feeds).register(on: router)
+        routes.load(from: router)
         return router
     }
 

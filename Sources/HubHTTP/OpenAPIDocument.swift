@@ -353,7 +353,7 @@ paths:
       summary: Change log after a cursor
       security: [{bearer: []}]
       parameters:
-        - {name: since, in: query, schema: {type: string}}
+        - {name: since, in: query, description: A cursor from a previous page; absent means from the start, schema: {type: string, pattern: "^[0-9a-f]{1,64}\\.[0-9]{1,18}$"}}
         - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 5000, default: 500}}
         - {name: wait, in: query, description: Long-poll seconds, schema: {type: integer, minimum: 0, maximum: 30, default: 0}}
       responses:

@@ -9,6 +9,7 @@ import SyncCore
 struct RequestLogAndErrors: RouterMiddleware {
     typealias Context = HubContext
     let metrics: HubMetrics
+    let routes: RouteTable
 
     func handle(_ request: Request, context: HubContext, next: (Request, HubContext) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
@@ -18,6 +19,12 @@ struct RequestLogAndErrors: RouterMiddleware {
         } catch {
             if let apiError = APIError.from(error) {
                 response = apiError.response()
+                if let routing = error as? HTTPError, routing.status == .notFound || routing.status == .methodNotAllowed,
+                    let allowed = routes.allowedMethods(for: request.uri.path)
+                {
+                    response = APIError(.methodNotAllowed, "\(request.method) is not allowed here; use \(allowed.joined(separator: ", "))").response()
+                    response.headers[.allow] = allowed.joined(separator: ", ")
+                }
             } else {
                 context.logger.error("internal error", metadata: ["error": "\(error)"])
                 response = APIError(.internalServerError, "internal error").response()

@@ -188,3 +188,17 @@ import SyncCore
         }
     }
 }
+
+@Suite struct MethodNotAllowedTests {
+    @Test func aKnownPathWithAnotherMethodIs405WithAllow() async throws {
+        let hub = try HubHarness()
+        try await hub.run { c in
+            let reply = try await c.call(.put, "/api/races")
+            #expect(reply.status == 405 && reply.detail != nil)
+            #expect(reply.headers[.allow] == "GET, POST")
+            let race = try await c.race()
+            #expect(try await c.call(.get, "/api/races/\(race)/cast-join").status == 405)
+            #expect(try await c.call(.get, "/api/nothing/here").status == 404)
+        }
+    }
+}
