@@ -91,3 +91,15 @@ import Testing
         }
     }
 }
+
+@Suite struct StorePermissionTests {
+    @Test func newStoresAreOwnerOnly() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let path = dir.file("replica.sqlite")
+        let replica = try ReplicaStore(path: path)
+        try replica.close()
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber
+        #expect(mode?.intValue == 0o600)
+    }
+}

@@ -50,6 +50,11 @@ enum StoreOpener {
                 throw StoreOpenError(path: path, reason: "cannot create its folder: \(error.localizedDescription)")
             }
         }
+        // Owner-only from the first byte: a replica keeps its API token, a hub its token hashes.
+        // SQLite gives the -wal and -shm files the same mode.
+        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw StoreOpenError(path: path, reason: "cannot be created (check the folder's permissions)")
+        }
         do {
             var config = Configuration()
             config.journalMode = .default
@@ -60,6 +65,7 @@ enum StoreOpener {
             }
             try queue.close()
         } catch {
+            try? FileManager.default.removeItem(atPath: path)
             throw StoreOpenError(path: path, reason: "cannot be created: \(message(error))")
         }
     }
