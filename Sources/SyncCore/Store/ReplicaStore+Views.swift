@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 
-/// A live member of an active race, as `racecli live` shows it.
-public struct LiveEntry: Codable, Sendable, Equatable {
+/// A live member of an active race, as `racecli live` shows it (`--json`: the contract's
+/// `{race_id, twitch_username, stream_url, title, started_at, observed_at}`).
+public struct LiveEntry: Encodable, Sendable, Equatable {
     public var raceID: UUID
     public var raceName: String
     public var role: String
@@ -18,17 +19,6 @@ public struct LiveEntry: Codable, Sendable, Equatable {
         case title
         case startedAt = "started_at"
         case observedAt = "observed_at"
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        raceID = try c.decode(UUID.self, forKey: .raceID)
-        raceName = ""
-        role = ""
-        twitchUsername = try c.decode(String.self, forKey: .twitchUsername)
-        streamURL = try c.decode(String.self, forKey: .streamURL)
-        stream = LiveStream(streamID: "", title: try c.decode(String.self, forKey: .title),
-                            startedAt: try c.decode(Date.self, forKey: .startedAt), observedAt: try c.decode(Date.self, forKey: .observedAt))
     }
 
     init(raceID: UUID, raceName: String, role: String, user: User, stream: LiveStream) {

@@ -34,11 +34,14 @@ enum StateQueries {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT \(raceColumns) FROM races r WHERE r.id = ?"), arguments: [id]).map { race($0) }
     }
 
-    /// Resolves a race id prefix (lowercase hex, dashes allowed) to the matching races.
+    /// Resolves a race id prefix (hex digits, dashes ignored) to the matching races, in SQL.
     static func races(_ db: Database, idPrefix: String) throws -> [Race] {
-        try Row.fetchAll(db, sql: "SELECT \(raceColumns) FROM races r ORDER BY r.created_at DESC, r.created_seq DESC")
-            .map { race($0) }
-            .filter { $0.id.lowercased.hasPrefix(idPrefix.lowercased()) }
+        let hex = idPrefix.replacingOccurrences(of: "-", with: "").uppercased()
+        guard hex.allSatisfy(\.isHexDigit) else { return [] }
+        return try Row.fetchAll(
+            db, sql: "SELECT \(raceColumns) FROM races r WHERE hex(r.id) LIKE ? ORDER BY r.created_at DESC, r.created_seq DESC",
+            arguments: [hex + "%"]
+        ).map { race($0) }
     }
 
     static func participants(_ db: Database, race: UUID) throws -> Set<UUID> {
