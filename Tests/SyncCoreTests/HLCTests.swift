@@ -72,3 +72,14 @@ import Testing
         }
     }
 }
+
+@Suite struct BackoffTests {
+    @Test func doublesFromTheBaseUpToTheCapWithFullJitter() {
+        let backoff = Backoff(baseSeconds: 1, capSeconds: 5)
+        #expect((0...6).map { backoff.ceiling(failures: $0) } == [0, 1, 2, 4, 5, 5, 5])
+        #expect(backoff.delay(failures: 3, unit: 0) == 0)
+        #expect(backoff.delay(failures: 3, unit: 0.5) == 2)
+        #expect(backoff.delay(failures: 100, unit: 1) == 5)
+        #expect(Backoff().ceiling(failures: 100) == 60)
+    }
+}

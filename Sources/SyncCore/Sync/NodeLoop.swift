@@ -4,7 +4,7 @@ import Logging
 /// The `syncd node` loop: sync rounds every `interval`, a long-poll pull in between so hub
 /// changes arrive within a second, an outbox watcher so local writes (from `racecli`) are
 /// pushed within a fraction of a second, and capped exponential backoff with full jitter
-/// while the hub is unreachable. Logs one line per state change, not per retry.
+/// (1 s doubling, capped at the interval) while the hub is unreachable. Logs one line per state change, not per retry.
 public struct NodeLoop: Sendable {
     public let store: ReplicaStore
     public let hub: any HubAPI
@@ -14,11 +14,14 @@ public struct NodeLoop: Sendable {
     /// How often the outbox is checked for new local writes.
     public var outboxPoll: Duration = .milliseconds(200)
 
+    /// The backoff is capped at the interval (and at 60 s), so a write made during an outage
+    /// reaches the hub within two intervals after it returns.
     public init(store: ReplicaStore, hub: any HubAPI, intervalSeconds: Int, logger: Logger) {
         self.store = store
         self.hub = hub
         self.intervalSeconds = intervalSeconds
         self.logger = logger
+        self.backoff = Backoff(baseSeconds: 1, capSeconds: Double(min(60, max(1, intervalSeconds))))
     }
 
     /// Runs until the task is cancelled.

@@ -11,8 +11,8 @@ struct NodeCommand: AsyncParsableCommand {
         abstract: "Keep a local replica in sync with the hub, pushing local writes and pulling hub changes.",
         discussion: """
             --hub/--token default to what 'racecli login' stored in the replica. While the hub is
-            unreachable the node backs off (1 s doubling to 60 s, with jitter) and keeps every local
-            write. Stops cleanly on SIGINT/SIGTERM.
+            unreachable the node backs off (1 s doubling up to the interval, at most 60 s, with
+            jitter) and keeps every local write. Stops cleanly on SIGINT/SIGTERM.
             Example: syncd node --db ~/.local/share/racesync/replica.sqlite --interval 5
             """)
 
