@@ -11,11 +11,11 @@ struct RaceRoutes {
             try HTTPIO.json(try HTTPIO.caller(request, store))
         }
         router.get("/api/races") { _, _ in
-            HTTPIO.raw(Data(try store.raceSummaries().fastJSON.utf8))
+            HTTPIO.raw(Data(try await HTTPIO.blocking { try store.raceSummaries().fastJSON }.utf8))
         }
         router.get("/api/races/:race_id") { _, context in
             let id = try HTTPIO.uuid(context, "race_id")
-            guard let detail = try store.raceDetail(id) else { throw APIError.raceNotFound }
+            guard let detail = try await HTTPIO.blocking({ try store.raceDetail(id) }) else { throw APIError.raceNotFound }
             return try HTTPIO.json(detail)
         }
         router.post("/api/races") { request, context in
@@ -24,42 +24,42 @@ struct RaceRoutes {
             guard let name = Race.validatedName(body.name) else {
                 throw APIError.malformed("field 'name' must be 1-200 characters after trimming spaces")
             }
-            return try HTTPIO.json(try store.createRace(name: name, organizer: caller.id), status: .created)
+            return try HTTPIO.json(try await HTTPIO.blocking { try store.createRace(name: name, organizer: caller.id) }, status: .created)
         }
         router.post("/api/races/:race_id/participants") { request, context in
             let caller = try HTTPIO.caller(request, store)
             let id = try HTTPIO.uuid(context, "race_id")
             let login = try await HTTPIO.body(LoginBody.self, request, context).login()
-            return try HTTPIO.json(try store.addParticipant(race: id, caller: caller.id, login: login))
+            return try HTTPIO.json(try await HTTPIO.blocking { try store.addParticipant(race: id, caller: caller.id, login: login) })
         }
         for step in RaceRules.Transition.allCases {
             router.post("/api/races/:race_id/\(step.rawValue)") { request, context in
                 let caller = try HTTPIO.caller(request, store)
                 let id = try HTTPIO.uuid(context, "race_id")
-                return try HTTPIO.json(try store.transition(step, race: id, caller: caller.id))
+                return try HTTPIO.json(try await HTTPIO.blocking { try store.transition(step, race: id, caller: caller.id) })
             }
         }
         router.post("/api/races/:race_id/cast-join") { request, context in
             let caller = try HTTPIO.caller(request, store)
             let id = try HTTPIO.uuid(context, "race_id")
-            return try HTTPIO.json(try store.castJoin(race: id, caller: caller.id))
+            return try HTTPIO.json(try await HTTPIO.blocking { try store.castJoin(race: id, caller: caller.id) })
         }
         router.post("/api/races/:race_id/cast-leave") { request, context in
             let caller = try HTTPIO.caller(request, store)
             let id = try HTTPIO.uuid(context, "race_id")
-            return try HTTPIO.json(try store.castLeave(race: id, caller: caller.id))
+            return try HTTPIO.json(try await HTTPIO.blocking { try store.castLeave(race: id, caller: caller.id) })
         }
         router.post("/api/races/:race_id/casters") { request, context in
             let caller = try HTTPIO.caller(request, store)
             let id = try HTTPIO.uuid(context, "race_id")
             let login = try await HTTPIO.body(LoginBody.self, request, context).login()
-            return try HTTPIO.json(try store.addCaster(race: id, caller: caller.id, login: login))
+            return try HTTPIO.json(try await HTTPIO.blocking { try store.addCaster(race: id, caller: caller.id, login: login) })
         }
         router.delete("/api/races/:race_id/casters/:caster_id") { request, context in
             let caller = try HTTPIO.caller(request, store)
             let id = try HTTPIO.uuid(context, "race_id")
             let casterID = try HTTPIO.uuid(context, "caster_id")
-            return try HTTPIO.json(try store.removeCaster(race: id, caller: caller.id, casterID: casterID))
+            return try HTTPIO.json(try await HTTPIO.blocking { try store.removeCaster(race: id, caller: caller.id, casterID: casterID) })
         }
     }
 }

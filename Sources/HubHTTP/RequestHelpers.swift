@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOPosix
 import SyncCore
 
 /// Small request/response helpers shared by the route groups.
@@ -12,6 +13,12 @@ enum HTTPIO {
             let user = try store.user(token: String(parts[1]).trimmingCharacters(in: .whitespaces))
         else { throw APIError.unauthorized }
         return user
+    }
+
+    /// Runs a blocking store call (SQLite, possibly an fsync) on NIO's thread pool for blocking
+    /// work, so it never holds one of the few cooperative threads that serve every request.
+    static func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await NIOThreadPool.singleton.runIfActive(body)
     }
 
     /// A UUID path or query parameter, or 422 naming it.

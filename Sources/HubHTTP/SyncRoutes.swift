@@ -20,7 +20,8 @@ struct SyncRoutes {
                 throw APIError.malformed("field 'node_id' must be 1-64 bytes")
             }
             let start = ContinuousClock.now
-            let response = try store.push(push.ops, caller: caller.id)
+            let ops = push.ops
+            let response = try await HTTPIO.blocking { try store.push(ops, caller: caller.id) }
             metrics.pushed(response.results, duration: ContinuousClock.now - start)
             return try HTTPIO.json(response)
         }
@@ -38,7 +39,8 @@ struct SyncRoutes {
             let deadline = ContinuousClock.now + .seconds(wait)
             while true {
                 let generation = store.changeSignal.generation
-                let batch = try store.pull(since: since, limit: limit)
+                let cursor = since
+                let batch = try await HTTPIO.blocking { try store.pull(since: cursor, limit: limit) }
                 let remaining = deadline - ContinuousClock.now
                 if !batch.entries.isEmpty || batch.reset || remaining <= .zero || Task.isCancelled {
                     metrics.pulled(batch.entries.count)
