@@ -29,27 +29,12 @@ extension HubStore {
             let changes = LiveDiff.changes(current: current, seen: seen, observedAt: date)
             let at = Timestamp.milliseconds(date)
             for change in changes {
-                if let stream = change.stream {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO live_status (user_id, stream_id, title, started_at, observed_at) VALUES (?, ?, ?, ?, ?)
-                            ON CONFLICT(user_id) DO UPDATE SET stream_id = excluded.stream_id, title = excluded.title,
-                                started_at = excluded.started_at, observed_at = excluded.observed_at
-                            """,
-                        arguments: [change.userID, stream.streamID, stream.title, Timestamp.milliseconds(stream.startedAt), at])
-                } else {
-                    try db.execute(sql: "DELETE FROM live_status WHERE user_id = ?", arguments: [change.userID])
-                }
+                try StateQueries.setLive(db, change)
                 try ChangeLog.append(db, .live(change), atMs: at)
             }
-            try Meta.set(db, "last_poll_at", String(at))
+            try Meta.setDate(db, "last_poll_at", date)
             try ChangeLog.append(db, .poll(PollState(at: date)), atMs: at)
             return changes
         }
-    }
-
-    /// When the last successful poll ran.
-    public func lastPollAt() throws -> Date? {
-        try read { db in try Meta.get(db, "last_poll_at").flatMap(Int64.init).map { Timestamp.date(milliseconds: $0) } }
     }
 }

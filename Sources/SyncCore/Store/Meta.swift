@@ -16,6 +16,15 @@ enum Meta {
         }
     }
 
+    /// A time stored as milliseconds since the epoch.
+    static func date(_ db: Database, _ key: String) throws -> Date? {
+        try get(db, key).flatMap { Int64($0) }.map { Timestamp.date(milliseconds: $0) }
+    }
+
+    static func setDate(_ db: Database, _ key: String, _ date: Date) throws {
+        try set(db, key, String(Timestamp.milliseconds(date)))
+    }
+
     /// Returns the value of `key`, storing `make()` first when there is none.
     static func getOrCreate(_ db: Database, _ key: String, _ make: () -> String) throws -> String {
         if let value = try get(db, key) { return value }

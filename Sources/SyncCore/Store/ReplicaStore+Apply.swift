@@ -39,22 +39,9 @@ extension ReplicaStore {
                 try Self.confirm(db, race: c.raceID, user: c.userID, register: c.register)
                 try? clock.receive(c.register.hlc, now: now())
             case .live(let live):
-                if let stream = live.stream {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO live_status (user_id, stream_id, title, started_at, observed_at) VALUES (?, ?, ?, ?, ?)
-                            ON CONFLICT(user_id) DO UPDATE SET stream_id = excluded.stream_id, title = excluded.title,
-                                started_at = excluded.started_at, observed_at = excluded.observed_at
-                            """,
-                        arguments: [
-                            live.userID, stream.streamID, stream.title, Timestamp.milliseconds(stream.startedAt),
-                            Timestamp.milliseconds(stream.observedAt),
-                        ])
-                } else {
-                    try db.execute(sql: "DELETE FROM live_status WHERE user_id = ?", arguments: [live.userID])
-                }
+                try StateQueries.setLive(db, live)
             case .poll(let poll):
-                try Meta.set(db, "last_poll_at", String(Timestamp.milliseconds(poll.at)))
+                try Meta.setDate(db, "last_poll_at", poll.at)
             case .unknown:
                 continue
             }

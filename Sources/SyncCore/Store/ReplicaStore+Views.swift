@@ -76,7 +76,7 @@ extension ReplicaStore {
     public func summaries(status: RaceStatus? = nil) throws -> [RaceSummary] {
         try pool.read { db in
             var list = try RaceListing.summaries(db, status: status)
-            let pendingRaces = Set(try pendingOps(db).map(\.raceID))
+            let pendingRaces = Set(try UUID.fetchAll(db, sql: "SELECT DISTINCT race_id FROM outbox"))
             for index in list.indices where pendingRaces.contains(list[index].id) {
                 list[index].casterCount = try viewCasters(db, race: list[index].id).present.count
             }
@@ -98,7 +98,7 @@ extension ReplicaStore {
         try pool.read { db in
             var entries: [LiveEntry] = []
             // Every stream still in the live set was seen live by the last successful poll.
-            let lastPoll = try Meta.get(db, "last_poll_at").flatMap(Int64.init).map { Timestamp.date(milliseconds: $0) }
+            let lastPoll = try Meta.date(db, "last_poll_at")
             let races = try Row.fetchAll(db, sql: "SELECT \(StateQueries.raceColumns) FROM races r WHERE r.status != 'finished' ORDER BY r.created_at DESC")
                 .map { StateQueries.race($0) }
             for race in races {

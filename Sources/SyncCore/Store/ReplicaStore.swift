@@ -64,12 +64,12 @@ public final class ReplicaStore: Sendable {
 
     /// When the last sync round completed.
     public func lastSyncAt() throws -> Date? {
-        try pool.read { db in try Meta.get(db, "last_sync_at").flatMap { Int64($0) }.map { Timestamp.date(milliseconds: $0) } }
+        try pool.read { db in try Meta.date(db, "last_sync_at") }
     }
 
     /// Records a completed sync round.
     public func markSynced() throws {
-        try pool.write { db in try Meta.set(db, "last_sync_at", String(now())) }
+        try pool.write { db in try Meta.setDate(db, "last_sync_at", Timestamp.date(milliseconds: now())) }
     }
 
     /// Why `login` refused.
@@ -99,7 +99,7 @@ public final class ReplicaStore: Sendable {
             try Meta.set(db, "user", String(decoding: try WireJSON.encode(session.user), as: UTF8.self))
             try Meta.set(db, "cursor", nil)
             for page in snapshot { try self.apply(db, page) }
-            try Meta.set(db, "last_sync_at", String(now()))
+            try Meta.setDate(db, "last_sync_at", Timestamp.date(milliseconds: now()))
         }
     }
 

@@ -93,6 +93,24 @@ enum StateQueries {
         return result
     }
 
+    /// Writes one user's live status (hub after a poll, replica from a pulled change).
+    static func setLive(_ db: Database, _ live: LiveState) throws {
+        guard let stream = live.stream else {
+            try db.execute(sql: "DELETE FROM live_status WHERE user_id = ?", arguments: [live.userID])
+            return
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO live_status (user_id, stream_id, title, started_at, observed_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(user_id) DO UPDATE SET stream_id = excluded.stream_id, title = excluded.title,
+                    started_at = excluded.started_at, observed_at = excluded.observed_at
+                """,
+            arguments: [
+                live.userID, stream.streamID, stream.title, Timestamp.milliseconds(stream.startedAt),
+                Timestamp.milliseconds(stream.observedAt),
+            ])
+    }
+
     static func liveStream(_ row: Row) -> LiveStream {
         LiveStream(
             streamID: row["stream_id"], title: row["title"],
