@@ -40,7 +40,7 @@ struct FeedRoutes {
             let tags = inm.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             return tags.contains { $0 == "*" || $0 == feed.etag || $0 == "W/" + feed.etag }
         }
-        if let ims = request.headers[.ifModifiedSince], let since = Timestamp.parseRFC1123(ims) {
+        if let ims = request.headers[.ifModifiedSince], let since = Timestamp.parseHTTPDate(ims) {
             return feed.lastModified <= since
         }
         return false

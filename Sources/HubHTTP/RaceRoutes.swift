@@ -21,8 +21,10 @@ struct RaceRoutes {
         router.post("/api/races") { request, context in
             let caller = try HTTPIO.caller(request, store)
             let body = try await HTTPIO.body(CreateRaceBody.self, request, context)
-            guard let name = Race.validatedName(body.name) else {
-                throw APIError.malformed("field 'name' must be 1-200 characters after trimming spaces")
+            let name: String
+            switch Race.validatedName(body.name) {
+            case .success(let valid): name = valid
+            case .failure(let why): throw APIError.malformed("field 'name' \(why)")
             }
             return try HTTPIO.json(try await HTTPIO.blocking { try store.createRace(name: name, organizer: caller.id) }, status: .created)
         }

@@ -8,11 +8,12 @@ enum Output {
     }
 
     static func note(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        printError(text)
     }
 
     /// Left-aligned columns.
-    static func table(_ header: [String], _ rows: [[String]]) {
+    static func table(_ header: [String], _ rawRows: [[String]]) {
+        let rows = rawRows.map { $0.map { DisplayText.terminalSafe($0) } }
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
         for row in [header] + rows {
             print(row.enumerated().map { index, cell in

@@ -31,12 +31,9 @@ struct RaceCLI: AsyncParsableCommand {
         do {
             command = try parseAsRoot()
         } catch {
-            let code = exitCode(for: error)
-            if code == .success {
-                print(fullMessage(for: error))
-                Foundation.exit(0)
-            }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            // --help, -h, help SUBCOMMAND and --version: ArgumentParser prints them and exits 0.
+            if exitCode(for: error) == .success { exit(withError: error) }
+            printError(fullMessage(for: error))
             Foundation.exit(2)
         }
         do {
@@ -48,12 +45,12 @@ struct RaceCLI: AsyncParsableCommand {
             }
             Foundation.exit(0)
         } catch let failure as CLIExit {
-            FileHandle.standardError.write(Data("racecli: \(failure.message)\n".utf8))
+            printError("racecli: \(failure.message)")
             Foundation.exit(failure.code)
         } catch {
             let code = exitCode(for: error)
             if code == .success { Foundation.exit(0) }
-            FileHandle.standardError.write(Data("racecli: \(error)\n".utf8))
+            printError("racecli: \(error)")
             Foundation.exit(1)
         }
     }

@@ -77,7 +77,7 @@ import Testing
         #expect(several.updated == Date(timeIntervalSince1970: 1_790_000_600))
         #expect(several.items.map(\.streamer) == ["Bob_99", "Alice", "Carol"])
         #expect(Timestamp.rfc1123(Date(timeIntervalSince1970: 1_790_000_600), zone: "+0000") == "Mon, 21 Sep 2026 14:23:20 +0000")
-        #expect(Timestamp.parseRFC1123("Mon, 21 Sep 2026 14:23:20 GMT") == Date(timeIntervalSince1970: 1_790_000_600))
+        #expect(Timestamp.parseHTTPDate("Mon, 21 Sep 2026 14:23:20 GMT") == Date(timeIntervalSince1970: 1_790_000_600))
     }
 
     @Test func itemIDsAreStablePerSessionAndNewPerBroadcast() {

@@ -14,25 +14,25 @@ import Testing
 
     @Test func tickFollowsTheWallClockAndCountsWithinAMillisecond() throws {
         var clock = HybridClock(node: "n1")
-        let first = try clock.tick(now: 1000)
+        let first = clock.tick(now: 1000)
         #expect(first == HLC(wallMs: 1000, counter: 0, node: "n1"))
-        let second = try clock.tick(now: 1000)
+        let second = clock.tick(now: 1000)
         #expect(second == HLC(wallMs: 1000, counter: 1, node: "n1"))
-        let third = try clock.tick(now: 999)  // wall clock stepped back
+        let third = clock.tick(now: 999)  // wall clock stepped back
         #expect(third == HLC(wallMs: 1000, counter: 2, node: "n1"))
-        let fourth = try clock.tick(now: 1005)
+        let fourth = clock.tick(now: 1005)
         #expect(fourth == HLC(wallMs: 1005, counter: 0, node: "n1"))
     }
 
     @Test func receiveTakesTheMaximumAndCountsFromTies() throws {
         var clock = HybridClock(node: "a", last: HLC(wallMs: 100, counter: 3, node: "a"))
-        try clock.receive(HLC(wallMs: 100, counter: 7, node: "b"), now: 50)
+        clock.receive(HLC(wallMs: 100, counter: 7, node: "b"), now: 50)
         #expect(clock.last == HLC(wallMs: 100, counter: 8, node: "a"))
-        try clock.receive(HLC(wallMs: 200, counter: 2, node: "b"), now: 150)
+        clock.receive(HLC(wallMs: 200, counter: 2, node: "b"), now: 150)
         #expect(clock.last == HLC(wallMs: 200, counter: 3, node: "a"))
-        try clock.receive(HLC(wallMs: 10, counter: 9, node: "b"), now: 300)
+        clock.receive(HLC(wallMs: 10, counter: 9, node: "b"), now: 300)
         #expect(clock.last == HLC(wallMs: 300, counter: 0, node: "a"))
-        try clock.receive(HLC(wallMs: 10, counter: 9, node: "b"), now: 250)
+        clock.receive(HLC(wallMs: 10, counter: 9, node: "b"), now: 250)
         #expect(clock.last == HLC(wallMs: 300, counter: 1, node: "a"))
     }
 
@@ -43,23 +43,37 @@ import Testing
             let remote = HLC(wallMs: Int64.random(in: 0...5000, using: &rng), counter: UInt16.random(in: 0...100, using: &rng), node: "r")
             let now = Int64.random(in: 0...5000, using: &rng)
             let before = clock.last
-            try clock.receive(remote, now: now)
-            let stamp = try clock.tick(now: now)
+            clock.receive(remote, now: now)
+            let stamp = clock.tick(now: now)
             #expect(stamp > remote)
             #expect(stamp > before)
         }
     }
 
-    @Test func counterOverflowWaitsForTheWallClock() throws {
+    @Test func counterOverflowMovesTheWallForwardLogicallyInsteadOfWaiting() {
         var clock = HybridClock(node: "n", last: HLC(wallMs: 500, counter: .max, node: "n"))
-        #expect(throws: HybridClock.CounterExhausted.self) { try clock.tick(now: 500) }
-        #expect(clock.last.counter == .max)
-        let next = try clock.tick(now: 501)
-        #expect(next == HLC(wallMs: 501, counter: 0, node: "n"))
+        #expect(clock.tick(now: 500) == HLC(wallMs: 501, counter: 0, node: "n"))
+        #expect(clock.tick(now: 400) == HLC(wallMs: 501, counter: 1, node: "n"))
         var receiving = HybridClock(node: "n", last: HLC(wallMs: 500, counter: 1, node: "n"))
-        #expect(throws: HybridClock.CounterExhausted.self) {
-            try receiving.receive(HLC(wallMs: 500, counter: .max, node: "x"), now: 400)
+        receiving.receive(HLC(wallMs: 500, counter: .max, node: "x"), now: 400)
+        #expect(receiving.last == HLC(wallMs: 501, counter: 0, node: "n"))
+        #expect(receiving.last > HLC(wallMs: 500, counter: .max, node: "x"))
+    }
+
+    @Test func aBurstOfMaximalRemoteStampsStaysStrictlyIncreasingWithoutWaiting() {
+        // What a hostile node can push: each op 59 s ahead with counter 65535.
+        var clock = HybridClock(node: "hub")
+        var previous = clock.last
+        for step in 0..<10_000 {
+            let remote = HLC(wallMs: 1_000_000 + Int64(step % 3), counter: .max, node: "evil")
+            clock.receive(remote, now: 1_000)
+            #expect(clock.last > remote && clock.last > previous)
+            previous = clock.last
+            let stamp = clock.tick(now: 1_000)
+            #expect(stamp > previous)
+            previous = stamp
         }
+        #expect(clock.last.wallMs <= 1_000_000 + 10_000 * 2)
     }
 
     @Test func codableInTheContractShape() throws {

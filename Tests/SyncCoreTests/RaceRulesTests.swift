@@ -74,10 +74,38 @@ import Testing
     }
 
     @Test func raceNames() {
-        #expect(Race.validatedName("  Any% ") == "Any%")
-        #expect(Race.validatedName("   ") == nil)
-        #expect(Race.validatedName(String(repeating: "x", count: 200)) != nil)
-        #expect(Race.validatedName(String(repeating: "x", count: 201)) == nil)
+        #expect(Race.validatedName("  Any% ") == .success("Any%"))
+        #expect(Race.validatedName("   ") == .failure(.empty))
+        #expect((try? Race.validatedName(String(repeating: "x", count: 200)).get()) != nil)
+        #expect(Race.validatedName(String(repeating: "x", count: 201)) == .failure(.tooLong(max: 200)))
+    }
+
+    @Test func namesAreCountedInCodePointsNotGraphemes() {
+        let amplified = "a" + String(repeating: "\u{0301}", count: 300)
+        #expect(amplified.count == 1)
+        #expect(Race.validatedName(amplified) == .failure(.tooLong(max: 200)))
+        let huge = "a" + String(repeating: "\u{0301}", count: 500_000)
+        #expect(Race.validatedName(huge) == .failure(.tooLong(max: 200)))
+        #expect((try? Race.validatedName("🏁 Any% — 100 emoji-free").get()) == "🏁 Any% — 100 emoji-free")
+    }
+
+    @Test(arguments: ["x\u{0000}y", "bell\u{0007}", "\u{001B}[31mred", "tab\there", "del\u{007F}", "c1\u{0085}", "c1\u{009F}"])
+    func controlCharactersAreRefused(_ name: String) {
+        guard case .failure(.controlCharacter) = Race.validatedName(name) else {
+            Issue.record("\(name.debugDescription) should be refused")
+            return
+        }
+        guard case .failure(.controlCharacter) = User.validatedDisplayName(name) else {
+            Issue.record("display name \(name.debugDescription) should be refused")
+            return
+        }
+    }
+
+    @Test func terminalSafeReplacesEveryControlCharacter() {
+        #expect(DisplayText.terminalSafe("\u{001B}]0;pwned\u{0007}ok") == "\u{FFFD}]0;pwned\u{FFFD}ok")
+        #expect(DisplayText.terminalSafe("a\nb") == "a\u{FFFD}b")
+        #expect(DisplayText.terminalSafe("a\nb\u{009B}", keepNewlines: true) == "a\nb\u{FFFD}")
+        #expect(DisplayText.terminalSafe("plain ünïcode 🏁") == "plain ünïcode 🏁")
     }
 
     @Test func casterIDIsStableAndDistinct() {

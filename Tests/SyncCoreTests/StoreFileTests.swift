@@ -58,7 +58,7 @@ import Testing
         defer { dir.cleanup() }
         let path = dir.file("hub.sqlite")
         let store = try HubStore(path: path)
-        for i in 0..<200 { _ = try store.addUser(login: "user\(i)", displayName: String(repeating: "x", count: 200)) }
+        for i in 0..<200 { _ = try store.addUser(login: "user\(i)", displayName: String(repeating: "x", count: 100)) }
         try store.close()
         let full = try Data(contentsOf: URL(fileURLWithPath: path))
         #expect(full.count > 16384)

@@ -14,6 +14,11 @@ import Testing
         try store!.close()
         store = try HubStore(path: path)
         #expect(store!.storeID == id)
+        try store!.close()
+        store = try HubStore(path: path, beginEpoch: true)
+        #expect(store!.storeID != id)
+        // The earlier epoch's cursors stay valid in the new one.
+        #expect(try !store!.pull(since: PullCursor(storeID: id, seq: 1), limit: 10).reset)
         #expect(try store!.users().map(\.twitchUsername) == ["alice"])
         let mode = try DatabaseQueue(path: path).read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
@@ -51,13 +56,15 @@ import Testing
         _ = try hub.store.transition(.start, race: race.id, caller: org.id)
         _ = try hub.store.castLeave(race: race.id, caller: alice.id)
         let page = try hub.store.pull(since: nil, limit: 100)
-        #expect(page.entries.map(\.kind) == ["user", "user", "race", "participant", "caster", "race", "caster"])
-        #expect(page.entries.map(\.seq) == Array(1...7))
+        // One row per replicated row, each its newest change: the race's start replaced its
+        // creation, the leave replaced the join.
+        #expect(page.entries.map(\.kind) == ["user", "user", "participant", "race", "caster"])
+        #expect(page.entries.map(\.seq) == [1, 2, 4, 6, 7])
         #expect(!page.hasMore && !page.reset)
         let changes = try WireJSON.decode(PullPage.self, from: page.json()).changes
         guard case .caster(let last) = changes.last?.data else { Issue.record("expected a caster change"); return }
         #expect(last.register.present == false && last.userID == alice.id)
-        guard case .race(let state) = changes[5].data else { Issue.record("expected a race change"); return }
+        guard case .race(let state) = changes[3].data else { Issue.record("expected a race change"); return }
         #expect(state.race.status == .running)
     }
 
@@ -83,20 +90,73 @@ import Testing
         #expect(PullCursor("nonsense") == nil && PullCursor("ab.-1") == nil && PullCursor("ab.3") != nil)
     }
 
-    @Test func compactionKeepsTheNewestPerKeyAndResetsOldCursors() throws {
+    @Test func theLogIsBoundedByStateNotHistoryAndNeverResetsANodeThatIsBehind() throws {
         let hub = try HubFixture()
         let org = try hub.user("org")
         let alice = try hub.user("alice")
         let race = try hub.store.createRace(name: "r", organizer: org.id)
-        for _ in 0..<3 {
+        let early = try hub.store.pull(since: nil, limit: 100).cursor
+        let freshBefore = try hub.store.pull(since: nil, limit: 5000).entries.count
+        for _ in 0..<100 {
             _ = try hub.store.castJoin(race: race.id, caller: alice.id)
             _ = try hub.store.castLeave(race: race.id, caller: alice.id)
         }
-        let before = try hub.store.pull(since: nil, limit: 100)
-        try hub.store.compactLog(through: before.cursor.seq)
-        let after = try hub.store.pull(since: nil, limit: 100)
-        #expect(after.entries.map(\.kind) == ["user", "user", "race", "caster"])
-        #expect(try hub.store.pull(since: PullCursor(storeID: hub.store.storeID, seq: 2), limit: 10).reset)
+        let fresh = try hub.store.pull(since: nil, limit: 5000)
+        #expect(fresh.entries.count == freshBefore + 1)
+        #expect(Set(fresh.entries.map(\.key)).count == fresh.entries.count)
+        // A node that pulled before the rewrites is behind, not lost: it gets the newest state.
+        let behind = try hub.store.pull(since: early, limit: 5000)
+        #expect(!behind.reset)
+        #expect(behind.entries.map(\.kind) == ["caster"])
+        let state = try WireJSON.decode(PullPage.self, from: behind.json()).changes[0].data
+        guard case .caster(let caster) = state else { Issue.record("expected a caster"); return }
+        #expect(caster.register.present == false)
+        // Every cursor the log ever issued is still served without a reset.
+        for seq in 0...fresh.cursor.seq {
+            #expect(try !hub.store.pull(since: PullCursor(storeID: hub.store.storeID, seq: seq), limit: 10).reset)
+        }
+    }
+
+    @Test func aPollThatChangesNothingReplacesOneRowAndWakesNoLongPoll() throws {
+        let hub = try HubFixture()
+        let generation = hub.store.changeSignal.generation
+        for i in 0..<50 { try hub.store.recordPoll(seen: [:], at: Date(timeIntervalSince1970: Double(1_790_000_000 + i))) }
+        let fresh = try hub.store.pull(since: nil, limit: 5000)
+        #expect(fresh.entries.map(\.kind) == ["poll"])
+        #expect(hub.store.changeSignal.generation == generation)
+    }
+
+    @Test func aRestoredBackupResetsCursorsFromBeyondIt() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let path = dir.file("hub.sqlite"), backup = dir.file("backup.sqlite")
+        var store = try HubStore(path: path, beginEpoch: true)
+        let org = try store.addUser(login: "org", displayName: nil).user
+        _ = try store.createRace(name: "before the backup", organizer: org.id)
+        let atBackup = try store.pull(since: nil, limit: 100).cursor
+        try store.close()
+        try FileManager.default.copyItem(atPath: path, toPath: backup)
+        try? FileManager.default.copyItem(atPath: path + "-wal", toPath: backup + "-wal")
+        // The original goes on, restarts once, and a node follows it to the end.
+        store = try HubStore(path: path, beginEpoch: true)
+        for i in 0..<3 { _ = try store.createRace(name: "lost \(i)", organizer: org.id) }
+        let nodeCursor = try store.pull(since: atBackup, limit: 100).cursor
+        let nodeCursorOfFirstEpoch = PullCursor(storeID: atBackup.storeID, seq: atBackup.seq + 2)
+        try store.close()
+        // Disaster: the backup is restored and new writes reuse the lost sequence numbers.
+        try FileManager.default.removeItem(atPath: path)
+        try? FileManager.default.removeItem(atPath: path + "-wal")
+        try? FileManager.default.removeItem(atPath: path + "-shm")
+        try FileManager.default.copyItem(atPath: backup, toPath: path)
+        try? FileManager.default.copyItem(atPath: backup + "-wal", toPath: path + "-wal")
+        store = try HubStore(path: path, beginEpoch: true)
+        defer { try? store.close() }
+        for i in 0..<5 { _ = try store.createRace(name: "after restore \(i)", organizer: org.id) }
+        #expect(try store.pull(since: nodeCursor, limit: 100).reset)
+        #expect(try store.pull(since: nodeCursorOfFirstEpoch, limit: 100).reset)
+        // A cursor from before the backup is still good: nothing it saw was lost.
+        let fromBackup = try store.pull(since: atBackup, limit: 100)
+        #expect(!fromBackup.reset && fromBackup.entries.count == 5)
     }
 
     @Test func aFailureMidBatchWritesNothing() throws {

@@ -23,10 +23,11 @@ public struct Race: Hashable, Sendable {
         self.updatedAt = updatedAt
     }
 
-    /// Validates a race name: 1–200 characters after trimming spaces.
-    public static func validatedName(_ raw: String) -> String? {
-        let trimmed = raw.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty, trimmed.count <= 200 else { return nil }
-        return trimmed
+    /// The longest race name, in Unicode code points.
+    public static let maxNameLength = 200
+
+    /// Validates a race name: 1–200 code points after trimming spaces, no control character.
+    public static func validatedName(_ raw: String) -> Result<String, DisplayText.Invalid> {
+        DisplayText.validated(raw, max: maxNameLength)
     }
 }

@@ -12,6 +12,14 @@ public struct User: Codable, Hashable, Sendable {
         self.twitchDisplayName = twitchDisplayName
     }
 
+    /// The longest display name, in Unicode code points.
+    public static let maxDisplayNameLength = 100
+
+    /// Validates a display name: 1–100 code points after trimming spaces, no control character.
+    public static func validatedDisplayName(_ raw: String) -> Result<String, DisplayText.Invalid> {
+        DisplayText.validated(raw, max: maxDisplayNameLength)
+    }
+
     enum CodingKeys: String, CodingKey {
         case id
         case twitchUsername = "twitch_username"

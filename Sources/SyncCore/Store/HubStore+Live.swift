@@ -18,10 +18,12 @@ extension HubStore {
     }
 
     /// Records a successful poll: writes only the differences to live status (and so to the
-    /// change log) plus the poll time, in one transaction. Returns the changes written.
+    /// change log) plus the poll time (one singleton log row, replaced each time), in one
+    /// transaction. Returns the changes written. A poll that changed nothing wakes no long-poll
+    /// and leaves cached feeds valid: only the time of the last poll moved.
     @discardableResult
     public func recordPoll(seen: [UUID: HelixStream], at date: Date) throws -> [LiveState] {
-        try write { db in
+        let changes = try write(notify: false) { db -> [LiveState] in
             var current: [UUID: LiveStream] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT user_id, stream_id, title, started_at, observed_at FROM live_status") {
                 current[row["user_id"]] = StateQueries.liveStream(row)
@@ -36,5 +38,7 @@ extension HubStore {
             try ChangeLog.append(db, .poll(PollState(at: date)), atMs: at)
             return changes
         }
+        if !changes.isEmpty { changeSignal.notify() }
+        return changes
     }
 }

@@ -26,14 +26,14 @@ extension HubStore {
     public static let maxPullLimit = 5000
 
     /// The change log after `since` (nil: from the start), at most `limit` entries.
-    /// A cursor of another store, from beyond the log's end, or older than the compaction
-    /// horizon answers `reset` with a cursor at the start.
+    /// A cursor this store cannot place (another store, a later epoch than a restored backup
+    /// knows, beyond the log's end) answers `reset` with a cursor at the start. Compaction never
+    /// resets: the log keeps the newest change of every row, so any cursor can be served.
     public func pull(since: PullCursor?, limit: Int) throws -> PullBatch {
         try read { db in
             let last = try ChangeLog.lastSeq(db)
-            let horizon = Int64(try Meta.get(db, "compacted_through") ?? "0") ?? 0
             let start = PullCursor(storeID: storeID, seq: 0)
-            if let since, since.storeID != storeID || since.seq > last || since.seq < horizon {
+            if let since, try !LogEpochs.canServe(db, since, currentEpoch: storeID, lastSeq: last) {
                 return PullBatch(entries: [], cursor: start, hasMore: last > 0, reset: true)
             }
             let after = since?.seq ?? 0
@@ -42,20 +42,6 @@ extension HubStore {
             return PullBatch(
                 entries: rows.map { ($0.seq, $0.kind, $0.key, $0.payload) }, cursor: cursor,
                 hasMore: cursor.seq < last, reset: false)
-        }
-    }
-
-    /// Removes log entries that a newer entry of the same key makes redundant, up to `seq`.
-    /// Cursors older than `seq` are answered with `reset` afterwards.
-    public func compactLog(through seq: Int64) throws {
-        try write { db in
-            try db.execute(
-                sql: """
-                    DELETE FROM change_log WHERE seq <= ? AND seq < (
-                        SELECT max(newer.seq) FROM change_log newer WHERE newer.key = change_log.key)
-                    """,
-                arguments: [seq])
-            try Meta.set(db, "compacted_through", String(seq))
         }
     }
 }

@@ -4,11 +4,13 @@ import GRDB
 /// Why `syncd user add` refused.
 public enum UserAddError: Error, CustomStringConvertible, Equatable {
     case invalidLogin(String, TwitchLogin.Invalid)
+    case invalidDisplayName(DisplayText.Invalid)
     case duplicate(String)
 
     public var description: String {
         switch self {
-        case .invalidLogin(let raw, let why): return "invalid login '\(raw)': \(why)"
+        case .invalidLogin(let raw, let why): return "invalid login '\(DisplayText.terminalSafe(raw))': \(why)"
+        case .invalidDisplayName(let why): return "invalid display name: it \(why)"
         case .duplicate(let login): return "a user with login '\(login)' already exists"
         }
     }
@@ -19,6 +21,13 @@ extension HubStore {
     public func addUser(login raw: String, displayName: String?) throws -> (user: User, token: String) {
         let login: TwitchLogin
         do { login = try TwitchLogin(raw) } catch { throw UserAddError.invalidLogin(raw, error) }
+        var displayName = displayName
+        if let raw = displayName {
+            switch User.validatedDisplayName(raw) {
+            case .success(let valid): displayName = valid
+            case .failure(let why): throw UserAddError.invalidDisplayName(why)
+            }
+        }
         let token = APIToken.generate()
         let user = User(id: UUID(), twitchUsername: login.value, twitchDisplayName: displayName)
         try write { db in

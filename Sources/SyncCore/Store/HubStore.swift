@@ -9,7 +9,8 @@ import Synchronization
 /// membership changes, from REST and from sync pushes alike, go through `merge`.
 public final class HubStore: Sendable {
     let pool: DatabasePool
-    /// Identifies this store in pull cursors; a cursor of another store means "reset".
+    /// The current log epoch: identifies this store (and this run of it) in pull cursors; a
+    /// cursor this store cannot place means "reset" (see `LogEpochs`).
     public let storeID: String
     let clock: Mutex<HybridClock>
     let now: @Sendable () -> Int64
@@ -18,13 +19,14 @@ public final class HubStore: Sendable {
     /// The hub's node name in HLC stamps.
     public static let nodeName = "hub"
 
-    /// Opens or creates the hub store at `path`.
-    public init(path: String, now: @escaping @Sendable () -> Int64 = WallClock.nowMs) throws(StoreOpenError) {
+    /// Opens or creates the hub store at `path`. A serving hub passes `beginEpoch: true`, so
+    /// that a store restored from a backup never serves stale cursors (see `LogEpochs`).
+    public init(path: String, beginEpoch: Bool = false, now: @escaping @Sendable () -> Int64 = WallClock.nowMs) throws(StoreOpenError) {
         self.pool = try StoreOpener.open(path: path, kind: .hub, cacheMiB: 64)
         self.now = now
         do {
             let (id, last) = try pool.write { db -> (String, HLC?) in
-                let id = try Meta.getOrCreate(db, "store_id", Meta.randomHex)
+                let id = try LogEpochs.current(db, begin: beginEpoch, atMs: now())
                 let row = try Row.fetchOne(
                     db, sql: "SELECT hlc_wall, hlc_counter, hlc_node FROM casters ORDER BY hlc_wall DESC, hlc_counter DESC LIMIT 1")
                 let last = row.map { HLC(wallMs: $0[0], counter: UInt16(clamping: $0[1] as Int64), node: Self.nodeName) }
@@ -40,28 +42,24 @@ public final class HubStore: Sendable {
     /// Closes the database (waits for running statements).
     public func close() throws { try pool.close() }
 
-    /// A new hub stamp for a REST write, waiting out a counter overflow.
+    /// A new hub stamp for a REST write (never waits: see `HybridClock`).
     func stamp() -> HLC {
-        while true {
-            let stamp = clock.withLock { clock in try? clock.tick(now: now()) }
-            if let stamp { return stamp }
-            Thread.sleep(forTimeInterval: 0.001)
-        }
+        clock.withLock { clock in clock.tick(now: now()) }
     }
 
     /// The hub clock's last stamp.
     public var currentHLC: HLC { clock.withLock { $0.last } }
 
+    /// Moves the hub clock past `remote` (never waits: see `HybridClock`).
     func observe(_ remote: HLC) {
-        while (clock.withLock { clock in (try? clock.receive(remote, now: now())) == nil }) {
-            Thread.sleep(forTimeInterval: 0.001)
-        }
+        clock.withLock { clock in clock.receive(remote, now: now()) }
     }
 
-    /// Runs a write transaction and wakes long-polling pulls when it commits.
-    func write<T>(_ body: (Database) throws -> T) throws -> T {
+    /// Runs a write transaction and, unless `notify` is false, wakes long-polling pulls (and
+    /// invalidates cached feeds) when it commits.
+    func write<T>(notify: Bool = true, _ body: (Database) throws -> T) throws -> T {
         let result = try pool.write(body)
-        changeSignal.notify()
+        if notify { changeSignal.notify() }
         return result
     }
 

@@ -37,7 +37,7 @@ extension ReplicaStore {
                 try db.execute(sql: "INSERT OR IGNORE INTO participants (race_id, user_id) VALUES (?, ?)", arguments: [p.raceID, p.userID])
             case .caster(let c):
                 try Self.confirm(db, race: c.raceID, user: c.userID, register: c.register)
-                try? clock.receive(c.register.hlc, now: now())
+                clock.receive(c.register.hlc, now: now())
             case .live(let live):
                 try StateQueries.setLive(db, live)
             case .poll(let poll):
@@ -81,7 +81,7 @@ extension ReplicaStore {
     public func observe(_ remote: HLC) throws {
         try pool.write { db in
             var clock = try loadClock(db)
-            try? clock.receive(remote, now: now())
+            clock.receive(remote, now: now())
             try saveClock(db, clock)
         }
     }

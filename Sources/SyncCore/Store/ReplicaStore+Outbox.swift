@@ -36,16 +36,11 @@ extension ReplicaStore {
             let violation = kind == .join ? RaceRules.castJoin(facts, caller: me) : RaceRules.castLeave(facts, caller: me)
             if let violation { throw LocalWriteError.rule(violation) }
             var clock = try loadClock(db)
-            if let seen = try StateQueries.register(db, race: raceID, user: me) { try? clock.receive(seen.hlc, now: now()) }
+            if let seen = try StateQueries.register(db, race: raceID, user: me) { clock.receive(seen.hlc, now: now()) }
             for pending in try pendingOps(db, race: raceID) where pending.userID == me {
-                try? clock.receive(pending.hlc, now: now())
+                clock.receive(pending.hlc, now: now())
             }
-            var stamp: HLC?
-            while stamp == nil {
-                stamp = try? clock.tick(now: now())
-                if stamp == nil { Thread.sleep(forTimeInterval: 0.001) }
-            }
-            let op = Op(kind: kind, raceID: raceID, userID: me, hlc: stamp!)
+            let op = Op(kind: kind, raceID: raceID, userID: me, hlc: clock.tick(now: now()))
             try saveClock(db, clock)
             try db.execute(
                 sql: """

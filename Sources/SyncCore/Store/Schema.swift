@@ -99,6 +99,25 @@ enum Schema {
                 try db.execute(sql: "CREATE INDEX outbox_by_race ON outbox(race_id, seq)")
             }
         }
+        if kind == .hub {
+            // The log keeps one row per replicated row (its newest change), so its size follows
+            // the state, not the history; epochs let a restored backup reset stale cursors.
+            migrator.registerMigration("v3-log-by-row-and-epochs") { db in
+                try db.execute(sql: """
+                    DELETE FROM change_log WHERE seq < (SELECT max(newer.seq) FROM change_log newer WHERE newer.key = change_log.key);
+                    DROP INDEX change_log_by_key;
+                    CREATE UNIQUE INDEX change_log_key ON change_log(key);
+                    DELETE FROM meta WHERE key = 'compacted_through';
+                    CREATE TABLE log_epochs (
+                        n INTEGER PRIMARY KEY AUTOINCREMENT,
+                        id TEXT NOT NULL UNIQUE,
+                        start_seq INTEGER NOT NULL,
+                        started_at INTEGER NOT NULL
+                    );
+                    INSERT INTO log_epochs (id, start_seq, started_at) SELECT value, 0, 0 FROM meta WHERE key = 'store_id';
+                    """)
+            }
+        }
         return migrator
     }
 }

@@ -4,9 +4,18 @@ import Foundation
 /// without a formatter object, so they are pure, fast and `Sendable`-free.
 public enum Timestamp {
     /// Milliseconds since the Unix epoch of `date`, to the nearest millisecond.
+    /// Total: NaN and dates beyond ±292 million years clamp instead of trapping.
     public static func milliseconds(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let ms = (date.timeIntervalSince1970 * 1000).rounded()
+        guard ms.isFinite else { return 0 }
+        if ms >= 9.2e18 { return 9_200_000_000_000_000_000 }
+        if ms <= -9.2e18 { return -9_200_000_000_000_000_000 }
+        return Int64(ms)
     }
+
+    /// The years time stamps are read in: four-digit years, as RFC 3339 and HTTP dates write them.
+    /// Anything outside is refused before any arithmetic, so a parser can never overflow.
+    public static let years: ClosedRange<Int64> = 0...9999
 
     /// The date of `ms` milliseconds since the Unix epoch.
     public static func date(milliseconds ms: Int64) -> Date {
@@ -59,17 +68,37 @@ public enum Timestamp {
         return "\(weekday), \(pad(day, 2)) \(months[Int(month) - 1]) \(pad(year, 4)) \(time) \(zone)"
     }
 
-    /// Parses an HTTP date (RFC 1123 form, as `If-Modified-Since` carries it).
-    public static func parseRFC1123(_ text: String) -> Date? {
-        let parts = text.split(separator: " ")
+    /// Parses an HTTP date: the IMF-fixdate form (`Sun, 06 Nov 1994 08:49:37 GMT`) and the two
+    /// obsolete forms RFC 9110 asks recipients to accept (RFC 850 and asctime). Total: any other
+    /// text, an out-of-range field or a year outside 0...9999 gives nil, never a trap.
+    public static func parseHTTPDate(_ text: String) -> Date? {
+        guard text.utf8.count <= 64 else { return nil }
+        let parts = text.split(separator: " ", omittingEmptySubsequences: true)
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        guard parts.count == 6, let day = Int64(parts[1]), let monthIndex = months.firstIndex(of: String(parts[2])),
-            let year = Int64(parts[3])
+        func digits(_ s: Substring, _ widths: ClosedRange<Int>) -> Int64? {
+            guard widths.contains(s.utf8.count), s.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+            return Int64(s)
+        }
+        var day: Int64?, month: Int?, year: Int64?, clock: Substring?
+        if parts.count == 6, parts[5] == "GMT" {
+            // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
+            (day, month, year, clock) = (digits(parts[1], 1...2), months.firstIndex(of: String(parts[2])), digits(parts[3], 4...4), parts[4])
+        } else if parts.count == 4, parts[3] == "GMT" {
+            // RFC 850: Sunday, 06-Nov-94 08:49:37 GMT (two-digit years per RFC 9110 §5.6.7: within 50 years of now)
+            let dmy = parts[1].split(separator: "-", omittingEmptySubsequences: false)
+            guard dmy.count == 3, let yy = digits(dmy[2], 2...2) else { return nil }
+            (day, month, year, clock) = (digits(dmy[0], 1...2), months.firstIndex(of: String(dmy[1])), yy < 70 ? 2000 + yy : 1900 + yy, parts[2])
+        } else if parts.count == 5 {
+            // asctime: Sun Nov  6 08:49:37 1994
+            (day, month, year, clock) = (digits(parts[2], 1...2), months.firstIndex(of: String(parts[1])), digits(parts[4], 4...4), parts[3])
+        }
+        guard let day, let month, let year, let clock, years.contains(year), (1...31).contains(day) else { return nil }
+        let hms = clock.split(separator: ":", omittingEmptySubsequences: false)
+        guard hms.count == 3, let h = digits(hms[0], 2...2), let m = digits(hms[1], 2...2), let s = digits(hms[2], 2...2),
+            h < 24, m < 60, s < 61
         else { return nil }
-        let clock = parts[4].split(separator: ":").compactMap { Int64($0) }
-        guard clock.count == 3, (1...31).contains(day), clock[0] < 24, clock[1] < 60, clock[2] < 61 else { return nil }
-        let days = days(fromCivil: year, Int64(monthIndex) + 1, day)
-        return date(milliseconds: (days * 86400 + clock[0] * 3600 + clock[1] * 60 + clock[2]) * 1000)
+        let days = days(fromCivil: year, Int64(month) + 1, day)
+        return date(milliseconds: (days * 86400 + h * 3600 + m * 60 + s) * 1000)
     }
 
     /// Parses an RFC 3339 time stamp (`Z` or `±hh:mm` offset, optional fraction).
@@ -101,7 +130,7 @@ public enum Timestamp {
                 scale /= 10
                 i += 1
             }
-            guard i > start else { return nil }
+            guard i > start, i - start <= 9 else { return nil }
         }
         guard i < b.count else { return nil }
         var offsetSeconds: Int64 = 0

@@ -53,13 +53,20 @@ public struct SyncRound: Sendable {
     }
 
     /// Pulls until `has_more` is false; the first request may long-poll for `wait` seconds.
+    /// A reset is followed by a pull from the start; a hub that answers that pull with another
+    /// reset is broken, and the round fails instead of looping.
     public func pull(into report: inout SyncReport, wait: Int = 0) async throws {
         var first = true
+        var lastWasReset = false
         while true {
             let page = try await hub.pull(since: try store.cursor(), limit: pageSize, wait: first ? wait : 0)
             first = false
+            if page.reset && lastWasReset {
+                throw HubClientError.badResponse("the hub asked for a reset again right after one")
+            }
             try store.apply(page)
             report.changesPulled += page.changes.count
+            lastWasReset = page.reset
             if page.reset { report.reset = true; continue }
             if !page.hasMore { return }
         }
