@@ -6,7 +6,9 @@ import SyncCore
 /// Builds the hub's router and HTTP application over a `HubStore`.
 public enum HubServer {
     /// The router with every route of the contract.
-    public static func router(store: HubStore, metrics: HubMetrics, feeds: FeedCache) -> Router<HubContext> {
+    public static func router(
+        store: HubStore, metrics: HubMetrics, feeds: FeedCache, longPolls: LongPollLimiter = LongPollLimiter()
+    ) -> Router<HubContext> {
         let router = Router(context: HubContext.self)
         let routes = RouteTable()
         router.add(middleware: RequestLogAndErrors(metrics: metrics, routes: routes))
@@ -22,19 +24,26 @@ public enum HubServer {
                 body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
         }
         RaceRoutes(store: store).register(on: router)
-        SyncRoutes(store: store, metrics: metrics).register(on: router)
+        SyncRoutes(store: store, metrics: metrics, longPolls: longPolls).register(on: router)
         FeedRoutes(cache: feeds).register(on: router)
         routes.load(from: router)
         return router
     }
 
     /// The HTTP application on `host:port`. `onRunning` gets the bound port (useful with port 0).
+    /// Every connection runs under `limits` (head, body and idle timeouts, a connection cap).
     public static func application(
         store: HubStore, metrics: HubMetrics, feeds: FeedCache, host: String, port: Int, logger: Logger,
+        limits: ConnectionLimits = ConnectionLimits(),
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        Application(
+        let connections = ConnectionCounter()
+        return Application(
             router: router(store: store, metrics: metrics, feeds: feeds),
+            server: .http1(
+                configuration: .init(
+                    additionalChannelHandlers: [ConnectionGuard(limits: limits, counter: connections)],
+                    idleTimeout: limits.idleTimeout)),
             configuration: .init(address: .hostname(host, port: port), serverName: "racesync-hub"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger)

@@ -6,6 +6,7 @@ import SyncCore
 struct SyncRoutes {
     let store: HubStore
     let metrics: HubMetrics
+    let longPolls: LongPollLimiter
     /// Longest long-poll a pull may ask for (`wait`, seconds).
     static let maxWait = 30
 
@@ -26,7 +27,7 @@ struct SyncRoutes {
             return try HTTPIO.json(response)
         }
         router.get("/api/sync/pull") { request, _ in
-            _ = try HTTPIO.caller(request, store)
+            let caller = try HTTPIO.caller(request, store)
             var since: PullCursor?
             if let text = request.uri.queryParameters.get("since") {
                 guard let cursor = PullCursor(String(text)) else {
@@ -35,7 +36,11 @@ struct SyncRoutes {
                 since = cursor
             }
             let limit = try HTTPIO.intQuery(request, "limit", in: 1...HubStore.maxPullLimit, fallback: HubStore.defaultPullLimit)
-            let wait = try HTTPIO.intQuery(request, "wait", in: 0...Self.maxWait, fallback: 0)
+            var wait = try HTTPIO.intQuery(request, "wait", in: 0...Self.maxWait, fallback: 0)
+            // Past the caller's few waiting slots, the pull is answered at once with what there is.
+            let holdsSlot = wait > 0 && longPolls.acquire(caller.id)
+            if !holdsSlot { wait = 0 }
+            defer { if holdsSlot { longPolls.release(caller.id) } }
             let deadline = ContinuousClock.now + .seconds(wait)
             while true {
                 let generation = store.changeSignal.generation

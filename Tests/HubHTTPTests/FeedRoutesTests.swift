@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import HTTPTypes
 import Testing
 @testable import HubHTTP
@@ -117,6 +118,72 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: dir + "/races/\(a.id.lowercased)/live.atom"))
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".tmp") }
         #expect(leftovers.isEmpty)
+    }
+}
+
+extension FeedExportTests {
+    @Test func cleanupDeletesOnlyItsOwnRaceFoldersAndNeverFollowsLinks() throws {
+        let hub = try HubHarness()
+        let dir = hub.dir + "/feeds", elsewhere = hub.dir + "/elsewhere"
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: dir + "/races", withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        try Data("keep".utf8).write(to: URL(fileURLWithPath: elsewhere + "/precious.txt"))
+        // Things the exporter did not write: a non-UUID folder, a file, a UUID-named link elsewhere,
+        // and a stale race folder that also holds someone else's file.
+        try fm.createDirectory(atPath: dir + "/races/notes", withIntermediateDirectories: true)
+        try Data("x".utf8).write(to: URL(fileURLWithPath: dir + "/races/README"))
+        let linkName = UUID().lowercased
+        try fm.createSymbolicLink(atPath: dir + "/races/" + linkName, withDestinationPath: elsewhere)
+        let stale = UUID().lowercased
+        try fm.createDirectory(atPath: dir + "/races/" + stale, withIntermediateDirectories: true)
+        for name in ["live.atom", "live.rss", "mine.txt"] {
+            try Data("old".utf8).write(to: URL(fileURLWithPath: dir + "/races/\(stale)/" + name))
+        }
+        let exporter = FeedExporter(directory: dir, cache: FeedCache(store: hub.store, baseURL: "http://hub.test"), store: hub.store)
+        try exporter.export()
+        #expect(fm.fileExists(atPath: dir + "/races/notes") && fm.fileExists(atPath: dir + "/races/README"))
+        #expect(fm.fileExists(atPath: elsewhere + "/precious.txt"))
+        #expect((try? fm.destinationOfSymbolicLink(atPath: dir + "/races/" + linkName)) == elsewhere)
+        #expect(try fm.contentsOfDirectory(atPath: dir + "/races/" + stale) == ["mine.txt"])
+        // `races` itself a link: refused, nothing written through it.
+        try fm.removeItem(atPath: dir + "/races")
+        try fm.createSymbolicLink(atPath: dir + "/races", withDestinationPath: elsewhere)
+        _ = try hub.store.createRace(name: "A", organizer: hub.ids["org"]!)
+        #expect(throws: FeedExporter.ExportError.self) { try exporter.export() }
+        #expect(try fm.contentsOfDirectory(atPath: elsewhere) == ["precious.txt"])
+    }
+
+    @Test func theExportServiceFollowsARaceThroughItsLifeWithoutTwitch() async throws {
+        let hub = try HubHarness()
+        let dir = hub.dir + "/feeds"
+        let exporter = FeedExporter(directory: dir, cache: FeedCache(store: hub.store, baseURL: "http://hub.test"), store: hub.store)
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let service = FeedExportService(exporter: exporter, signal: hub.store.changeSignal, debounce: .milliseconds(50), logger: logger)
+        let running = Task { try await service.run() }
+        defer { running.cancel() }
+        let org = hub.ids["org"]!
+        func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: dir + "/" + path) }
+        func eventually(_ what: @escaping () -> Bool) async -> Bool {
+            for _ in 0..<100 {
+                if what() { return true }
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+            return what()
+        }
+        #expect(await eventually { exists("live.atom") })
+        let race = try hub.store.createRace(name: "Any%", organizer: org)
+        let folder = "races/\(race.id.lowercased)/live.rss"
+        #expect(await eventually { exists(folder) })
+        _ = try hub.store.castJoin(race: race.id, caller: hub.ids["alice"]!)
+        try hub.store.recordPoll(seen: [hub.ids["alice"]!: HelixStream(id: "s1", userLogin: "alice", userName: "Alice", type: "live", title: "casting", startedAt: Date())], at: Date())
+        #expect(await eventually {
+            ((try? String(contentsOfFile: dir + "/" + folder, encoding: .utf8)) ?? "").contains("casting")
+        })
+        _ = try hub.store.transition(.start, race: race.id, caller: org)
+        _ = try hub.store.transition(.finish, race: race.id, caller: org)
+        #expect(await eventually { !exists("races/\(race.id.lowercased)") })
     }
 }
 

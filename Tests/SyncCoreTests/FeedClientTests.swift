@@ -33,6 +33,7 @@ import Testing
             "version": format == .atom ? "atom10" : "rss20", "title": feed.title,
             "items": feed.items.map { item in
                 ["id": item.id, "title": item.title.unicodeScalars.filter(XMLText.isAllowed).map(String.init).joined(),
+                 "summary": item.streamTitle.unicodeScalars.filter(XMLText.isAllowed).map(String.init).joined(),
                  "link": item.streamURL, "started_at": Int(item.startedAt.timeIntervalSince1970)] as [String: Any]
             },
         ]

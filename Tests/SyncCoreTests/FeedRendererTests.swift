@@ -66,9 +66,22 @@ import Testing
         let rss = String(decoding: FeedRenderer.rss(feed), as: UTF8.self)
         #expect(rss.contains("<title>M&#x26;M &#x3C;script&#x3E; is live"))
         #expect(!rss.contains("\u{01}") && !rss.contains("\u{07}") && !rss.contains("\u{FFFE}"))
+        // RSS description holds HTML: the title is escaped for HTML, then for XML.
+        #expect(rss.contains("<description>&amp;lt;b&amp;gt;Bold&amp;lt;/b&amp;gt; &amp;amp; &amp;quot;quoted&amp;quot; 'single'"))
         let atom = String(decoding: FeedRenderer.atom(feed), as: UTF8.self)
-        #expect(atom.contains("&lt;b&gt;Bold&lt;/b&gt; &amp; &quot;quoted&quot; 'single'"))
+        // Markup-looking Atom text is declared HTML and escaped twice; plain text stays text.
+        #expect(atom.contains("<summary type=\"html\">&amp;lt;b&amp;gt;Bold&amp;lt;/b&amp;gt; &amp;amp; &amp;quot;quoted&amp;quot; 'single'"))
+        #expect(atom.contains("<title type=\"html\">M&amp;amp;M &amp;lt;script&amp;gt; is live"))
+        #expect(atom.contains("<title type=\"text\">RaceSync: live now</title>"))
         #expect(atom.contains("🏁🎮"))
+    }
+
+    @Test func aFeedHoldsTheNewest500Items() {
+        let items = (0..<750).map { Self.item("S\($0)", stream: "\($0)", title: "t", at: 1_790_000_000 + TimeInterval($0)) }
+        let feed = Self.feed(items.shuffled())
+        #expect(feed.items.count == LiveFeed.maxItems)
+        #expect(feed.items.first?.streamer == "S749" && feed.items.last?.streamer == "S250")
+        #expect(zip(feed.items, feed.items.dropFirst()).allSatisfy { $0.startedAt > $1.startedAt })
     }
 
     @Test func feedDatesFollowTheNewestItem() {

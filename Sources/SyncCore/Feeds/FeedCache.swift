@@ -23,6 +23,9 @@ public final class FeedCache: Sendable {
         var rendered: Rendered
     }
 
+    /// How far `Last-Modified` is dated before the moment the bytes changed.
+    static let lastModifiedMarginSeconds: TimeInterval = 2
+
     private let store: HubStore
     private let entries = Mutex<[Key: Entry]>([:])
     private let base: Mutex<String>
@@ -56,7 +59,10 @@ public final class FeedCache: Sendable {
                 entries[key] = Entry(generation: generation, rendered: old.rendered)
                 return old.rendered
             }
-            let seconds = (now().timeIntervalSince1970).rounded(.down)
+            // `Last-Modified` must never be later than the response's `Date` (RFC 9110 §8.8.2.1),
+            // which the server stamps from a clock that ticks once a second: date the bytes two
+            // seconds back. Comparisons use this same value, so a 304 is never stale.
+            let seconds = (now().timeIntervalSince1970).rounded(.down) - Self.lastModifiedMarginSeconds
             let rendered = Rendered(bytes: bytes, etag: etag, lastModified: Date(timeIntervalSince1970: seconds))
             entries[key] = Entry(generation: generation, rendered: rendered)
             return rendered

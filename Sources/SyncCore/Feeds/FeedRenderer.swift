@@ -26,8 +26,8 @@ public enum FeedRenderer {
         var x = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
         x += "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
         x += "  <id>\(e(feed.id))</id>\n"
-        x += "  <title type=\"text\">\(e(feed.title))</title>\n"
-        x += "  <subtitle type=\"text\">\(e(feed.subtitle))</subtitle>\n"
+        x += "  " + atomText("title", feed.title) + "\n"
+        x += "  " + atomText("subtitle", feed.subtitle) + "\n"
         x += "  <updated>\(rfc3339(feed.updated))</updated>\n"
         x += "  <author><name>RaceSync</name></author>\n"
         x += "  <generator>RaceSync</generator>\n"
@@ -36,12 +36,11 @@ public enum FeedRenderer {
         for item in feed.items {
             x += "  <entry>\n"
             x += "    <id>\(e(item.id))</id>\n"
-            x += "    <title type=\"text\">\(e(item.title))</title>\n"
+            x += "    " + atomText("title", item.title) + "\n"
             x += "    <updated>\(rfc3339(item.startedAt))</updated>\n"
             x += "    <published>\(rfc3339(item.startedAt))</published>\n"
-            x += "    <author><name>\(e(item.streamer))</name></author>\n"
             x += "    <link rel=\"alternate\" type=\"text/html\" href=\"\(e(item.streamURL))\"/>\n"
-            x += "    <summary type=\"text\">\(e(item.streamTitle))</summary>\n"
+            x += "    " + atomText("summary", item.streamTitle) + "\n"
             x += "  </entry>\n"
         }
         x += "</feed>\n"
@@ -55,7 +54,7 @@ public enum FeedRenderer {
         x += "  <channel>\n"
         x += "    <title>\(XMLText.rssPlain(feed.title))</title>\n"
         x += "    <link>\(e(feed.alternateURL))</link>\n"
-        x += "    <description>\(e(feed.subtitle))</description>\n"
+        x += "    <description>\(XMLText.html(feed.subtitle))</description>\n"
         x += "    <atom:link href=\"\(e(feed.selfURLBase + ".rss"))\" rel=\"self\" type=\"application/rss+xml\"/>\n"
         x += "    <lastBuildDate>\(Timestamp.rfc1123(feed.updated, zone: "+0000"))</lastBuildDate>\n"
         x += "    <generator>RaceSync</generator>\n"
@@ -67,12 +66,22 @@ public enum FeedRenderer {
             x += "      <link>\(e(item.streamURL))</link>\n"
             x += "      <guid isPermaLink=\"false\">\(e(item.id))</guid>\n"
             x += "      <pubDate>\(Timestamp.rfc1123(item.startedAt, zone: "+0000"))</pubDate>\n"
-            x += "      <description>\(e(item.streamTitle))</description>\n"
+            x += "      <description>\(XMLText.html(item.streamTitle))</description>\n"
             x += "    </item>\n"
         }
         x += "  </channel>\n"
         x += "</rss>\n"
         return Data(x.utf8)
+    }
+
+    /// An Atom text construct whose `type` matches its content: plain text stays `type="text"`;
+    /// text that could be read as markup (`<`, `&`) becomes `type="html"`, escaped for HTML and
+    /// then for XML, so every reader shows it literally and validators see declared HTML.
+    static func atomText(_ tag: String, _ text: String) -> String {
+        if text.contains(where: { $0 == "<" || $0 == "&" || $0 == ">" }) {
+            return "<\(tag) type=\"html\">\(XMLText.html(text))</\(tag)>"
+        }
+        return "<\(tag) type=\"text\">\(XMLText.escape(text))</\(tag)>"
     }
 
     /// Feed dates without fractions (RFC 3339 `date-time`, seconds precision).

@@ -10,8 +10,11 @@ public struct LiveFeed: Sendable, Equatable {
     public var selfURLBase: String
     /// A page about the feed's subject (Atom alternate link, RSS channel link).
     public var alternateURL: String
-    /// Newest first.
+    /// Newest first, at most `maxItems`.
     public var items: [LiveFeedItem]
+
+    /// A feed holds at most this many items: the newest.
+    public static let maxItems = 500
 
     public init(id: String, title: String, subtitle: String, selfURLBase: String, alternateURL: String, items: [LiveFeedItem]) {
         self.id = id
@@ -19,7 +22,7 @@ public struct LiveFeed: Sendable, Equatable {
         self.subtitle = subtitle
         self.selfURLBase = selfURLBase
         self.alternateURL = alternateURL
-        self.items = items.sorted { ($0.startedAt, $0.id) > ($1.startedAt, $1.id) }
+        self.items = Array(items.sorted { ($0.startedAt, $0.id) > ($1.startedAt, $1.id) }.prefix(Self.maxItems))
     }
 
     /// The feed's own time: the newest item's start, or a fixed epoch when empty, so the

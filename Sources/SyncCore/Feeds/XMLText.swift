@@ -26,6 +26,13 @@ enum XMLText {
         return out
     }
 
+    /// Plain text as the content of an element that holds HTML (RSS `description`, Atom
+    /// `type="html"`): escaped for HTML, then that HTML escaped for XML. A title `<b>x</b>` thus
+    /// reads as that literal text in every reader, never as markup.
+    static func html(_ text: String) -> String {
+        escape(escape(text))
+    }
+
     /// Plain text for RSS titles, per the RSS Advisory Board: `<` and `&` (and `>`) as
     /// hexadecimal character references, so no reader mistakes them for markup.
     static func rssPlain(_ text: String) -> String {

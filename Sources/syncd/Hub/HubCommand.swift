@@ -53,17 +53,22 @@ struct HubCommand: AsyncParsableCommand {
         let feeds = FeedCache(store: store, baseURL: publicURL ?? "http://\(host):\(port)")
         let exporter = feedDir.map { FeedExporter(directory: $0, cache: feeds, store: store) }
         let explicitURL = publicURL != nil
+        // The export starts once the port is known (feed self links carry it).
+        let (exportStarts, exportNow) = AsyncStream.makeStream(of: FeedExportService.self)
+        var limits = ConnectionLimits()
+        limits.maxConnections = FileLimit.connectionCap()
         let app = HubServer.application(
-            store: store, metrics: metrics, feeds: feeds, host: host, port: port, logger: logger,
+            store: store, metrics: metrics, feeds: feeds, host: host, port: port, logger: logger, limits: limits,
             onRunning: { port in
                 if !explicitURL { feeds.baseURL = "http://\(host):\(port)" }
                 logger.info("listening", metadata: ["address": "http://\(host):\(port)", "public_url": "\(feeds.baseURL)"])
-                FeedExport.run(exporter, logger: logger)
+                if let exporter {
+                    exportNow.yield(FeedExportService(exporter: exporter, signal: store.changeSignal, logger: logger))
+                }
             })
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app)]
-        let twitchClient = TwitchSetup.poller(store: store, metrics: metrics, interval: pollInterval, logger: logger) { changed in
-            if changed { FeedExport.run(exporter, logger: logger) }
-        }
+        if exporter != nil { services.append(.init(service: DeferredService(exportStarts))) }
+        let twitchClient = TwitchSetup.poller(store: store, metrics: metrics, interval: pollInterval, logger: logger)
         if let poller = twitchClient?.poller { services.append(.init(service: PollerService(poller: poller))) }
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -8,7 +8,7 @@ import SyncCore
 /// Builds the live poller when Twitch credentials are in the environment.
 enum TwitchSetup {
     static func poller(
-        store: HubStore, metrics: HubMetrics, interval: Int, logger: Logger, afterPoll: @escaping @Sendable (Bool) async -> Void
+        store: HubStore, metrics: HubMetrics, interval: Int, logger: Logger
     ) -> (poller: LivePoller, http: HTTPClient)? {
         guard let config = TwitchConfig.fromEnvironment() else {
             logger.info("Twitch polling off: TWITCH_CLIENT_ID and TWITCH_CLIENT_SECRET are not both set")
@@ -22,7 +22,7 @@ enum TwitchSetup {
         let tokens = AppTokenProvider(config: config, transport: transport, observer: metrics)
         let helix = HelixClient(config: config, transport: transport, tokens: tokens, observer: metrics)
         logger.info("Twitch polling on", metadata: ["every": "\(interval)s", "api": "\(config.apiURL)"])
-        let poller = LivePoller(store: store, helix: helix, interval: .seconds(interval), logger: logger, observer: metrics, afterPoll: afterPoll)
+        let poller = LivePoller(store: store, helix: helix, interval: .seconds(interval), logger: logger, observer: metrics)
         return (poller, http)
     }
 }
@@ -34,19 +34,6 @@ struct PollerService: Service {
     func run() async throws {
         await cancelWhenGracefulShutdown {
             await poller.run()
-        }
-    }
-}
-
-/// Runs the feed export (when `--feed-dir` is set), logging instead of failing the hub.
-enum FeedExport {
-    static func run(_ exporter: FeedExporter?, logger: Logger) {
-        guard let exporter else { return }
-        do {
-            let files = try exporter.export()
-            logger.debug("feeds exported", metadata: ["files": "\(files)", "dir": "\(exporter.directory)"])
-        } catch {
-            logger.error("feed export failed", metadata: ["error": "\(error)"])
         }
     }
 }
