@@ -48,8 +48,8 @@ struct RaceCLI: AsyncParsableCommand {
             printError("racecli: \(failure.message)")
             Foundation.exit(failure.code)
         } catch {
-            let code = exitCode(for: error)
-            if code == .success { Foundation.exit(0) }
+            // The root command's run() asks for help this way (`racecli` alone, `racecli --help`).
+            if exitCode(for: error) == .success { exit(withError: error) }
             printError("racecli: \(error)")
             Foundation.exit(1)
         }

@@ -49,9 +49,9 @@ final class Sandbox: @unchecked Sendable {
 
     /// Runs a binary to completion (killed after `timeout`).
     @discardableResult
-    func run(_ binary: String, _ arguments: [String], env extra: [String: String] = [:], timeout: TimeInterval = 60) throws -> CommandResult {
+    func run(_ binary: String, _ arguments: [String], env extra: [String: String] = [:], stdin: String? = nil, timeout: TimeInterval = 60) throws -> CommandResult {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Binaries.path(binary))
+        process.executableURL = URL(fileURLWithPath: binary.hasPrefix("/") ? binary : Binaries.path(binary))
         process.arguments = arguments
         process.environment = environment.merging(extra) { $1 }
         process.currentDirectoryURL = URL(fileURLWithPath: path)
@@ -60,7 +60,13 @@ final class Sandbox: @unchecked Sendable {
         FileManager.default.createFile(atPath: err, contents: nil)
         process.standardOutput = FileHandle(forWritingAtPath: out)
         process.standardError = FileHandle(forWritingAtPath: err)
-        process.standardInput = FileHandle.nullDevice
+        if let stdin {
+            let input = file(".in-\(UUID().uuidString)")
+            FileManager.default.createFile(atPath: input, contents: Data(stdin.utf8))
+            process.standardInput = FileHandle(forReadingAtPath: input)
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
         try process.run()
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { usleep(5000) }

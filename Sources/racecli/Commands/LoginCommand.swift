@@ -10,19 +10,40 @@ struct LoginCommand: AsyncParsableCommand {
             Nothing is stored when the hub is unreachable (exit 3) or refuses the token (exit 1).
             A replica belongs to one user: logging in as another user starts it afresh, and is
             refused while ops are pending.
-            Example: racecli login --hub http://127.0.0.1:8080 --token rs_...
+            With --token-stdin the token is read from the first line of standard input, so it never
+            shows in 'ps' or in shell history (a --token option does).
+            Examples:
+              racecli login --hub http://127.0.0.1:8080 --token-stdin < ~/.config/racesync/token
+              pass show racesync | racecli login --hub https://hub.example.org --token-stdin
             """)
 
     @Option(help: "Hub base URL, e.g. http://127.0.0.1:8080.")
     var hub: String
 
-    @Option(help: "Your API token (from 'syncd user add').")
-    var token: String
+    @Option(help: "Your API token (from 'syncd user add'). Visible in 'ps': prefer --token-stdin.")
+    var token: String?
+
+    @Flag(name: .customLong("token-stdin"), help: "Read the token from the first line of standard input.")
+    var tokenStdin = false
+
+    func validate() throws {
+        if (token == nil) == !tokenStdin { throw ValidationError("give exactly one of --token and --token-stdin") }
+    }
+
+    /// The token from `--token`, or the first line of standard input.
+    func readToken() throws -> String {
+        if let token { return token }
+        guard let line = Swift.readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces), !line.isEmpty else {
+            throw CLIExit.usage("--token-stdin: standard input has no token on its first line")
+        }
+        return line
+    }
 
     @OptionGroup var replica: ReplicaOptions
     @OptionGroup var output: JSONOption
 
     func run() async throws {
+        let token = try readToken()
         let client: HTTPHubClient
         do { client = try HTTPHubClient(base: hub, token: token) } catch { throw CLIExit.usage("\(error)") }
         let user: User

@@ -10,7 +10,9 @@ struct NodeCommand: AsyncParsableCommand {
         commandName: "node",
         abstract: "Keep a local replica in sync with the hub, pushing local writes and pulling hub changes.",
         discussion: """
-            --hub/--token default to what 'racecli login' stored in the replica. While the hub is
+            --hub/--token default to what 'racecli login' stored in the replica; the token may also
+            come from the environment variable RACESYNC_TOKEN, which keeps it out of 'ps' and shell
+            history (a token given with --token is visible to every user of the machine). While the hub is
             unreachable the node backs off (1 s doubling up to the interval, at most 60 s, with
             jitter) and keeps every local write. Stops cleanly on SIGINT/SIGTERM.
             Example: syncd node --db ~/.local/share/racesync/replica.sqlite --interval 5
@@ -20,14 +22,18 @@ struct NodeCommand: AsyncParsableCommand {
     var db: String?
     @Option(help: "Hub base URL (default: the one 'racecli login' stored).")
     var hub: String?
-    @Option(help: "API token (default: the one 'racecli login' stored).")
+    @Option(help: "API token (default: $RACESYNC_TOKEN, else the one 'racecli login' stored). Prefer the variable: options show in 'ps'.")
     var token: String?
     @Option(help: "Seconds between sync rounds.")
     var interval: Int = 5
 
     func validate() throws {
         guard interval >= 1 else { throw ValidationError("--interval must be at least 1 second") }
-        if (hub == nil) != (token == nil) { throw ValidationError("give --hub and --token together (or neither, to use the stored login)") }
+    }
+
+    /// The token from `--token`, else from `RACESYNC_TOKEN`.
+    var givenToken: String? {
+        token ?? ProcessInfo.processInfo.environment["RACESYNC_TOKEN"].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
     }
 
     func run() async throws {
@@ -35,7 +41,7 @@ struct NodeCommand: AsyncParsableCommand {
         let logger = Logger(label: "racesync.node")
         let path = db ?? DefaultPaths.replicaDatabase()
         let store: ReplicaStore
-        do { store = try ReplicaStore(path: path, create: hub != nil) } catch { throw CLIFailure(message: "\(error)") }
+        do { store = try ReplicaStore(path: path, create: hub != nil && givenToken != nil) } catch { throw CLIFailure(message: "\(error)") }
         defer { try? store.close() }
         let client = try await connect(store: store, logger: logger)
         logger.info("node started", metadata: ["db": "\(path)", "hub": "\(client.base)", "node_id": "\(store.nodeID)"])
@@ -48,15 +54,16 @@ struct NodeCommand: AsyncParsableCommand {
         logger.info("stopped; replica closed")
     }
 
-    /// The hub client: from the flags (logging the replica in when it has no session or
-    /// another one), else from the stored session.
+    /// The hub client: the stored session, with `--hub` and the given token in its place where
+    /// present; a hub or token other than the stored ones logs the replica in first.
     private func connect(store: ReplicaStore, logger: Logger) async throws -> HTTPHubClient {
         let session = try store.session()
-        guard let hub, let token else {
-            guard let session else {
-                throw CLIFailure(message: "\(store.path) has no login: run 'racecli login --hub URL --token TOKEN' or pass --hub and --token")
-            }
-            do { return try HTTPHubClient(base: session.hub, token: session.token) } catch { throw CLIFailure(message: "\(error)") }
+        guard let hub = hub ?? session?.hub else {
+            throw CLIFailure(message: "\(store.path) has no login: run 'racecli login --hub URL --token-stdin' or pass --hub with RACESYNC_TOKEN set")
+        }
+        let sameHub = session.map { (try? HTTPHubClient(base: hub, token: "")).map(\.base) == $0.hub } ?? false
+        guard let token = givenToken ?? (sameHub ? session?.token : nil) else {
+            throw CLIFailure(message: "no token for \(hub): set RACESYNC_TOKEN (or pass --token)")
         }
         let client: HTTPHubClient
         do { client = try HTTPHubClient(base: hub, token: token) } catch { throw ValidationError("\(error)") }
