@@ -89,7 +89,7 @@ components:
       type: object
       required: [name]
       properties:
-        name: {type: string, minLength: 1, maxLength: 200}
+        name: {type: string, minLength: 1, maxLength: 200, pattern: "^[^\\u0000-\\u001f\\u007f-\\u009f]*$", description: "1-200 Unicode code points after trimming spaces, no control characters"}
     Login:
       type: object
       required: [twitch_username]
@@ -99,7 +99,7 @@ components:
       type: object
       required: [wall_ms, counter, node]
       properties:
-        wall_ms: {type: integer, minimum: 0}
+        wall_ms: {type: integer, minimum: 0, maximum: 253402300799999, description: "ms since the epoch; at most 9999-12-31T23:59:59.999Z, and ops more than 60 s ahead of the hub's clock are rejected 400"}
         counter: {type: integer, minimum: 0, maximum: 65535}
         node: {type: string, minLength: 1, maxLength: 64}
     Op:
@@ -210,11 +210,18 @@ paths:
         "401": {$ref: "#/components/responses/Unauthorized"}
   /api/races:
     get:
-      summary: Races, newest first
+      summary: Races, newest first, paged
+      parameters:
+        - {name: status, in: query, schema: {type: string, enum: [setup, running, finished]}}
+        - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 1000, default: 100}}
+        - {name: before, in: query, description: "Opaque: the cursor from the previous page's Link header", schema: {type: string, pattern: "^[0-9]{1,19}\\.[0-9]{1,19}$"}}
       responses:
         "200":
           description: Race list
+          headers:
+            Link: {description: "<...>; rel=\"next\" when more races remain", schema: {type: string}}
           content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/RaceSummary"}}}}
+        "422": {$ref: "#/components/responses/Malformed"}
     post:
       summary: Create a race (caller is organizer, status setup)
       security: [{bearer: []}]

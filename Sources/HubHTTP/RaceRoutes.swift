@@ -1,17 +1,44 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import SyncCore
 
 /// The REST routes of races and their members (CONTRACT §2).
 struct RaceRoutes {
     let store: HubStore
+    /// `GET /api/races` pages: `limit` defaults to 100 and may be at most 1000.
+    static let defaultRaceListLimit = 100
+    static let maxRaceListLimit = 1000
 
     func register(on router: Router<HubContext>) {
         router.get("/api/me") { request, _ in
             try HTTPIO.json(try HTTPIO.caller(request, store))
         }
-        router.get("/api/races") { _, _ in
-            HTTPIO.raw(Data(try await HTTPIO.blocking { try store.raceSummaries().fastJSON }.utf8))
+        router.get("/api/races") { request, _ in
+            let query = request.uri.queryParameters
+            var status: RaceStatus?
+            if let text = query.get("status") {
+                guard let parsed = RaceStatus(rawValue: String(text)) else {
+                    throw APIError.malformed("query parameter 'status' must be setup, running or finished")
+                }
+                status = parsed
+            }
+            var before: RaceListCursor?
+            if let text = query.get("before") {
+                guard let cursor = RaceListCursor(String(text)) else {
+                    throw APIError.malformed("query parameter 'before' is not a cursor this hub issued")
+                }
+                before = cursor
+            }
+            let limit = try HTTPIO.intQuery(request, "limit", in: 1...Self.maxRaceListLimit, fallback: Self.defaultRaceListLimit)
+            let (wanted, after) = (status, before)
+            let page = try await HTTPIO.blocking { try store.raceSummaries(status: wanted, before: after, limit: limit) }
+            var response = HTTPIO.raw(Data(page.races.fastJSON.utf8))
+            if let next = page.next {
+                let statusPart = status.map { "&status=\($0.rawValue)" } ?? ""
+                response.headers[HTTPField.Name("Link")!] = "</api/races?limit=\(limit)&before=\(next.text)\(statusPart)>; rel=\"next\""
+            }
+            return response
         }
         router.get("/api/races/:race_id") { _, context in
             let id = try HTTPIO.uuid(context, "race_id")

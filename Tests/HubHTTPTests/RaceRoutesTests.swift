@@ -54,6 +54,33 @@ import SyncCore
         }
     }
 
+    @Test func theRaceListIsPagedNewestFirstWithALinkToTheNextPage() async throws {
+        let hub = try HubHarness()
+        try await hub.run { c in
+            var made: [String] = []
+            for i in 0..<7 { made.append(try await c.race("race \(i)")) }
+            var seen: [String] = []
+            var next: String? = "/api/races?limit=3"
+            var pages = 0
+            while let url = next, pages < 10 {
+                let page = try await c.call(.get, url)
+                #expect(page.status == 200)
+                seen += page.array.compactMap { $0["id"] as? String }
+                let link = page.headers[.init("Link")!]
+                next = link.flatMap { $0.split(separator: ">").first.map { String($0.dropFirst()) } }
+                #expect(link == nil || link!.hasSuffix("rel=\"next\""))
+                pages += 1
+            }
+            #expect(seen == made.reversed() && pages == 3)
+            #expect(try await c.call(.get, "/api/races").array.count == 7)
+            #expect(try await c.call(.get, "/api/races?status=running").array.isEmpty)
+            for bad in ["limit=0", "limit=1001", "limit=x", "before=abc", "before=1.2.3", "before=99999999999999999999.1", "status=done"] {
+                let reply = try await c.call(.get, "/api/races?" + bad)
+                #expect(reply.status == 422, "\(bad)")
+            }
+        }
+    }
+
     @Test func raceNameValidation() async throws {
         let hub = try HubHarness()
         try await hub.run { c in

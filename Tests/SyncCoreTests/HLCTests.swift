@@ -76,6 +76,22 @@ import Testing
         #expect(clock.last.wallMs <= 1_000_000 + 10_000 * 2)
     }
 
+    @Test func outOfRangeNumbersNameTheirField() throws {
+        let op = #"{"op_id":"6f1c1d2e-0000-4000-8000-000000000001","kind":"caster.join","race_id":"6f1c1d2e-0000-4000-8000-000000000002","user_id":"6f1c1d2e-0000-4000-8000-000000000003","hlc":{"wall_ms":WALL,"counter":COUNTER,"node":"n"}}"#
+        for (wall, counter, field) in [("147573952589676412928", "0", "wall_ms"), ("253402300800000", "0", "wall_ms"), ("-5", "0", "wall_ms"), ("1", "1e30", "counter"), ("1", "65536", "counter"), ("1.5", "0", "wall_ms")] {
+            let body = #"{"node_id":"n","ops":["# + op.replacingOccurrences(of: "WALL", with: wall).replacingOccurrences(of: "COUNTER", with: counter) + "]}"
+            do {
+                _ = try WireJSON.decode(PushRequest.self, from: Data(body.utf8))
+                Issue.record("\(wall)/\(counter) should be refused")
+            } catch {
+                let message = WireJSON.describe(error)
+                #expect(message.contains("ops[0].hlc.\(field)") && message.contains("must be an integer in"), "\(message)")
+            }
+        }
+        let wrongType = #"{"wall_ms":"soon","counter":0,"node":"n"}"#
+        #expect(throws: DecodingError.self) { try WireJSON.decode(HLC.self, from: Data(wrongType.utf8)) }
+    }
+
     @Test func codableInTheContractShape() throws {
         let hlc = HLC(wallMs: 1_700_000_000_000, counter: 3, node: "node-1")
         let json = String(decoding: try WireJSON.encode(hlc), as: UTF8.self)

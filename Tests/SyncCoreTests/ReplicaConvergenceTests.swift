@@ -4,6 +4,24 @@ import Testing
 
 /// Several replicas writing offline and syncing in random orders end equal to the hub.
 @Suite struct ReplicaConvergenceTests {
+    @Test func anOpAnsweredDuplicateAfterALostResponseStaysInTheView() async throws {
+        let hub = try HubFixture()
+        let org = try hub.user("org")
+        let alice = try hub.user("alice")
+        let race = try hub.store.createRace(name: "r", organizer: org.id).id
+        let replica = try await ReplicaFixture(dir: hub.dir, name: "a", hubStore: hub.store, user: alice, base: hub.clock)
+        let op = try replica.store.enqueue(.join, race: race)
+        // The hub merged the push, but its answer never arrived.
+        _ = try hub.store.push([op], caller: alice.id)
+        // The re-send is answered `duplicate`; recording it must confirm the join, not drop it.
+        let again = try hub.store.push([op], caller: alice.id)
+        #expect(again.results.map(\.status) == [.duplicate])
+        try replica.store.record(again.results, for: [op])
+        let casters = try replica.store.detail(race)?.casters ?? []
+        #expect(casters.map(\.user.twitchUsername) == ["alice"] && casters.first?.pending == false)
+        #expect(try replica.store.pendingOps().isEmpty)
+    }
+
     @Test func randomOfflineWritesAndSyncOrdersConverge() async throws {
         for seed in UInt64(1)...12 {
             let hub = try HubFixture()

@@ -93,6 +93,23 @@ import Testing
         await h.shutdown()
     }
 
+    @Test func absurdLifetimesAndResetTimesAreClampedNotTrapped() async throws {
+        let h = try await TwitchHarness()
+        _ = try h.raceWithParticipants(["a"])
+        h.fake.state.tokenLifetime(seconds: Int.max)
+        try await h.poller.pollOnce()
+        try await h.poller.pollOnce()
+        #expect(h.fake.state.tokenRequests == 1)
+        h.fake.state.tokenLifetime(seconds: -5)
+        await h.shutdown()
+        let now: Int64 = 1_790_000_000_000
+        #expect(HelixClient.rateLimitWaitMs(reset: "9223372036854775807", nowMs: now) > 1_000_000_000)
+        #expect(HelixClient.rateLimitWaitMs(reset: "99999999999999999999999", nowMs: now) == 50)
+        #expect(HelixClient.rateLimitWaitMs(reset: "-4", nowMs: now) == 50)
+        #expect(HelixClient.rateLimitWaitMs(reset: "garbage", nowMs: now) == 50)
+        #expect(HelixClient.rateLimitWaitMs(reset: "1790000002", nowMs: now) == 2050)
+    }
+
     @Test func aRevokedTokenIsRenewedAndTheRequestRetriedOnce() async throws {
         let h = try await TwitchHarness()
         let race = try h.raceWithParticipants(["a"])

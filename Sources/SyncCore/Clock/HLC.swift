@@ -18,6 +18,9 @@ public struct HLC: Hashable, Sendable, Comparable, Codable, CustomStringConverti
     /// The smallest stamp: below every real one.
     public static let zero = HLC(wallMs: 0, counter: 0, node: "")
 
+    /// The largest `wall_ms` accepted on the wire: 9999-12-31T23:59:59.999Z.
+    public static let maxWallMs: Int64 = 253_402_300_799_999
+
     public static func < (lhs: HLC, rhs: HLC) -> Bool {
         if lhs.wallMs != rhs.wallMs { return lhs.wallMs < rhs.wallMs }
         if lhs.counter != rhs.counter { return lhs.counter < rhs.counter }
@@ -32,15 +35,9 @@ public struct HLC: Hashable, Sendable, Comparable, Codable, CustomStringConverti
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        let wall = try c.decode(Int64.self, forKey: .wallMs)
-        let counter = try c.decode(Int.self, forKey: .counter)
+        let wall = try c.decodeInteger(Int64.self, forKey: .wallMs, in: 0...Self.maxWallMs)
+        let counter = try c.decodeInteger(Int.self, forKey: .counter, in: 0...Int(UInt16.max))
         let node = try c.decode(String.self, forKey: .node)
-        guard wall >= 0 else {
-            throw DecodingError.dataCorruptedError(forKey: .wallMs, in: c, debugDescription: "wall_ms must not be negative")
-        }
-        guard (0...Int(UInt16.max)).contains(counter) else {
-            throw DecodingError.dataCorruptedError(forKey: .counter, in: c, debugDescription: "counter must be in 0...65535")
-        }
         guard !node.isEmpty, node.utf8.count <= 64 else {
             throw DecodingError.dataCorruptedError(forKey: .node, in: c, debugDescription: "node must be 1-64 bytes")
         }

@@ -37,6 +37,11 @@ extension HubStore {
         try read { db in try RaceListing.summaries(db, status: nil) }
     }
 
+    /// A page of the race list, newest first: at most `limit` races after `before`.
+    public func raceSummaries(status: RaceStatus?, before: RaceListCursor?, limit: Int) throws -> RaceListPage {
+        try read { db in try RaceListing.page(db, status: status, before: before, limit: limit) }
+    }
+
     /// Organizer adds a participant by login.
     public func addParticipant(race id: UUID, caller: UUID, login: String) throws -> RaceDetail {
         try write { db in

@@ -72,17 +72,19 @@ extension ReplicaStore {
     }
 
     /// Records the hub's answers in one transaction: answered ops leave the outbox; an
-    /// `applied` op becomes part of the confirmed state at once; a `rejected` one moves to
-    /// the rejected list with the hub's code and detail.
+    /// `applied` op becomes part of the confirmed state at once, and so does a `duplicate` (the
+    /// answer to a re-sent op whose first answer was lost: the hub merged it then, so the view
+    /// must not lose it until the next pull says what is newer); a `rejected` one moves to the
+    /// rejected list with the hub's code and detail.
     public func record(_ results: [OpResult], for ops: [Op]) throws {
         let byID = Dictionary(ops.map { ($0.opID, $0) }, uniquingKeysWith: { first, _ in first })
         try pool.write { db in
             for result in results {
                 guard let op = byID[result.opID] else { continue }
                 switch result.status {
-                case .applied:
+                case .applied, .duplicate:
                     try Self.confirm(db, race: op.raceID, user: op.userID, register: CasterRegister(present: op.kind.present, hlc: op.hlc, opID: op.opID))
-                case .superseded, .duplicate:
+                case .superseded:
                     break
                 case .rejected:
                     try db.execute(

@@ -60,6 +60,23 @@ public enum WireJSON {
     }
 }
 
+extension KeyedDecodingContainer {
+    /// An integer within `range`. A JSON number outside it (even one too large for any Swift
+    /// integer, like 2^67) is reported as this field out of range, not as malformed JSON.
+    public func decodeInteger<T: FixedWidthInteger & Decodable>(_ type: T.Type, forKey key: Key, in range: ClosedRange<T>) throws -> T {
+        let outOfRange = DecodingError.dataCorruptedError(
+            forKey: key, in: self, debugDescription: "must be an integer in \(range.lowerBound)...\(range.upperBound)")
+        if let value = try? decode(T.self, forKey: key) {
+            guard range.contains(value) else { throw outOfRange }
+            return value
+        }
+        // Present but not a representable integer: a huge number or a fraction is out of range;
+        // anything else (a string, null) keeps its own error.
+        if (try? decode(Double.self, forKey: key)) != nil { throw outOfRange }
+        return try decode(T.self, forKey: key)
+    }
+}
+
 extension KeyedEncodingContainer {
     /// Encodes a UUID in lowercase canonical form.
     public mutating func encodeID(_ id: UUID, forKey key: Key) throws {

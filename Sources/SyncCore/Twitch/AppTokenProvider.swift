@@ -12,6 +12,8 @@ public actor AppTokenProvider {
     private var renewal: Task<String, any Error>?
     /// Renew this long before expiry.
     public static let renewMarginMs: Int64 = 60_000
+    /// The longest token lifetime believed (a year); longer claims are clamped to it.
+    static let longestLifetimeSeconds: Int64 = 365 * 86_400
 
     public init(config: TwitchConfig, transport: any TwitchTransport, now: @escaping @Sendable () -> Int64 = WallClock.nowMs, observer: any TwitchObserver = NoTwitchObserver()) {
         self.config = config
@@ -57,7 +59,9 @@ public actor AppTokenProvider {
         guard let reply = try? JSONDecoder().decode(TokenReply.self, from: response.body), !reply.access_token.isEmpty else {
             throw TwitchError.badResponse("the token endpoint's answer has no access_token/expires_in")
         }
-        cached = (reply.access_token, now() + reply.expires_in * 1000)
+        // Twitch grants about 60 days; a misconfigured endpoint may send anything: clamp, never trap.
+        let lifetimeMs = min(max(reply.expires_in, 0), Self.longestLifetimeSeconds) * 1000
+        cached = (reply.access_token, now() + lifetimeMs)
         observer.tokenRenewed()
         return reply.access_token
     }

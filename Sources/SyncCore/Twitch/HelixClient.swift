@@ -66,6 +66,15 @@ public struct HelixClient: Sendable {
         return live
     }
 
+    /// Milliseconds until `Ratelimit-Reset` (Unix seconds) plus a little, from a header that may
+    /// hold anything: absent, garbage or negative means no wait; absurd values saturate.
+    static func rateLimitWaitMs(reset header: String?, nowMs: Int64) -> Int64 {
+        guard let seconds = header.flatMap({ Int64($0.trimmingCharacters(in: .whitespaces)) }), seconds > 0 else { return 50 }
+        let (resetMs, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+        if overflow { return Int64.max / 2 }
+        return max(0, resetMs - nowMs) + 50
+    }
+
     struct Page: Decodable {
         struct Pagination: Decodable { var cursor: String? }
         var data: [HelixStream]
@@ -100,8 +109,7 @@ public struct HelixClient: Sendable {
                 token = try await tokens.refresh(after: token)
             case 429 where rateLimitWaits < 3:
                 rateLimitWaits += 1
-                let resetMs = (response.header("Ratelimit-Reset").flatMap(Int64.init) ?? 0) * 1000
-                let waitMs = max(0, resetMs - now()) + 50
+                let waitMs = Self.rateLimitWaitMs(reset: response.header("Ratelimit-Reset"), nowMs: now())
                 guard waitMs <= Int64(maxRateLimitWait.components.seconds) * 1000 else {
                     throw TwitchError.rateLimited(resetIn: Int(waitMs / 1000))
                 }
