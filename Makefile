@@ -6,7 +6,7 @@ SWIFT        ?= swift
 APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev libxml2-dev sqlite3 python3 python3-pip
 HUB_ARGS     ?=
 
-.PHONY: run test build deps pydeps openapi crash-test bench fuzz clean
+.PHONY: run test build deps pydeps openapi crash-test bench fuzz fuzz-native clean
 
 ## Install the Debian packages the build needs, only when some are missing.
 deps:
@@ -51,6 +51,23 @@ crash-test: deps
 ## schemathesis against the served OpenAPI document (FUZZ_EXAMPLES per operation, default 100).
 fuzz: deps
 	bash scripts/fuzz.sh
+
+## Native coverage-guided fuzzing (libFuzzer + AddressSanitizer): builds each fuzzer in
+## .build-fuzz and runs it FUZZ_SECONDS (default 60) on a copy of its seed corpus in
+## fixtures/fuzz/; crashes land in .build-fuzz/crashes/. Not part of `make test`.
+FUZZ_SECONDS ?= 60
+FUZZERS      := parsers push-decoder helix-decoder feed-roundtrip
+fuzz-native: deps
+	@set -e; for f in $(FUZZERS); do \
+	  RACESYNC_FUZZ=1 $(SWIFT) build -c release --scratch-path .build-fuzz --product fuzz-$$f \
+	    -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library; \
+	done
+	@mkdir -p .build-fuzz/crashes; set -e; for f in $(FUZZERS); do \
+	  mkdir -p .build-fuzz/corpus/$$f; cp -n fixtures/fuzz/$$f/* .build-fuzz/corpus/$$f/ 2>/dev/null || true; \
+	  echo "== fuzz-$$f for $(FUZZ_SECONDS) s"; \
+	  .build-fuzz/release/fuzz-$$f .build-fuzz/corpus/$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    -artifact_prefix=.build-fuzz/crashes/$$f- -rss_limit_mb=4096 2>&1 | grep -E "^(stat::|==|#[0-9]+ +DONE|SUMMARY|.*ERROR)" ; \
+	done
 
 ## Re-embed docs/openapi.yaml into the hub after editing it.
 openapi:

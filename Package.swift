@@ -1,4 +1,5 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
 
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
@@ -127,3 +128,13 @@ let package = Package(
         ),
     ]
 )
+
+// libFuzzer targets, only when asked for (`make fuzz-native`): they are built with
+// `-sanitize=fuzzer,address -parse-as-library`, and libFuzzer provides their `main`.
+if ProcessInfo.processInfo.environment["RACESYNC_FUZZ"] == "1" {
+    for (name, folder) in [("fuzz-parsers", "Parsers"), ("fuzz-push-decoder", "PushDecoder"),
+                           ("fuzz-helix-decoder", "HelixDecoder"), ("fuzz-feed-roundtrip", "FeedRoundTrip")] {
+        package.targets.append(.executableTarget(name: name, dependencies: ["SyncCore"], path: "Fuzz/\(folder)", swiftSettings: strict))
+        package.products.append(.executable(name: name, targets: [name]))
+    }
+}

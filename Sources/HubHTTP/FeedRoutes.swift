@@ -34,15 +34,9 @@ struct FeedRoutes {
         return Response(status: .ok, headers: headers, body: body)
     }
 
-    /// RFC 9110: `If-None-Match` wins over `If-Modified-Since`.
     static func notModified(_ request: Request, _ feed: FeedCache.Rendered) -> Bool {
-        if let inm = request.headers[.ifNoneMatch] {
-            let tags = inm.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            return tags.contains { $0 == "*" || $0 == feed.etag || $0 == "W/" + feed.etag }
-        }
-        if let ims = request.headers[.ifModifiedSince], let since = Timestamp.parseHTTPDate(ims) {
-            return feed.lastModified <= since
-        }
-        return false
+        ConditionalRequest.notModified(
+            ifNoneMatch: request.headers[.ifNoneMatch], ifModifiedSince: request.headers[.ifModifiedSince],
+            etag: feed.etag, lastModified: feed.lastModified)
     }
 }

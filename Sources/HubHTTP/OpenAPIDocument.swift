@@ -203,6 +203,7 @@ paths:
         "200": {description: OpenAPI 3.1, content: {application/yaml: {schema: {type: string}}}}
   /api/me:
     get:
+      operationId: me
       summary: The caller
       security: [{bearer: []}]
       responses:
@@ -210,6 +211,7 @@ paths:
         "401": {$ref: "#/components/responses/Unauthorized"}
   /api/races:
     get:
+      operationId: listRaces
       summary: Races, newest first, paged
       parameters:
         - {name: status, in: query, schema: {type: string, enum: [setup, running, finished]}}
@@ -223,18 +225,31 @@ paths:
           content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/RaceSummary"}}}}
         "422": {$ref: "#/components/responses/Malformed"}
     post:
+      operationId: createRace
       summary: Create a race (caller is organizer, status setup)
       security: [{bearer: []}]
       requestBody:
         required: true
         content: {application/json: {schema: {$ref: "#/components/schemas/CreateRace"}}}
       responses:
-        "201": {$ref: "#/components/responses/Race"}
+        "201":
+          description: The new race
+          content: {application/json: {schema: {$ref: "#/components/schemas/RaceDetail"}}}
+          links:
+            GetRace: {operationId: getRace, parameters: {race_id: "$response.body#/id"}}
+            AddParticipant: {operationId: addParticipant, parameters: {race_id: "$response.body#/id"}}
+            AddCaster: {operationId: addCaster, parameters: {race_id: "$response.body#/id"}}
+            CastJoin: {operationId: castJoin, parameters: {race_id: "$response.body#/id"}}
+            CastLeave: {operationId: castLeave, parameters: {race_id: "$response.body#/id"}}
+            ReleaseSeeds: {operationId: releaseSeeds, parameters: {race_id: "$response.body#/id"}}
+            StartRace: {operationId: startRace, parameters: {race_id: "$response.body#/id"}}
+            FinishRace: {operationId: finishRace, parameters: {race_id: "$response.body#/id"}}
         "401": {$ref: "#/components/responses/Unauthorized"}
         "413": {$ref: "#/components/responses/TooLarge"}
         "422": {$ref: "#/components/responses/Malformed"}
   /api/races/{race_id}:
     get:
+      operationId: getRace
       summary: One race
       parameters: [{$ref: "#/components/parameters/RaceID"}]
       responses:
@@ -243,6 +258,7 @@ paths:
         "422": {$ref: "#/components/responses/Malformed"}
   /api/races/{race_id}/participants:
     post:
+      operationId: addParticipant
       summary: Organizer adds a participant
       security: [{bearer: []}]
       parameters: [{$ref: "#/components/parameters/RaceID"}]
@@ -259,6 +275,7 @@ paths:
         "422": {$ref: "#/components/responses/Malformed"}
   /api/races/{race_id}/release-seeds:
     post:
+      operationId: releaseSeeds
       summary: Organizer releases seeds (setup only)
       security: [{bearer: []}]
       parameters: [{$ref: "#/components/parameters/RaceID"}]
@@ -271,6 +288,7 @@ paths:
         "422": {$ref: "#/components/responses/Malformed"}
   /api/races/{race_id}/start:
     post:
+      operationId: startRace
       summary: Organizer starts the race (setup → running)
       security: [{bearer: []}]
       parameters: [{$ref: "#/components/parameters/RaceID"}]
@@ -283,6 +301,7 @@ paths:
         "422": {$ref: "#/components/responses/Malformed"}
   /api/races/{race_id}/finish:
     post:
+      operationId: finishRace
       summary: Organizer finishes the race (running → finished)
       security: [{bearer: []}]
       parameters: [{$ref: "#/components/parameters/RaceID"}]
@@ -295,6 +314,7 @@ paths:
         "422": {$ref: "#/components/responses/Malformed"}
   /api/races/{race_id}/cast-join:
     post:
+      operationId: castJoin
       summary: Self-join as caster
       security: [{bearer: []}]
       parameters: [{$ref: "#/components/parameters/RaceID"}]
@@ -307,6 +327,7 @@ paths:
         "422": {$ref: "#/components/responses/Malformed"}
   /api/races/{race_id}/cast-leave:
     post:
+      operationId: castLeave
       summary: Self-leave as caster
       security: [{bearer: []}]
       parameters: [{$ref: "#/components/parameters/RaceID"}]
@@ -317,6 +338,7 @@ paths:
         "422": {$ref: "#/components/responses/Malformed"}
   /api/races/{race_id}/casters:
     post:
+      operationId: addCaster
       summary: Organizer adds a caster
       security: [{bearer: []}]
       parameters: [{$ref: "#/components/parameters/RaceID"}]
@@ -324,7 +346,11 @@ paths:
         required: true
         content: {application/json: {schema: {$ref: "#/components/schemas/Login"}}}
       responses:
-        "200": {$ref: "#/components/responses/Race"}
+        "200":
+          description: The race after the change
+          content: {application/json: {schema: {$ref: "#/components/schemas/RaceDetail"}}}
+          links:
+            RemoveCaster: {operationId: removeCaster, parameters: {race_id: "$response.body#/id", caster_id: "$response.body#/casters/0/id"}}
         "400": {$ref: "#/components/responses/BadState"}
         "401": {$ref: "#/components/responses/Unauthorized"}
         "403": {$ref: "#/components/responses/Forbidden"}
@@ -334,6 +360,7 @@ paths:
         "422": {$ref: "#/components/responses/Malformed"}
   /api/races/{race_id}/casters/{caster_id}:
     delete:
+      operationId: removeCaster
       summary: Organizer removes a caster
       security: [{bearer: []}]
       parameters: [{$ref: "#/components/parameters/RaceID"}, {$ref: "#/components/parameters/CasterID"}]
@@ -345,6 +372,7 @@ paths:
         "422": {$ref: "#/components/responses/Malformed"}
   /api/sync/push:
     post:
+      operationId: push
       summary: Push ops (at most 1000); one result per op, in order
       security: [{bearer: []}]
       requestBody:
@@ -357,6 +385,7 @@ paths:
         "422": {$ref: "#/components/responses/Malformed"}
   /api/sync/pull:
     get:
+      operationId: pull
       summary: Change log after a cursor
       security: [{bearer: []}]
       parameters:

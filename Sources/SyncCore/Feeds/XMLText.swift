@@ -20,6 +20,8 @@ enum XMLText {
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
+            // A raw CR would be normalized to LF by every XML parser: keep it as written.
+            case "\r": out += "&#xD;"
             default: out.unicodeScalars.append(scalar)
             }
         }
@@ -42,6 +44,7 @@ enum XMLText {
             case "&": out += "&#x26;"
             case "<": out += "&#x3C;"
             case ">": out += "&#x3E;"
+            case "\r": out += "&#xD;"
             default: out.unicodeScalars.append(scalar)
             }
         }

@@ -75,10 +75,20 @@ public struct HelixClient: Sendable {
         return max(0, resetMs - nowMs) + 50
     }
 
-    struct Page: Decodable {
-        struct Pagination: Decodable { var cursor: String? }
-        var data: [HelixStream]
-        var pagination: Pagination?
+    /// A `/streams` page from Helix's bytes, or a `badResponse` naming what is wrong.
+    public static func decodePage(_ body: Data) throws -> Page {
+        do {
+            return try WireJSON.decoder().decode(Page.self, from: body)
+        } catch {
+            throw TwitchError.badResponse(WireJSON.describe(error))
+        }
+    }
+
+    /// One page of `GET /streams`.
+    public struct Page: Decodable, Sendable {
+        public struct Pagination: Decodable, Sendable { public var cursor: String? }
+        public var data: [HelixStream]
+        public var pagination: Pagination?
     }
 
     private func page(logins: [String], after cursor: String?) async throws -> Page {
@@ -99,11 +109,7 @@ public struct HelixClient: Sendable {
             if let remaining = response.header("Ratelimit-Remaining").flatMap(Int.init) { observer.rateLimitRemaining(remaining) }
             switch response.status {
             case 200:
-                do {
-                    return try WireJSON.decoder().decode(Page.self, from: response.body)
-                } catch {
-                    throw TwitchError.badResponse(WireJSON.describe(error))
-                }
+                return try Self.decodePage(response.body)
             case 401 where !retriedAuth:
                 retriedAuth = true
                 token = try await tokens.refresh(after: token)
