@@ -14,7 +14,7 @@ struct RaceCLI: AsyncParsableCommand {
             Every command takes --db PATH (env RACECLI_DB; default $XDG_DATA_HOME/racesync/replica.sqlite)
             and --json where it prints data. Read commands never use the network.
 
-              racecli login --hub http://127.0.0.1:8080 --token <token>
+              racecli login --hub http://127.0.0.1:8080 --token-stdin < token.txt
               racecli races --status running
               racecli cast-join 3f2a        # works offline; pushed on the next sync
               racecli sync

@@ -9,7 +9,7 @@ struct Syncd: AsyncParsableCommand {
         discussion: """
             Start a hub:        syncd hub --port 8080
             Create a user:      syncd user add alice --display-name Alice
-            Run a node replica: syncd node --hub http://127.0.0.1:8080 --token <token>
+            Run a node replica: RACESYNC_TOKEN=<token> syncd node --hub http://127.0.0.1:8080
             """,
         subcommands: [HubCommand.self, NodeCommand.self, UserCommand.self])
 }

@@ -19,7 +19,7 @@ public enum LocalWriteError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .notLoggedIn: return "this replica has no user yet: run 'racecli login --hub URL --token TOKEN' first"
+        case .notLoggedIn: return "this replica has no user yet: run 'racecli login --hub URL --token-stdin' first"
         case .rule(let violation): return violation.detail
         }
     }

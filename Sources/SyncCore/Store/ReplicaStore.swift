@@ -29,7 +29,7 @@ public final class ReplicaStore: Sendable {
     /// Opens an existing replica, or creates one when `create` is true.
     public init(path: String, create: Bool = true, now: @escaping @Sendable () -> Int64 = WallClock.nowMs) throws(StoreOpenError) {
         if !create, !FileManager.default.fileExists(atPath: path) {
-            throw StoreOpenError(path: path, reason: "no replica here yet: run 'racecli login --hub URL --token TOKEN' first")
+            throw StoreOpenError(path: path, reason: "no replica here yet: run 'racecli login --hub URL --token-stdin' first")
         }
         self.pool = try StoreOpener.open(path: path, kind: .replica)
         self.path = path
