@@ -21,12 +21,12 @@ import Testing
 
     @Test func appliesToAnEmptyRegister() {
         let o = op()
-        #expect(CasterMerge.decide(o, caller: alice, facts: facts(race: race), nowMs: now) == .apply(.init(present: true, hlc: o.hlc, opID: o.opID)))
+        #expect(CasterMerge.decide(o, caller: alice, facts: facts(race: race), nowMs: now) == .apply(.init(present: true, hlc: o.hlc, opID: o.opID, changedBy: alice)))
     }
 
     @Test func lastWriterWins() {
         let newer = CasterRegister(present: false, hlc: HLC(wallMs: 2_000_000, counter: 0, node: "n"), opID: UUID())
-        #expect(CasterMerge.decide(op(), caller: alice, facts: facts(race: race, register: newer), nowMs: now) == .supersede)
+        #expect(CasterMerge.decide(op(), caller: alice, facts: facts(race: race, register: newer), nowMs: now) == .supersede(by: newer))
         let older = CasterRegister(present: false, hlc: HLC(wallMs: 1, counter: 0, node: "n"), opID: UUID())
         if case .apply(let r) = CasterMerge.decide(op(), caller: alice, facts: facts(race: race, register: older), nowMs: now) {
             #expect(r.present)
@@ -36,7 +36,7 @@ import Testing
     @Test func equalStampIsSuperseded() {
         let o = op()
         let same = CasterRegister(present: true, hlc: o.hlc, opID: UUID())
-        #expect(CasterMerge.decide(o, caller: alice, facts: facts(race: race, register: same), nowMs: now) == .supersede)
+        #expect(CasterMerge.decide(o, caller: alice, facts: facts(race: race, register: same), nowMs: now) == .supersede(by: same))
     }
 
     @Test func rejectionsInContractOrder() {

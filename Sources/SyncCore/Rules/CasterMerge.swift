@@ -31,8 +31,9 @@ public enum CasterMerge {
     public enum Decision: Equatable, Sendable {
         /// Write the register and the change log; answer `applied`.
         case apply(CasterRegister)
-        /// The register already holds a newer stamp; answer `superseded`.
-        case supersede
+        /// The register already holds a newer (or equal) stamp, written as given: answer
+        /// `superseded`, naming that winner.
+        case supersede(by: CasterRegister)
         /// Seen before: answer this again, evaluate nothing.
         case repeatAnswer(OpResult)
         /// Refused with the route's code.
@@ -61,10 +62,8 @@ public enum CasterMerge {
         {
             return .reject(violation)
         }
-        guard let register = facts.register else {
-            return .apply(CasterRegister(present: op.kind.present, hlc: op.hlc, opID: op.opID))
-        }
-        if let next = register.merged(with: op) { return .apply(next) }
-        return .supersede
+        guard let register = facts.register else { return .apply(.written(by: op, author: caller)) }
+        if let next = register.merged(with: op, by: caller) { return .apply(next) }
+        return .supersede(by: register)
     }
 }

@@ -43,23 +43,15 @@ extension HubStore {
             return answer
         case .reject(let violation):
             result = OpResult(opID: op.opID, status: .rejected, code: violation.status, detail: violation.detail)
-        case .supersede:
+        case .supersede(let winner):
             observe(op.hlc)
-            result = OpResult(opID: op.opID, status: .superseded)
+            // A register from before authors were recorded was almost surely its own user's.
+            let author = try StateQueries.user(db, id: winner.changedBy ?? op.userID)
+                ?? User(id: winner.changedBy ?? op.userID, twitchUsername: "unknown", twitchDisplayName: nil)
+            result = OpResult(opID: op.opID, status: .superseded, winner: OpWinner(hlc: winner.hlc, user: author, kind: winner.kind))
         case .apply(let register):
             observe(op.hlc)
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO casters (race_id, user_id, present, hlc_wall, hlc_counter, hlc_node, op_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (race_id, user_id) DO UPDATE SET present = excluded.present,
-                        hlc_wall = excluded.hlc_wall, hlc_counter = excluded.hlc_counter,
-                        hlc_node = excluded.hlc_node, op_id = excluded.op_id
-                    """
-            ).execute(arguments: [
-                op.raceID, op.userID, register.present, register.hlc.wallMs, Int64(register.hlc.counter),
-                register.hlc.node, register.opID,
-            ])
+            try StateQueries.writeRegister(db, race: op.raceID, user: op.userID, register, onlyForward: false)
             try ChangeLog.append(db, .caster(CasterState(raceID: op.raceID, userID: op.userID, register: register)), atMs: now())
             result = OpResult(opID: op.opID, status: .applied)
         }

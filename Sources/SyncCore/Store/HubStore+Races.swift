@@ -17,7 +17,7 @@ extension HubStore {
                     """,
                 arguments: [race.id, seq, race.name, race.status.rawValue, race.seedsReleased, organizer, at, at])
             try ChangeLog.append(db, .race(RaceState(race: race, createdSeq: seq)), atMs: at)
-            return try StateQueries.detail(db, race: race, casters: [])
+            return try StateQueries.detail(db, race: race, casters: [:])
         }
     }
 
@@ -28,7 +28,7 @@ extension HubStore {
 
     static func detail(_ db: Database, _ id: UUID) throws -> RaceDetail? {
         guard let race = try StateQueries.race(db, id: id) else { return nil }
-        let casters = try StateQueries.registers(db, race: id).filter { $0.value.present }.map(\.key)
+        let casters = try StateQueries.registers(db, race: id).filter { $0.value.present }
         return try StateQueries.detail(db, race: race, casters: casters)
     }
 

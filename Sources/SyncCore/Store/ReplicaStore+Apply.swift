@@ -11,6 +11,7 @@ extension ReplicaStore {
     func apply(_ db: Database, _ page: PullPage) throws {
         if page.reset { try Self.wipeConfirmedState(db) }
         var clock = try loadClock(db)
+        let me = try Self.session(db)?.user.id
         for change in page.changes {
             switch change.data {
             case .user(let user):
@@ -36,6 +37,7 @@ extension ReplicaStore {
             case .participant(let p):
                 try db.execute(sql: "INSERT OR IGNORE INTO participants (race_id, user_id) VALUES (?, ?)", arguments: [p.raceID, p.userID])
             case .caster(let c):
+                try Self.noteOverwrite(db, change: c, me: me, now: now())
                 try Self.confirm(db, race: c.raceID, user: c.userID, register: c.register)
                 clock.receive(c.register.hlc, now: now())
             case .live(let live):
@@ -53,17 +55,7 @@ extension ReplicaStore {
     /// Writes a register into the confirmed state unless it already holds a newer stamp
     /// (registers only grow on the hub, so an older value is never the truth).
     static func confirm(_ db: Database, race: UUID, user: UUID, register: CasterRegister) throws {
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO casters (race_id, user_id, present, hlc_wall, hlc_counter, hlc_node, op_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(race_id, user_id) DO UPDATE SET present = excluded.present, hlc_wall = excluded.hlc_wall,
-                    hlc_counter = excluded.hlc_counter, hlc_node = excluded.hlc_node, op_id = excluded.op_id
-                WHERE (excluded.hlc_wall, excluded.hlc_counter, excluded.hlc_node) >= (casters.hlc_wall, casters.hlc_counter, casters.hlc_node)
-                """
-        ).execute(arguments: [
-            race, user, register.present, register.hlc.wallMs, Int64(register.hlc.counter), register.hlc.node, register.opID,
-        ])
+        try StateQueries.writeRegister(db, race: race, user: user, register, onlyForward: true)
     }
 
     func loadClock(_ db: Database) throws -> HybridClock {

@@ -83,9 +83,15 @@ extension ReplicaStore {
                 guard let op = byID[result.opID] else { continue }
                 switch result.status {
                 case .applied, .duplicate:
-                    try Self.confirm(db, race: op.raceID, user: op.userID, register: CasterRegister(present: op.kind.present, hlc: op.hlc, opID: op.opID))
+                    try Self.confirm(db, race: op.raceID, user: op.userID, register: .written(by: op, author: op.userID))
                 case .superseded:
-                    break
+                    // Lost to someone else's newer write: say so (a loss to the user's own later
+                    // write, from another of their machines, is no news).
+                    if let winner = result.winner, winner.user.id != op.userID {
+                        try Self.recordOverridden(
+                            db, opID: op.opID, kind: op.kind, race: op.raceID, user: op.userID, at: op.hlc.wallMs, by: winner.user,
+                            byKind: winner.kind, byAt: winner.hlc.wallMs, now: now())
+                    }
                 case .rejected:
                     try db.execute(
                         sql: "INSERT OR REPLACE INTO rejected (op_id, kind, race_id, user_id, code, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -106,12 +112,15 @@ extension ReplicaStore {
         }
     }
 
-    /// Forgets the rejected list once the user has read it; returns how many were cleared.
+    /// Forgets the rejected and overridden lists once the user has read them; returns how many
+    /// entries were cleared.
     @discardableResult
     public func clearRejected() throws -> Int {
         try pool.write { db in
             try db.execute(sql: "DELETE FROM rejected")
-            return db.changesCount
+            let rejected = db.changesCount
+            try db.execute(sql: "DELETE FROM overridden")
+            return rejected + db.changesCount
         }
     }
 }

@@ -45,18 +45,26 @@ public struct LiveEntry: Encodable, Sendable, Equatable {
 extension ReplicaStore {
     /// The casters of a race in the view: confirmed registers with pending ops merged on top
     /// (LWW), and which of them come from a pending op.
-    func viewCasters(_ db: Database, race: UUID) throws -> (present: [UUID], pending: Set<UUID>) {
+    struct ViewCasters {
+        /// The registers of present casters.
+        var registers: [UUID: CasterRegister]
+        var pending: Set<UUID>
+        var present: [UUID] { Array(registers.keys) }
+    }
+
+    func viewCasters(_ db: Database, race: UUID) throws -> ViewCasters {
         var registers = try StateQueries.registers(db, race: race)
         var pending = Set<UUID>()
         for op in try pendingOps(db, race: race) {
             let before = registers[op.userID]
-            if let next = CasterRegister.fold(before, [op]), next != before {
+            // Local ops are self-join/self-leave: their author is their user.
+            if let next = CasterRegister.fold(before, [op], by: op.userID), next != before {
                 registers[op.userID] = next
                 pending.insert(op.userID)
             }
         }
-        let present = registers.filter { $0.value.present }.map(\.key)
-        return (present, pending.intersection(present))
+        let present = registers.filter { $0.value.present }
+        return ViewCasters(registers: present, pending: pending.intersection(present.keys))
     }
 
     func viewFacts(_ db: Database, race id: UUID) throws -> RaceFacts? {
@@ -89,7 +97,7 @@ extension ReplicaStore {
         try pool.read { db in
             guard let race = try StateQueries.race(db, id: id) else { return nil }
             let view = try viewCasters(db, race: id)
-            return try StateQueries.detail(db, race: race, casters: view.present, pending: view.pending)
+            return try StateQueries.detail(db, race: race, casters: view.registers, pending: view.pending)
         }
     }
 

@@ -91,7 +91,7 @@ public final class ReplicaStore: Sendable {
             if let current = try Self.session(db), current.user.id != session.user.id {
                 let pending = try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0
                 if pending > 0 { throw LoginError.pendingOpsOfAnotherUser(current: current.user.twitchUsername, pending: pending) }
-                try db.execute(sql: "DELETE FROM rejected")
+                try db.execute(sql: "DELETE FROM rejected; DELETE FROM overridden")
             }
             try Self.wipeConfirmedState(db)
             try Meta.set(db, "hub", session.hub)

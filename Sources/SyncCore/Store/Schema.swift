@@ -118,6 +118,28 @@ enum Schema {
                     """)
             }
         }
+        // Who wrote each caster register (for "added by org" and for naming the winner of a
+        // superseded op), and on replicas the user's own writes that lost.
+        migrator.registerMigration("v4-register-authors") { db in
+            try db.execute(sql: "ALTER TABLE casters ADD COLUMN changed_by BLOB")
+            if kind == .replica {
+                try db.execute(sql: """
+                    CREATE TABLE overridden (
+                        op_id BLOB PRIMARY KEY,
+                        kind TEXT NOT NULL,
+                        race_id BLOB NOT NULL,
+                        user_id BLOB NOT NULL,
+                        at INTEGER NOT NULL,
+                        by_id BLOB NOT NULL,
+                        by_login TEXT NOT NULL,
+                        by_display_name TEXT,
+                        by_kind TEXT NOT NULL,
+                        by_at INTEGER NOT NULL,
+                        recorded_at INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+            }
+        }
         return migrator
     }
 }

@@ -48,16 +48,18 @@ enum StateQueries {
         Set(try UUID.fetchAll(db.cachedStatement(sql: "SELECT user_id FROM participants WHERE race_id = ?"), arguments: [race]))
     }
 
+    static let registerColumns = "present, hlc_wall, hlc_counter, hlc_node, op_id, changed_by"
+
     static func register(_ row: Row) -> CasterRegister {
         CasterRegister(
             present: row["present"],
             hlc: HLC(wallMs: row["hlc_wall"], counter: UInt16(clamping: row["hlc_counter"] as Int64), node: row["hlc_node"]),
-            opID: row["op_id"])
+            opID: row["op_id"], changedBy: row["changed_by"])
     }
 
     static func register(_ db: Database, race: UUID, user: UUID) throws -> CasterRegister? {
         try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT present, hlc_wall, hlc_counter, hlc_node, op_id FROM casters WHERE race_id = ? AND user_id = ?"),
+            db.cachedStatement(sql: "SELECT \(registerColumns) FROM casters WHERE race_id = ? AND user_id = ?"),
             arguments: [race, user]
         ).map { register($0) }
     }
@@ -65,12 +67,34 @@ enum StateQueries {
     static func registers(_ db: Database, race: UUID) throws -> [UUID: CasterRegister] {
         var result: [UUID: CasterRegister] = [:]
         for row in try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT user_id, present, hlc_wall, hlc_counter, hlc_node, op_id FROM casters WHERE race_id = ?"),
+            db.cachedStatement(sql: "SELECT user_id, \(registerColumns) FROM casters WHERE race_id = ?"),
             arguments: [race])
         {
             result[row["user_id"]] = register(row)
         }
         return result
+    }
+
+    /// Writes a caster register, the one home of this SQL for hub and replica. With
+    /// `onlyForward` an existing register holding a newer stamp is kept (a replica never moves
+    /// a register back: registers only grow on the hub).
+    static func writeRegister(_ db: Database, race: UUID, user: UUID, _ register: CasterRegister, onlyForward: Bool) throws {
+        let guardClause = onlyForward
+            ? "WHERE (excluded.hlc_wall, excluded.hlc_counter, excluded.hlc_node) >= (casters.hlc_wall, casters.hlc_counter, casters.hlc_node)"
+            : ""
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO casters (race_id, user_id, present, hlc_wall, hlc_counter, hlc_node, op_id, changed_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(race_id, user_id) DO UPDATE SET present = excluded.present, hlc_wall = excluded.hlc_wall,
+                    hlc_counter = excluded.hlc_counter, hlc_node = excluded.hlc_node, op_id = excluded.op_id,
+                    changed_by = excluded.changed_by
+                \(guardClause)
+                """
+        ).execute(arguments: [
+            race, user, register.present, register.hlc.wallMs, Int64(register.hlc.counter), register.hlc.node, register.opID,
+            register.changedBy,
+        ])
     }
 
     static func facts(_ db: Database, race id: UUID) throws -> RaceFacts? {
@@ -118,11 +142,12 @@ enum StateQueries {
             observedAt: Timestamp.date(milliseconds: row["observed_at"]))
     }
 
-    /// Builds the contract's `RaceDetail` for `race`, with `casters` as the present members
-    /// (the replica passes its view with pending ops merged; `pending` marks those).
-    static func detail(_ db: Database, race: Race, casters: [UUID], pending: Set<UUID>? = nil) throws -> RaceDetail {
+    /// Builds the contract's `RaceDetail` for `race`, with `casters` as the present members'
+    /// registers (the replica passes its view with pending ops merged; `pending` marks those).
+    static func detail(_ db: Database, race: Race, casters: [UUID: CasterRegister], pending: Set<UUID>? = nil) throws -> RaceDetail {
         let participants = try participants(db, race: race.id)
-        let everyone = Array(participants) + casters + [race.organizerID]
+        let authors = casters.values.compactMap(\.changedBy)
+        let everyone = Array(Set(Array(participants) + Array(casters.keys) + authors + [race.organizerID]))
         var users: [UUID: User] = [:]
         let marks = databaseQuestionMarks(count: everyone.count)
         for row in try Row.fetchAll(
@@ -131,20 +156,23 @@ enum StateQueries {
             let u = user(row)
             users[u.id] = u
         }
-        let live = race.status.isActive ? try liveStreams(db, users: Array(participants) + casters) : [:]
-        func member(_ id: UUID, memberID: UUID, isPending: Bool?) -> Member {
-            let u = users[id] ?? User(id: id, twitchUsername: "unknown", twitchDisplayName: nil)
+        func known(_ id: UUID) -> User { users[id] ?? User(id: id, twitchUsername: "unknown", twitchDisplayName: nil) }
+        let live = race.status.isActive ? try liveStreams(db, users: Array(participants) + Array(casters.keys)) : [:]
+        func member(_ id: UUID, memberID: UUID, isPending: Bool?, register: CasterRegister?) -> Member {
+            let u = known(id)
             let isLive = live[id] != nil
             return Member(
                 id: memberID, user: u, isLive: isLive,
-                streamURL: isLive ? TwitchURL.stream(login: u.twitchUsername) : nil, pending: isPending)
+                streamURL: isLive ? TwitchURL.stream(login: u.twitchUsername) : nil, pending: isPending,
+                changedBy: register?.changedBy.map(known), changedAt: register.map { Timestamp.date(milliseconds: $0.hlc.wallMs) })
         }
-        let organizer = users[race.organizerID] ?? User(id: race.organizerID, twitchUsername: "unknown", twitchDisplayName: nil)
         return RaceDetail(
-            race: race, organizer: organizer,
-            participants: participants.map { member($0, memberID: ParticipantID.of(race: race.id, user: $0), isPending: pending.map { _ in false }) },
-            casters: casters.map { id in
-                member(id, memberID: CasterID.of(race: race.id, user: id), isPending: pending.map { $0.contains(id) })
+            race: race, organizer: known(race.organizerID),
+            participants: participants.map {
+                member($0, memberID: ParticipantID.of(race: race.id, user: $0), isPending: pending.map { _ in false }, register: nil)
+            },
+            casters: casters.map { id, register in
+                member(id, memberID: CasterID.of(race: race.id, user: id), isPending: pending.map { $0.contains(id) }, register: register)
             })
     }
 }

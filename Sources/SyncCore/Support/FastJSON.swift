@@ -54,7 +54,9 @@ extension HLC: FastJSONWritable {
 extension CasterState: FastJSONWritable {
     /// The caster change payload: written once per merged op, so it skips `JSONEncoder`.
     public func writeJSON(to out: inout String) {
-        out += "{\"caster_id\":\"\(CasterID.of(race: raceID, user: userID).lowercased)\",\"hlc\":"
+        out += "{\"caster_id\":\"\(CasterID.of(race: raceID, user: userID).lowercased)\",\"changed_by\":"
+        out += register.changedBy.map { "\"\($0.lowercased)\"" } ?? "null"
+        out += ",\"hlc\":"
         register.hlc.writeJSON(to: &out)
         out += ",\"op_id\":\"\(register.opID.lowercased)\",\"present\":\(register.present),\"race_id\":\"\(raceID.lowercased)\",\"user_id\":\"\(userID.lowercased)\"}"
     }

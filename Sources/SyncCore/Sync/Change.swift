@@ -171,6 +171,7 @@ public struct CasterState: Codable, Sendable, Equatable {
         case casterID = "caster_id"
         case present, hlc
         case opID = "op_id"
+        case changedBy = "changed_by"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -179,7 +180,7 @@ public struct CasterState: Codable, Sendable, Equatable {
         userID = try c.decode(UUID.self, forKey: .userID)
         register = CasterRegister(
             present: try c.decode(Bool.self, forKey: .present), hlc: try c.decode(HLC.self, forKey: .hlc),
-            opID: try c.decode(UUID.self, forKey: .opID))
+            opID: try c.decode(UUID.self, forKey: .opID), changedBy: try c.decodeIfPresent(UUID.self, forKey: .changedBy))
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -187,6 +188,7 @@ public struct CasterState: Codable, Sendable, Equatable {
         try c.encodeID(raceID, forKey: .raceID)
         try c.encodeID(userID, forKey: .userID)
         try c.encodeID(CasterID.of(race: raceID, user: userID), forKey: .casterID)
+        try c.encode(register.changedBy?.lowercased, forKey: .changedBy)
         try c.encode(register.present, forKey: .present)
         try c.encode(register.hlc, forKey: .hlc)
         try c.encodeID(register.opID, forKey: .opID)

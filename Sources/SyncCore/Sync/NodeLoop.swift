@@ -2,8 +2,9 @@ import Foundation
 import Logging
 
 /// The `syncd node` loop: sync rounds every `interval`, a long-poll pull in between so hub
-/// changes arrive within a second, an outbox watcher so local writes (from `racecli`) are
-/// pushed within a fraction of a second, and capped exponential backoff with full jitter
+/// changes arrive as soon as the hub commits them, an outbox watcher so local writes (from
+/// `racecli`) are pushed at once (woken by `LocalWake`, with a timer as the fallback), and
+/// capped exponential backoff with full jitter
 /// (1 s doubling, capped at the interval) while the hub is unreachable. Logs one line per state change, not per retry.
 public struct NodeLoop: Sendable {
     public let store: ReplicaStore
@@ -11,8 +12,12 @@ public struct NodeLoop: Sendable {
     public var intervalSeconds: Int
     public var backoff = Backoff()
     public var logger: Logger
-    /// How often the outbox is checked for new local writes.
+    /// How often the outbox is checked for new local writes when nothing wakes the loop.
     public var outboxPoll: Duration = .milliseconds(200)
+    /// Wakes the loop when `racecli` has queued a write; the outbox is then checked only
+    /// every `wokenOutboxPoll`, as a safety net.
+    public var wake: LocalWakeListener?
+    public var wokenOutboxPoll: Duration = .seconds(2)
 
     /// The backoff is capped at the interval (and at 60 s), so a write made during an outage
     /// reaches the hub within two intervals after it returns.
@@ -87,9 +92,16 @@ public struct NodeLoop: Sendable {
             }
             group.addTask {
                 while !Task.isCancelled {
-                    try await Task.sleep(for: outboxPoll)
-                    if try !store.pendingOps(limit: 1).isEmpty { return }
+                    if let wake {
+                        let seen = wake.signal.generation
+                        if try !store.pendingOps(limit: 1).isEmpty { return }
+                        await wake.signal.wait(since: seen, timeout: wokenOutboxPoll)
+                    } else {
+                        try await Task.sleep(for: outboxPoll)
+                        if try !store.pendingOps(limit: 1).isEmpty { return }
+                    }
                 }
+                try Task.checkCancellation()
             }
             try await group.next()
             group.cancelAll()

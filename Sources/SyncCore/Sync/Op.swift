@@ -48,23 +48,39 @@ public enum OpStatus: String, Codable, Sendable {
     case applied, superseded, duplicate, rejected
 }
 
+/// The write an op lost to: the register's value when the op arrived, and who wrote it.
+public struct OpWinner: Codable, Hashable, Sendable {
+    public var hlc: HLC
+    public var user: User
+    public var kind: OpKind
+
+    public init(hlc: HLC, user: User, kind: OpKind) {
+        self.hlc = hlc
+        self.user = user
+        self.kind = kind
+    }
+}
+
 /// The hub's answer for one op, as recorded and as sent back.
 public struct OpResult: Codable, Hashable, Sendable {
     public var opID: UUID
     public var status: OpStatus
     public var code: Int?
     public var detail: String?
+    /// For `superseded`: the newer write that won, so no lost write goes unexplained.
+    public var winner: OpWinner?
 
-    public init(opID: UUID, status: OpStatus, code: Int? = nil, detail: String? = nil) {
+    public init(opID: UUID, status: OpStatus, code: Int? = nil, detail: String? = nil, winner: OpWinner? = nil) {
         self.opID = opID
         self.status = status
         self.code = code
         self.detail = detail
+        self.winner = winner
     }
 
     enum CodingKeys: String, CodingKey {
         case opID = "op_id"
-        case status, code, detail
+        case status, code, detail, winner
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -73,5 +89,6 @@ public struct OpResult: Codable, Hashable, Sendable {
         try c.encode(status, forKey: .status)
         try c.encode(code, forKey: .code)
         try c.encode(detail, forKey: .detail)
+        try c.encode(winner, forKey: .winner)
     }
 }

@@ -4,6 +4,8 @@ import Foundation
 public struct SyncReport: Sendable {
     public var applied: [Op] = []
     public var superseded: [Op] = []
+    /// The write each superseded op lost to, by op id (when the hub named it).
+    public var winners: [UUID: OpWinner] = [:]
     public var duplicate: [Op] = []
     public var rejected: [(op: Op, code: Int, detail: String)] = []
     public var changesPulled = 0
@@ -44,7 +46,9 @@ public struct SyncRound: Sendable {
             for (op, result) in zip(batch, response.results) {
                 switch result.status {
                 case .applied: report.applied.append(op)
-                case .superseded: report.superseded.append(op)
+                case .superseded:
+                    report.superseded.append(op)
+                    if let winner = result.winner { report.winners[op.opID] = winner }
                 case .duplicate: report.duplicate.append(op)
                 case .rejected: report.rejected.append((op, result.code ?? 0, result.detail ?? ""))
                 }

@@ -18,6 +18,8 @@ struct CasterChange {
         } catch let error as LocalWriteError {
             throw CLIExit.user(error.description)
         }
+        // Committed: nudge a running `syncd node` to push now.
+        LocalWake.poke(replica: store.path)
         if json {
             if let detail = try store.detail(found.id) { try Output.json(detail) }
             return

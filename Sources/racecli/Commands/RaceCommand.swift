@@ -32,6 +32,9 @@ struct RaceCommand: ParsableCommand {
                 var line = "  \(Output.name(member.user))"
                 if member.isLive, let url = member.streamURL { line += "  LIVE \(url)" }
                 if member.pending == true { line += "  (pending sync)" }
+                if let by = member.changedBy, let at = member.changedAt, member.pending != true {
+                    line += by.id == member.user.id ? "  (joined \(Output.age(at)))" : "  (added by \(by.twitchUsername) \(Output.age(at)))"
+                }
                 print(line)
             }
         }

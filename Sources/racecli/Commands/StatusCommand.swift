@@ -5,10 +5,15 @@ import SyncCore
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Node id, hub, last successful sync, pending and rejected ops, replica size.",
-        discussion: "Example: racecli status --json; racecli status --clear-rejected once you have read the rejections.")
+        abstract: "Node id, hub, last successful sync, pending, rejected and overridden ops, replica size.",
+        discussion: """
+            Overridden ops are your writes that lost to someone else's newer write, or that someone
+            else overwrote later ("your join of Any% at 14:03:20 UTC was overridden by org's removal
+            at 14:03:22 UTC"): last-writer-wins, explained.
+            Example: racecli status --json; racecli status --clear-rejected once you have read them.
+            """)
 
-    @Flag(name: .customLong("clear-rejected"), help: "Forget the rejected ops after showing them.")
+    @Flag(name: .customLong("clear-rejected"), help: "Forget the rejected and overridden ops after showing them.")
     var clearRejected = false
 
     @OptionGroup var replica: ReplicaOptions
@@ -20,12 +25,14 @@ struct StatusCommand: ParsableCommand {
         let session = try store.session()
         let pending = try store.pendingOps()
         let rejected = try store.rejectedOps()
+        let overridden = try store.overriddenOps()
         let lastSync = try store.lastSyncAt()
         if output.json {
             try Output.json(StatusJSON(
                 nodeID: store.nodeID, hub: session?.hub, user: session?.user, lastSyncAt: lastSync,
                 replicaBytes: store.sizeInBytes(), pending: pending,
-                rejected: rejected.map { RejectedJSON(opID: $0.opID, kind: $0.kind, raceID: $0.raceID, code: $0.code, detail: $0.detail) }))
+                rejected: rejected.map { RejectedJSON(opID: $0.opID, kind: $0.kind, raceID: $0.raceID, code: $0.code, detail: $0.detail) },
+                overridden: overridden.map(OverriddenJSON.init)))
         } else {
             print("node:        \(store.nodeID)")
             print("hub:         \(session?.hub ?? "(not logged in)")")
@@ -36,6 +43,11 @@ struct StatusCommand: ParsableCommand {
             for op in pending { print("  \(op.kind.rawValue) race \(op.raceID.lowercased) at \(Timestamp.format(milliseconds: op.hlc.wallMs))") }
             print("rejected:    \(rejected.count) op(s)")
             for op in rejected { print("  \(op.kind.rawValue) race \(op.raceID.lowercased): \(op.code) \(op.detail)") }
+            print("overridden:  \(overridden.count) op(s)")
+            let names = Dictionary(try store.summaries().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            for entry in overridden {
+                print("  " + entry.explanation(raceName: names[entry.raceID] ?? entry.raceID.lowercased, me: session?.user.id))
+            }
         }
         if clearRejected {
             let cleared = try store.clearRejected()
@@ -53,13 +65,14 @@ struct StatusJSON: Encodable {
     var replicaBytes: Int64
     var pending: [Op]
     var rejected: [RejectedJSON]
+    var overridden: [OverriddenJSON]
 
     enum CodingKeys: String, CodingKey {
         case nodeID = "node_id"
         case hub, user
         case lastSyncAt = "last_sync_at"
         case replicaBytes = "replica_bytes"
-        case pending, rejected
+        case pending, rejected, overridden
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -71,5 +84,6 @@ struct StatusJSON: Encodable {
         try c.encode(replicaBytes, forKey: .replicaBytes)
         try c.encode(pending, forKey: .pending)
         try c.encode(rejected, forKey: .rejected)
+        try c.encode(overridden, forKey: .overridden)
     }
 }

@@ -31,7 +31,10 @@ struct SyncCommand: AsyncParsableCommand {
         let names = Dictionary(try store.summaries().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         func describe(_ op: Op) -> String { "\(op.kind.rawValue) \(names[op.raceID] ?? op.raceID.lowercased)" }
         for op in report.applied { print("applied     \(describe(op))") }
-        for op in report.superseded { print("superseded  \(describe(op)) (a newer change won)") }
+        for op in report.superseded {
+            let winner = report.winners[op.opID].map { "\($0.user.twitchUsername)'s \($0.kind.rawValue) at \(Timestamp.format(milliseconds: $0.hlc.wallMs)) won" }
+            print("superseded  \(describe(op)) (\(winner ?? "a newer change won"))")
+        }
         for op in report.duplicate { print("duplicate   \(describe(op)) (already answered)") }
         for entry in report.rejected { print("rejected    \(describe(entry.op)): \(entry.code) \(entry.detail)") }
         if report.reset { print("the hub asked for a fresh snapshot; the replica was rebuilt (pending ops kept)") }

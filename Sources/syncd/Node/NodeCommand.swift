@@ -45,7 +45,11 @@ struct NodeCommand: AsyncParsableCommand {
         defer { try? store.close() }
         let client = try await connect(store: store, logger: logger)
         logger.info("node started", metadata: ["db": "\(path)", "hub": "\(client.base)", "node_id": "\(store.nodeID)"])
-        let loop = NodeLoop(store: store, hub: client, intervalSeconds: interval, logger: logger)
+        var loop = NodeLoop(store: store, hub: client, intervalSeconds: interval, logger: logger)
+        // RACESYNC_NODE_WAKE=off keeps only the timer (for comparisons).
+        if ProcessInfo.processInfo.environment["RACESYNC_NODE_WAKE"] != "off" { loop.wake = LocalWakeListener(replica: path) }
+        defer { loop.wake?.stop() }
+        logger.info(loop.wake.map { "listening for local writes at \($0.path)" } ?? "checking the outbox every 200 ms")
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: NodeService(loop: loop))],
