@@ -133,43 +133,4 @@ enum ProcessBench {
         report.add(Figure(name: "hub RSS with 10k races / 100k members (after GET /api/races)", value: hub.rssMiB, unit: "MiB",
                           baseline: idleRSS, baselineName: "MiB idle hub, empty store"))
     }
-
-    static func propagation(_ report: Report) throws {
-        let db = workDir + "/prop-hub.sqlite"
-        func syncd(_ args: [String]) throws -> String { try Shell.run(binDir + "/syncd", args) }
-        let org = try syncd(["user", "add", "org", "--db", db]).split(separator: "\n").last.map(String.init) ?? ""
-        let alice = try syncd(["user", "add", "alice", "--db", db]).split(separator: "\n").last.map(String.init) ?? ""
-        let bob = try syncd(["user", "add", "bob", "--db", db]).split(separator: "\n").last.map(String.init) ?? ""
-        let hub = try Hub(db: db)
-        defer { hub.stop() }
-        let created = try Shell.run("curl", ["-s", "-X", "POST", hub.url + "/api/races", "-H", "Authorization: Bearer \(org)", "-d", "{\"name\":\"r\"}"])
-        let race = ((try? JSONSerialization.jsonObject(with: Data(created.utf8))) as? [String: Any])?["id"] as? String ?? ""
-        var nodes: [Process] = []
-        for (name, token) in [("a", alice), ("b", bob)] {
-            let node = Process()
-            node.executableURL = URL(fileURLWithPath: binDir + "/syncd")
-            node.arguments = ["node", "--db", workDir + "/\(name).sqlite", "--hub", hub.url, "--token", token, "--interval", "5"]
-            node.environment = ProcessInfo.processInfo.environment.merging(["LOG_LEVEL": "error"]) { $1 }
-            node.standardError = FileHandle.nullDevice
-            try node.run()
-            nodes.append(node)
-        }
-        defer { nodes.forEach { $0.terminate(); $0.waitUntilExit() } }
-        usleep(1_500_000)
-        func aliceOnB() throws -> Bool {
-            try Shell.run(binDir + "/racecli", ["race", race, "--json", "--db", workDir + "/b.sqlite"]).contains("\"alice\"")
-        }
-        var samples: [Double] = []
-        for _ in 0..<50 {
-            try Shell.run(binDir + "/racecli", ["cast-join", race, "--db", workDir + "/a.sqlite"])
-            let start = Date()
-            while try !aliceOnB(), Date().timeIntervalSince(start) < 20 { usleep(10_000) }
-            samples.append(Date().timeIntervalSince(start))
-            try Shell.run(binDir + "/racecli", ["cast-leave", race, "--db", workDir + "/a.sqlite"])
-            let leaveStart = Date()
-            while try aliceOnB(), Date().timeIntervalSince(leaveStart) < 20 { usleep(10_000) }
-        }
-        report.add(Figure(name: "join on node A visible on node B, p50 (50 joins)", value: percentile(samples, 0.5) * 1000, unit: "ms", note: "target < 1000 ms; includes racecli polling every 10 ms"))
-        report.add(Figure(name: "join on node A visible on node B, p99 (50 joins)", value: percentile(samples, 0.99) * 1000, unit: "ms"))
-    }
 }

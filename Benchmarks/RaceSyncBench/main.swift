@@ -15,7 +15,7 @@ do {
     if selected("poll") { try await PollBench.run(report) }
     if selected("feeds") { try ProcessBench.feeds(report) }
     if selected("racecli") { try ProcessBench.racecli(report) }
-    if selected("propagation") { try ProcessBench.propagation(report) }
+    if selected("propagation") { try await PropagationBench.run(report) }
     if selected("memory") { try ProcessBench.memory(report) }
 } catch {
     log("benchmark failed: \(error)")

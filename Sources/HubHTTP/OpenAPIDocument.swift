@@ -52,12 +52,14 @@ components:
         twitch_display_name: {type: [string, "null"]}
     Member:
       type: object
-      required: [id, user, is_live, stream_url]
+      required: [id, user, is_live, stream_url, changed_by, changed_at]
       properties:
         id: {type: string, format: uuid}
         user: {$ref: "#/components/schemas/User"}
         is_live: {type: boolean}
         stream_url: {type: [string, "null"]}
+        changed_by: {description: "Casters: who last wrote the membership (the caster, or the organizer); null for participants", oneOf: [{$ref: "#/components/schemas/User"}, {type: "null"}]}
+        changed_at: {description: "Casters: when (the write's HLC wall time); null for participants", type: [string, "null"], format: date-time}
     RaceStatus:
       type: string
       enum: [setup, running, finished]
@@ -119,12 +121,22 @@ components:
         ops: {type: array, maxItems: 1000, items: {$ref: "#/components/schemas/Op"}}
     OpResult:
       type: object
-      required: [op_id, status, code, detail]
+      required: [op_id, status, code, detail, winner]
       properties:
         op_id: {type: string, format: uuid}
         status: {type: string, enum: [applied, superseded, duplicate, rejected]}
         code: {type: [integer, "null"]}
         detail: {type: [string, "null"]}
+        winner:
+          description: "For superseded: the newer write that won"
+          oneOf:
+            - {type: "null"}
+            - type: object
+              required: [hlc, user, kind]
+              properties:
+                hlc: {$ref: "#/components/schemas/HLC"}
+                user: {$ref: "#/components/schemas/User"}
+                kind: {type: string, enum: [caster.join, caster.leave]}
     PushResult:
       type: object
       required: [results, hlc]

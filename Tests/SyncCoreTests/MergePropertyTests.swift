@@ -142,4 +142,57 @@ import Testing
             }
         }
     }
+
+    /// Explained outcomes: every op a node sent ends in exactly one of applied, superseded with
+    /// the winner named, or rejected with a reason; a named winner is a write the hub really
+    /// applied (its stamp, author and kind), and the final register's writer is the author of
+    /// the greatest applied stamp.
+    @Test func everyOpEndsAppliedSupersededWithItsWinnerOrRejectedWithAReason() throws {
+        for seed in UInt64(100)..<125 {
+            let hub = try HubFixture()
+            let organizer = try hub.user("org")
+            let users = try (0..<3).map { try hub.user("u\($0)") }
+            let races = try (0..<2).map { _ in try hub.store.createRace(name: "r", organizer: organizer.id).id }
+            var rng = SeededGenerator(seed: seed)
+            let now = hub.clock.now
+            // Each op is sent by its own user or by the organizer; some target a race that does not exist.
+            let sent: [(op: Op, caller: UUID)] = Self.scenario(seed: seed).ops.map { op in
+                let user = users.randomElement(using: &rng)!.id
+                let race = Int.random(in: 0..<10, using: &rng) == 0 ? UUID() : races.randomElement(using: &rng)!
+                let op = Op(opID: op.opID, kind: op.kind, raceID: race, userID: user,
+                            hlc: HLC(wallMs: now - 1010 + op.hlc.wallMs, counter: op.hlc.counter, node: op.hlc.node))
+                return (op, Bool.random(using: &rng) ? user : organizer.id)
+            }
+            var written: [HLC: (author: UUID, kind: OpKind)] = [:]
+            var outcomes: [UUID: OpResult] = [:]
+            for (op, caller) in sent.shuffled(using: &rng) {
+                let result = try #require(try hub.store.push([op], caller: caller).results.first)
+                #expect(outcomes[op.opID] == nil)
+                outcomes[op.opID] = result
+                switch result.status {
+                case .applied:
+                    #expect(result.winner == nil && result.code == nil)
+                    written[op.hlc] = (caller, op.kind)
+                case .superseded:
+                    let winner = try #require(result.winner, "seed \(seed): a superseded op must name its winner")
+                    #expect(winner.hlc >= op.hlc)
+                    let write = try #require(written[winner.hlc], "seed \(seed): the winner must be a write the hub applied")
+                    #expect(write.author == winner.user.id && write.kind == winner.kind)
+                case .rejected:
+                    #expect(result.code != nil && result.detail?.isEmpty == false && result.winner == nil)
+                case .duplicate:
+                    Issue.record("seed \(seed): each op was sent once")
+                }
+            }
+            #expect(outcomes.count == sent.count)
+            for race in races {
+                let detail = try #require(try hub.store.raceDetail(race))
+                for member in detail.casters {
+                    let last = sent.filter { $0.op.raceID == race && $0.op.userID == member.user.id && outcomes[$0.op.opID]?.status == .applied }
+                        .max { $0.op.hlc < $1.op.hlc }
+                    #expect(member.changedBy?.id == last?.caller, "seed \(seed)")
+                }
+            }
+        }
+    }
 }
