@@ -68,7 +68,7 @@ public struct HelixClient: Sendable {
 
     /// Milliseconds until `Ratelimit-Reset` (Unix seconds) plus a little, from a header that may
     /// hold anything: absent, garbage or negative means no wait; absurd values saturate.
-    static func rateLimitWaitMs(reset header: String?, nowMs: Int64) -> Int64 {
+    public static func rateLimitWaitMs(reset header: String?, nowMs: Int64) -> Int64 {
         guard let seconds = header.flatMap({ Int64($0.trimmingCharacters(in: .whitespaces)) }), seconds > 0 else { return 50 }
         let (resetMs, overflow) = seconds.multipliedReportingOverflow(by: 1000)
         if overflow { return Int64.max / 2 }
