@@ -77,7 +77,7 @@ import Glibc
             #expect(Date().timeIntervalSince(started) < 5)
         }
         // Within the 30 s head timeout (plus slack) every half-sent connection is closed.
-        let closed = RawHTTP.readUntilClosed(slow, timeout: 45)
+        let closed = await offThePool { RawHTTP.readUntilClosed(slow, timeout: 45) }
         #expect(closed.allSatisfy { $0.closedAfter != nil }, "\(closed.filter { $0.closedAfter == nil }.count) still open")
         #expect(closed.allSatisfy { ($0.closedAfter ?? 99) >= 20 }, "closed too early: a slow client gets its 30 s")
         #expect(w.healthy)
@@ -95,7 +95,7 @@ import Glibc
             return fd
         }
         defer { sockets.forEach { close($0) } }
-        let replies = RawHTTP.readUntilClosed(sockets, timeout: Double(wait) + 20)
+        let replies = await offThePool { RawHTTP.readUntilClosed(sockets, timeout: Double(wait) + 20) }
         let elapsed = Date().timeIntervalSince(started)
         #expect(replies.allSatisfy { RawHTTP.status($0.bytes) == 200 }, "statuses: \(Set(replies.map { RawHTTP.status($0.bytes) }))")
         #expect(replies.allSatisfy { ($0.closedAfter ?? 999) <= Double(wait) + 5 }, "every waiter within wait + 5 s (took \(elapsed) s)")
