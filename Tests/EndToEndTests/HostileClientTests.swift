@@ -1,4 +1,5 @@
 import Foundation
+import SyncCore
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -61,6 +62,24 @@ import Glibc
         #expect(feed.status == 200)
         #expect(w.healthy, "the hub must still serve")
         #expect(w.hub.daemon.process.isRunning)
+    }
+
+    @Test func aFeedIsNeverDatedAfterItsOwnResponse() async throws {
+        let w = try await World()
+        for i in 0..<5 {
+            // A change renders new bytes; the very next GET carries the new Last-Modified.
+            #expect(try await HTTP.send("POST", w.hub.url + "/api/races", token: w.tokens["org"], json: ["name": "r\(i)"]).status == 201)
+            _ = try await HTTP.send("POST", w.hub.url + "/api/races/\(w.race)/cast-join", token: w.tokens["alice"])
+            let reply = RawHTTP.exchange(port: w.hub.port, RawHTTP.request("GET", "/feeds/races/\(w.race)/live.atom"))
+            let head = String(decoding: reply.bytes.prefix(2048), as: UTF8.self)
+            func header(_ name: String) -> Date? {
+                head.split(separator: "\r\n").first { $0.lowercased().hasPrefix(name.lowercased() + ":") }
+                    .flatMap { Timestamp.parseHTTPDate(String($0.dropFirst(name.count + 1)).trimmingCharacters(in: .whitespaces)) }
+            }
+            let date = try #require(header("Date")), lastModified = try #require(header("Last-Modified"))
+            #expect(lastModified <= date, "Last-Modified \(lastModified) is after Date \(date)")
+            _ = try await HTTP.send("POST", w.hub.url + "/api/races/\(w.race)/cast-leave", token: w.tokens["alice"])
+        }
     }
 
     @Test func halfSentRequestsAreClosedAndDoNotSlowAnyoneDown() async throws {

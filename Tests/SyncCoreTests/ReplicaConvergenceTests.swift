@@ -4,6 +4,26 @@ import Testing
 
 /// Several replicas writing offline and syncing in random orders end equal to the hub.
 @Suite struct ReplicaConvergenceTests {
+    /// A hub that answers every pull with a reset.
+    final class ResettingHub: HubAPI, @unchecked Sendable {
+        var pulls = 0
+        func me() async throws -> User { throw HubClientError.unreachable("test") }
+        func push(_ request: PushRequest) async throws -> PushResponse { PushResponse(results: [], hlc: .zero) }
+        func pull(since cursor: String?, limit: Int, wait: Int) async throws -> PullPage {
+            pulls += 1
+            return PullPage(changes: [], cursor: "abcdef.0", hasMore: true, reset: true)
+        }
+    }
+
+    @Test func aHubThatKeepsAnsweringResetFailsTheRoundInsteadOfLooping() async throws {
+        let hub = try HubFixture()
+        let alice = try hub.user("alice")
+        let replica = try await ReplicaFixture(dir: hub.dir, name: "a", hubStore: hub.store, user: alice, base: hub.clock)
+        let broken = ResettingHub()
+        await #expect(throws: HubClientError.self) { try await SyncRound(store: replica.store, hub: broken).run() }
+        #expect(broken.pulls == 2)
+    }
+
     @Test func anOpAnsweredDuplicateAfterALostResponseStaysInTheView() async throws {
         let hub = try HubFixture()
         let org = try hub.user("org")

@@ -31,6 +31,32 @@ import Testing
     }
 }
 
+@Suite struct HTTPDateTests {
+    @Test func parsesTheThreeFormsOfRFC9110() {
+        let expected = Date(timeIntervalSince1970: 784_111_777)
+        #expect(Timestamp.parseHTTPDate("Sun, 06 Nov 1994 08:49:37 GMT") == expected)
+        #expect(Timestamp.parseHTTPDate("Sunday, 06-Nov-94 08:49:37 GMT") == expected)
+        #expect(Timestamp.parseHTTPDate("Sun Nov  6 08:49:37 1994") == expected)
+    }
+
+    @Test(arguments: [
+        "Thu, 01 Mar 999999999999 00:00:00 GMT", "Thu, 01 Mar -2026 00:00:00 GMT", "Thu, -1 Mar 2026 00:00:00 GMT",
+        "Thu, 99999999999999999999 Mar 2026 00:00:00 GMT", "Thu, 01 Mar 2026 99999999999999999999:00:00 GMT",
+        "Thu, 01 Mar 2026 -1:-1:-1 GMT", "Thu, 01 Foo 2026 00:00:00 GMT", "Thu, 01 Mar 2026 00:00:00 PST",
+        "", "GMT", String(repeating: "9", count: 10_000), "Thu, 01 Mar 10000 00:00:00 GMT",
+    ])
+    func refusesAbsurdDatesWithoutTrapping(_ text: String) {
+        #expect(Timestamp.parseHTTPDate(text) == nil)
+    }
+
+    @Test func extremeDatesFormatWithoutTrapping() {
+        #expect(Timestamp.milliseconds(Date(timeIntervalSince1970: .infinity)) > 0)
+        #expect(Timestamp.milliseconds(Date(timeIntervalSince1970: .nan)) == 0)
+        _ = Timestamp.rfc1123(Date.distantFuture)
+        _ = Timestamp.format(Date(timeIntervalSince1970: -1e15))
+    }
+}
+
 @Suite struct UUIDTextTests {
     @Test func lowercasedMatchesFoundation() {
         for _ in 0..<1000 {

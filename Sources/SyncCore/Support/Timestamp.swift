@@ -7,7 +7,7 @@ public enum Timestamp {
     /// Total: NaN and dates beyond ±292 million years clamp instead of trapping.
     public static func milliseconds(_ date: Date) -> Int64 {
         let ms = (date.timeIntervalSince1970 * 1000).rounded()
-        guard ms.isFinite else { return 0 }
+        guard !ms.isNaN else { return 0 }
         if ms >= 9.2e18 { return 9_200_000_000_000_000_000 }
         if ms <= -9.2e18 { return -9_200_000_000_000_000_000 }
         return Int64(ms)
