@@ -76,6 +76,31 @@ import Testing
         #expect(atom.contains("🏁🎮"))
     }
 
+    /// From the feed round-trip fuzzer: carriage returns, an entity followed by a combining
+    /// mark, bytes that were not UTF-8. A reader must get back exactly the stream title.
+    @Test(arguments: FeedRenderer.Format.allCases)
+    func oddStreamTitlesReadBackExactly(_ format: FeedRenderer.Format) throws {
+        let title = "<b>Bold</b> & \"q\" \r& \"q\" \r\n<\u{07F2}\u{FFFD}\u{0311}<i>"
+        let feed = Self.feed([Self.item("S", stream: "1", title: title, at: 1_790_000_000)])
+        let collector = ElementCounter()
+        let parser = XMLParser(data: FeedRenderer.render(feed, as: format))
+        parser.delegate = collector
+        #expect(parser.parse())
+        // The element holds HTML; its text is the title escaped for HTML (CR as a reference).
+        let html = title.unicodeScalars.map { scalar -> String in
+            switch scalar {
+            case "&": return "&amp;"
+            case "<": return "&lt;"
+            case ">": return "&gt;"
+            case "\"": return "&quot;"
+            case "\r": return "&#xD;"
+            default: return String(scalar)
+            }
+        }.joined()
+        let parsed = Array(collector.texts.joined().unicodeScalars), expected = Array(html.unicodeScalars)
+        #expect((0...(parsed.count - expected.count)).contains { parsed[$0..<($0 + expected.count)].elementsEqual(expected) })
+    }
+
     @Test func aFeedHoldsTheNewest500Items() {
         let items = (0..<750).map { Self.item("S\($0)", stream: "\($0)", title: "t", at: 1_790_000_000 + TimeInterval($0)) }
         let feed = Self.feed(items.shuffled())
