@@ -25,6 +25,7 @@ public enum HubServer {
         }
         RaceRoutes(store: store).register(on: router)
         SyncRoutes(store: store, metrics: metrics, longPolls: longPolls).register(on: router)
+        SnapshotRoute(store: store, cache: SnapshotCache(store: store)).register(on: router)
         FeedRoutes(cache: feeds).register(on: router)
         routes.load(from: router)
         return router

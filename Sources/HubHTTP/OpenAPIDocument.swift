@@ -395,6 +395,25 @@ paths:
         "401": {$ref: "#/components/responses/Unauthorized"}
         "413": {$ref: "#/components/responses/TooLarge"}
         "422": {$ref: "#/components/responses/Malformed"}
+  /api/sync/snapshot:
+    get:
+      operationId: snapshot
+      summary: A consistent SQLite file of the replicated state, for a fresh node
+      description: |
+        Users, races, participants, caster registers and live status, taken in one read
+        transaction, as a RaceSync replica file. `X-RaceSync-Cursor` (also the ETag) is the pull
+        cursor it is valid at: install it, then pull from there.
+      security: [{bearer: []}]
+      parameters: [{name: If-None-Match, in: header, schema: {type: string}}]
+      responses:
+        "200":
+          description: The snapshot file
+          headers:
+            X-RaceSync-Cursor: {schema: {type: string}}
+            ETag: {schema: {type: string}}
+          content: {application/vnd.sqlite3: {schema: {type: string, format: binary}}}
+        "304": {description: The client's copy is current}
+        "401": {$ref: "#/components/responses/Unauthorized"}
   /api/sync/pull:
     get:
       operationId: pull

@@ -29,6 +29,16 @@ final class InProcessHub: HubAPI, @unchecked Sendable {
         return try WireJSON.decode(PushResponse.self, from: try WireJSON.encode(response))
     }
 
+    /// Snapshots as the HTTP route builds them (`snapshots = false`: a hub without the route).
+    var snapshots = true
+
+    func snapshot(to path: String) async throws -> Bool {
+        try check()
+        guard snapshots else { return false }
+        _ = try store.writeSnapshot(to: path)
+        return true
+    }
+
     func pull(since cursor: String?, limit: Int, wait: Int) async throws -> PullPage {
         try check()
         let batch = try store.pull(since: cursor.flatMap(PullCursor.init), limit: limit)
@@ -44,7 +54,9 @@ final class ReplicaFixture: @unchecked Sendable {
     init(dir: TempDir, name: String, hubStore: HubStore, user: User, offsetMs: Int64 = 0, base: ManualClock) async throws {
         store = try ReplicaStore(path: dir.file("\(name).sqlite"), now: { base.now + offsetMs })
         hub = InProcessHub(store: hubStore, user: user)
-        try store.login(ReplicaSession(hub: "http://in-process", token: "t", user: user), snapshot: try await SyncRound.snapshot(from: hub))
+        let store = self.store
+        _ = try await ReplicaLogin.run(
+            replicaPath: store.path, hub: hub, session: ReplicaSession(hub: "http://in-process", token: "t", user: user), open: { store })
     }
 
     @discardableResult

@@ -15,6 +15,30 @@ import Testing
         }
     }
 
+    @Test func aSnapshotLoginAndAJSONLoginGiveTheSameReplica() async throws {
+        let hub = try HubFixture()
+        let org = try hub.user("org")
+        let users = try (0..<4).map { try hub.user("u\($0)") }
+        var races: [UUID] = []
+        for i in 0..<6 {
+            let race = try hub.store.createRace(name: "race \(i)", organizer: org.id).id
+            races.append(race)
+            for user in users where Bool.random() { _ = try hub.store.castJoin(race: race, caller: user.id) }
+        }
+        try hub.store.recordPoll(seen: [users[0].id: HelixStream(id: "9", userLogin: "u0", userName: "U0", type: "live", title: "t", startedAt: Date())], at: Date())
+        let bySnapshot = try await ReplicaFixture(dir: hub.dir, name: "snap", hubStore: hub.store, user: users[1], base: hub.clock)
+        let json = try ReplicaStore(path: hub.dir.file("json.sqlite"))
+        let pagesOnly = InProcessHub(store: hub.store, user: users[2])
+        pagesOnly.snapshots = false
+        _ = try await ReplicaLogin.run(replicaPath: json.path, hub: pagesOnly, session: ReplicaSession(hub: "h", token: "t", user: users[2]), open: { json })
+        #expect(try bySnapshot.store.cursor() == json.cursor())
+        for race in races {
+            #expect(try bySnapshot.store.detail(race) == json.detail(race))
+        }
+        #expect(try bySnapshot.store.liveEntries() == json.liveEntries())
+        try json.close()
+    }
+
     @Test func aHubThatKeepsAnsweringResetFailsTheRoundInsteadOfLooping() async throws {
         let hub = try HubFixture()
         let alice = try hub.user("alice")

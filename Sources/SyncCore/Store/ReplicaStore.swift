@@ -88,19 +88,25 @@ public final class ReplicaStore: Sendable {
     /// starts the replica afresh, and is refused while ops of the previous user are pending.
     public func login(_ session: ReplicaSession, snapshot: [PullPage]) throws {
         try pool.write { db in
-            if let current = try Self.session(db), current.user.id != session.user.id {
-                let pending = try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0
-                if pending > 0 { throw LoginError.pendingOpsOfAnotherUser(current: current.user.twitchUsername, pending: pending) }
-                try db.execute(sql: "DELETE FROM rejected; DELETE FROM overridden")
-            }
-            try Self.wipeConfirmedState(db)
-            try Meta.set(db, "hub", session.hub)
-            try Meta.set(db, "token", session.token)
-            try Meta.set(db, "user", String(decoding: try WireJSON.encode(session.user), as: UTF8.self))
-            try Meta.set(db, "cursor", nil)
+            try Self.prepareLogin(db, session)
             for page in snapshot { try self.apply(db, page) }
             try Meta.setDate(db, "last_sync_at", Timestamp.date(milliseconds: now()))
         }
+    }
+
+    /// The first half of every login, inside its transaction: refuse another user while ops
+    /// are pending (else start afresh for them), store the session, drop the confirmed state.
+    static func prepareLogin(_ db: Database, _ session: ReplicaSession) throws {
+        if let current = try Self.session(db), current.user.id != session.user.id {
+            let pending = try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0
+            if pending > 0 { throw LoginError.pendingOpsOfAnotherUser(current: current.user.twitchUsername, pending: pending) }
+            try db.execute(sql: "DELETE FROM rejected; DELETE FROM overridden")
+        }
+        try Self.wipeConfirmedState(db)
+        try Meta.set(db, "hub", session.hub)
+        try Meta.set(db, "token", session.token)
+        try Meta.set(db, "user", String(decoding: try WireJSON.encode(session.user), as: UTF8.self))
+        try Meta.set(db, "cursor", nil)
     }
 
     static func wipeConfirmedState(_ db: Database) throws {

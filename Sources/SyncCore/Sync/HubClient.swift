@@ -29,6 +29,12 @@ public protocol HubAPI: Sendable {
     func me() async throws -> User
     func push(_ request: PushRequest) async throws -> PushResponse
     func pull(since cursor: String?, limit: Int, wait: Int) async throws -> PullPage
+    /// Downloads the hub's snapshot file to `path`; false when the hub serves none.
+    func snapshot(to path: String) async throws -> Bool
+}
+
+extension HubAPI {
+    public func snapshot(to path: String) async throws -> Bool { false }
 }
 
 /// The HTTP client for hub calls, created on first use only (read commands never start it).
@@ -72,6 +78,32 @@ public struct HTTPHubClient: HubAPI {
         if let cursor { query += "&since=" + (cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? cursor) }
         if wait > 0 { query += "&wait=\(wait)" }
         return try await send(.GET, "/api/sync/pull?" + query, body: nil, as: PullPage.self, extraTime: .seconds(Int64(wait)))
+    }
+
+    public func snapshot(to path: String) async throws -> Bool {
+        var request = HTTPClientRequest(url: base + "/api/sync/snapshot")
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        let bytes: ByteBuffer
+        let status: HTTPResponseStatus
+        do {
+            let response = try await hubHTTPClient.execute(request, timeout: timeout + .seconds(270))
+            status = response.status
+            bytes = try await response.body.collect(upTo: 1 << 30)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw HubClientError.unreachable(Self.describe(error))
+        }
+        if status == .notFound || status == .methodNotAllowed { return false }
+        guard status == .ok else {
+            let detail = String(decoding: Data(bytes.readableBytesView).prefix(200), as: UTF8.self)
+            if status == .unauthorized { throw HubClientError.unauthorized(detail) }
+            throw HubClientError.refused(status: Int(status.code), detail: detail)
+        }
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes.readableBytesView), attributes: [.posixPermissions: 0o600]) else {
+            throw HubClientError.badResponse("cannot write the snapshot to \(path)")
+        }
+        return true
     }
 
     private func send<T: Decodable>(_ method: HTTPMethod, _ path: String, body: Data?, as type: T.Type, extraTime: TimeAmount = .zero) async throws -> T {

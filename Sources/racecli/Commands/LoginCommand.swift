@@ -46,21 +46,19 @@ struct LoginCommand: AsyncParsableCommand {
         let token = try readToken()
         let client: HTTPHubClient
         do { client = try HTTPHubClient(base: hub, token: token) } catch { throw CLIExit.usage("\(error)") }
-        let user: User
-        let snapshot: [PullPage]
+        let store: ReplicaStore
         do {
-            user = try await client.me()
-            snapshot = try await SyncRound.snapshot(from: client)
+            let user = try await client.me()
+            store = try await ReplicaLogin.run(
+                replicaPath: replica.path, hub: client, session: ReplicaSession(hub: client.base, token: token, user: user),
+                open: { try replica.open(create: true) })
         } catch let error as HubClientError {
             throw CLIExit.from(hub: error)
-        }
-        let store = try replica.open(create: true)
-        defer { try? store.close() }
-        do {
-            try store.login(ReplicaSession(hub: client.base, token: token, user: user), snapshot: snapshot)
         } catch let error as ReplicaStore.LoginError {
             throw CLIExit.user(error.description)
         }
+        defer { try? store.close() }
+        guard let user = try store.session()?.user else { throw CLIExit.user("the login was not stored") }
         let races = try store.summaries().count
         if output.json {
             try Output.json(LoginSummary(user: user, hub: client.base, races: races, nodeID: store.nodeID))

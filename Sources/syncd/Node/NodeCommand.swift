@@ -76,7 +76,8 @@ struct NodeCommand: AsyncParsableCommand {
         while true {
             do {
                 let user = try await client.me()
-                try store.login(ReplicaSession(hub: client.base, token: token, user: user), snapshot: try await SyncRound.snapshot(from: client))
+                _ = try await ReplicaLogin.run(
+                    replicaPath: store.path, hub: client, session: ReplicaSession(hub: client.base, token: token, user: user), open: { store })
                 logger.info("logged in", metadata: ["user": "\(user.twitchUsername)"])
                 return client
             } catch let error as HubClientError {

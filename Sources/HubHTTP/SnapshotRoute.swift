@@ -1,0 +1,65 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOPosix
+import SyncCore
+
+/// `GET /api/sync/snapshot`: a consistent SQLite file of the replicated state for a fresh
+/// node, with the cursor it is valid at (`X-RaceSync-Cursor`, also the `ETag`). Built once
+/// per log position and shared: concurrent requests wait for the one build in progress, and
+/// later ones get the cached bytes until the store changes, so no client can make the hub
+/// build snapshots in parallel.
+actor SnapshotCache {
+    struct Snapshot: Sendable {
+        var bytes: ByteBuffer
+        var cursor: String
+    }
+
+    private let store: HubStore
+    private var cached: (generation: UInt64, snapshot: Snapshot)?
+    private var building: Task<Snapshot, any Error>?
+
+    init(store: HubStore) { self.store = store }
+
+    func current() async throws -> Snapshot {
+        let generation = store.changeSignal.generation
+        if let cached, cached.generation == generation { return cached.snapshot }
+        if let building { return try await building.value }
+        let store = self.store
+        let task = Task { try await NIOThreadPool.singleton.runIfActive { try Self.build(store) } }
+        building = task
+        defer { building = nil }
+        let snapshot = try await task.value
+        cached = (generation, snapshot)
+        return snapshot
+    }
+
+    private static func build(_ store: HubStore) throws -> Snapshot {
+        let folder = NSTemporaryDirectory() + "racesync-snapshot-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let cursor = try store.writeSnapshot(to: folder + "/snapshot.sqlite")
+        let data = try Data(contentsOf: URL(fileURLWithPath: folder + "/snapshot.sqlite"))
+        return Snapshot(bytes: ByteBuffer(bytes: data), cursor: cursor.text)
+    }
+}
+
+struct SnapshotRoute {
+    let store: HubStore
+    let cache: SnapshotCache
+
+    func register(on router: Router<HubContext>) {
+        router.get("/api/sync/snapshot") { request, _ in
+            _ = try HTTPIO.caller(request, store)
+            let snapshot = try await cache.current()
+            let etag = "\"\(snapshot.cursor)\""
+            var headers: HTTPFields = [.contentType: "application/vnd.sqlite3", .eTag: etag, .cacheControl: "private, no-cache"]
+            headers[HTTPField.Name("X-RaceSync-Cursor")!] = snapshot.cursor
+            if let inm = request.headers[.ifNoneMatch], ConditionalRequest.matches(inm, etag: etag) {
+                return Response(status: .notModified, headers: headers)
+            }
+            headers[.contentDisposition] = "attachment; filename=\"racesync-snapshot.sqlite\""
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: snapshot.bytes))
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+@testable import HubHTTP
+@testable import SyncCore
+
+@Suite struct SnapshotRouteTests {
+    @Test func aSnapshotIsTheReplicatedStateAtACursorAndNothingElse() async throws {
+        let hub = try HubHarness()
+        try await hub.run { c in
+            let race = try await c.race()
+            #expect(try await c.call(.post, "/api/races/\(race)/cast-join", as: "alice").status == 200)
+            #expect(try await c.call(.get, "/api/sync/snapshot").status == 401)
+            var headers: HTTPFields = [.authorization: "Bearer \(c.tokens["bob"]!)"]
+            let (status, bytes, cursor, etag) = try await c.client.execute(uri: "/api/sync/snapshot", method: .get, headers: headers) { response in
+                (response.status.code, Data(buffer: response.body), response.headers[HTTPField.Name("X-RaceSync-Cursor")!], response.headers[.eTag])
+            }
+            #expect(status == 200)
+            #expect(bytes.prefix(16) == Data("SQLite format 3\u{0}".utf8))
+            // The cursor is the log's end: a pull from it has nothing.
+            let pulled = try await c.call(.get, "/api/sync/pull?since=\(cursor ?? "")", as: "bob")
+            #expect(pulled.status == 200 && (pulled.object["changes"] as? [Any])?.isEmpty == true)
+            #expect(etag == "\"\(cursor ?? "")\"")
+            headers[.ifNoneMatch] = etag
+            let again = try await c.client.execute(uri: "/api/sync/snapshot", method: .get, headers: headers) { $0.status.code }
+            #expect(again == 304)
+            // A replica installs it: the same race, the same caster, and no hub-only table.
+            let dir = TempDir()
+            defer { dir.cleanup() }
+            let file = dir.file("snapshot.sqlite")
+            try bytes.write(to: URL(fileURLWithPath: file))
+            let replica = try ReplicaStore(path: dir.file("replica.sqlite"))
+            defer { try? replica.close() }
+            let bob = User(id: hub.ids["bob"]!, twitchUsername: "bob", twitchDisplayName: "Bob")
+            try replica.login(ReplicaSession(hub: "http://hub.test", token: c.tokens["bob"]!, user: bob), snapshotFile: file)
+            #expect(try replica.detail(UUID(uuidString: race)!)?.casters.map(\.user.twitchUsername) == ["alice"])
+            #expect(try replica.cursor() == cursor)
+            let text = String(decoding: bytes, as: UTF8.self)
+            #expect(!text.contains("CREATE TABLE tokens") && !text.contains("CREATE TABLE change_log") && !text.contains("applied_ops"))
+        }
+    }
+}
+
+/// A temporary folder for a test.
+struct TempDir {
+    let path = NSTemporaryDirectory() + "racesync-http-" + UUID().uuidString.prefix(8)
+    init() { try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
+    func file(_ name: String) -> String { path + "/" + name }
+    func cleanup() { try? FileManager.default.removeItem(atPath: path) }
+}
