@@ -143,6 +143,28 @@ import Testing
         #expect(status.stdout.contains("\"carol\""))
     }
 
+    @Test func secretsStayOutOfEvenDebugLogs() async throws {
+        let box = Sandbox()
+        let token = try box.run("syncd", ["user", "add", "alice", "--db", box.file("hub.sqlite")]).lastLine
+        let secret = "twitch-secret-" + UUID().uuidString
+        let hub = try HubProcess(in: box, extra: ["--poll-interval", "1"], env: [
+            "LOG_LEVEL": "debug", "TWITCH_CLIENT_ID": "client-id", "TWITCH_CLIENT_SECRET": secret,
+            "TWITCH_AUTH_URL": "http://127.0.0.1:9/oauth2", "TWITCH_API_URL": "http://127.0.0.1:9/helix",
+        ])
+        let node = try Daemon("syncd", ["node", "--db", box.file("a.sqlite"), "--hub", hub.url], in: box,
+                              env: ["LOG_LEVEL": "debug", "RACESYNC_TOKEN": token])
+        #expect(node.waitForLog("hub reachable"), "\(node.log)")
+        // Someone to poll for, so the hub asks Twitch for a token (and fails: nothing listens there).
+        let race = try await HTTP.send("POST", hub.url + "/api/races", token: token, json: ["name": "r"]).object["id"] as! String
+        #expect(try await HTTP.send("POST", hub.url + "/api/races/\(race)/participants", token: token, json: ["twitch_username": "alice"]).status == 200)
+        #expect(hub.daemon.waitForLog("Twitch poll failed"), "\(hub.daemon.log)")
+        #expect(node.stop() == 0 && hub.daemon.stop() == 0)
+        for log in [node.log, hub.daemon.log] {
+            #expect(!log.contains(token) && !log.contains(secret))
+            #expect(log.contains("debug"), "the test must really run at debug level")
+        }
+    }
+
     @Test(arguments: [
         ["--help"], ["races", "--help"], ["race", "--help"], ["login", "--help"], ["cast-join", "--help"], ["cast-leave", "--help"],
         ["sync", "--help"], ["status", "--help"], ["live", "--help"], ["feed", "--help"], ["help", "races"],

@@ -28,7 +28,8 @@ enum TwitchSetup {
 }
 
 /// The live poller as a ServiceLifecycle service, cancelled on graceful shutdown.
-struct PollerService: Service {
+struct PollerService: Service, CustomStringConvertible {
+    var description: String { "PollerService" }
     let poller: LivePoller
 
     func run() async throws {

@@ -96,7 +96,8 @@ struct NodeCommand: AsyncParsableCommand {
 }
 
 /// Runs the node loop as a ServiceLifecycle service, cancelled on graceful shutdown.
-struct NodeService: Service {
+struct NodeService: Service, CustomStringConvertible {
+    var description: String { "NodeService" }
     let loop: NodeLoop
 
     func run() async throws {
