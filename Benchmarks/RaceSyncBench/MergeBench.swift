@@ -36,14 +36,15 @@ enum MergeBench {
             for start in stride(from: 0, to: ops.count, by: 1000) {
                 try queue.write { db in
                     let register = try db.cachedStatement(sql: """
-                        INSERT INTO casters (race_id, user_id, present, hlc_wall, hlc_counter, hlc_node, op_id) VALUES (?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO casters (race_id, user_id, present, hlc_wall, hlc_counter, hlc_node, op_id, changed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                         ON CONFLICT (race_id, user_id) DO UPDATE SET present = excluded.present, hlc_wall = excluded.hlc_wall,
-                            hlc_counter = excluded.hlc_counter, hlc_node = excluded.hlc_node, op_id = excluded.op_id
+                            hlc_counter = excluded.hlc_counter, hlc_node = excluded.hlc_node, op_id = excluded.op_id, changed_by = excluded.changed_by
                         """)
-                    let change = try db.cachedStatement(sql: "INSERT INTO change_log (kind, key, payload, at) VALUES (?, ?, ?, ?)")
+                    // The log is compacted by row: a key's new change replaces its previous one.
+                    let change = try db.cachedStatement(sql: "INSERT OR REPLACE INTO change_log (kind, key, payload, at) VALUES (?, ?, ?, ?)")
                     let answer = try db.cachedStatement(sql: "INSERT INTO applied_ops (op_id, status, code, detail) VALUES (?, ?, NULL, NULL)")
                     for op in ops[start..<min(start + 1000, ops.count)] {
-                        try register.execute(arguments: [op.raceID, op.userID, op.kind.present, op.hlc.wallMs, Int64(op.hlc.counter), op.hlc.node, op.opID])
+                        try register.execute(arguments: [op.raceID, op.userID, op.kind.present, op.hlc.wallMs, Int64(op.hlc.counter), op.hlc.node, op.opID, op.userID])
                         try change.execute(arguments: ["caster", "caster:\(op.raceID.lowercased):\(op.userID.lowercased)", String(repeating: "x", count: 240), op.hlc.wallMs])
                         try answer.execute(arguments: [op.opID, "applied"])
                     }

@@ -24,13 +24,13 @@ struct FeedRoutes {
         guard let feed = try cache.get(scope, format) else { throw APIError.raceNotFound }
         var headers: HTTPFields = [
             .contentType: format.contentType, .eTag: feed.etag,
-            .lastModified: Timestamp.rfc1123(feed.lastModified), .cacheControl: "public, max-age=30",
+            .lastModified: feed.lastModifiedText, .cacheControl: "public, max-age=30",
         ]
         if Self.notModified(request, feed) {
             return Response(status: .notModified, headers: headers)
         }
-        headers[.contentLength] = String(feed.bytes.count)
-        let body: ResponseBody = request.method == .head ? .init() : .init(byteBuffer: ByteBuffer(bytes: feed.bytes))
+        headers[.contentLength] = feed.lengthText
+        let body: ResponseBody = request.method == .head ? .init() : .init(byteBuffer: feed.body)
         return Response(status: .ok, headers: headers, body: body)
     }
 

@@ -1,16 +1,33 @@
 import Crypto
 import Foundation
+import NIOCore
 import Synchronization
 
 /// The hub's rendered feeds, kept in memory until the store changes, so a GET is a copy
 /// and does not touch SQLite. A strong ETag (hash of the bytes) and `Last-Modified` (when the
 /// bytes last changed) go with each.
 public final class FeedCache: Sendable {
-    /// A rendered feed and its validators.
+    /// A rendered feed and its validators, with everything a response needs precomputed
+    /// when the bytes change, so serving it is a reference copy.
     public struct Rendered: Sendable {
         public var bytes: Data
         public var etag: String
         public var lastModified: Date
+        /// The body, shared by every response (copy-on-write, never copied while unchanged).
+        public let body: ByteBuffer
+        /// `Last-Modified` as an HTTP date.
+        public let lastModifiedText: String
+        /// `Content-Length`.
+        public let lengthText: String
+
+        init(bytes: Data, etag: String, lastModified: Date) {
+            self.bytes = bytes
+            self.etag = etag
+            self.lastModified = lastModified
+            self.body = ByteBuffer(bytes: bytes)
+            self.lastModifiedText = Timestamp.rfc1123(lastModified)
+            self.lengthText = String(bytes.count)
+        }
     }
 
     private struct Key: Hashable {

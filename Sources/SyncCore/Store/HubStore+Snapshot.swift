@@ -3,45 +3,42 @@ import GRDB
 
 extension HubStore {
     /// The tables a replica holds, copied whole into a snapshot (never tokens, ops or the log).
-    static let replicatedTables = ["users", "races", "participants", "casters", "live_status"]
+    public static let replicatedTables = ["users", "races", "participants", "casters", "live_status"]
 
     /// Writes a consistent snapshot of the replicated state to a new replica-format SQLite file
-    /// at `path` (one self-contained file), taken inside one read transaction, and
-    /// returns the pull cursor it is valid at: a node installs it and pulls the tail from there.
+    /// at `file` (one self-contained file) and returns the pull cursor it is valid at: a node
+    /// installs it and pulls the tail from there. The file gets the replica schema first; then a
+    /// connection of its own attaches it and copies every table set-based (`INSERT … SELECT`)
+    /// inside one transaction, whose reads of the hub see one consistent state. The hub's
+    /// writer is never held.
     /// The file is in WAL mode like every RaceSync store, with its WAL checkpointed into the
     /// main file, so the main file alone is the whole snapshot.
-    public func writeSnapshot(to path: String) throws -> PullCursor {
-        let target = try StoreOpener.open(path: path, kind: .replica)
-        do {
-            let cursor = try read { hub -> PullCursor in
-                let cursor = PullCursor(storeID: storeID, seq: try ChangeLog.lastSeq(hub))
-                try target.write { snapshot in
-                    for table in Self.replicatedTables { try Self.copy(table, from: hub, to: snapshot) }
-                    try Meta.set(snapshot, "snapshot_cursor", cursor.text)
-                    try Meta.set(snapshot, "last_poll_at", try Meta.get(hub, "last_poll_at"))
+    public func writeSnapshot(to file: String) throws -> PullCursor {
+        try StoreOpener.open(path: file, kind: .replica).close()
+        var config = Configuration()
+        config.busyMode = .timeout(15)
+        let copier = try DatabaseQueue(path: path, configuration: config)
+        defer { try? copier.close() }
+        let seq = try copier.writeWithoutTransaction { db -> Int64 in
+            try db.execute(sql: "ATTACH DATABASE ? AS snapshot", arguments: [file])
+            defer { try? db.execute(sql: "DETACH DATABASE snapshot") }
+            try db.execute(sql: "PRAGMA snapshot.synchronous = OFF")
+            var seq: Int64 = 0
+            try db.inTransaction(.deferred) {
+                seq = try ChangeLog.lastSeq(db)
+                for table in Self.replicatedTables {
+                    try db.execute(sql: "INSERT INTO snapshot.\(table) SELECT * FROM main.\(table)")
                 }
-                return cursor
+                let cursor = PullCursor(storeID: storeID, seq: seq)
+                try db.execute(sql: "INSERT OR REPLACE INTO snapshot.meta (key, value) VALUES ('snapshot_cursor', ?)", arguments: [cursor.text])
+                try db.execute(sql: "INSERT OR REPLACE INTO snapshot.meta (key, value) SELECT key, value FROM main.meta WHERE key = 'last_poll_at'")
+                return .commit
             }
-            try target.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
-            try target.close()
-            return cursor
-        } catch {
-            try? target.close()
-            throw error
+            return seq
         }
-    }
-
-    /// Copies every row of `table` (same schema on both sides) in one prepared insert.
-    static func copy(_ table: String, from source: Database, to target: Database) throws {
-        let rows = try Row.fetchCursor(source, sql: "SELECT * FROM \(table)")
-        var insert: Statement?
-        while let row = try rows.next() {
-            if insert == nil {
-                let columns = row.columnNames.joined(separator: ", ")
-                insert = try target.makeStatement(
-                    sql: "INSERT INTO \(table) (\(columns)) VALUES (\(databaseQuestionMarks(count: row.count)))")
-            }
-            try insert?.execute(arguments: StatementArguments(row.databaseValues))
-        }
+        let target = try DatabaseQueue(path: file)
+        try target.writeWithoutTransaction { db in _ = try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try target.close()
+        return PullCursor(storeID: storeID, seq: seq)
     }
 }

@@ -9,6 +9,8 @@ import Synchronization
 /// membership changes, from REST and from sync pushes alike, go through `merge`.
 public final class HubStore: Sendable {
     let pool: DatabasePool
+    /// The store file.
+    public let path: String
     /// The current log epoch: identifies this store (and this run of it) in pull cursors; a
     /// cursor this store cannot place means "reset" (see `LogEpochs`).
     public let storeID: String
@@ -23,6 +25,7 @@ public final class HubStore: Sendable {
     /// that a store restored from a backup never serves stale cursors (see `LogEpochs`).
     public init(path: String, beginEpoch: Bool = false, now: @escaping @Sendable () -> Int64 = WallClock.nowMs) throws(StoreOpenError) {
         self.pool = try StoreOpener.open(path: path, kind: .hub, cacheMiB: 64)
+        self.path = path
         self.now = now
         do {
             let (id, last) = try pool.write { db -> (String, HLC?) in
