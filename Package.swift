@@ -132,11 +132,12 @@ let package = Package(
 )
 
 // libFuzzer targets, only when asked for (`make fuzz-native`): they are built with
-// `-sanitize=fuzzer,address -parse-as-library`, and libFuzzer provides their `main`.
+// `-sanitize=fuzzer,address -parse-as-library`; each hands its entry point to libFuzzer (FuzzSupport).
 if ProcessInfo.processInfo.environment["RACESYNC_FUZZ"] == "1" {
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/Support", swiftSettings: strict))
     for (name, folder) in [("fuzz-parsers", "Parsers"), ("fuzz-push-decoder", "PushDecoder"),
                            ("fuzz-helix-decoder", "HelixDecoder"), ("fuzz-feed-roundtrip", "FeedRoundTrip")] {
-        package.targets.append(.executableTarget(name: name, dependencies: ["SyncCore"], path: "Fuzz/\(folder)", swiftSettings: strict))
+        package.targets.append(.executableTarget(name: name, dependencies: ["SyncCore", "FuzzSupport"], path: "Fuzz/\(folder)", swiftSettings: strict))
         package.products.append(.executable(name: name, targets: [name]))
     }
 }

@@ -138,6 +138,12 @@ import Testing
         #expect(empty.status == 2 && !FileManager.default.fileExists(atPath: replica))
         let login = try w.box.run("racecli", ["login", "--hub", w.hub.url, "--token-stdin", "--db", replica], stdin: w.tokens["bob"]! + "\nignored\n")
         #expect(login.status == 0 && login.stdout.contains("bob"), "\(login.stderr)")
+        // The default replica lives in a folder a fresh machine does not have yet; nothing is left beside it.
+        let firstLogin = try w.box.run("racecli", ["login", "--hub", w.hub.url, "--token-stdin"], stdin: w.tokens["bob"]!)
+        #expect(firstLogin.status == 0, "\(firstLogin.stderr)")
+        let folder = w.box.file("xdg/racesync")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).filter { !$0.hasPrefix("replica.sqlite") }.isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).allSatisfy { !$0.contains("snapshot") })
         // The daemon takes the token from the environment, and logs the replica in with it.
         let fresh = w.box.file("carol.sqlite")
         let node = try Daemon("syncd", ["node", "--db", fresh, "--hub", w.hub.url, "--interval", "1"], in: w.box, env: ["RACESYNC_TOKEN": w.tokens["carol"]!])

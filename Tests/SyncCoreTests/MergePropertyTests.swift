@@ -104,13 +104,19 @@ import Testing
         }
     }
 
+    /// A hub store with an organizer, three users and two races.
+    static func storeWorld() throws -> (hub: HubFixture, organizer: User, users: [User], races: [UUID]) {
+        let hub = try HubFixture()
+        let organizer = try hub.user("org")
+        let users = try (0..<3).map { try hub.user("u\($0)") }
+        let races = try (0..<2).map { _ in try hub.store.createRace(name: "r", organizer: organizer.id).id }
+        return (hub, organizer, users, races)
+    }
+
     /// The same property through the real store: random batches over a real SQLite file.
     @Test func hubStoreConvergesUnderRandomBatches() throws {
         for seed in UInt64(0)..<25 {
-            let hub = try HubFixture()
-            let organizer = try hub.user("org")
-            let users = try (0..<3).map { try hub.user("u\($0)") }
-            let races = try (0..<2).map { _ in try hub.store.createRace(name: "r", organizer: organizer.id).id }
+            let (hub, organizer, users, races) = try Self.storeWorld()
             var rng = SeededGenerator(seed: seed)
             let now = hub.clock.now
             let ops = Self.scenario(seed: seed).ops.map { op in
@@ -149,10 +155,7 @@ import Testing
     /// the greatest applied stamp.
     @Test func everyOpEndsAppliedSupersededWithItsWinnerOrRejectedWithAReason() throws {
         for seed in UInt64(100)..<125 {
-            let hub = try HubFixture()
-            let organizer = try hub.user("org")
-            let users = try (0..<3).map { try hub.user("u\($0)") }
-            let races = try (0..<2).map { _ in try hub.store.createRace(name: "r", organizer: organizer.id).id }
+            let (hub, organizer, users, races) = try Self.storeWorld()
             var rng = SeededGenerator(seed: seed)
             let now = hub.clock.now
             // Each op is sent by its own user or by the organizer; some target a race that does not exist.

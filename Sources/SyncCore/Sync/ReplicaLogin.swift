@@ -11,6 +11,11 @@ public enum ReplicaLogin {
     ) async throws -> ReplicaStore {
         let file = replicaPath + ".snapshot-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
         defer { try? FileManager.default.removeItem(atPath: file) }
+        // A first login may name a replica in a folder that does not exist yet (the default one).
+        let folder = (replicaPath as NSString).deletingLastPathComponent
+        if !folder.isEmpty {
+            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
         guard try await hub.snapshot(to: file) else {
             let pages = try await SyncRound.snapshot(from: hub)
             let store = try open()
