@@ -47,7 +47,12 @@ struct NodeCommand: AsyncParsableCommand {
         logger.info("node started", metadata: ["db": "\(path)", "hub": "\(client.base)", "node_id": "\(store.nodeID)"])
         var loop = NodeLoop(store: store, hub: client, intervalSeconds: interval, logger: logger)
         // RACESYNC_NODE_WAKE=off keeps only the timer (for comparisons).
-        if ProcessInfo.processInfo.environment["RACESYNC_NODE_WAKE"] != "off" { loop.wake = LocalWakeListener(replica: path) }
+        let environment = ProcessInfo.processInfo.environment
+        if environment["RACESYNC_NODE_WAKE"] != "off" { loop.wake = LocalWakeListener(replica: path) }
+        // RACESYNC_NODE_OUTBOX_CHECK=S: how often the outbox is checked while the wake socket is in use.
+        if let seconds = environment["RACESYNC_NODE_OUTBOX_CHECK"].flatMap(Int.init), (1...3600).contains(seconds) {
+            loop.wokenOutboxPoll = .seconds(seconds)
+        }
         defer { loop.wake?.stop() }
         logger.info(loop.wake.map { "listening for local writes at \($0.path)" } ?? "checking the outbox every 200 ms")
         let group = ServiceGroup(
