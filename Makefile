@@ -6,7 +6,7 @@ SWIFT        ?= swift
 APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev libxml2-dev sqlite3 python3 python3-pip
 HUB_ARGS     ?=
 
-.PHONY: run test build deps pydeps openapi crash-test bench fuzz fuzz-native clean
+.PHONY: run test build deps pydeps check-architecture openapi crash-test bench fuzz fuzz-native clean
 
 ## Install the Debian packages the build needs, only when some are missing.
 deps:
@@ -37,7 +37,12 @@ pydeps:
 	@python3 -c "import feedparser" 2>/dev/null || python3 -m pip install --quiet feedparser \
 	  || python3 -m pip install --quiet --break-system-packages feedparser
 
-test: deps pydeps
+## The module graph is the architecture: fail when a target declares or imports a module
+## outside its allowed set (see docs/architecture.md).
+check-architecture:
+	python3 scripts/check-architecture.py
+
+test: deps pydeps check-architecture
 	$(SWIFT) build --build-tests
 	RACESYNC_REQUIRE_FEEDPARSER=1 $(SWIFT) test --skip-build
 

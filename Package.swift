@@ -23,34 +23,59 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
-        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
+        // The pure core: model, clock, rules, LWW merge, wire types, feed rendering.
+        // Foundation only: no database, network, HTTP or crypto library.
+        .target(name: "SyncCore", swiftSettings: strict),
+        // The stores on SQLite (GRDB): hub and replica, migrations, snapshots.
         .target(
-            name: "SyncCore",
+            name: "SyncStore",
             dependencies: [
+                "SyncCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        // A node's side of sync: the hub client, sync rounds, the daemon loop.
+        .target(
+            name: "SyncNode",
+            dependencies: [
+                "SyncCore", "SyncStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Twitch: app token, Helix client, live poller (behind a store protocol).
+        .target(
+            name: "SyncTwitch",
+            dependencies: [
+                "SyncCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
         .target(
             name: "HubHTTP",
             dependencies: [
-                "SyncCore",
+                "SyncCore", "SyncStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict
@@ -58,7 +83,10 @@ let package = Package(
         .executableTarget(
             name: "syncd",
             dependencies: [
-                "SyncCore", "HubHTTP",
+                "SyncCore", "SyncStore", "SyncNode", "SyncTwitch", "HubHTTP",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -68,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "racecli",
             dependencies: [
-                "SyncCore",
+                "SyncCore", "SyncStore", "SyncNode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -76,7 +104,7 @@ let package = Package(
         .executableTarget(
             name: "racesync-bench",
             dependencies: [
-                "SyncCore", "HubHTTP", "FakeHelix",
+                "SyncCore", "SyncStore", "SyncNode", "SyncTwitch", "HubHTTP", "FakeHelix",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -90,7 +118,7 @@ let package = Package(
         .testTarget(
             name: "SyncCoreTests",
             dependencies: [
-                "SyncCore",
+                "SyncCore", "SyncStore", "SyncNode", "SyncTwitch",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
@@ -99,7 +127,7 @@ let package = Package(
         .testTarget(
             name: "HubHTTPTests",
             dependencies: [
-                "HubHTTP", "SyncCore",
+                "HubHTTP", "SyncCore", "SyncStore", "SyncTwitch",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -118,14 +146,14 @@ let package = Package(
         .testTarget(
             name: "TwitchTests",
             dependencies: [
-                "SyncCore", "FakeHelix",
+                "SyncCore", "SyncStore", "SyncTwitch", "FakeHelix",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["SyncCore", "FakeHelix"],
+            dependencies: ["SyncCore", "SyncStore", "SyncNode", "FakeHelix"],
             swiftSettings: strict
         ),
     ]

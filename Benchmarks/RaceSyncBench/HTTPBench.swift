@@ -3,6 +3,9 @@ import HubHTTP
 import Hummingbird
 import Logging
 import SyncCore
+import SyncNode
+import SyncStore
+import SyncTwitch
 
 /// A hub served in this process on a free loopback port.
 final class InProcessHub: @unchecked Sendable {

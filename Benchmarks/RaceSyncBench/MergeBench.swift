@@ -1,6 +1,9 @@
 import Foundation
 import GRDB
 import SyncCore
+import SyncNode
+import SyncStore
+import SyncTwitch
 
 /// Hub merge of 100k ops in process, next to raw SQLite inserts of the same rows.
 enum MergeBench {

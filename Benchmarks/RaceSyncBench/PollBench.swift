@@ -3,6 +3,9 @@ import FakeHelix
 import Foundation
 import Logging
 import SyncCore
+import SyncNode
+import SyncStore
+import SyncTwitch
 
 /// One poll of 10k logins with 2k live against the fake Helix.
 enum PollBench {

@@ -1,5 +1,8 @@
 import Foundation
 import SyncCore
+import SyncNode
+import SyncStore
+import SyncTwitch
 
 /// Benchmarks of the real release binaries: feeds under wrk, racecli start-up, hub memory,
 /// and join propagation between two node daemons.
@@ -61,11 +64,11 @@ enum ProcessBench {
         let org = try store.addUser(login: "organizer", displayName: "Organizer").user
         // Three active races with the same 100 live casters: 300 items in the all-races feed.
         let races = try (0..<3).map { try store.createRace(name: "Any% <Glitchless> & more #\($0)", organizer: org.id) }
-        var seen: [UUID: HelixStream] = [:]
+        var seen: [UUID: LiveStream] = [:]
         for i in 0..<100 {
             let user = try store.addUser(login: "caster\(i)", displayName: "Caster \(i)").user
             for race in races { _ = try store.addCaster(race: race.id, caller: org.id, login: user.twitchUsername) }
-            seen[user.id] = HelixStream(id: "\(1000 + i)", userLogin: user.twitchUsername, userName: "Caster \(i)", type: "live", title: "Casting & chatting <live>", startedAt: Date())
+            seen[user.id] = LiveStream(streamID: "\(1000 + i)", title: "Casting & chatting <live>", startedAt: Date(), observedAt: Date())
         }
         try store.recordPoll(seen: seen, at: Date())
         try store.close()

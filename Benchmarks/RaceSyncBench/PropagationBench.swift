@@ -4,6 +4,9 @@ import GRDB
 import NIOCore
 import NIOHTTP1
 import SyncCore
+import SyncNode
+import SyncStore
+import SyncTwitch
 
 /// How fast a `racecli cast-join` on node A shows in node B's replica, with both daemons
 /// running: with the event path (racecli pokes A's wake socket), with the timer only

@@ -1,5 +1,8 @@
 import Foundation
 import SyncCore
+import SyncNode
+import SyncStore
+import SyncTwitch
 
 /// The synthetic hub content the merge benchmarks use: users, races, and 100k caster ops.
 struct Workload {

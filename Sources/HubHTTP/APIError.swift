@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import SyncCore
+import SyncStore
 
 /// An error answered as `{"detail": "..."}` with its status code.
 public struct APIError: Error, Sendable {

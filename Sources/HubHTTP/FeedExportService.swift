@@ -3,6 +3,7 @@ import Logging
 import NIOPosix
 import ServiceLifecycle
 import SyncCore
+import SyncStore
 
 /// Keeps `--feed-dir` in step with the data: exports at start, then after every commit that
 /// may change a feed's bytes (a race created, started or finished, a member added or removed,

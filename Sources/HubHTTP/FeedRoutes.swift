@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import SyncCore
+import SyncStore
 
 /// `GET`/`HEAD /feeds/live.{atom,rss}` and `/feeds/races/{id}/live.{atom,rss}`, served from
 /// the in-memory `FeedCache`, with `ETag`/`Last-Modified` and 304 on a conditional match.

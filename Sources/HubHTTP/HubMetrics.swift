@@ -1,6 +1,7 @@
 import Foundation
 import Prometheus
 import SyncCore
+import SyncStore
 
 /// The hub's Prometheus metrics, on a registry of its own (no global bootstrap).
 public final class HubMetrics: Sendable {
@@ -37,34 +38,13 @@ public final class HubMetrics: Sendable {
 
     func pulled(_ count: Int) { pullChanges.increment(by: Int64(count)) }
 
+    /// The registry, for metrics recorded by other parts of the hub (the Twitch poller).
+    public var prometheus: PrometheusCollectorRegistry { registry }
+
     /// The Prometheus text exposition.
     public func render() -> String {
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
         return String(decoding: buffer, as: UTF8.self)
-    }
-}
-
-extension HubMetrics: TwitchObserver {
-    public func helixRequest(status: Int) {
-        registry.makeCounter(name: "racesync_helix_requests_total", labels: [("status", String(status))], help: "Helix requests by status").increment()
-    }
-
-    public func tokenRenewed() {
-        registry.makeCounter(name: "racesync_twitch_token_renewals_total", help: "Twitch app token renewals").increment()
-    }
-
-    public func rateLimitRemaining(_ remaining: Int) {
-        registry.makeGauge(name: "racesync_helix_ratelimit_remaining", help: "Ratelimit-Remaining of the last Helix answer").set(Double(remaining))
-    }
-
-    public func pollSucceeded(liveStreams: Int, at: Date) {
-        registry.makeGauge(name: "racesync_live_streams", help: "Streams live after the last successful poll").set(Double(liveStreams))
-        registry.makeGauge(name: "racesync_last_successful_poll_timestamp_seconds", help: "Unix time of the last successful Twitch poll")
-            .set(at.timeIntervalSince1970)
-    }
-
-    public func pollFailed() {
-        registry.makeCounter(name: "racesync_twitch_poll_failures_total", help: "Twitch polls that failed").increment()
     }
 }

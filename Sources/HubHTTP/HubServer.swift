@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import SyncCore
+import SyncStore
 
 /// Builds the hub's router and HTTP application over a `HubStore`.
 public enum HubServer {

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import SyncCore
+import SyncStore
 
 /// The REST routes of races and their members (CONTRACT §2).
 struct RaceRoutes {

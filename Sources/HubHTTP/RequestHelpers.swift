@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOPosix
 import SyncCore
+import SyncStore
 
 /// Small request/response helpers shared by the route groups.
 enum HTTPIO {

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import SyncCore
+import SyncStore
 
 /// Outermost middleware: maps every error to the contract's `{"detail"}` response, logs one
 /// line per request (method, path without query, status, duration; never headers or tokens)

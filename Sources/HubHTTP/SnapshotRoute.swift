@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOPosix
 import SyncCore
+import SyncStore
 
 /// `GET /api/sync/snapshot`: a consistent SQLite file of the replicated state for a fresh
 /// node, with the cursor it is valid at (`X-RaceSync-Cursor`, also the `ETag`). Built once

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import SyncCore
+import SyncStore
 
 /// `POST /api/sync/push` and `GET /api/sync/pull` (CONTRACT §3).
 struct SyncRoutes {

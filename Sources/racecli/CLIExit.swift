@@ -1,5 +1,7 @@
 import Foundation
 import SyncCore
+import SyncNode
+import SyncStore
 
 /// A failure with the exit code the contract gives it and a message for stderr.
 struct CLIExit: Error {

@@ -1,5 +1,7 @@
 import Foundation
 import SyncCore
+import SyncNode
+import SyncStore
 
 /// Output helpers.
 enum Output {

@@ -1,5 +1,7 @@
 import Foundation
 import SyncCore
+import SyncNode
+import SyncStore
 
 /// Finds the race a command names: a UUID or an unambiguous prefix.
 enum RaceLookup {

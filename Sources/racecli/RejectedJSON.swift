@@ -1,5 +1,7 @@
 import Foundation
 import SyncCore
+import SyncNode
+import SyncStore
 
 /// A rejected op as `status --json` and `sync --json` print it.
 struct RejectedJSON: Encodable {

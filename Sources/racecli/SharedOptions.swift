@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import SyncCore
+import SyncNode
+import SyncStore
 
 /// Options every command shares.
 struct ReplicaOptions: ParsableArguments {

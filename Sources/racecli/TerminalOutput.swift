@@ -1,5 +1,7 @@
 import Foundation
 import SyncCore
+import SyncNode
+import SyncStore
 
 /// Every line `racecli` writes to stdout goes through this `print`, which shadows the standard
 /// library's inside this module: control characters from stored or pulled text (race names,

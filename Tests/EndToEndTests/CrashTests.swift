@@ -1,5 +1,7 @@
 import Foundation
 import SyncCore
+import SyncNode
+import SyncStore
 import Testing
 
 /// `kill -9` the hub at random moments while four clients push; nothing acknowledged may be

@@ -4,10 +4,12 @@ import HTTPTypes
 import Testing
 @testable import HubHTTP
 @testable import SyncCore
+@testable import SyncTwitch
+@testable import SyncStore
 
 @Suite struct FeedRoutesTests {
-    func stream(_ id: String, _ title: String = "Racing", login: String) -> HelixStream {
-        HelixStream(id: id, userLogin: login, userName: login, type: "live", title: title, startedAt: Date(timeIntervalSince1970: 1_790_000_000))
+    func stream(_ id: String, _ title: String = "Racing", login: String) -> LiveStream {
+        LiveStream(streamID: id, title: title, startedAt: Date(timeIntervalSince1970: 1_790_000_000), observedAt: Date())
     }
 
     @Test func servesAtomAndRSSWithValidatorsAnd304() async throws {
@@ -103,7 +105,7 @@ import Testing
             return reads
         }
         for i in 0..<40 {
-            let streams = i % 2 == 0 ? [hub.ids["alice"]!: HelixStream(id: "\(i)", userLogin: "alice", userName: "Alice", type: "live", title: String(repeating: "long title ", count: 200), startedAt: Date())] : [:]
+            let streams = i % 2 == 0 ? [hub.ids["alice"]!: LiveStream(streamID: "\(i)", title: String(repeating: "long title ", count: 200), startedAt: Date(), observedAt: Date())] : [:]
             try hub.store.recordPoll(seen: streams, at: Date())
             try exporter.export()
         }
@@ -177,7 +179,7 @@ extension FeedExportTests {
         let folder = "races/\(race.id.lowercased)/live.rss"
         #expect(await eventually { exists(folder) })
         _ = try hub.store.castJoin(race: race.id, caller: hub.ids["alice"]!)
-        try hub.store.recordPoll(seen: [hub.ids["alice"]!: HelixStream(id: "s1", userLogin: "alice", userName: "Alice", type: "live", title: "casting", startedAt: Date())], at: Date())
+        try hub.store.recordPoll(seen: [hub.ids["alice"]!: LiveStream(streamID: "s1", title: "casting", startedAt: Date(), observedAt: Date())], at: Date())
         #expect(await eventually {
             ((try? String(contentsOfFile: dir + "/" + folder, encoding: .utf8)) ?? "").contains("casting")
         })

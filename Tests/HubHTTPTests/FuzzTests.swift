@@ -2,6 +2,8 @@ import Foundation
 import Testing
 @testable import HubHTTP
 @testable import SyncCore
+@testable import SyncTwitch
+@testable import SyncStore
 
 /// Raw-bytes fuzz of the sync bodies and of the Helix parser: clear errors, no crash, no 5xx,
 /// nothing written by a refused request.

@@ -5,6 +5,8 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import SyncCore
+import SyncTwitch
+import SyncStore
 
 /// A hub store on a temporary file, a few users, and the real router under test.
 final class HubHarness: @unchecked Sendable {

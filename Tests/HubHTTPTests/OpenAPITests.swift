@@ -3,6 +3,8 @@ import Hummingbird
 import Testing
 @testable import HubHTTP
 import SyncCore
+import SyncTwitch
+import SyncStore
 
 @Suite struct OpenAPITests {
     static let yamlFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

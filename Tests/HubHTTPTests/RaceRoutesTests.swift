@@ -2,6 +2,8 @@ import Foundation
 import Testing
 @testable import HubHTTP
 import SyncCore
+import SyncTwitch
+import SyncStore
 
 @Suite struct RaceRoutesTests {
     @Test func healthAndMe() async throws {

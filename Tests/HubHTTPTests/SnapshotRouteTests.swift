@@ -4,6 +4,8 @@ import HummingbirdTesting
 import Testing
 @testable import HubHTTP
 @testable import SyncCore
+@testable import SyncTwitch
+@testable import SyncStore
 
 @Suite struct SnapshotRouteTests {
     @Test func aSnapshotIsTheReplicatedStateAtACursorAndNothingElse() async throws {

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 @testable import HubHTTP
 import SyncCore
+import SyncTwitch
+import SyncStore
 
 @Suite struct SyncRoutesTests {
     @Test func mixedBatchGetsOneResultPerOpInOrder() async throws {

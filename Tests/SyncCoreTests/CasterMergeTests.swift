@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import SyncCore
+@testable import SyncTwitch
+@testable import SyncNode
+@testable import SyncStore
 
 @Suite struct CasterMergeTests {
     let organizer = UUID(), alice = UUID(), mallory = UUID()

@@ -2,6 +2,9 @@ import Foundation
 import Synchronization
 import Testing
 @testable import SyncCore
+@testable import SyncTwitch
+@testable import SyncNode
+@testable import SyncStore
 
 /// The long-poll wake-up: no waiter is ever left behind, whatever order its timer, a
 /// notification, a cancellation and its own registration happen in.

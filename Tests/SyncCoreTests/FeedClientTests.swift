@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import SyncCore
+@testable import SyncTwitch
+@testable import SyncNode
+@testable import SyncStore
 
 /// Every rendered feed read by a real feed client: Python's feedparser (installed by `make test`).
 @Suite struct FeedClientTests {

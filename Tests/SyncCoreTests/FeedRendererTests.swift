@@ -4,6 +4,9 @@ import FoundationXML
 #endif
 import Testing
 @testable import SyncCore
+@testable import SyncTwitch
+@testable import SyncNode
+@testable import SyncStore
 
 /// Renderers against golden files, XML well-formedness, and escaping.
 @Suite struct FeedRendererTests {

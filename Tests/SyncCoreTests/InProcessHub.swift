@@ -1,5 +1,8 @@
 import Foundation
 @testable import SyncCore
+@testable import SyncTwitch
+@testable import SyncNode
+@testable import SyncStore
 
 /// `HubAPI` straight onto a `HubStore`, through the same wire encoding as HTTP, for tests
 /// that drive many replicas without sockets. `online` simulates a partition.

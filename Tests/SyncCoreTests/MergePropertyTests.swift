@@ -2,6 +2,9 @@ import Foundation
 import PropertyBased
 import Testing
 @testable import SyncCore
+@testable import SyncTwitch
+@testable import SyncNode
+@testable import SyncStore
 
 /// Random ops from several nodes, delivered in random orders with duplicates, must converge.
 @Suite struct MergePropertyTests {

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import SyncCore
+@testable import SyncTwitch
+@testable import SyncNode
+@testable import SyncStore
 
 @Suite struct RaceRulesTests {
     let organizer = UUID(), alice = UUID(), bob = UUID(), carol = UUID()
@@ -106,6 +109,14 @@ import Testing
         #expect(DisplayText.terminalSafe("a\nb") == "a\u{FFFD}b")
         #expect(DisplayText.terminalSafe("a\nb\u{009B}", keepNewlines: true) == "a\nb\u{FFFD}")
         #expect(DisplayText.terminalSafe("plain ünïcode 🏁") == "plain ünïcode 🏁")
+    }
+
+    @Test func sha1MatchesTheStandardVectors() {
+        func hex(_ text: String) -> String { SHA1.hash(Array(text.utf8)).map { String(format: "%02x", $0) }.joined() }
+        #expect(hex("abc") == "a9993e364706816aba3e25717850c26c9cd0d89d")
+        #expect(hex("") == "da39a3ee5e6b4b0d3255bfef95601890afd80709")
+        #expect(hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") == "84983e441c3bd26ebaae4aa1f95129e5e54670f1")
+        #expect(hex(String(repeating: "a", count: 1_000)) == "291e9a6c66994949b57ba5e650361e98fc36b1ba")
     }
 
     @Test func casterIDIsStableAndDistinct() {

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import SyncCore
+@testable import SyncTwitch
+@testable import SyncNode
+@testable import SyncStore
 
 /// Several replicas writing offline and syncing in random orders end equal to the hub.
 @Suite struct ReplicaConvergenceTests {
@@ -25,7 +28,7 @@ import Testing
             races.append(race)
             for user in users where Bool.random() { _ = try hub.store.castJoin(race: race, caller: user.id) }
         }
-        try hub.store.recordPoll(seen: [users[0].id: HelixStream(id: "9", userLogin: "u0", userName: "U0", type: "live", title: "t", startedAt: Date())], at: Date())
+        try hub.store.recordPoll(seen: [users[0].id: LiveStream(streamID: "9", title: "t", startedAt: Date(), observedAt: Date())], at: Date())
         let bySnapshot = try await ReplicaFixture(dir: hub.dir, name: "snap", hubStore: hub.store, user: users[1], base: hub.clock)
         let json = try ReplicaStore(path: hub.dir.file("json.sqlite"))
         let pagesOnly = InProcessHub(store: hub.store, user: users[2])

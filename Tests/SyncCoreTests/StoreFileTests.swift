@@ -2,6 +2,9 @@ import Foundation
 import GRDB
 import Testing
 @testable import SyncCore
+@testable import SyncTwitch
+@testable import SyncNode
+@testable import SyncStore
 
 /// Files that are not stores of the expected kind are refused and never modified.
 @Suite struct StoreFileTests {

@@ -2,6 +2,9 @@ import Foundation
 import GRDB
 import Testing
 @testable import SyncCore
+@testable import SyncTwitch
+@testable import SyncNode
+@testable import SyncStore
 
 @Suite struct StoreTests {
     @Test func createsMigratesAndReopens() throws {

@@ -1,5 +1,8 @@
 import Foundation
 @testable import SyncCore
+@testable import SyncTwitch
+@testable import SyncNode
+@testable import SyncStore
 
 /// A fresh temporary folder, removed by `cleanup()`.
 struct TempDir {

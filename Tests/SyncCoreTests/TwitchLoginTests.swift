@@ -1,5 +1,8 @@
 import Testing
 @testable import SyncCore
+@testable import SyncTwitch
+@testable import SyncNode
+@testable import SyncStore
 
 @Suite struct TwitchLoginTests {
     @Test(arguments: ["a", "Alice_99", "x_______________________y", "ABC"])

@@ -2,6 +2,8 @@ import FakeHelix
 import Foundation
 import Testing
 @testable import SyncCore
+@testable import SyncTwitch
+@testable import SyncStore
 
 @Suite(.serialized) struct HelixPollingTests {
     @Test func fortyLiveAmong150AreAllSeenWithTheMinimumRequests() async throws {
@@ -185,8 +187,8 @@ import Testing
     let a = UUID(), b = UUID(), c = UUID()
     let t0 = Date(timeIntervalSince1970: 1000)
 
-    func helix(_ id: String, _ title: String = "t") -> HelixStream {
-        HelixStream(id: id, userLogin: "x", userName: "X", type: "live", title: title, startedAt: t0)
+    func helix(_ id: String, _ title: String = "t") -> LiveStream {
+        HelixStream(id: id, userLogin: "x", userName: "X", type: "live", title: title, startedAt: t0).liveStream(observedAt: t0.addingTimeInterval(60))
     }
 
     @Test func newChangedAndGoneStreams() {

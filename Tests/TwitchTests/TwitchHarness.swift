@@ -3,6 +3,8 @@ import FakeHelix
 import Foundation
 import Logging
 @testable import SyncCore
+@testable import SyncTwitch
+@testable import SyncStore
 
 /// A fake Helix, a hub store on a temp file, and the real Twitch client between them.
 final class TwitchHarness: @unchecked Sendable {

@@ -1,4 +1,4 @@
-import Crypto
+
 import Foundation
 
 /// The caster id of a (race, user) pair: a name-based UUID (version 5, SHA-1) of both ids,
@@ -25,7 +25,7 @@ public enum ParticipantID {
 /// RFC 4122 version-5 UUIDs.
 enum NameBasedUUID {
     static func make(namespace: UUID, _ name: [UInt8]) -> UUID {
-        var digest = Array(Insecure.SHA1.hash(data: namespace.bytes + name).prefix(16))
+        var digest = Array(SHA1.hash(namespace.bytes + name).prefix(16))
         digest[6] = (digest[6] & 0x0F) | 0x50
         digest[8] = (digest[8] & 0x3F) | 0x80
         return UUID(bytes: digest)

@@ -8,14 +8,15 @@ import Foundation
 public enum LiveDiff {
     /// - Parameters:
     ///   - current: the live status stored now, by user.
-    ///   - seen: the streams this poll found live, by user (only polled users).
+    ///   - seen: the streams this poll found live, by user (only polled users; their
+    ///     `observedAt` is not compared).
     ///   - observedAt: the poll's time, recorded on new entries.
-    public static func changes(current: [UUID: LiveStream], seen: [UUID: HelixStream], observedAt: Date) -> [LiveState] {
+    public static func changes(current: [UUID: LiveStream], seen: [UUID: LiveStream], observedAt: Date) -> [LiveState] {
         var result: [LiveState] = []
         for (user, stream) in seen.sorted(by: { $0.key.uuidString < $1.key.uuidString }) {
             let before = current[user]
-            if let before, before.streamID == stream.id, before.title == stream.title, before.startedAt == stream.startedAt { continue }
-            result.append(LiveState(userID: user, stream: LiveStream(streamID: stream.id, title: stream.title, startedAt: stream.startedAt, observedAt: observedAt)))
+            if let before, before.streamID == stream.streamID, before.title == stream.title, before.startedAt == stream.startedAt { continue }
+            result.append(LiveState(userID: user, stream: LiveStream(streamID: stream.streamID, title: stream.title, startedAt: stream.startedAt, observedAt: observedAt)))
         }
         for user in current.keys.sorted(by: { $0.uuidString < $1.uuidString }) where seen[user] == nil {
             result.append(LiveState(userID: user, stream: nil))

@@ -10,7 +10,7 @@ public struct RuleViolation: Error, Equatable, Sendable, CustomStringConvertible
 
     public var description: String { "\(status): \(detail)" }
 
-    static func raceNotFound() -> RuleViolation { .init(404, "race not found") }
-    static func userNotFound(_ who: String) -> RuleViolation { .init(404, "user \(who) not found") }
-    static func notOrganizer() -> RuleViolation { .init(403, "only the race organizer may do this") }
+    public static func raceNotFound() -> RuleViolation { .init(404, "race not found") }
+    public static func userNotFound(_ who: String) -> RuleViolation { .init(404, "user \(who) not found") }
+    public static func notOrganizer() -> RuleViolation { .init(403, "only the race organizer may do this") }
 }

@@ -11,15 +11,3 @@ extension RedactedDescription {
     public var debugDescription: String { redactedDescription }
     public var customMirror: Mirror { Mirror(self, children: ["description": redactedDescription], displayStyle: .struct) }
 }
-
-extension HTTPHubClient: RedactedDescription {
-    public var redactedDescription: String { "HTTPHubClient(base: \(base), token: [redacted])" }
-}
-
-extension ReplicaSession: RedactedDescription {
-    public var redactedDescription: String { "ReplicaSession(hub: \(hub), user: \(user.twitchUsername), token: [redacted])" }
-}
-
-extension TwitchConfig: RedactedDescription {
-    public var redactedDescription: String { "TwitchConfig(clientID: \(clientID), clientSecret: [redacted], api: \(apiURL), auth: \(authURL))" }
-}

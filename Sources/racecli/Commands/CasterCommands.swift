@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import SyncCore
+import SyncNode
+import SyncStore
 
 /// Shared body of `cast-join` and `cast-leave`.
 struct CasterChange {

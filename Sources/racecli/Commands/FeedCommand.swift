@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import SyncCore
+import SyncNode
+import SyncStore
 
 extension FeedRenderer.Format: ExpressibleByArgument {}
 

@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import SyncCore
+import SyncStore
 
 /// `syncd hub`: the central server.
 struct HubCommand: AsyncParsableCommand {

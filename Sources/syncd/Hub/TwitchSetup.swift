@@ -4,6 +4,8 @@ import HubHTTP
 import Logging
 import ServiceLifecycle
 import SyncCore
+import SyncTwitch
+import SyncStore
 
 /// Builds the live poller when Twitch credentials are in the environment.
 enum TwitchSetup {

@@ -3,6 +3,8 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import SyncCore
+import SyncNode
+import SyncStore
 
 /// `syncd node`: the replica daemon.
 struct NodeCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SyncCore
+import SyncStore
 
 /// `syncd user add|list`: user administration on the hub store.
 struct UserCommand: ParsableCommand {

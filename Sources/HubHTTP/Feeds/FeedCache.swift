@@ -1,0 +1,90 @@
+import Crypto
+import Foundation
+import SyncCore
+import SyncStore
+import NIOCore
+import Synchronization
+
+/// The hub's rendered feeds, kept in memory until the store changes, so a GET is a copy
+/// and does not touch SQLite. A strong ETag (hash of the bytes) and `Last-Modified` (when the
+/// bytes last changed) go with each.
+public final class FeedCache: Sendable {
+    /// A rendered feed and its validators, with everything a response needs precomputed
+    /// when the bytes change, so serving it is a reference copy.
+    public struct Rendered: Sendable {
+        public var bytes: Data
+        public var etag: String
+        public var lastModified: Date
+        /// The body, shared by every response (copy-on-write, never copied while unchanged).
+        public let body: ByteBuffer
+        /// `Last-Modified` as an HTTP date.
+        public let lastModifiedText: String
+        /// `Content-Length`.
+        public let lengthText: String
+
+        init(bytes: Data, etag: String, lastModified: Date) {
+            self.bytes = bytes
+            self.etag = etag
+            self.lastModified = lastModified
+            self.body = ByteBuffer(bytes: bytes)
+            self.lastModifiedText = Timestamp.rfc1123(lastModified)
+            self.lengthText = String(bytes.count)
+        }
+    }
+
+    private struct Key: Hashable {
+        var scope: FeedScope
+        var format: FeedRenderer.Format
+    }
+
+    private struct Entry {
+        var generation: UInt64
+        var rendered: Rendered
+    }
+
+    /// How far `Last-Modified` is dated before the moment the bytes changed.
+    static let lastModifiedMarginSeconds: TimeInterval = 2
+
+    private let store: HubStore
+    private let entries = Mutex<[Key: Entry]>([:])
+    private let base: Mutex<String>
+    private let now: @Sendable () -> Date
+
+    public init(store: HubStore, baseURL: String, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.base = Mutex(baseURL)
+        self.now = now
+    }
+
+    /// The public base URL used in self links.
+    public var baseURL: String {
+        get { base.withLock { $0 } }
+        set {
+            base.withLock { $0 = newValue }
+            entries.withLock { $0.removeAll() }
+        }
+    }
+
+    /// The feed of `scope` in `format`; nil when the scope names an unknown race.
+    public func get(_ scope: FeedScope, _ format: FeedRenderer.Format) throws -> Rendered? {
+        let key = Key(scope: scope, format: format)
+        let generation = store.changeSignal.generation
+        if let entry = entries.withLock({ $0[key] }), entry.generation == generation { return entry.rendered }
+        guard let feed = try store.liveFeed(scope, baseURL: baseURL) else { return nil }
+        let bytes = FeedRenderer.render(feed, as: format)
+        let etag = "\"" + SHA256.hash(data: bytes).prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
+        return entries.withLock { entries -> Rendered in
+            if let old = entries[key], old.rendered.etag == etag {
+                entries[key] = Entry(generation: generation, rendered: old.rendered)
+                return old.rendered
+            }
+            // `Last-Modified` must never be later than the response's `Date` (RFC 9110 §8.8.2.1),
+            // which the server stamps from a clock that ticks once a second: date the bytes two
+            // seconds back. Comparisons use this same value, so a 304 is never stale.
+            let seconds = (now().timeIntervalSince1970).rounded(.down) - Self.lastModifiedMarginSeconds
+            let rendered = Rendered(bytes: bytes, etag: etag, lastModified: Date(timeIntervalSince1970: seconds))
+            entries[key] = Entry(generation: generation, rendered: rendered)
+            return rendered
+        }
+    }
+}

@@ -1,0 +1,6 @@
+import SyncCore
+import SyncStore
+
+extension HTTPHubClient: RedactedDescription {
+    public var redactedDescription: String { "HTTPHubClient(base: \(base), token: [redacted])" }
+}

@@ -1,0 +1,150 @@
+import SyncCore
+import SyncStore
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Why a call to the hub failed.
+public enum HubClientError: Error, CustomStringConvertible, Equatable {
+    /// No answer: connection refused, timeout, DNS… Local state stays intact; retry later.
+    case unreachable(String)
+    /// The hub refused the token (401).
+    case unauthorized(String)
+    /// Any other refusal, with the hub's status and detail.
+    case refused(status: Int, detail: String)
+    /// The hub answered something that is not the expected JSON.
+    case badResponse(String)
+
+    public var description: String {
+        switch self {
+        case .unreachable(let why): return "hub unreachable: \(why)"
+        case .unauthorized(let detail): return "the hub refused the token: \(detail)"
+        case .refused(let status, let detail): return "the hub answered \(status): \(detail)"
+        case .badResponse(let why): return "unexpected answer from the hub: \(why)"
+        }
+    }
+}
+
+/// The calls a node makes to its hub. The seam lets sync logic run against any transport.
+public protocol HubAPI: Sendable {
+    func me() async throws -> User
+    func push(_ request: PushRequest) async throws -> PushResponse
+    func pull(since cursor: String?, limit: Int, wait: Int) async throws -> PullPage
+    /// Downloads the hub's snapshot file to `path`; false when the hub serves none.
+    func snapshot(to path: String) async throws -> Bool
+}
+
+extension HubAPI {
+    public func snapshot(to path: String) async throws -> Bool { false }
+}
+
+/// The HTTP client for hub calls, created on first use only (read commands never start it).
+/// Connection failures are reported at once instead of being retried until the deadline,
+/// so an unreachable hub is noticed in milliseconds and the caller decides about retries.
+private let hubHTTPClient: HTTPClient = {
+    var configuration = HTTPClient.Configuration()
+    configuration.timeout.connect = .seconds(5)
+    configuration.connectionPool.retryConnectionEstablishment = false
+    return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+}()
+
+/// `HubAPI` over HTTP (AsyncHTTPClient).
+public struct HTTPHubClient: HubAPI {
+    public let base: String
+    public let token: String
+    /// Per-request timeout, on top of any long-poll wait.
+    public var timeout: TimeAmount = .seconds(30)
+
+    /// Validates `base` (http or https, with a host) and builds a client.
+    public init(base: String, token: String) throws {
+        guard let url = URL(string: base), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+            let host = url.host, !host.isEmpty
+        else {
+            throw HubURLError(text: base)
+        }
+        self.base = base.hasSuffix("/") ? String(base.dropLast()) : base
+        self.token = token
+    }
+
+    public func me() async throws -> User {
+        try await send(.GET, "/api/me", body: nil, as: User.self)
+    }
+
+    public func push(_ request: PushRequest) async throws -> PushResponse {
+        try await send(.POST, "/api/sync/push", body: try WireJSON.encode(request), as: PushResponse.self)
+    }
+
+    public func pull(since cursor: String?, limit: Int, wait: Int = 0) async throws -> PullPage {
+        var query = "limit=\(limit)"
+        if let cursor { query += "&since=" + (cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? cursor) }
+        if wait > 0 { query += "&wait=\(wait)" }
+        return try await send(.GET, "/api/sync/pull?" + query, body: nil, as: PullPage.self, extraTime: .seconds(Int64(wait)))
+    }
+
+    public func snapshot(to path: String) async throws -> Bool {
+        var request = HTTPClientRequest(url: base + "/api/sync/snapshot")
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        let bytes: ByteBuffer
+        let status: HTTPResponseStatus
+        do {
+            let response = try await hubHTTPClient.execute(request, timeout: timeout + .seconds(270))
+            status = response.status
+            bytes = try await response.body.collect(upTo: 1 << 30)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw HubClientError.unreachable(Self.describe(error))
+        }
+        if status == .notFound || status == .methodNotAllowed { return false }
+        guard status == .ok else {
+            let detail = String(decoding: Data(bytes.readableBytesView).prefix(200), as: UTF8.self)
+            if status == .unauthorized { throw HubClientError.unauthorized(detail) }
+            throw HubClientError.refused(status: Int(status.code), detail: detail)
+        }
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes.readableBytesView), attributes: [.posixPermissions: 0o600]) else {
+            throw HubClientError.badResponse("cannot write the snapshot to \(path)")
+        }
+        return true
+    }
+
+    private func send<T: Decodable>(_ method: HTTPMethod, _ path: String, body: Data?, as type: T.Type, extraTime: TimeAmount = .zero) async throws -> T {
+        var request = HTTPClientRequest(url: base + path)
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.add(name: "Accept", value: "application/json")
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let response: HTTPClientResponse
+        let bytes: ByteBuffer
+        do {
+            response = try await hubHTTPClient.execute(request, timeout: timeout + extraTime)
+            bytes = try await response.body.collect(upTo: 256 << 20)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw HubClientError.unreachable(Self.describe(error))
+        }
+        let data = Data(bytes.readableBytesView)
+        guard response.status == .ok || response.status == .created else {
+            let detail = (try? JSONDecoder().decode([String: String].self, from: data))?["detail"] ?? String(decoding: data.prefix(200), as: UTF8.self)
+            if response.status == .unauthorized { throw HubClientError.unauthorized(detail) }
+            throw HubClientError.refused(status: Int(response.status.code), detail: detail)
+        }
+        do {
+            return try WireJSON.decode(T.self, from: data)
+        } catch {
+            throw HubClientError.badResponse(WireJSON.describe(error))
+        }
+    }
+
+    static func describe(_ error: any Error) -> String { TransportErrorText.describe(error) }
+}
+
+/// A `--hub` value that is not an http(s) URL with a host.
+public struct HubURLError: Error, CustomStringConvertible {
+    public let text: String
+    public var description: String { "'\(text)' is not a hub URL (expected something like http://127.0.0.1:8080)" }
+}

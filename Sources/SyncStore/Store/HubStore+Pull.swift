@@ -1,0 +1,48 @@
+import SyncCore
+import Foundation
+import GRDB
+
+/// A page of the change log as the hub serves it (payloads kept as stored JSON text).
+public struct PullBatch: Sendable {
+    public var entries: [(seq: Int64, kind: String, key: String, payload: String)]
+    public var cursor: PullCursor
+    public var hasMore: Bool
+    public var reset: Bool
+
+    /// The response body of `GET /api/sync/pull`, built without re-encoding the payloads.
+    public func json() -> Data {
+        var out = "{\"changes\":["
+        for (index, entry) in entries.enumerated() {
+            if index > 0 { out += "," }
+            out += "{\"seq\":\(entry.seq),\"kind\":\(JSONText.quote(entry.kind)),\"key\":\(JSONText.quote(entry.key)),\"data\":\(entry.payload)}"
+        }
+        out += "],\"cursor\":\(JSONText.quote(cursor.text)),\"has_more\":\(hasMore),\"reset\":\(reset)}"
+        return Data(out.utf8)
+    }
+}
+
+extension HubStore {
+    /// Pull limits.
+    public static let defaultPullLimit = 500
+    public static let maxPullLimit = 5000
+
+    /// The change log after `since` (nil: from the start), at most `limit` entries.
+    /// A cursor this store cannot place (another store, a later epoch than a restored backup
+    /// knows, beyond the log's end) answers `reset` with a cursor at the start. Compaction never
+    /// resets: the log keeps the newest change of every row, so any cursor can be served.
+    public func pull(since: PullCursor?, limit: Int) throws -> PullBatch {
+        try read { db in
+            let last = try ChangeLog.lastSeq(db)
+            let start = PullCursor(storeID: storeID, seq: 0)
+            if let since, try !LogEpochs.canServe(db, since, currentEpoch: storeID, lastSeq: last) {
+                return PullBatch(entries: [], cursor: start, hasMore: last > 0, reset: true)
+            }
+            let after = since?.seq ?? 0
+            let rows = try ChangeLog.entries(db, after: after, limit: limit)
+            let cursor = PullCursor(storeID: storeID, seq: rows.last?.seq ?? after)
+            return PullBatch(
+                entries: rows.map { ($0.seq, $0.kind, $0.key, $0.payload) }, cursor: cursor,
+                hasMore: cursor.seq < last, reset: false)
+        }
+    }
+}

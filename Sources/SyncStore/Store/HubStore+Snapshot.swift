@@ -1,0 +1,45 @@
+import SyncCore
+import Foundation
+import GRDB
+
+extension HubStore {
+    /// The tables a replica holds, copied whole into a snapshot (never tokens, ops or the log).
+    public static let replicatedTables = ["users", "races", "participants", "casters", "live_status"]
+
+    /// Writes a consistent snapshot of the replicated state to a new replica-format SQLite file
+    /// at `file` (one self-contained file) and returns the pull cursor it is valid at: a node
+    /// installs it and pulls the tail from there. The file gets the replica schema first; then a
+    /// connection of its own attaches it and copies every table set-based (`INSERT … SELECT`)
+    /// inside one transaction, whose reads of the hub see one consistent state. The hub's
+    /// writer is never held.
+    /// The file is in WAL mode like every RaceSync store, with its WAL checkpointed into the
+    /// main file, so the main file alone is the whole snapshot.
+    public func writeSnapshot(to file: String) throws -> PullCursor {
+        try StoreOpener.open(path: file, kind: .replica).close()
+        var config = Configuration()
+        config.busyMode = .timeout(15)
+        let copier = try DatabaseQueue(path: path, configuration: config)
+        defer { try? copier.close() }
+        let seq = try copier.writeWithoutTransaction { db -> Int64 in
+            try db.execute(sql: "ATTACH DATABASE ? AS snapshot", arguments: [file])
+            defer { try? db.execute(sql: "DETACH DATABASE snapshot") }
+            try db.execute(sql: "PRAGMA snapshot.synchronous = OFF")
+            var seq: Int64 = 0
+            try db.inTransaction(.deferred) {
+                seq = try ChangeLog.lastSeq(db)
+                for table in Self.replicatedTables {
+                    try db.execute(sql: "INSERT INTO snapshot.\(table) SELECT * FROM main.\(table)")
+                }
+                let cursor = PullCursor(storeID: storeID, seq: seq)
+                try db.execute(sql: "INSERT OR REPLACE INTO snapshot.meta (key, value) VALUES ('snapshot_cursor', ?)", arguments: [cursor.text])
+                try db.execute(sql: "INSERT OR REPLACE INTO snapshot.meta (key, value) SELECT key, value FROM main.meta WHERE key = 'last_poll_at'")
+                return .commit
+            }
+            return seq
+        }
+        let target = try DatabaseQueue(path: file)
+        try target.writeWithoutTransaction { db in _ = try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try target.close()
+        return PullCursor(storeID: storeID, seq: seq)
+    }
+}

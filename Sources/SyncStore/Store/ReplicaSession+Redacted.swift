@@ -1,0 +1,5 @@
+import SyncCore
+
+extension ReplicaSession: RedactedDescription {
+    public var redactedDescription: String { "ReplicaSession(hub: \(hub), user: \(user.twitchUsername), token: [redacted])" }
+}

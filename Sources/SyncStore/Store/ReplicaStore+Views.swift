@@ -1,0 +1,127 @@
+import SyncCore
+import Foundation
+import GRDB
+
+/// A live member of an active race, as `racecli live` shows it (`--json`: the contract's
+/// `{race_id, twitch_username, stream_url, title, started_at, observed_at}`).
+public struct LiveEntry: Encodable, Sendable, Equatable {
+    public var raceID: UUID
+    public var raceName: String
+    public var role: String
+    public var twitchUsername: String
+    public var displayName: String?
+    public var streamURL: String
+    public var stream: LiveStream
+
+    enum CodingKeys: String, CodingKey {
+        case raceID = "race_id"
+        case twitchUsername = "twitch_username"
+        case streamURL = "stream_url"
+        case title
+        case startedAt = "started_at"
+        case observedAt = "observed_at"
+    }
+
+    init(raceID: UUID, raceName: String, role: String, user: User, stream: LiveStream) {
+        self.raceID = raceID
+        self.raceName = raceName
+        self.role = role
+        self.twitchUsername = user.twitchUsername
+        self.displayName = user.twitchDisplayName
+        self.streamURL = TwitchURL.stream(login: user.twitchUsername)
+        self.stream = stream
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeID(raceID, forKey: .raceID)
+        try c.encode(twitchUsername, forKey: .twitchUsername)
+        try c.encode(streamURL, forKey: .streamURL)
+        try c.encode(stream.title, forKey: .title)
+        try c.encode(stream.startedAt, forKey: .startedAt)
+        try c.encode(stream.observedAt, forKey: .observedAt)
+    }
+}
+
+extension ReplicaStore {
+    /// The casters of a race in the view: confirmed registers with pending ops merged on top
+    /// (LWW), and which of them come from a pending op.
+    struct ViewCasters {
+        /// The registers of present casters.
+        var registers: [UUID: CasterRegister]
+        var pending: Set<UUID>
+        var present: [UUID] { Array(registers.keys) }
+    }
+
+    func viewCasters(_ db: Database, race: UUID) throws -> ViewCasters {
+        var registers = try StateQueries.registers(db, race: race)
+        var pending = Set<UUID>()
+        for op in try pendingOps(db, race: race) {
+            let before = registers[op.userID]
+            // Local ops are self-join/self-leave: their author is their user.
+            if let next = CasterRegister.fold(before, [op], by: op.userID), next != before {
+                registers[op.userID] = next
+                pending.insert(op.userID)
+            }
+        }
+        let present = registers.filter { $0.value.present }
+        return ViewCasters(registers: present, pending: pending.intersection(present.keys))
+    }
+
+    func viewFacts(_ db: Database, race id: UUID) throws -> RaceFacts? {
+        guard let race = try StateQueries.race(db, id: id) else { return nil }
+        return RaceFacts(race: race, participants: try StateQueries.participants(db, race: id), casters: Set(try viewCasters(db, race: id).present))
+    }
+
+    /// Races matching a UUID or an id prefix.
+    public func races(matching text: String) throws -> [Race] {
+        try pool.read { db in
+            if let id = UUID(uuidString: text) { return try StateQueries.race(db, id: id).map { [$0] } ?? [] }
+            return try StateQueries.races(db, idPrefix: text)
+        }
+    }
+
+    /// The race list in the view, newest first.
+    public func summaries(status: RaceStatus? = nil) throws -> [RaceSummary] {
+        try pool.read { db in
+            var list = try RaceListing.summaries(db, status: status)
+            let pendingRaces = Set(try UUID.fetchAll(db, sql: "SELECT DISTINCT race_id FROM outbox"))
+            for index in list.indices where pendingRaces.contains(list[index].id) {
+                list[index].casterCount = try viewCasters(db, race: list[index].id).present.count
+            }
+            return list
+        }
+    }
+
+    /// One race in the view; Members carry `pending`.
+    public func detail(_ id: UUID) throws -> RaceDetail? {
+        try pool.read { db in
+            guard let race = try StateQueries.race(db, id: id) else { return nil }
+            let view = try viewCasters(db, race: id)
+            return try StateQueries.detail(db, race: race, casters: view.registers, pending: view.pending)
+        }
+    }
+
+    /// Live members (participants and casters in the view) of active races.
+    public func liveEntries() throws -> [LiveEntry] {
+        try pool.read { db in
+            var entries: [LiveEntry] = []
+            // Every stream still in the live set was seen live by the last successful poll.
+            let lastPoll = try Meta.date(db, "last_poll_at")
+            let races = try Row.fetchAll(db, sql: "SELECT \(StateQueries.raceColumns) FROM races r WHERE r.status != 'finished' ORDER BY r.created_at DESC")
+                .map { StateQueries.race($0) }
+            for race in races {
+                let participants = try StateQueries.participants(db, race: race.id)
+                let casters = try viewCasters(db, race: race.id).present
+                let live = try StateQueries.liveStreams(db, users: Array(participants) + casters)
+                for (userID, seen) in live {
+                    var stream = seen
+                    if let lastPoll, lastPoll > stream.observedAt { stream.observedAt = lastPoll }
+                    guard let user = try StateQueries.user(db, id: userID) else { continue }
+                    entries.append(LiveEntry(raceID: race.id, raceName: race.name, role: participants.contains(userID) ? "participant" : "caster", user: user, stream: stream))
+                }
+            }
+            return entries.sorted { ($0.raceName, $0.twitchUsername) < ($1.raceName, $1.twitchUsername) }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import SyncCore
+import Foundation
+import Logging
+
+/// Polls Twitch for the participants and casters of active races, once at start and then
+/// every `interval`, and writes only the differences to the hub's live status. A failed poll
+/// keeps the last known state, logs one line, and the next poll runs on schedule.
+public struct LivePoller: Sendable {
+    public let store: any LiveStatusStore
+    public let helix: HelixClient
+    public var interval: Duration
+    public var logger: Logger
+    public var observer: any TwitchObserver
+    /// Called after every successful poll with whether live status changed (feed export hooks in here).
+    public var afterPoll: @Sendable (_ changed: Bool) async -> Void
+
+    public init(store: any LiveStatusStore, helix: HelixClient, interval: Duration, logger: Logger,
+                observer: any TwitchObserver = NoTwitchObserver(), afterPoll: @escaping @Sendable (Bool) async -> Void = { _ in }) {
+        self.store = store
+        self.helix = helix
+        self.interval = interval
+        self.logger = logger
+        self.observer = observer
+        self.afterPoll = afterPoll
+    }
+
+    /// Polls until the task is cancelled.
+    public func run() async {
+        let clock = ContinuousClock()
+        var next = clock.now
+        while !Task.isCancelled {
+            do {
+                try await pollOnce()
+            } catch is CancellationError {
+                break
+            } catch {
+                if Task.isCancelled { break }
+                observer.pollFailed()
+                logger.warning("Twitch poll failed; keeping the last known live status", metadata: ["error": "\(error)"])
+            }
+            next = next.advanced(by: interval)
+            if next < clock.now { next = clock.now.advanced(by: interval) }
+            do { try await Task.sleep(until: next, clock: clock) } catch { break }
+        }
+    }
+
+    /// One poll: returns the live-status changes written.
+    @discardableResult
+    public func pollOnce() async throws -> [LiveState] {
+        let targets = try store.pollTargets()
+        let streams = targets.isEmpty ? [] : try await helix.streams(logins: Array(targets.keys))
+        try Task.checkCancellation()
+        let at = Date()
+        // Twitch's types stop here: the store and the model see `LiveStream`.
+        var seen: [UUID: LiveStream] = [:]
+        for stream in streams {
+            if let user = targets[stream.userLogin.lowercased()] { seen[user] = stream.liveStream(observedAt: at) }
+        }
+        let changes = try store.recordPoll(seen: seen, at: at)
+        observer.pollSucceeded(liveStreams: seen.count, at: at)
+        if !changes.isEmpty {
+            logger.info("live status changed", metadata: ["live": "\(seen.count)", "changes": "\(changes.count)", "polled": "\(targets.count)"])
+        }
+        await afterPoll(!changes.isEmpty)
+        return changes
+    }
+}
