@@ -12,17 +12,21 @@ struct FeedRoutes {
         for format in FeedRenderer.Format.allCases {
             for method in [HTTPRequest.Method.get, .head] {
                 router.on("/feeds/live.\(format.rawValue)", method: method) { request, _ in
-                    try respond(.all, format, request)
+                    try await respond(.all, format, request)
                 }
                 router.on("/feeds/races/:race_id/live.\(format.rawValue)", method: method) { request, context in
-                    try respond(.race(try HTTPIO.uuid(context, "race_id")), format, request)
+                    try await respond(.race(try HTTPIO.uuid(context, "race_id")), format, request)
                 }
             }
         }
     }
 
-    private func respond(_ scope: FeedScope, _ format: FeedRenderer.Format, _ request: Request) throws -> Response {
-        guard let feed = try cache.get(scope, format) else { throw APIError.raceNotFound }
+    private func respond(_ scope: FeedScope, _ format: FeedRenderer.Format, _ request: Request) async throws -> Response {
+        // A memory copy while the store is unchanged; a re-render reads SQLite, off the request threads.
+        let cache = self.cache
+        var rendered = cache.current(scope, format)
+        if rendered == nil { rendered = try await HTTPIO.blocking { try cache.get(scope, format) } }
+        guard let feed = rendered else { throw APIError.raceNotFound }
         var headers: HTTPFields = [
             .contentType: format.contentType, .eTag: feed.etag,
             .lastModified: feed.lastModifiedText, .cacheControl: "public, max-age=30",

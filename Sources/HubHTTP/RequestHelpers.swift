@@ -6,13 +6,16 @@ import SyncStore
 
 /// Small request/response helpers shared by the route groups.
 enum HTTPIO {
-    /// The calling user from `Authorization: Bearer <token>`, or 401.
-    static func caller(_ request: Request, _ store: HubStore) throws -> User {
+    /// The calling user from `Authorization: Bearer <token>`, or 401. A malformed header is
+    /// refused without touching the store; the lookup runs on the blocking pool.
+    static func caller(_ request: Request, _ store: HubStore) async throws -> User {
         guard let header = request.headers[.authorization] else { throw APIError.unauthorized }
         let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer",
-            let user = try store.user(token: String(parts[1]).trimmingCharacters(in: .whitespaces))
-        else { throw APIError.unauthorized }
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw APIError.unauthorized }
+        let token = String(parts[1]).trimmingCharacters(in: .whitespaces)
+        guard APIToken.isWellFormed(token), let user = try await blocking({ try store.user(token: token) }) else {
+            throw APIError.unauthorized
+        }
         return user
     }
 

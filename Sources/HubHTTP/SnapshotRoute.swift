@@ -51,7 +51,7 @@ struct SnapshotRoute {
 
     func register(on router: Router<HubContext>) {
         router.get("/api/sync/snapshot") { request, _ in
-            _ = try HTTPIO.caller(request, store)
+            _ = try await HTTPIO.caller(request, store)
             let snapshot = try await cache.current()
             let etag = "\"\(snapshot.cursor)\""
             var headers: HTTPFields = [.contentType: "application/vnd.sqlite3", .eTag: etag, .cacheControl: "private, no-cache"]

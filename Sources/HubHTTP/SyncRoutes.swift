@@ -13,7 +13,7 @@ struct SyncRoutes {
 
     func register(on router: Router<HubContext>) {
         router.post("/api/sync/push") { request, context in
-            let caller = try HTTPIO.caller(request, store)
+            let caller = try await HTTPIO.caller(request, store)
             let push = try await HTTPIO.body(PushRequest.self, request, context)
             guard push.ops.count <= PushRequest.maxOps else {
                 throw APIError.malformed("a push carries at most \(PushRequest.maxOps) ops, this one has \(push.ops.count)")
@@ -28,7 +28,7 @@ struct SyncRoutes {
             return try HTTPIO.json(response)
         }
         router.get("/api/sync/pull") { request, _ in
-            let caller = try HTTPIO.caller(request, store)
+            let caller = try await HTTPIO.caller(request, store)
             var since: PullCursor?
             if let text = request.uri.queryParameters.get("since") {
                 guard let cursor = PullCursor(String(text)) else {

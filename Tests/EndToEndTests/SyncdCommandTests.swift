@@ -61,4 +61,11 @@ import Testing
         // Tokens never reach the log.
         #expect(!hub.daemon.log.contains(late.lastLine) && !hub.daemon.log.contains(added.lastLine))
     }
+
+    @Test(arguments: [["--help"], ["hub", "--help"], ["node", "--help"], ["user", "--help"], ["user", "add", "--help"], ["user", "list", "--help"], ["help", "hub"]])
+    func helpIsPrinted(_ args: [String]) throws {
+        let help = try Sandbox().run("syncd", args)
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("USAGE:") && help.stdout.contains("--"), "\(args): \(help.stdout)")
+    }
 }

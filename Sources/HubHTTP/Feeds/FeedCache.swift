@@ -65,6 +65,14 @@ public final class FeedCache: Sendable {
         }
     }
 
+    /// The rendered feed if it is still current (memory only, never SQLite); nil when it must be
+    /// rendered again (or was never rendered).
+    public func current(_ scope: FeedScope, _ format: FeedRenderer.Format) -> Rendered? {
+        let generation = store.changeSignal.generation
+        guard let entry = entries.withLock({ $0[Key(scope: scope, format: format)] }), entry.generation == generation else { return nil }
+        return entry.rendered
+    }
+
     /// The feed of `scope` in `format`; nil when the scope names an unknown race.
     public func get(_ scope: FeedScope, _ format: FeedRenderer.Format) throws -> Rendered? {
         let key = Key(scope: scope, format: format)
