@@ -213,4 +213,22 @@ import Testing
         #expect(try store.castLeave(race: race.id, caller: org.id).casters.isEmpty)
         try store.close()
     }
+
+    @Test func rowsRaceSyncCannotReadAreNamedNotGuessed() throws {
+        let hub = try HubFixture()
+        let org = try hub.user("org")
+        let race = try hub.store.createRace(name: "r", organizer: org.id)
+        _ = try hub.store.castJoin(race: race.id, caller: org.id)
+        let sideDoor = try DatabaseQueue(path: hub.dir.file("hub.sqlite"))
+        try sideDoor.write { db in
+            try db.execute(sql: "PRAGMA ignore_check_constraints = ON")
+            try db.execute(sql: "UPDATE casters SET hlc_counter = 70000")
+        }
+        try sideDoor.close()
+        #expect {
+            try hub.store.raceDetail(race.id)
+        } throws: { error in
+            "\(error)".contains("casters") && "\(error)".contains("70000")
+        }
+    }
 }

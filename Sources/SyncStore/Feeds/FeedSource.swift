@@ -18,7 +18,7 @@ enum FeedSource {
         let feed: (id: String, title: String, subtitle: String, selfBase: String, alternate: String)
         switch scope {
         case .all:
-            races = try Row.fetchAll(db, sql: "SELECT \(StateQueries.raceColumns) FROM races r WHERE r.status != 'finished'").map { StateQueries.race($0) }
+            races = try Row.fetchAll(db, sql: "SELECT \(StateQueries.raceColumns) FROM races r WHERE r.status != 'finished'").map { try StateQueries.race($0) }
             feed = (FeedIDs.feed(race: nil), "RaceSync: live now", "Participants and casters of active races who are live on Twitch",
                     base + "/feeds/live", base + "/api/races")
         case .race(let id):

@@ -24,7 +24,11 @@ extension HubStore {
         let prior = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT status, code, detail FROM applied_ops WHERE op_id = ?"), arguments: [op.opID]
         ).map { row in
-            OpResult(opID: op.opID, status: OpStatus(rawValue: row["status"]) ?? .rejected, code: row["code"], detail: row["detail"])
+            let text: String = row["status"]
+            guard let status = OpStatus(rawValue: text) else {
+                throw StoreRowError(table: "applied_ops", id: op.opID, reason: "answer '\(text)' is not one RaceSync knows")
+            }
+            return OpResult(opID: op.opID, status: status, code: row["code"], detail: row["detail"])
         }
         var facts = CasterMerge.Facts(prior: prior, race: nil, userExists: false, isParticipant: false, register: nil)
         if prior == nil {

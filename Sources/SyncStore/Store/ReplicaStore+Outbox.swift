@@ -67,8 +67,9 @@ extension ReplicaStore {
             db, sql: "SELECT op_id, kind, race_id, user_id, hlc_wall, hlc_counter, hlc_node FROM outbox \(filter) ORDER BY seq LIMIT ?",
             arguments: arguments
         ).map { row in
-            Op(opID: row["op_id"], kind: OpKind(rawValue: row["kind"]) ?? .leave, raceID: row["race_id"], userID: row["user_id"],
-               hlc: HLC(wallMs: row["hlc_wall"], counter: UInt16(clamping: row["hlc_counter"] as Int64), node: row["hlc_node"]))
+            let id: UUID = row["op_id"]
+            return Op(opID: id, kind: try RowDecoding.kind(row, table: "outbox", id: id), raceID: row["race_id"], userID: row["user_id"],
+                      hlc: try RowDecoding.hlc(row, table: "outbox", id: id))
         }
     }
 
@@ -107,7 +108,7 @@ extension ReplicaStore {
     public func rejectedOps() throws -> [RejectedOp] {
         try pool.read { db in
             try Row.fetchAll(db, sql: "SELECT op_id, kind, race_id, user_id, code, detail, at FROM rejected ORDER BY at DESC").map { row in
-                RejectedOp(opID: row["op_id"], kind: OpKind(rawValue: row["kind"]) ?? .leave, raceID: row["race_id"], userID: row["user_id"],
+                RejectedOp(opID: row["op_id"], kind: try RowDecoding.kind(row, table: "rejected", id: row["op_id"]), raceID: row["race_id"], userID: row["user_id"],
                            code: row["code"], detail: row["detail"], at: Timestamp.date(milliseconds: row["at"]))
             }
         }

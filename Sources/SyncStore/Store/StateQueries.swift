@@ -23,16 +23,17 @@ enum StateQueries {
 
     static let raceColumns = "r.id, r.name, r.status, r.seeds_released, r.organizer_id, r.created_at, r.updated_at, r.created_seq"
 
-    static func race(_ row: Row) -> Race {
-        Race(
-            id: row["id"], name: row["name"], status: RaceStatus(rawValue: row["status"]) ?? .finished,
+    static func race(_ row: Row) throws -> Race {
+        let id: UUID = row["id"]
+        return Race(
+            id: id, name: row["name"], status: try RowDecoding.status(row, table: "races", id: id),
             seedsReleased: row["seeds_released"], organizerID: row["organizer_id"],
             createdAt: Timestamp.date(milliseconds: row["created_at"]),
             updatedAt: Timestamp.date(milliseconds: row["updated_at"]))
     }
 
     static func race(_ db: Database, id: UUID) throws -> Race? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(raceColumns) FROM races r WHERE r.id = ?"), arguments: [id]).map { race($0) }
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(raceColumns) FROM races r WHERE r.id = ?"), arguments: [id]).map { try race($0) }
     }
 
     /// Resolves a race id prefix (hex digits, dashes ignored) to the matching races, in SQL.
@@ -42,7 +43,7 @@ enum StateQueries {
         return try Row.fetchAll(
             db, sql: "SELECT \(raceColumns) FROM races r WHERE hex(r.id) LIKE ? ORDER BY r.created_at DESC, r.created_seq DESC",
             arguments: [hex + "%"]
-        ).map { race($0) }
+        ).map { try race($0) }
     }
 
     static func participants(_ db: Database, race: UUID) throws -> Set<UUID> {
@@ -51,18 +52,18 @@ enum StateQueries {
 
     static let registerColumns = "present, hlc_wall, hlc_counter, hlc_node, op_id, changed_by"
 
-    static func register(_ row: Row) -> CasterRegister {
-        CasterRegister(
-            present: row["present"],
-            hlc: HLC(wallMs: row["hlc_wall"], counter: UInt16(clamping: row["hlc_counter"] as Int64), node: row["hlc_node"]),
-            opID: row["op_id"], changedBy: row["changed_by"])
+    static func register(_ row: Row) throws -> CasterRegister {
+        let opID: UUID = row["op_id"]
+        return CasterRegister(
+            present: row["present"], hlc: try RowDecoding.hlc(row, table: "casters", id: opID),
+            opID: opID, changedBy: row["changed_by"])
     }
 
     static func register(_ db: Database, race: UUID, user: UUID) throws -> CasterRegister? {
         try Row.fetchOne(
             db.cachedStatement(sql: "SELECT \(registerColumns) FROM casters WHERE race_id = ? AND user_id = ?"),
             arguments: [race, user]
-        ).map { register($0) }
+        ).map { try register($0) }
     }
 
     static func registers(_ db: Database, race: UUID) throws -> [UUID: CasterRegister] {
@@ -71,7 +72,7 @@ enum StateQueries {
             db.cachedStatement(sql: "SELECT user_id, \(registerColumns) FROM casters WHERE race_id = ?"),
             arguments: [race])
         {
-            result[row["user_id"]] = register(row)
+            result[row["user_id"]] = try register(row)
         }
         return result
     }
