@@ -4,11 +4,11 @@ import Logging
 import SyncCore
 import SyncStore
 
-/// Builds the hub's router and HTTP application over a `HubStore`.
+/// Builds the hub's router and HTTP application over a `HubStorage` (SQLite: `HubStore`).
 public enum HubServer {
     /// The router with every route of the contract.
     public static func router(
-        store: HubStore, metrics: HubMetrics, feeds: FeedCache, longPolls: LongPollLimiter = LongPollLimiter()
+        store: any HubStorage, metrics: HubMetrics, feeds: FeedCache, longPolls: LongPollLimiter = LongPollLimiter()
     ) -> Router<HubContext> {
         let router = Router(context: HubContext.self)
         let routes = RouteTable()
@@ -35,7 +35,7 @@ public enum HubServer {
     /// The HTTP application on `host:port`. `onRunning` gets the bound port (useful with port 0).
     /// Every connection runs under `limits` (head, body and idle timeouts, a connection cap).
     public static func application(
-        store: HubStore, metrics: HubMetrics, feeds: FeedCache, host: String, port: Int, logger: Logger,
+        store: any HubStorage, metrics: HubMetrics, feeds: FeedCache, host: String, port: Int, logger: Logger,
         limits: ConnectionLimits = ConnectionLimits(),
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {

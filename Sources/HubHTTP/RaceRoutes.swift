@@ -6,7 +6,7 @@ import SyncStore
 
 /// The REST routes of races and their members (CONTRACT §2).
 struct RaceRoutes {
-    let store: HubStore
+    let store: any HubStorage
     /// `GET /api/races` pages: `limit` defaults to 100 and may be at most 1000.
     static let defaultRaceListLimit = 100
     static let maxRaceListLimit = 1000

@@ -8,7 +8,7 @@ import SyncStore
 enum HTTPIO {
     /// The calling user from `Authorization: Bearer <token>`, or 401. A malformed header is
     /// refused without touching the store; the lookup runs on the blocking pool.
-    static func caller(_ request: Request, _ store: HubStore) async throws -> User {
+    static func caller(_ request: Request, _ store: any HubStorage) async throws -> User {
         guard let header = request.headers[.authorization] else { throw APIError.unauthorized }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw APIError.unauthorized }

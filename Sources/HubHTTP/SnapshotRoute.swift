@@ -16,11 +16,11 @@ actor SnapshotCache {
         var cursor: String
     }
 
-    private let store: HubStore
+    private let store: any HubStorage
     private var cached: (generation: UInt64, snapshot: Snapshot)?
     private var building: Task<Snapshot, any Error>?
 
-    init(store: HubStore) { self.store = store }
+    init(store: any HubStorage) { self.store = store }
 
     func current() async throws -> Snapshot {
         let generation = store.changeSignal.generation
@@ -35,7 +35,7 @@ actor SnapshotCache {
         return snapshot
     }
 
-    private static func build(_ store: HubStore) throws -> Snapshot {
+    private static func build(_ store: any HubStorage) throws -> Snapshot {
         let folder = NSTemporaryDirectory() + "racesync-snapshot-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -46,7 +46,7 @@ actor SnapshotCache {
 }
 
 struct SnapshotRoute {
-    let store: HubStore
+    let store: any HubStorage
     let cache: SnapshotCache
 
     func register(on router: Router<HubContext>) {

@@ -5,7 +5,7 @@ import SyncStore
 
 /// `POST /api/sync/push` and `GET /api/sync/pull` (CONTRACT §3).
 struct SyncRoutes {
-    let store: HubStore
+    let store: any HubStorage
     let metrics: HubMetrics
     let longPolls: LongPollLimiter
     /// Longest long-poll a pull may ask for (`wait`, seconds).
@@ -36,7 +36,7 @@ struct SyncRoutes {
                 }
                 since = cursor
             }
-            let limit = try HTTPIO.intQuery(request, "limit", in: 1...HubStore.maxPullLimit, fallback: HubStore.defaultPullLimit)
+            let limit = try HTTPIO.intQuery(request, "limit", in: 1...PullPage.maxLimit, fallback: PullPage.defaultLimit)
             var wait = try HTTPIO.intQuery(request, "wait", in: 0...Self.maxWait, fallback: 0)
             // Past the caller's few waiting slots, the pull is answered at once with what there is.
             let holdsSlot = wait > 0 && longPolls.acquire(caller.id)

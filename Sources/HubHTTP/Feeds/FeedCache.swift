@@ -45,12 +45,12 @@ public final class FeedCache: Sendable {
     /// How far `Last-Modified` is dated before the moment the bytes changed.
     static let lastModifiedMarginSeconds: TimeInterval = 2
 
-    private let store: HubStore
+    private let store: any HubStorage
     private let entries = Mutex<[Key: Entry]>([:])
     private let base: Mutex<String>
     private let now: @Sendable () -> Date
 
-    public init(store: HubStore, baseURL: String, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(store: any HubStorage, baseURL: String, now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.base = Mutex(baseURL)
         self.now = now

@@ -14,12 +14,12 @@ import SyncStore
 public struct FeedExporter: Sendable {
     public let directory: String
     public let cache: FeedCache
-    public let store: HubStore
+    public let store: any HubStorage
 
     /// The files the exporter writes in each folder.
     static let fileNames = FeedRenderer.Format.allCases.map { "live.\($0.rawValue)" }
 
-    public init(directory: String, cache: FeedCache, store: HubStore) {
+    public init(directory: String, cache: FeedCache, store: any HubStorage) {
         self.directory = directory
         self.cache = cache
         self.store = store

@@ -32,6 +32,10 @@ public struct PushResponse: Codable, Sendable {
 
 /// One page of the hub's change log.
 public struct PullPage: Decodable, Sendable {
+    /// A pull's `limit`: 500 unless asked, at most 5000 (contract §3).
+    public static let defaultLimit = 500
+    public static let maxLimit = 5000
+
     public var changes: [Change]
     public var cursor: String
     public var hasMore: Bool

@@ -22,9 +22,6 @@ public struct PullBatch: Sendable {
 }
 
 extension HubStore {
-    /// Pull limits.
-    public static let defaultPullLimit = 500
-    public static let maxPullLimit = 5000
 
     /// The change log after `since` (nil: from the start), at most `limit` entries.
     /// A cursor this store cannot place (another store, a later epoch than a restored backup
