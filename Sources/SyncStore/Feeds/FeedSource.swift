@@ -18,7 +18,7 @@ enum FeedSource {
         let feed: (id: String, title: String, subtitle: String, selfBase: String, alternate: String)
         switch scope {
         case .all:
-            races = try Row.fetchAll(db, sql: "SELECT \(StateQueries.raceColumns) FROM races r WHERE r.status != 'finished'").map { try StateQueries.race($0) }
+            races = try Row.fetchAll(db, sql: "SELECT \(StateQueries.raceColumns) FROM races r WHERE \(StateQueries.raceIsActive)").map { try StateQueries.race($0) }
             feed = (FeedIDs.feed(race: nil), "RaceSync: live now", "Participants and casters of active races who are live on Twitch",
                     base + "/feeds/live", base + "/api/races")
         case .race(let id):
@@ -58,7 +58,7 @@ extension HubStore {
 
     /// Ids of the setup/running races (feed export writes one folder each).
     public func activeRaceIDs() throws -> [UUID] {
-        try read { db in try UUID.fetchAll(db, sql: "SELECT id FROM races WHERE status != 'finished'") }
+        try read { db in try UUID.fetchAll(db, sql: "SELECT r.id FROM races r WHERE \(StateQueries.raceIsActive)") }
     }
 }
 

@@ -10,9 +10,9 @@ extension HubStore {
                 db,
                 sql: """
                     SELECT DISTINCT u.login, u.id FROM users u WHERE u.id IN (
-                        SELECT p.user_id FROM participants p JOIN races r ON r.id = p.race_id WHERE r.status != 'finished'
+                        SELECT p.user_id FROM participants p JOIN races r ON r.id = p.race_id WHERE \(StateQueries.raceIsActive)
                         UNION
-                        SELECT c.user_id FROM casters c JOIN races r ON r.id = c.race_id WHERE r.status != 'finished' AND c.present)
+                        SELECT c.user_id FROM casters c JOIN races r ON r.id = c.race_id WHERE \(StateQueries.raceIsActive) AND c.present)
                     """)
             return Dictionary(rows.map { ($0["login"] as String, $0["id"] as UUID) }, uniquingKeysWith: { a, _ in a })
         }

@@ -33,7 +33,7 @@ public final class HubStore: Sendable, LiveStatusStore {
                 let id = try LogEpochs.current(db, begin: beginEpoch, atMs: now())
                 let row = try Row.fetchOne(
                     db, sql: "SELECT hlc_wall, hlc_counter, hlc_node FROM casters ORDER BY hlc_wall DESC, hlc_counter DESC LIMIT 1")
-                let last = row.map { HLC(wallMs: $0[0], counter: UInt16(clamping: $0[1] as Int64), node: Self.nodeName) }
+                let last = row.map { HLC(wallMs: $0[0], counter: UInt16(clamping: $0[1] as Int64), node: Self.nodeName) }  // only seeds the clock: clamping is safe
                 return (id, last)
             }
             self.storeID = id

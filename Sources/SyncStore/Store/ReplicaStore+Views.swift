@@ -108,7 +108,7 @@ extension ReplicaStore {
             var entries: [LiveEntry] = []
             // Every stream still in the live set was seen live by the last successful poll.
             let lastPoll = try Meta.date(db, "last_poll_at")
-            let races = try Row.fetchAll(db, sql: "SELECT \(StateQueries.raceColumns) FROM races r WHERE r.status != 'finished' ORDER BY r.created_at DESC")
+            let races = try Row.fetchAll(db, sql: "SELECT \(StateQueries.raceColumns) FROM races r WHERE \(StateQueries.raceIsActive) ORDER BY r.created_at DESC")
                 .map { try StateQueries.race($0) }
             for race in races {
                 let participants = try StateQueries.participants(db, race: race.id)

@@ -21,6 +21,9 @@ enum StateQueries {
         try Row.fetchAll(db, sql: "SELECT id, login, display_name FROM users ORDER BY login").map { user($0) }
     }
 
+    /// `RaceStatus.isActive` as SQL over a races table aliased `r`: the one place it is written.
+    static let raceIsActive = "r.status IN (" + RaceStatus.allCases.filter(\.isActive).map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
+
     static let raceColumns = "r.id, r.name, r.status, r.seeds_released, r.organizer_id, r.created_at, r.updated_at, r.created_seq"
 
     static func race(_ row: Row) throws -> Race {
