@@ -38,10 +38,7 @@ public struct NodeLoop: Sendable {
         let round = SyncRound(store: store, hub: hub)
         while !Task.isCancelled {
             do {
-                var report = SyncReport()
-                try await round.push(into: &report)
-                try await round.pull(into: &report)
-                try store.markSynced()
+                let report = try await round.run()
                 if reachable != true {
                     let pending = try store.pendingOps().count
                     logger.info("hub reachable; in sync", metadata: ["pending": "\(pending)"])
