@@ -4,8 +4,9 @@ import NIOCore
 import SyncCore
 import SyncStore
 
-/// An error answered as `{"detail": "..."}` with its status code.
-public struct APIError: Error, Sendable {
+/// An error answered as `{"detail": "..."}` with its status code. It is Hummingbird's
+/// `HTTPResponseError`, so the framework renders it the same way wherever it is thrown.
+public struct APIError: HTTPResponseError, Sendable {
     public var status: HTTPResponse.Status
     public var detail: String
 
@@ -39,6 +40,8 @@ public struct APIError: Error, Sendable {
             return nil
         }
     }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response { response() }
 
     func response() -> Response {
         let body = "{\"detail\":\(JSONText.quote(detail))}"

@@ -1,8 +1,11 @@
 import Hummingbird
+import SyncCore
 
 /// The request context of the hub's router.
 public struct HubContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
+    /// The caller, set by `BearerAuthentication` on the routes that need a user.
+    public var user: User?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
@@ -10,4 +13,10 @@ public struct HubContext: RequestContext {
 
     /// Bodies over 1 MiB are refused with 413 (a push of 1000 ops fits).
     public var maxUploadSize: Int { 1 << 20 }
+
+    /// The authenticated caller (routes behind `BearerAuthentication` always have one).
+    func caller() throws -> User {
+        guard let user else { throw APIError.unauthorized }
+        return user
+    }
 }

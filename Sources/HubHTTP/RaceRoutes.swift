@@ -12,8 +12,9 @@ struct RaceRoutes {
     static let maxRaceListLimit = 1000
 
     func register(on router: Router<HubContext>) {
-        router.get("/api/me") { request, _ in
-            try HTTPIO.json(try await HTTPIO.caller(request, store))
+        let users = router.authenticated(by: store)
+        users.get("/api/me") { _, context in
+            try HTTPIO.json(try context.caller())
         }
         router.get("/api/races") { request, _ in
             let query = request.uri.queryParameters
@@ -46,8 +47,8 @@ struct RaceRoutes {
             guard let detail = try await HTTPIO.blocking({ try store.raceDetail(id) }) else { throw APIError.raceNotFound }
             return try HTTPIO.json(detail)
         }
-        router.post("/api/races") { request, context in
-            let caller = try await HTTPIO.caller(request, store)
+        users.post("/api/races") { request, context in
+            let caller = try context.caller()
             let body = try await HTTPIO.body(CreateRaceBody.self, request, context)
             let name: String
             switch Race.validatedName(body.name) {
@@ -56,37 +57,37 @@ struct RaceRoutes {
             }
             return try HTTPIO.json(try await HTTPIO.blocking { try store.createRace(name: name, organizer: caller.id) }, status: .created)
         }
-        router.post("/api/races/:race_id/participants") { request, context in
-            let caller = try await HTTPIO.caller(request, store)
+        users.post("/api/races/:race_id/participants") { request, context in
+            let caller = try context.caller()
             let id = try HTTPIO.uuid(context, "race_id")
             let login = try await HTTPIO.body(LoginBody.self, request, context).login()
             return try HTTPIO.json(try await HTTPIO.blocking { try store.addParticipant(race: id, caller: caller.id, login: login) })
         }
         for step in RaceRules.Transition.allCases {
-            router.post("/api/races/:race_id/\(step.rawValue)") { request, context in
-                let caller = try await HTTPIO.caller(request, store)
+            users.post("/api/races/:race_id/\(step.rawValue)") { request, context in
+                let caller = try context.caller()
                 let id = try HTTPIO.uuid(context, "race_id")
                 return try HTTPIO.json(try await HTTPIO.blocking { try store.transition(step, race: id, caller: caller.id) })
             }
         }
-        router.post("/api/races/:race_id/cast-join") { request, context in
-            let caller = try await HTTPIO.caller(request, store)
+        users.post("/api/races/:race_id/cast-join") { request, context in
+            let caller = try context.caller()
             let id = try HTTPIO.uuid(context, "race_id")
             return try HTTPIO.json(try await HTTPIO.blocking { try store.castJoin(race: id, caller: caller.id) })
         }
-        router.post("/api/races/:race_id/cast-leave") { request, context in
-            let caller = try await HTTPIO.caller(request, store)
+        users.post("/api/races/:race_id/cast-leave") { request, context in
+            let caller = try context.caller()
             let id = try HTTPIO.uuid(context, "race_id")
             return try HTTPIO.json(try await HTTPIO.blocking { try store.castLeave(race: id, caller: caller.id) })
         }
-        router.post("/api/races/:race_id/casters") { request, context in
-            let caller = try await HTTPIO.caller(request, store)
+        users.post("/api/races/:race_id/casters") { request, context in
+            let caller = try context.caller()
             let id = try HTTPIO.uuid(context, "race_id")
             let login = try await HTTPIO.body(LoginBody.self, request, context).login()
             return try HTTPIO.json(try await HTTPIO.blocking { try store.addCaster(race: id, caller: caller.id, login: login) })
         }
-        router.delete("/api/races/:race_id/casters/:caster_id") { request, context in
-            let caller = try await HTTPIO.caller(request, store)
+        users.delete("/api/races/:race_id/casters/:caster_id") { request, context in
+            let caller = try context.caller()
             let id = try HTTPIO.uuid(context, "race_id")
             let casterID = try HTTPIO.uuid(context, "caster_id")
             return try HTTPIO.json(try await HTTPIO.blocking { try store.removeCaster(race: id, caller: caller.id, casterID: casterID) })

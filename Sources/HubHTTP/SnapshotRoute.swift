@@ -50,8 +50,7 @@ struct SnapshotRoute {
     let cache: SnapshotCache
 
     func register(on router: Router<HubContext>) {
-        router.get("/api/sync/snapshot") { request, _ in
-            _ = try await HTTPIO.caller(request, store)
+        router.authenticated(by: store).get("/api/sync/snapshot") { request, _ in
             let snapshot = try await cache.current()
             let etag = "\"\(snapshot.cursor)\""
             var headers: HTTPFields = [.contentType: "application/vnd.sqlite3", .eTag: etag, .cacheControl: "private, no-cache"]

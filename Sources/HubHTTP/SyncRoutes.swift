@@ -12,8 +12,9 @@ struct SyncRoutes {
     static let maxWait = 30
 
     func register(on router: Router<HubContext>) {
-        router.post("/api/sync/push") { request, context in
-            let caller = try await HTTPIO.caller(request, store)
+        let users = router.authenticated(by: store)
+        users.post("/api/sync/push") { request, context in
+            let caller = try context.caller()
             let push = try await HTTPIO.body(PushRequest.self, request, context)
             guard push.ops.count <= PushRequest.maxOps else {
                 throw APIError.malformed("a push carries at most \(PushRequest.maxOps) ops, this one has \(push.ops.count)")
@@ -27,8 +28,8 @@ struct SyncRoutes {
             metrics.pushed(response.results, duration: ContinuousClock.now - start)
             return try HTTPIO.json(response)
         }
-        router.get("/api/sync/pull") { request, _ in
-            let caller = try await HTTPIO.caller(request, store)
+        users.get("/api/sync/pull") { request, context in
+            let caller = try context.caller()
             var since: PullCursor?
             if let text = request.uri.queryParameters.get("since") {
                 guard let cursor = PullCursor(String(text)) else {
