@@ -80,10 +80,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // What both executables share: the exit-code table and `main`.
+        .target(
+            name: "RaceSyncCommand",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "syncd",
             dependencies: [
-                "SyncCore", "SyncStore", "SyncNode", "SyncTwitch", "HubHTTP",
+                "SyncCore", "SyncStore", "SyncNode", "SyncTwitch", "HubHTTP", "RaceSyncCommand",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -96,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "racecli",
             dependencies: [
-                "SyncCore", "SyncStore", "SyncNode",
+                "SyncCore", "SyncStore", "SyncNode", "RaceSyncCommand",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -1,4 +1,5 @@
 import ArgumentParser
+import RaceSyncCommand
 import Foundation
 
 /// `racecli`: query and edit the local replica from the shell, offline.
@@ -27,31 +28,6 @@ struct RaceCLI: AsyncParsableCommand {
         ])
 
     static func main() async {
-        let command: any ParsableCommand
-        do {
-            command = try parseAsRoot()
-        } catch {
-            // --help, -h, help SUBCOMMAND and --version: ArgumentParser prints them and exits 0.
-            if exitCode(for: error) == .success { exit(withError: error) }
-            printError(fullMessage(for: error))
-            Foundation.exit(2)
-        }
-        do {
-            if var asyncCommand = command as? any AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                var syncCommand = command
-                try syncCommand.run()
-            }
-            Foundation.exit(0)
-        } catch let failure as CLIExit {
-            printError("racecli: \(failure.message)")
-            Foundation.exit(failure.code)
-        } catch {
-            // The root command's run() asks for help this way (`racecli` alone, `racecli --help`).
-            if exitCode(for: error) == .success { exit(withError: error) }
-            printError("racecli: \(error)")
-            Foundation.exit(1)
-        }
+        await CommandMain.run(Self.self, name: "racecli", report: printError)
     }
 }

@@ -1,3 +1,4 @@
+import RaceSyncCommand
 import Foundation
 import SyncCore
 import SyncNode
@@ -9,10 +10,10 @@ enum RaceLookup {
         let matches = try store.races(matching: text)
         switch matches.count {
         case 1: return matches[0]
-        case 0: throw CLIExit.user("no race in the replica matches '\(text)' (try 'racecli races', or 'racecli sync' to refresh)")
+        case 0: throw CommandFailure.user("no race in the replica matches '\(text)' (try 'racecli races', or 'racecli sync' to refresh)")
         default:
             let list = matches.map { "  \($0.id.lowercased)  \($0.name)" }.joined(separator: "\n")
-            throw CLIExit.user("'\(text)' matches \(matches.count) races; give more of the id:\n\(list)")
+            throw CommandFailure.user("'\(text)' matches \(matches.count) races; give more of the id:\n\(list)")
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import RaceSyncCommand
 import Foundation
 import SyncCore
 import SyncNode
@@ -16,7 +17,7 @@ struct ReplicaOptions: ParsableArguments {
         do {
             return try ReplicaStore(path: path, create: create)
         } catch {
-            throw CLIExit.user("\(error)")
+            throw CommandFailure.user("\(error)")
         }
     }
 }

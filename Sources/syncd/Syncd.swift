@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import RaceSyncCommand
 
 /// `syncd`: the RaceSync daemon, in its hub and node roles, plus user administration.
 @main
@@ -12,4 +14,8 @@ struct Syncd: AsyncParsableCommand {
             Run a node replica: RACESYNC_TOKEN=<token> syncd node --hub http://127.0.0.1:8080
             """,
         subcommands: [HubCommand.self, NodeCommand.self, UserCommand.self])
+
+    static func main() async {
+        await CommandMain.run(Self.self, name: "syncd") { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    }
 }

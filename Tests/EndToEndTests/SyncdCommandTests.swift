@@ -68,4 +68,14 @@ import Testing
         #expect(help.status == 0)
         #expect(help.stdout.contains("USAGE:") && help.stdout.contains("--"), "\(args): \(help.stdout)")
     }
+
+    @Test func exitCodesFollowTheSameTableAsRacecli() throws {
+        let box = Sandbox()
+        let unknownOption = try box.run("syncd", ["--bogus"])
+        #expect(unknownOption.status == 2 && unknownOption.stderr.contains("--bogus"))
+        let badPort = try box.run("syncd", ["hub", "--port", "99999"])
+        #expect(badPort.status == 2 && badPort.stderr.contains("--port"))
+        let badLogin = try box.run("syncd", ["user", "add", "bad login", "--db", box.file("hub.sqlite")])
+        #expect(badLogin.status == 1 && badLogin.stderr.hasPrefix("syncd: invalid login"))
+    }
 }

@@ -54,8 +54,12 @@ import Testing
         let localRace = try box.run("racecli", ["feed", "--format", "rss", "--race", String(race.prefix(8)), "--db", replica])
         let hubRace = try await HTTP.send("GET", hub.url + "/feeds/races/\(race)/live.rss")
         #expect(localRace.stdout == String(decoding: hubRace.body, as: UTF8.self))
-        // The poll exported the feeds to --feed-dir.
-        let exported = (try? String(contentsOfFile: feedDir + "/races/\(race)/live.atom", encoding: .utf8)) ?? ""
+        // The export followed the poll into --feed-dir (within 2 s, CONTRACT §4).
+        var exported = ""
+        for _ in 0..<60 where !exported.contains("Alice is live") {
+            exported = (try? String(contentsOfFile: feedDir + "/races/\(race)/live.atom", encoding: .utf8)) ?? ""
+            if !exported.contains("Alice is live") { try await Task.sleep(for: .milliseconds(50)) }
+        }
         #expect(exported.contains("Alice is live"))
         #expect(FileManager.default.fileExists(atPath: feedDir + "/live.rss"))
         let metrics = try await HTTP.send("GET", hub.url + "/metrics")

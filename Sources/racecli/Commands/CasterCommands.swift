@@ -1,4 +1,5 @@
 import ArgumentParser
+import RaceSyncCommand
 import Foundation
 import SyncCore
 import SyncNode
@@ -18,7 +19,7 @@ struct CasterChange {
         do {
             _ = try store.enqueue(kind, race: found.id)
         } catch let error as LocalWriteError {
-            throw CLIExit.user(error.description)
+            throw CommandFailure.user(error.description)
         }
         // Committed: nudge a running `syncd node` to push now.
         LocalWake.poke(replica: store.path)

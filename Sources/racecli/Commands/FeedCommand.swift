@@ -1,4 +1,5 @@
 import ArgumentParser
+import RaceSyncCommand
 import Foundation
 import SyncCore
 import SyncNode
@@ -27,7 +28,7 @@ struct FeedCommand: ParsableCommand {
         // Self links point at the hub, so the replica renders the same bytes as the hub serves
         // when the hub's --public-url is the URL the replica logged in with.
         let base = try store.session()?.hub ?? "http://127.0.0.1:8080"
-        guard let feed = try store.liveFeed(scope, baseURL: base) else { throw CLIExit.user("race not found") }
+        guard let feed = try store.liveFeed(scope, baseURL: base) else { throw CommandFailure.user("race not found") }
         FileHandle.standardOutput.write(FeedRenderer.render(feed, as: format))
     }
 }

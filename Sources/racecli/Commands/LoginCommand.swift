@@ -1,4 +1,5 @@
 import ArgumentParser
+import RaceSyncCommand
 import Foundation
 import SyncCore
 import SyncNode
@@ -36,7 +37,7 @@ struct LoginCommand: AsyncParsableCommand {
     func readToken() throws -> String {
         if let token { return token }
         guard let line = Swift.readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces), !line.isEmpty else {
-            throw CLIExit.usage("--token-stdin: standard input has no token on its first line")
+            throw CommandFailure.usage("--token-stdin: standard input has no token on its first line")
         }
         return line
     }
@@ -47,7 +48,7 @@ struct LoginCommand: AsyncParsableCommand {
     func run() async throws {
         let token = try readToken()
         let client: HTTPHubClient
-        do { client = try HTTPHubClient(base: hub, token: token) } catch { throw CLIExit.usage("\(error)") }
+        do { client = try HTTPHubClient(base: hub, token: token) } catch { throw CommandFailure.usage("\(error)") }
         let store: ReplicaStore
         do {
             let user = try await client.me()
@@ -55,12 +56,12 @@ struct LoginCommand: AsyncParsableCommand {
                 replicaPath: replica.path, hub: client, session: ReplicaSession(hub: client.base, token: token, user: user),
                 open: { try replica.open(create: true) })
         } catch let error as HubClientError {
-            throw CLIExit.from(hub: error)
+            throw CommandFailure.from(hub: error)
         } catch let error as ReplicaStore.LoginError {
-            throw CLIExit.user(error.description)
+            throw CommandFailure.user(error.description)
         }
         defer { try? store.close() }
-        guard let user = try store.session()?.user else { throw CLIExit.user("the login was not stored") }
+        guard let user = try store.session()?.user else { throw CommandFailure.user("the login was not stored") }
         let races = try store.summaries().count
         if output.json {
             try Output.json(LoginSummary(user: user, hub: client.base, races: races, nodeID: store.nodeID))

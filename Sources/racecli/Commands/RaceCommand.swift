@@ -1,4 +1,5 @@
 import ArgumentParser
+import RaceSyncCommand
 import Foundation
 import SyncCore
 import SyncNode
@@ -20,7 +21,7 @@ struct RaceCommand: ParsableCommand {
         let store = try replica.open()
         defer { try? store.close() }
         let found = try RaceLookup.resolve(race, in: store)
-        guard let detail = try store.detail(found.id) else { throw CLIExit.user("race \(found.id.lowercased) vanished") }
+        guard let detail = try store.detail(found.id) else { throw CommandFailure.user("race \(found.id.lowercased) vanished") }
         let pending = try store.pendingOps().filter { $0.raceID == found.id }
         let rejected = try store.rejectedOps().filter { $0.raceID == found.id }
         if output.json { return try Output.json(detail) }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import RaceSyncCommand
 import Foundation
 import SyncCore
 import SyncNode
@@ -20,14 +21,14 @@ struct SyncCommand: AsyncParsableCommand {
     func run() async throws {
         let store = try replica.open()
         defer { try? store.close() }
-        guard let session = try store.session() else { throw CLIExit.user(LocalWriteError.notLoggedIn.description) }
+        guard let session = try store.session() else { throw CommandFailure.user(LocalWriteError.notLoggedIn.description) }
         let client: HTTPHubClient
-        do { client = try HTTPHubClient(base: session.hub, token: session.token) } catch { throw CLIExit.user("\(error)") }
+        do { client = try HTTPHubClient(base: session.hub, token: session.token) } catch { throw CommandFailure.user("\(error)") }
         let report: SyncReport
         do {
             report = try await SyncRound(store: store, hub: client).run()
         } catch let error as HubClientError {
-            throw CLIExit.from(hub: error)
+            throw CommandFailure.from(hub: error)
         }
         if output.json { return try Output.json(SyncReportJSON(report)) }
         let names = Dictionary(try store.summaries().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })

@@ -1,4 +1,5 @@
 import ArgumentParser
+import RaceSyncCommand
 import Foundation
 import HubHTTP
 import Hummingbird
@@ -48,7 +49,7 @@ struct HubCommand: AsyncParsableCommand {
         let logger = Logger(label: "racesync.hub")
         let path = db ?? DefaultPaths.hubDatabase()
         let store: HubStore
-        do { store = try HubStore(path: path, beginEpoch: true) } catch { throw CLIFailure(message: "\(error)") }
+        do { store = try HubStore(path: path, beginEpoch: true) } catch { throw CommandFailure.user("\(error)") }
         logger.info("store open", metadata: ["db": .string(path)])
         let metrics = HubMetrics()
         let feeds = FeedCache(store: store, baseURL: publicURL ?? "http://\(host):\(port)")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import RaceSyncCommand
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -43,7 +44,7 @@ struct NodeCommand: AsyncParsableCommand {
         let logger = Logger(label: "racesync.node")
         let path = db ?? DefaultPaths.replicaDatabase()
         let store: ReplicaStore
-        do { store = try ReplicaStore(path: path, create: hub != nil && givenToken != nil) } catch { throw CLIFailure(message: "\(error)") }
+        do { store = try ReplicaStore(path: path, create: hub != nil && givenToken != nil) } catch { throw CommandFailure.user("\(error)") }
         defer { try? store.close() }
         let client = try await connect(store: store, logger: logger)
         logger.info("node started", metadata: ["db": "\(path)", "hub": "\(client.base)", "node_id": "\(store.nodeID)"])
@@ -70,11 +71,11 @@ struct NodeCommand: AsyncParsableCommand {
     private func connect(store: ReplicaStore, logger: Logger) async throws -> HTTPHubClient {
         let session = try store.session()
         guard let hub = hub ?? session?.hub else {
-            throw CLIFailure(message: "\(store.path) has no login: run 'racecli login --hub URL --token-stdin' or pass --hub with RACESYNC_TOKEN set")
+            throw CommandFailure.user("\(store.path) has no login: run 'racecli login --hub URL --token-stdin' or pass --hub with RACESYNC_TOKEN set")
         }
         let sameHub = session.map { (try? HTTPHubClient(base: hub, token: "")).map(\.base) == $0.hub } ?? false
         guard let token = givenToken ?? (sameHub ? session?.token : nil) else {
-            throw CLIFailure(message: "no token for \(hub): set RACESYNC_TOKEN (or pass --token)")
+            throw CommandFailure.user("no token for \(hub): set RACESYNC_TOKEN (or pass --token)")
         }
         let client: HTTPHubClient
         do { client = try HTTPHubClient(base: hub, token: token) } catch { throw ValidationError("\(error)") }
@@ -94,9 +95,9 @@ struct NodeCommand: AsyncParsableCommand {
                     try await Task.sleep(for: .milliseconds(Int64(Backoff().delay(failures: failures, unit: .random(in: 0...1)) * 1000)))
                     continue
                 }
-                throw CLIFailure(message: error.description)
+                throw CommandFailure.user(error.description)
             } catch let error as ReplicaStore.LoginError {
-                throw CLIFailure(message: error.description)
+                throw CommandFailure.user(error.description)
             }
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import RaceSyncCommand
 import Foundation
 import SyncCore
 import SyncStore
@@ -19,15 +20,9 @@ struct HubDatabaseOption: ParsableArguments {
         do {
             return try HubStore(path: db ?? DefaultPaths.hubDatabase())
         } catch {
-            throw CLIFailure(message: "\(error)")
+            throw CommandFailure.user("\(error)")
         }
     }
-}
-
-/// An error printed as `syncd: <message>` with exit code 1.
-struct CLIFailure: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
 }
 
 struct UserAdd: ParsableCommand {
@@ -56,7 +51,7 @@ struct UserAdd: ParsableCommand {
             FileHandle.standardError.write(Data("created user \(user.twitchUsername) (\(user.id.lowercased)); its API token follows and is not shown again\n".utf8))
             print(token)
         } catch let error as UserAddError {
-            throw CLIFailure(message: error.description)
+            throw CommandFailure.user(error.description)
         }
     }
 }
