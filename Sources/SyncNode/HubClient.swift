@@ -83,32 +83,27 @@ public struct HTTPHubClient: HubAPI {
     }
 
     public func snapshot(to path: String) async throws -> Bool {
-        var request = HTTPClientRequest(url: base + "/api/sync/snapshot")
-        request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        let bytes: ByteBuffer
-        let status: HTTPResponseStatus
-        do {
-            let response = try await hubHTTPClient.execute(request, timeout: timeout + .seconds(270))
-            status = response.status
-            bytes = try await response.body.collect(upTo: 1 << 30)
-        } catch is CancellationError {
-            throw CancellationError()
-        } catch {
-            throw HubClientError.unreachable(Self.describe(error))
-        }
+        let (status, data) = try await exchange(.GET, "/api/sync/snapshot", body: nil, extraTime: .seconds(270), limit: 1 << 30)
         if status == .notFound || status == .methodNotAllowed { return false }
-        guard status == .ok else {
-            let detail = String(decoding: Data(bytes.readableBytesView).prefix(200), as: UTF8.self)
-            if status == .unauthorized { throw HubClientError.unauthorized(detail) }
-            throw HubClientError.refused(status: Int(status.code), detail: detail)
-        }
-        guard FileManager.default.createFile(atPath: path, contents: Data(bytes.readableBytesView), attributes: [.posixPermissions: 0o600]) else {
+        guard status == .ok else { throw Self.refusal(status, data) }
+        guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600]) else {
             throw HubClientError.badResponse("cannot write the snapshot to \(path)")
         }
         return true
     }
 
     private func send<T: Decodable>(_ method: HTTPMethod, _ path: String, body: Data?, as type: T.Type, extraTime: TimeAmount = .zero) async throws -> T {
+        let (status, data) = try await exchange(method, path, body: body, extraTime: extraTime, limit: 256 << 20)
+        guard status == .ok || status == .created else { throw Self.refusal(status, data) }
+        do {
+            return try WireJSON.decode(T.self, from: data)
+        } catch {
+            throw HubClientError.badResponse(WireJSON.describe(error))
+        }
+    }
+
+    /// One request with the token; no answer at all is `unreachable`.
+    private func exchange(_ method: HTTPMethod, _ path: String, body: Data?, extraTime: TimeAmount, limit: Int) async throws -> (HTTPResponseStatus, Data) {
         var request = HTTPClientRequest(url: base + path)
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
@@ -117,27 +112,22 @@ public struct HTTPHubClient: HubAPI {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        let response: HTTPClientResponse
-        let bytes: ByteBuffer
         do {
-            response = try await hubHTTPClient.execute(request, timeout: timeout + extraTime)
-            bytes = try await response.body.collect(upTo: 256 << 20)
+            let response = try await hubHTTPClient.execute(request, timeout: timeout + extraTime)
+            let bytes = try await response.body.collect(upTo: limit)
+            return (response.status, Data(bytes.readableBytesView))
         } catch is CancellationError {
             throw CancellationError()
         } catch {
             throw HubClientError.unreachable(Self.describe(error))
         }
-        let data = Data(bytes.readableBytesView)
-        guard response.status == .ok || response.status == .created else {
-            let detail = (try? JSONDecoder().decode([String: String].self, from: data))?["detail"] ?? String(decoding: data.prefix(200), as: UTF8.self)
-            if response.status == .unauthorized { throw HubClientError.unauthorized(detail) }
-            throw HubClientError.refused(status: Int(response.status.code), detail: detail)
-        }
-        do {
-            return try WireJSON.decode(T.self, from: data)
-        } catch {
-            throw HubClientError.badResponse(WireJSON.describe(error))
-        }
+    }
+
+    /// A refusal with the hub's `{"detail"}` (or the start of whatever it sent).
+    static func refusal(_ status: HTTPResponseStatus, _ data: Data) -> HubClientError {
+        let detail = (try? JSONDecoder().decode([String: String].self, from: data))?["detail"] ?? String(decoding: data.prefix(200), as: UTF8.self)
+        if status == .unauthorized { return .unauthorized(detail) }
+        return .refused(status: Int(status.code), detail: detail)
     }
 
     static func describe(_ error: any Error) -> String { TransportErrorText.describe(error) }

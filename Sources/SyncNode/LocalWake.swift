@@ -20,7 +20,7 @@ public enum LocalWake {
         let beside = absolute + ".wake"
         if beside.utf8.count < maxPathBytes { return beside }
         guard let runtime = ProcessInfo.processInfo.environment["XDG_RUNTIME_DIR"], !runtime.isEmpty else { return nil }
-        let hashed = runtime + "/racesync-" + String(UInt64(bitPattern: Int64(absolute.hashValueStable)), radix: 16) + ".wake"
+        let hashed = runtime + "/racesync-" + String(absolute.stableHash, radix: 16) + ".wake"
         return hashed.utf8.count < maxPathBytes ? hashed : nil
     }
 
@@ -118,12 +118,12 @@ public final class LocalWakeListener: @unchecked Sendable {
 
 extension String {
     /// FNV-1a of the UTF-8 bytes: stable across runs (unlike `hashValue`).
-    var hashValueStable: Int {
+    var stableHash: UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in utf8 {
             hash ^= UInt64(byte)
             hash = hash &* 0x100_0000_01b3
         }
-        return Int(bitPattern: UInt(hash))
+        return hash
     }
 }

@@ -77,7 +77,7 @@ public final class FeedCache: Sendable {
     public func get(_ scope: FeedScope, _ format: FeedRenderer.Format) throws -> Rendered? {
         let key = Key(scope: scope, format: format)
         let generation = store.changeSignal.generation
-        if let entry = entries.withLock({ $0[key] }), entry.generation == generation { return entry.rendered }
+        if let rendered = current(scope, format) { return rendered }
         guard let feed = try store.liveFeed(scope, baseURL: baseURL) else { return nil }
         let bytes = FeedRenderer.render(feed, as: format)
         let etag = "\"" + SHA256.hash(data: bytes).prefix(16).map { String(format: "%02x", $0) }.joined() + "\""

@@ -41,9 +41,10 @@ extension ReplicaStore {
     /// A pulled caster change about to be confirmed: if it overwrites, with a different value, a
     /// register the user wrote last, and someone else made it, the user's write was overridden.
     static func noteOverwrite(_ db: Database, change: CasterState, me: UUID?, now: Int64) throws {
-        guard let me, let current = try StateQueries.register(db, race: change.raceID, user: change.userID),
-            current.changedBy == me, change.register.hlc > current.hlc, change.register.present != current.present,
-            let author = change.register.changedBy, author != me
+        // Decided from the pulled change first: most changes are not someone else's, and need no read.
+        guard let me, let author = change.register.changedBy, author != me,
+            let current = try StateQueries.register(db, race: change.raceID, user: change.userID),
+            current.changedBy == me, change.register.hlc > current.hlc, change.register.present != current.present
         else { return }
         let winner = try StateQueries.user(db, id: author) ?? User(id: author, twitchUsername: "unknown", twitchDisplayName: nil)
         try recordOverridden(

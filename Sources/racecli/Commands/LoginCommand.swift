@@ -50,8 +50,9 @@ struct LoginCommand: AsyncParsableCommand {
         let client: HTTPHubClient
         do { client = try HTTPHubClient(base: hub, token: token) } catch { throw CommandFailure.usage("\(error)") }
         let store: ReplicaStore
+        let user: User
         do {
-            let user = try await client.me()
+            user = try await client.me()
             store = try await ReplicaLogin.run(
                 replicaPath: replica.path, hub: client, session: ReplicaSession(hub: client.base, token: token, user: user),
                 open: { try replica.open(create: true) })
@@ -61,7 +62,6 @@ struct LoginCommand: AsyncParsableCommand {
             throw CommandFailure.user(error.description)
         }
         defer { try? store.close() }
-        guard let user = try store.session()?.user else { throw CommandFailure.user("the login was not stored") }
         let races = try store.summaries().count
         if output.json {
             try Output.json(LoginSummary(user: user, hub: client.base, races: races, nodeID: store.nodeID))

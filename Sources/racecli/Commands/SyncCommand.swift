@@ -31,7 +31,7 @@ struct SyncCommand: AsyncParsableCommand {
             throw CommandFailure.from(hub: error)
         }
         if output.json { return try Output.json(SyncReportJSON(report)) }
-        let names = Dictionary(try store.summaries().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let names = try Output.raceNames(store)
         func describe(_ op: Op) -> String { "\(op.kind.rawValue) \(names[op.raceID] ?? op.raceID.lowercased)" }
         for op in report.applied { print("applied     \(describe(op))") }
         for op in report.superseded {
