@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // The pure core: model, clock, rules, LWW merge, wire types, feed rendering.
@@ -67,7 +68,7 @@ let package = Package(
         .target(
             name: "HubHTTP",
             dependencies: [
-                "SyncCore", "SyncStore",
+                "SyncCore", "SyncStore", "RaceWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -80,6 +81,35 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The web pages both servers show: view models, mustache templates, stylesheet and
+        // script (resources), Server-Sent Events. The hub serves them read-only, the node with
+        // the caster's controls.
+        .target(
+            name: "RaceWeb",
+            dependencies: [
+                "SyncCore", "SyncStore",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Resources/templates"), .copy("Resources/static")],
+            swiftSettings: strict
+        ),
+        // The node's private web server: the race pages from the replica, with the caster's
+        // forms (same-origin and per-session token checks).
+        .target(
+            name: "NodeWeb",
+            dependencies: [
+                "SyncCore", "SyncStore", "SyncNode", "RaceWeb",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // What both executables share: the exit-code table and `main`.
         .target(
             name: "RaceSyncCommand",
@@ -89,7 +119,7 @@ let package = Package(
         .executableTarget(
             name: "syncd",
             dependencies: [
-                "SyncCore", "SyncStore", "SyncNode", "SyncTwitch", "HubHTTP", "RaceSyncCommand",
+                "SyncCore", "SyncStore", "SyncNode", "SyncTwitch", "HubHTTP", "NodeWeb", "RaceSyncCommand",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -133,7 +163,7 @@ let package = Package(
         .testTarget(
             name: "HubHTTPTests",
             dependencies: [
-                "HubHTTP", "SyncCore", "SyncStore", "SyncTwitch",
+                "HubHTTP", "RaceWeb", "NodeWeb", "SyncCore", "SyncStore", "SyncNode", "SyncTwitch",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -21,11 +21,14 @@ ALLOWED = {
     "SyncStore": {"SyncCore", "GRDB", "Crypto"},
     "SyncNode": {"SyncCore", "SyncStore", "AsyncHTTPClient", "NIOCore", "NIOHTTP1", "Logging"},
     "SyncTwitch": {"SyncCore", "AsyncHTTPClient", "NIOCore", "NIOHTTP1", "Logging"},
-    "HubHTTP": {"SyncCore", "SyncStore", "Hummingbird", "Crypto", "Logging", "NIOCore", "NIOPosix", "NIOHTTPTypes",
+    # The pages both servers show; no hub routes, no hub client.
+    "RaceWeb": {"SyncCore", "SyncStore", "Mustache", "Hummingbird", "HTTPTypes", "ServiceLifecycle"},
+    "NodeWeb": {"SyncCore", "SyncStore", "SyncNode", "RaceWeb", "Hummingbird", "HTTPTypes", "Crypto", "Logging", "ServiceLifecycle"},
+    "HubHTTP": {"SyncCore", "SyncStore", "RaceWeb", "Hummingbird", "Crypto", "Logging", "NIOCore", "NIOPosix", "NIOHTTPTypes",
                 "HTTPTypes", "ServiceLifecycle", "Prometheus"},
     # What both executables share: the exit-code table and `main`.
     "RaceSyncCommand": {"ArgumentParser"},
-    "syncd": {"SyncCore", "SyncStore", "SyncNode", "SyncTwitch", "HubHTTP", "RaceSyncCommand", "ArgumentParser", "AsyncHTTPClient",
+    "syncd": {"SyncCore", "SyncStore", "SyncNode", "SyncTwitch", "HubHTTP", "NodeWeb", "RaceSyncCommand", "ArgumentParser", "AsyncHTTPClient",
               "ServiceLifecycle", "Logging", "Prometheus", "Hummingbird"},
     # racecli never links the hub's HTTP layer or Twitch code.
     "racecli": {"SyncCore", "SyncStore", "SyncNode", "RaceSyncCommand", "ArgumentParser"},

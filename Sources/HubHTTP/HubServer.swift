@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import RaceWeb
 import SyncCore
 import SyncStore
 
@@ -8,7 +9,8 @@ import SyncStore
 public enum HubServer {
     /// The router with every route of the contract.
     public static func router(
-        store: any HubStorage, metrics: HubMetrics, feeds: FeedCache, longPolls: LongPollLimiter = LongPollLimiter()
+        store: any HubStorage, metrics: HubMetrics, feeds: FeedCache, longPolls: LongPollLimiter = LongPollLimiter(),
+        pageEvents: PageEvents = PageEvents(recheck: .seconds(15), slots: StreamSlots(limit: 1024))
     ) -> Router<HubContext> {
         let router = Router(context: HubContext.self)
         let routes = RouteTable()
@@ -28,6 +30,7 @@ public enum HubServer {
         SyncRoutes(store: store, metrics: metrics, longPolls: longPolls).register(on: router)
         SnapshotRoute(store: store, cache: SnapshotCache(store: store)).register(on: router)
         FeedRoutes(cache: feeds).register(on: router)
+        WebRoutes(store: store, events: pageEvents).register(on: router)
         routes.load(from: router)
         return router
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import RaceWeb
 import SyncCore
 import SyncStore
 
@@ -17,6 +18,8 @@ struct RequestLogAndErrors: RouterMiddleware {
         var response: Response
         do {
             response = try await next(request, context)
+        } catch let page as WebPageError {
+            response = page.response()
         } catch {
             if let apiError = APIError.from(error) {
                 response = apiError.response()

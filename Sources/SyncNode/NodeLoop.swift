@@ -20,6 +20,8 @@ public struct NodeLoop: Sendable {
     /// every `wokenOutboxPoll`, as a safety net.
     public var wake: LocalWakeListener?
     public var wokenOutboxPoll: Duration = .seconds(2)
+    /// Told about every round and failure (the node's web pages show it).
+    public var status = NodeSyncStatus()
 
     /// The backoff is capped at the interval (and at 60 s), so a write made during an outage
     /// reaches the hub within two intervals after it returns.
@@ -45,6 +47,7 @@ public struct NodeLoop: Sendable {
                     reachable = true
                 }
                 failures = 0
+                status.reached()
                 log(report)
                 try await waitForWork(round)
             } catch is CancellationError {
@@ -53,6 +56,7 @@ public struct NodeLoop: Sendable {
                 if Task.isCancelled { break }
                 failures += 1
                 let state = Self.describe(error)
+                status.failed(state)
                 if reachable != false {
                     logger.warning("\(state); retrying with backoff (local writes are kept)")
                     reachable = false
@@ -87,7 +91,10 @@ public struct NodeLoop: Sendable {
             group.addTask {
                 var report = SyncReport()
                 try await round.pull(into: &report, wait: wait)
-                if report.changesPulled > 0 { log(report) }
+                if report.changesPulled > 0 {
+                    log(report)
+                    status.replicaChanged()
+                }
             }
             group.addTask {
                 while !Task.isCancelled {

@@ -35,6 +35,13 @@ public protocol HubStorage: Sendable {
     func liveFeed(_ scope: FeedScope, baseURL: String) throws -> LiveFeed?
     /// Ids of the setup/running races.
     func activeRaceIDs() throws -> [UUID]
+
+    /// A race page (the race, its members and their streams); nil for an unknown race.
+    func racePage(_ id: UUID) throws -> RacePageData?
+    /// The front page: active races and who is live in them.
+    func frontPage() throws -> FrontPageData
+    /// The cursor of the newest change: web pages resume their event streams from it.
+    func logHead() throws -> PullCursor
 }
 
 /// The embedded backend: one SQLite file.

@@ -15,3 +15,13 @@ public struct RaceFacts: Sendable, Equatable {
 
     public func isOrganizer(_ user: UUID) -> Bool { race.organizerID == user }
 }
+
+extension RaceDetail {
+    /// The facts the rules decide on, as this detail shows them.
+    public var facts: RaceFacts {
+        let race = Race(
+            id: id, name: name, status: status, seedsReleased: seedsReleased, organizerID: organizer.id,
+            createdAt: createdAt, updatedAt: updatedAt)
+        return RaceFacts(race: race, participants: Set(participants.map(\.user.id)), casters: Set(casters.map(\.user.id)))
+    }
+}

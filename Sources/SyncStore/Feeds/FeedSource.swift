@@ -51,7 +51,7 @@ extension HubStore {
     public func liveFeed(_ scope: FeedScope, baseURL: String) throws -> LiveFeed? {
         try read { db in
             try FeedSource.feed(db, scope: scope, baseURL: baseURL) { db, race in
-                try StateQueries.registers(db, race: race).filter { $0.value.present }.map(\.key)
+                try Self.presentCasters(db, race: race).map(\.key)
             }
         }
     }

@@ -29,7 +29,7 @@ extension HubStore {
 
     static func detail(_ db: Database, _ id: UUID) throws -> RaceDetail? {
         guard let race = try StateQueries.race(db, id: id) else { return nil }
-        let casters = try StateQueries.registers(db, race: id).filter { $0.value.present }
+        let casters = try presentCasters(db, race: id)
         return try StateQueries.detail(db, race: race, casters: casters)
     }
 

@@ -125,4 +125,16 @@ extension ReplicaStore {
             return rejected + db.changesCount
         }
     }
+
+    /// Forgets one rejected or overridden op once the user has read about it; false when
+    /// there was none with that id.
+    @discardableResult
+    public func dismissNotice(_ opID: UUID) throws -> Bool {
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM rejected WHERE op_id = ?", arguments: [opID])
+            let rejected = db.changesCount
+            try db.execute(sql: "DELETE FROM overridden WHERE op_id = ?", arguments: [opID])
+            return rejected + db.changesCount > 0
+        }
+    }
 }

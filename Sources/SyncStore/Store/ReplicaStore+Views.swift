@@ -22,14 +22,14 @@ public struct LiveEntry: Encodable, Sendable, Equatable {
         case observedAt = "observed_at"
     }
 
-    init(raceID: UUID, raceName: String, role: String, user: User, stream: LiveStream) {
-        self.raceID = raceID
-        self.raceName = raceName
-        self.role = role
-        self.twitchUsername = user.twitchUsername
-        self.displayName = user.twitchDisplayName
-        self.streamURL = TwitchURL.stream(login: user.twitchUsername)
-        self.stream = stream
+    init(_ member: LiveMember) {
+        self.raceID = member.raceID
+        self.raceName = member.raceName
+        self.role = member.role
+        self.twitchUsername = member.user.twitchUsername
+        self.displayName = member.user.twitchDisplayName
+        self.streamURL = TwitchURL.stream(login: member.user.twitchUsername)
+        self.stream = member.stream
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -105,23 +105,7 @@ extension ReplicaStore {
     /// Live members (participants and casters in the view) of active races.
     public func liveEntries() throws -> [LiveEntry] {
         try pool.read { db in
-            var entries: [LiveEntry] = []
-            // Every stream still in the live set was seen live by the last successful poll.
-            let lastPoll = try Meta.date(db, "last_poll_at")
-            let races = try Row.fetchAll(db, sql: "SELECT \(StateQueries.raceColumns) FROM races r WHERE \(StateQueries.raceIsActive) ORDER BY r.created_at DESC")
-                .map { try StateQueries.race($0) }
-            for race in races {
-                let participants = try StateQueries.participants(db, race: race.id)
-                let casters = try viewCasters(db, race: race.id).present
-                let live = try StateQueries.liveStreams(db, users: Array(participants) + casters)
-                for (userID, seen) in live {
-                    var stream = seen
-                    if let lastPoll, lastPoll > stream.observedAt { stream.observedAt = lastPoll }
-                    guard let user = try StateQueries.user(db, id: userID) else { continue }
-                    entries.append(LiveEntry(raceID: race.id, raceName: race.name, role: participants.contains(userID) ? "participant" : "caster", user: user, stream: stream))
-                }
-            }
-            return entries.sorted { ($0.raceName, $0.twitchUsername) < ($1.raceName, $1.twitchUsername) }
+            try PageQueries.liveMembers(db) { db, race in try viewCasters(db, race: race).registers }.map(LiveEntry.init)
         }
     }
 }

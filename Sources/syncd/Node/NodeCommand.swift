@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import SyncCore
+import NodeWeb
 import SyncNode
 import SyncStore
 
@@ -18,7 +19,10 @@ struct NodeCommand: AsyncParsableCommand {
             history (a token given with --token is visible to every user of the machine). While the hub is
             unreachable the node backs off (1 s doubling up to the interval, at most 60 s, with
             jitter) and keeps every local write. Stops cleanly on SIGINT/SIGTERM.
-            Example: syncd node --db ~/.local/share/racesync/replica.sqlite --interval 5
+            --web 127.0.0.1:PORT also serves your race pages from the replica to a browser on this
+            machine: who is live, Cast this race / Leave buttons that work offline, pending and rejected
+            writes, and an offline notice. Loopback only; the token never reaches the browser.
+            Example: syncd node --db ~/.local/share/racesync/replica.sqlite --interval 5 --web 127.0.0.1:8090
             """)
 
     @Option(help: "Replica file (default: $RACECLI_DB, else $XDG_DATA_HOME/racesync/replica.sqlite).")
@@ -29,9 +33,12 @@ struct NodeCommand: AsyncParsableCommand {
     var token: String?
     @Option(help: "Seconds between sync rounds.")
     var interval: Int = 5
+    @Option(help: ArgumentHelp("Also serve the race pages on this loopback address (port 0 picks a free one and logs it).", valueName: "host:port"))
+    var web: String?
 
     func validate() throws {
         guard interval >= 1 else { throw ValidationError("--interval must be at least 1 second") }
+        if let web { _ = try WebAddress(web) }
     }
 
     /// The token from `--token`, else from `RACESYNC_TOKEN`.
@@ -58,9 +65,18 @@ struct NodeCommand: AsyncParsableCommand {
         }
         defer { loop.wake?.stop() }
         logger.info(loop.wake.map { "listening for local writes at \($0.path)" } ?? "checking the outbox every 200 ms")
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: NodeService(loop: loop))]
+        if let web {
+            let address = try WebAddress(web)
+            let wake = loop.wake
+            let server = NodeWebServer(store: store, status: loop.status, onLocalWrite: { wake?.signal.notify() })
+            services.append(.init(service: server.application(host: address.host, port: address.port, logger: logger) { port in
+                logger.info("web pages at http://\(address.urlHost):\(port)/")
+            }))
+        }
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: NodeService(loop: loop))],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         logger.info("stopped; replica closed")
@@ -113,4 +129,26 @@ struct NodeService: Service, CustomStringConvertible {
             await loop.run()
         }
     }
+}
+
+/// The `--web HOST:PORT` address: loopback only, since the pages carry the user's controls.
+struct WebAddress {
+    var host: String
+    var port: Int
+
+    init(_ text: String) throws {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+            throw ValidationError("--web must be HOST:PORT, like 127.0.0.1:8090")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard NodeWebServer.isLoopback(host) else {
+            throw ValidationError("--web serves your caster controls without a login, so it listens only on loopback (127.0.0.1, ::1 or localhost), not '\(host)'")
+        }
+        self.host = host
+        self.port = port
+    }
+
+    /// The host as it appears in a URL.
+    var urlHost: String { host.contains(":") ? "[\(host)]" : host }
 }

@@ -1,0 +1,81 @@
+import Foundation
+import RaceWeb
+import SyncCore
+import SyncNode
+import SyncStore
+
+/// Builds the node's pages from the replica for the logged-in user: the same view models as
+/// the hub's, plus the viewer (controls, badges, notices, offline state).
+struct NodePages: Sendable {
+    let store: ReplicaStore
+    let status: NodeSyncStatus
+    let guardian: FormGuard
+    var renderer: PageRenderer { .standard }
+
+    /// Rendered race page parts; nil for a race the replica does not know.
+    func race(_ id: UUID, session: String, flash: String? = nil) async throws -> (page: String, state: PageState)? {
+        try await Blocking.run {
+            let viewer = try viewer(session: session)
+            guard let data = try store.racePage(id) else { return nil }
+            var model = RacePageModel(data, viewer: viewer, feedBase: try feedBase(), since: "")
+            model.flash = flash
+            let body = renderer.raceBody(model)
+            let tag = ContentTag.of(body)
+            model.eventsURL = "/races/\(id.lowercased)/events?since=\(tag)"
+            return (renderer.racePage(model), PageState(id: tag, html: body, summary: model.summary))
+        }
+    }
+
+    /// Rendered front page parts.
+    func front(session: String) async throws -> (page: String, state: PageState) {
+        try await Blocking.run {
+            var model = FrontPageModel(try store.frontPage(), viewer: try viewer(session: session), feedBase: try feedBase(), since: "")
+            let body = renderer.frontBody(model)
+            let tag = ContentTag.of(body)
+            model.eventsURL = "/events?since=\(tag)"
+            return (renderer.frontPage(model), PageState(id: tag, html: body, summary: model.summary))
+        }
+    }
+
+    /// Feed links point at the hub (the node serves no feeds).
+    private func feedBase() throws -> String {
+        guard let hub = try store.session()?.hub else { return "" }
+        return hub.hasSuffix("/") ? String(hub.dropLast()) : hub
+    }
+
+    private func viewer(session: String) throws -> Viewer {
+        guard let login = try store.session() else { throw NodeWebError.notLoggedIn }
+        let token = guardian.token(for: session)
+        let names = Dictionary(try store.summaries().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        func name(_ race: UUID) -> String { names[race] ?? race.lowercased }
+        var notices = try store.rejectedOps().map { op in
+            Notice(
+                opID: op.opID, raceID: op.raceID, heading: "Rejected by the hub",
+                text: "your \(op.kind == .join ? "join" : "leave") of \(name(op.raceID)) was refused: \(op.detail) (\(op.code)). The page shows the hub's state.",
+                formToken: token)
+        }
+        notices += try store.overriddenOps().map { op in
+            Notice(opID: op.opID, raceID: op.raceID, heading: "Overridden", text: op.explanation(raceName: name(op.raceID), me: login.user.id), formToken: token)
+        }
+        let state = status.current
+        let offline = state.reachable == false ? OfflineNotice(problem: state.problem ?? "unreachable", lastSync: try store.lastSyncAt()) : nil
+        return Viewer(user: login.user, formToken: token, notices: notices, offline: offline)
+    }
+}
+
+/// Errors of the node's pages.
+enum NodeWebError: Error, CustomStringConvertible {
+    case notLoggedIn
+    var description: String { "this replica has no login: run 'racecli login' first" }
+}
+
+/// Runs blocking replica work (SQLite) on a dispatch queue, off the cooperative thread pool.
+enum Blocking {
+    private static let queue = DispatchQueue(label: "racesync.node-web.replica", attributes: .concurrent)
+
+    static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { continuation.resume(with: Result { try body() }) }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import RaceWeb
+import SyncCore
+import SyncStore
+
+/// The node's pages, forms and event streams.
+struct NodeWebRoutes {
+    let server: NodeWebServer
+    var pages: NodePages { server.pages }
+
+    func register(on router: Router<BasicRequestContext>) {
+        StaticAssets.standard.register(on: router)
+        router.get("/") { request, _ in
+            let session = Session(request, server.guardian)
+            return session.attach(to: WebPage.html(try await pages.front(session: session.id).page))
+        }
+        router.get("/events") { request, _ in
+            let session = Session(request, server.guardian)
+            return server.events.response(request, signal: server.status.changes) {
+                try await pages.front(session: session.id).state
+            }
+        }
+        router.get("/races/:race_id") { request, context in
+            let session = Session(request, server.guardian)
+            guard let race = try await pages.race(try Self.raceID(context), session: session.id) else { throw WebPageError.raceNotFound }
+            return session.attach(to: WebPage.html(race.page))
+        }
+        router.get("/races/:race_id/events") { request, context in
+            let id = try Self.raceID(context)
+            let session = Session(request, server.guardian)
+            guard try await pages.race(id, session: session.id) != nil else { throw WebPageError.raceNotFound }
+            return server.events.response(request, signal: server.status.changes) {
+                try await pages.race(id, session: session.id)?.state
+            }
+        }
+        for (kind, path) in [(OpKind.join, "cast-join"), (.leave, "cast-leave")] {
+            router.post("/races/:race_id/\(path)") { request, context in
+                let (session, _) = try await checkedForm(request)
+                let id = try Self.raceID(context)
+                let refusal: String?
+                do {
+                    _ = try await Blocking.run { try server.store.enqueue(kind, race: id) }
+                    refusal = nil
+                    server.onLocalWrite()
+                    server.status.replicaChanged()
+                } catch let error as LocalWriteError {
+                    refusal = error.description
+                }
+                guard let refusal else { return Self.seeOther("/races/\(id.lowercased)") }
+                guard let race = try await pages.race(id, session: session, flash: refusal) else { throw WebPageError.raceNotFound }
+                return WebPage.html(race.page, status: .conflict)
+            }
+        }
+        router.post("/notices/:op_id/dismiss") { request, context in
+            let (_, form) = try await checkedForm(request)
+            guard let opID = UUID(uuidString: context.parameters.get("op_id") ?? "") else {
+                throw WebPageError(.unprocessableContent, "Not a notice", "That is not the id of a notice.")
+            }
+            _ = try await Blocking.run { try server.store.dismissNotice(opID) }
+            server.status.replicaChanged()
+            return Self.seeOther(Self.safeReturnPath(form["back"]))
+        }
+    }
+
+    /// The session and fields of a form post that passed the guard; else the guard's refusal.
+    private func checkedForm(_ request: Request) async throws -> (session: String, form: FormBody) {
+        var request = request
+        let buffer: ByteBuffer
+        do { buffer = try await request.collectBody(upTo: FormBody.maxBytes) } catch {
+            throw WebPageError(.contentTooLarge, "Form too large", "A form of these pages is far smaller.")
+        }
+        let form = FormBody(String(buffer: buffer))
+        let session = request.cookies[FormGuard.cookieName]?.value
+        if let refusal = server.guardian.checkPost(
+            host: request.head.authority, port: server.port.current,
+            origin: request.headers[.origin], fetchSite: request.headers[HTTPField.Name("Sec-Fetch-Site")!],
+            referer: request.headers[.referer], session: session, token: form["csrf"])
+        {
+            throw refusal
+        }
+        return (session ?? "", form)
+    }
+
+    static func raceID(_ context: BasicRequestContext) throws -> UUID {
+        let text = context.parameters.get("race_id") ?? ""
+        guard let id = UUID(uuidString: text) else { throw WebPageError.malformedRaceID(text) }
+        return id
+    }
+
+    /// After a form: back to a page of this node (`/` or a race page), never elsewhere.
+    static func safeReturnPath(_ given: String?) -> String {
+        guard let given, given.hasPrefix("/races/"), UUID(uuidString: String(given.dropFirst("/races/".count))) != nil else { return "/" }
+        return given
+    }
+
+    static func seeOther(_ path: String) -> Response {
+        Response(status: .seeOther, headers: [.location: path, .cacheControl: "no-store"])
+    }
+}
+
+/// The browser's session: its cookie, or a new one set with the response.
+struct Session {
+    let id: String
+    let isNew: Bool
+
+    init(_ request: Request, _ guardian: FormGuard) {
+        if let value = request.cookies[FormGuard.cookieName]?.value, FormGuard.isSession(value) {
+            (id, isNew) = (value, false)
+        } else {
+            (id, isNew) = (guardian.newSession(), true)
+        }
+    }
+
+    func attach(to response: Response) -> Response {
+        guard isNew else { return response }
+        var response = response
+        response.setCookie(Cookie(name: FormGuard.cookieName, value: id, path: "/", httpOnly: true, sameSite: .strict))
+        return response
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import ServiceLifecycle
+import SyncCore
+import SyncStore
+import Synchronization
+
+/// One state of a page's live section: what an event sends.
+public struct PageState: Sendable {
+    /// The event id: the hub's change-log cursor, or a tag of the HTML on a node.
+    public var id: String
+    public var html: String
+    public var summary: PageSummary
+
+    public init(id: String, html: String, summary: PageSummary) {
+        self.id = id
+        self.html = html
+        self.summary = summary
+    }
+}
+
+/// Server-Sent Events of a page (`text/event-stream`): an `event: page` with the new HTML of
+/// the page's live section and sentences saying what changed, every time it changes; a
+/// comment as heartbeat so proxies keep the stream open. A reconnect sends `Last-Event-ID`
+/// (or a first connection `?since=`, the position the page was rendered at): the stream sends
+/// the current state at once only when it moved past that. Streams are bounded: a cap on open
+/// ones (more get `503` with `Retry-After`), a lifetime after which the browser reconnects
+/// and resumes, and an end on graceful shutdown.
+public struct PageEvents: Sendable {
+    /// How long a stream waits for a signal before it looks again anyway.
+    public var recheck: Duration
+    public var heartbeat: Duration = .seconds(15)
+    public var lifetime: Duration = .seconds(300)
+    /// Milliseconds a browser waits before reconnecting.
+    public var retryMs = 2000
+    public let slots: StreamSlots
+
+    public init(recheck: Duration, slots: StreamSlots) {
+        self.recheck = recheck
+        self.slots = slots
+    }
+
+    /// The position a client has seen: `Last-Event-ID`, else `?since=`; absurd values are ignored.
+    public static func resumePoint(_ request: Request) -> String? {
+        let given = request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.uri.queryParameters.get("since").map { String($0) }
+        guard let given, !given.isEmpty, given.utf8.count <= 200 else { return nil }
+        return given
+    }
+
+    /// The stream response. `render` reads the current state (nil: the page is gone, the
+    /// stream ends); `signal` wakes the stream when the store commits.
+    public func response(
+        _ request: Request, signal: ChangeSignal, render: @escaping @Sendable () async throws -> PageState?
+    ) -> Response {
+        guard slots.available else {
+            return Response(
+                status: .serviceUnavailable,
+                headers: [.retryAfter: "30", .contentType: "text/plain; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: "too many open event streams; retry later\n")))
+        }
+        let seen = Self.resumePoint(request)
+        let settings = self
+        let body = ResponseBody { writer in
+            guard settings.slots.acquire() else {
+                try await writer.finish(nil)
+                return
+            }
+            defer { settings.slots.release() }
+            let stopping = StopFlag()
+            try await withTaskCancellationOrGracefulShutdownHandler {
+                try await settings.stream(into: &writer, seen: seen, signal: signal, stopping: stopping, render: render)
+            } onCancelOrGracefulShutdown: {
+                stopping.stop()
+                signal.notify()
+            }
+            try await writer.finish(nil)
+        }
+        var headers = WebPage.securityHeaders
+        headers[.contentType] = "text/event-stream; charset=utf-8"
+        headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
+        return Response(status: .ok, headers: headers, body: body)
+    }
+
+    private func stream(
+        into writer: inout any ResponseBodyWriter, seen: String?, signal: ChangeSignal, stopping: StopFlag,
+        render: @Sendable () async throws -> PageState?
+    ) async throws {
+        let clock = ContinuousClock()
+        let end = clock.now.advanced(by: lifetime)
+        var lastID = seen
+        var lastHTML: String?
+        var lastSummary: PageSummary?
+        var lastWrite = clock.now
+        try await writer.write(ByteBuffer(string: "retry: \(retryMs)\n\n"))
+        while clock.now < end, !stopping.isStopped {
+            let generation = signal.generation
+            guard let state = try await render() else { return }
+            if state.id != lastID, state.html != lastHTML {
+                let changes = lastSummary.map { $0.changes(to: state.summary) } ?? []
+                try await writer.write(ByteBuffer(string: Self.event(state, changes: changes)))
+                lastHTML = state.html
+                lastWrite = clock.now
+            }
+            lastID = state.id
+            lastSummary = state.summary
+            await signal.wait(since: generation, timeout: min(recheck, heartbeat))
+            if stopping.isStopped { return }
+            if clock.now - lastWrite >= heartbeat {
+                try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                lastWrite = clock.now
+            }
+        }
+    }
+
+    /// `id:`, `event: page` and one `data:` line of JSON (which never holds a raw newline).
+    static func event(_ state: PageState, changes: [String]) -> String {
+        let id = state.id.filter { $0 != "\n" && $0 != "\r" }
+        let list = changes.map(JSONText.quote).joined(separator: ",")
+        return "id: \(id)\nevent: page\ndata: {\"html\":\(JSONText.quote(state.html)),\"changes\":[\(list)]}\n\n"
+    }
+}
+
+/// Set once a stream must end (cancelled, or the server shuts down gracefully).
+final class StopFlag: Sendable {
+    private let stopped = Atomic(false)
+    func stop() { stopped.store(true, ordering: .relaxed) }
+    var isStopped: Bool { stopped.load(ordering: .relaxed) }
+}
+
+/// A cap on open event streams.
+public final class StreamSlots: Sendable {
+    public let limit: Int
+    private let open = Mutex(0)
+
+    public init(limit: Int) { self.limit = limit }
+
+    public var available: Bool { open.withLock { $0 < limit } }
+    public var held: Int { open.withLock { $0 } }
+
+    func acquire() -> Bool {
+        open.withLock { count in
+            guard count < limit else { return false }
+            count += 1
+            return true
+        }
+    }
+
+    func release() { open.withLock { $0 = max(0, $0 - 1) } }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import SyncCore
+
+/// Everything a race page shows, as plain values for the `race` template. The hub builds it
+/// without a viewer; the node with the logged-in user (controls, badges, notices).
+public struct RacePageModel: Sendable, Equatable {
+    public var raceID: String
+    public var name: String
+    /// "setup", "running" or "finished" (a CSS class).
+    public var status: String
+    /// "Setup", "Running" or "Finished".
+    public var statusLabel: String
+    public var seedsReleased: Bool
+    public var organizer: String
+    public var participants: [MemberRow]
+    public var casters: [MemberRow]
+    public var hasParticipants: Bool
+    public var hasCasters: Bool
+    public var liveCount: Int
+    public var anyLive: Bool
+    public var feedAtom: String
+    public var feedRSS: String
+    /// Where the page's Server-Sent Events come from (resumes at `since`).
+    public var eventsURL: String
+    public var controls: CasterControls?
+    public var notices: [Notice]
+    public var offline: OfflineNotice?
+    /// A one-off message about the user's last action ("you are already a caster").
+    public var flash: String?
+    /// The logged-in user's name (node only).
+    public var you: String?
+    /// The page's `<title>`.
+    public var title: String
+
+    /// - Parameters:
+    ///   - feedBase: prefix of the feed links ("" on the hub, the hub's URL on a node).
+    ///   - since: the position the page was rendered at; its event stream starts there.
+    public init(_ data: RacePageData, viewer: Viewer? = nil, feedBase: String = "", since: String) {
+        let detail = data.detail
+        let me = viewer?.user.id
+        raceID = detail.id.lowercased
+        name = detail.name
+        status = detail.status.rawValue
+        statusLabel = detail.status.rawValue.prefix(1).uppercased() + detail.status.rawValue.dropFirst()
+        seedsReleased = detail.seedsReleased
+        organizer = detail.organizer.twitchDisplayName ?? detail.organizer.twitchUsername
+        participants = detail.participants.map { MemberRow($0, stream: data.streams[$0.user.id], viewer: me) }
+        casters = detail.casters.map { MemberRow($0, stream: data.streams[$0.user.id], viewer: me) }
+        hasParticipants = !participants.isEmpty
+        hasCasters = !casters.isEmpty
+        liveCount = (participants + casters).filter(\.isLive).count
+        anyLive = liveCount > 0
+        feedAtom = "\(feedBase)/feeds/races/\(raceID)/live.atom"
+        feedRSS = "\(feedBase)/feeds/races/\(raceID)/live.rss"
+        eventsURL = "/races/\(raceID)/events?since=\(Self.queryEscaped(since))"
+        controls = viewer.map { CasterControls(detail: detail, viewer: $0) }
+        notices = viewer?.notices.filter { $0.raceID == detail.id } ?? []
+        offline = viewer?.offline
+        you = viewer.map { $0.user.twitchDisplayName ?? $0.user.twitchUsername }
+        title = "\(detail.name) — RaceSync"
+    }
+
+    /// What changes between two renderings are about (for announcements).
+    public var summary: PageSummary {
+        PageSummary(
+            status: statusLabel, live: Set((participants + casters).filter(\.isLive).map(\.name)),
+            casters: Set(casters.map(\.name)), participants: Set(participants.map(\.name)))
+    }
+
+    static func queryEscaped(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ""
+    }
+}

@@ -1,0 +1,26 @@
+// RaceSync live updates. The page works without this script; with it, the part of the page
+// inside #live is replaced by what the server sends as Server-Sent Events, and what changed
+// is announced to screen readers. EventSource reconnects by itself and sends Last-Event-ID,
+// so the server resumes from where the page was.
+(function () {
+  "use strict";
+  var live = document.getElementById("live");
+  if (!live || !("EventSource" in window)) return;
+  var state = document.getElementById("stream-state");
+  var announce = document.getElementById("announce");
+  var source = new EventSource(live.getAttribute("data-events"));
+  function show(text, mode) {
+    if (state) state.textContent = text;
+    live.setAttribute("data-stream", mode);
+  }
+  source.addEventListener("open", function () { show("Live updates on.", "open"); });
+  source.addEventListener("error", function () { show("Live updates paused; reconnecting\u2026", "reconnecting"); });
+  source.addEventListener("page", function (event) {
+    var message;
+    try { message = JSON.parse(event.data); } catch (e) { return; }
+    if (typeof message.html !== "string") return;
+    live.innerHTML = message.html;
+    live.setAttribute("data-event-id", event.lastEventId);
+    if (announce && message.changes && message.changes.length) announce.textContent = message.changes.join(". ") + ".";
+  });
+})();
