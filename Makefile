@@ -1,12 +1,13 @@
 # RaceSync — two commands do everything on a fresh Debian machine:
 #   make run    install missing system packages, build (release), start a hub
 #   make test   install missing system packages, build and run the whole test suite
+#               (Swift tests, then the web pages in Chromium)
 
 SWIFT        ?= swift
 APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev libxml2-dev sqlite3 python3 python3-pip
 HUB_ARGS     ?=
 
-.PHONY: run test build deps pydeps check-architecture openapi crash-test bench fuzz fuzz-native clean
+.PHONY: run test build deps pydeps browserdeps browser-test screenshots check-architecture openapi crash-test bench fuzz fuzz-native clean
 
 ## Install the Debian packages the build needs, only when some are missing.
 deps:
@@ -37,14 +38,37 @@ pydeps:
 	@python3 -c "import feedparser" 2>/dev/null || python3 -m pip install --quiet feedparser \
 	  || python3 -m pip install --quiet --break-system-packages feedparser
 
+## The browser tests' tools: Debian's Chromium and Playwright + pytest from PyPI (Playwright
+## drives the system Chromium; it cannot download its own browsers here).
+BROWSER_PY := playwright==1.65.2 pytest
+browserdeps:
+	@command -v chromium >/dev/null || { \
+	  SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
+	  echo "installing: chromium"; $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
+	@python3 -c "import playwright, pytest" 2>/dev/null || python3 -m pip install --quiet $(BROWSER_PY) \
+	  || python3 -m pip install --quiet --break-system-packages $(BROWSER_PY)
+
+## The web pages in a real browser against real hub and node processes (debug binaries).
+browser-test: deps browserdeps
+	$(SWIFT) build --product syncd
+	$(SWIFT) build --product racecli
+	python3 -m pytest Tests/Browser -q
+
+## Refresh the screenshots the README shows (desktop and 375 px wide).
+screenshots: deps browserdeps
+	$(SWIFT) build --product syncd
+	$(SWIFT) build --product racecli
+	RACESYNC_SCREENSHOTS=docs/screenshots python3 -m pytest Tests/Browser -q
+
 ## The module graph is the architecture: fail when a target declares or imports a module
 ## outside its allowed set (see docs/architecture.md).
 check-architecture:
 	python3 scripts/check-architecture.py
 
-test: deps pydeps check-architecture
+test: deps pydeps browserdeps check-architecture
 	$(SWIFT) build --build-tests
 	RACESYNC_REQUIRE_FEEDPARSER=1 $(SWIFT) test --skip-build
+	python3 -m pytest Tests/Browser -q
 
 ## Release benchmarks, each figure next to a same-run baseline; writes bench/results.json.
 bench: deps

@@ -40,11 +40,12 @@ public enum HubServer {
     public static func application(
         store: any HubStorage, metrics: HubMetrics, feeds: FeedCache, host: String, port: Int, logger: Logger,
         limits: ConnectionLimits = ConnectionLimits(),
+        pageEvents: PageEvents = PageEvents(recheck: .seconds(15), slots: StreamSlots(limit: 1024)),
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let connections = ConnectionCounter()
         return Application(
-            router: router(store: store, metrics: metrics, feeds: feeds),
+            router: router(store: store, metrics: metrics, feeds: feeds, pageEvents: pageEvents),
             server: .http1(
                 configuration: .init(
                     additionalChannelHandlers: [ConnectionGuard(limits: limits, counter: connections)],

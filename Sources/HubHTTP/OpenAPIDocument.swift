@@ -37,6 +37,16 @@ components:
       name: If-Modified-Since
       in: header
       schema: {type: string}
+    LastEventID:
+      name: Last-Event-ID
+      in: header
+      description: The id of the last event a reconnecting EventSource saw.
+      schema: {type: string}
+    Since:
+      name: since
+      in: query
+      description: The position the page was rendered at (its first connection's resume point).
+      schema: {type: string}
   schemas:
     Error:
       type: object
@@ -195,6 +205,20 @@ components:
         application/rss+xml: {schema: {type: string}}
     NotModified:
       description: The feed did not change since the validator the client sent.
+    Page:
+      description: An HTML page (complete without JavaScript).
+      content: {text/html: {schema: {type: string}}}
+    PageNotFound:
+      description: Unknown race (404) or an id that is not a UUID (422), as an HTML page.
+      content: {text/html: {schema: {type: string}}}
+    EventStream:
+      description: A stream of Server-Sent Events.
+      content: {text/event-stream: {schema: {type: string}}}
+    TooManyStreams:
+      description: Too many open event streams; retry after the given seconds.
+      headers:
+        Retry-After: {schema: {type: string}}
+      content: {text/plain: {schema: {type: string}}}
 paths:
   /healthz:
     get:
@@ -454,5 +478,57 @@ paths:
   /feeds/races/{race_id}/live.rss:
     get: *feedRace
     head: *feedRace
+  /:
+    get:
+      summary: Front page (HTML) — active races, who is live, feed links with autodiscovery
+      responses:
+        "200": {$ref: "#/components/responses/Page"}
+  /events:
+    get:
+      summary: Server-Sent Events of the front page (see /races/{race_id}/events)
+      parameters: [{$ref: "#/components/parameters/LastEventID"}, {$ref: "#/components/parameters/Since"}]
+      responses:
+        "200": {$ref: "#/components/responses/EventStream"}
+        "503": {$ref: "#/components/responses/TooManyStreams"}
+  /races/{race_id}:
+    get:
+      summary: Race page (HTML) — status, organizer, participants and casters with LIVE badges
+      parameters: [{$ref: "#/components/parameters/RaceID"}]
+      responses:
+        "200": {$ref: "#/components/responses/Page"}
+        "404": {$ref: "#/components/responses/PageNotFound"}
+        "422": {$ref: "#/components/responses/PageNotFound"}
+  /races/{race_id}/events:
+    get:
+      summary: Server-Sent Events of a race page
+      description: >-
+        `event: page` with `data: {"html": <the page's live section>, "changes": [sentences]}` and
+        `id:` the change-log cursor, sent whenever the page changes; `: keep-alive` comments every
+        15 s; the stream ends after 5 minutes (the browser reconnects). A reconnect's `Last-Event-ID`
+        (or a first connection's `since`) resumes: the current state is sent at once only when the
+        log moved past it.
+      parameters:
+        - {$ref: "#/components/parameters/RaceID"}
+        - {$ref: "#/components/parameters/LastEventID"}
+        - {$ref: "#/components/parameters/Since"}
+      responses:
+        "200": {$ref: "#/components/responses/EventStream"}
+        "404": {$ref: "#/components/responses/PageNotFound"}
+        "422": {$ref: "#/components/responses/PageNotFound"}
+        "503": {$ref: "#/components/responses/TooManyStreams"}
+  /static/racesync.css:
+    get:
+      summary: The pages' stylesheet
+      parameters: [{$ref: "#/components/parameters/IfNoneMatch"}]
+      responses:
+        "200": {description: CSS, content: {text/css: {schema: {type: string}}}}
+        "304": {$ref: "#/components/responses/NotModified"}
+  /static/racesync.js:
+    get:
+      summary: The pages' script (live updates; the pages work without it)
+      parameters: [{$ref: "#/components/parameters/IfNoneMatch"}]
+      responses:
+        "200": {description: JavaScript, content: {text/javascript: {schema: {type: string}}}}
+        "304": {$ref: "#/components/responses/NotModified"}
 
 """##

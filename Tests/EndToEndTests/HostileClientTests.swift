@@ -49,6 +49,7 @@ import Glibc
         let routes = [
             "/healthz", "/api/me", "/api/races", "/api/races/\(w.race)", "/api/races?limit=0", "/feeds/live.atom", "/feeds/live.rss",
             "/feeds/races/\(w.race)/live.atom", "/feeds/races/\(w.race)/live.rss", "/metrics", "/openapi.yaml",
+            "/", "/races/\(w.race)", "/static/racesync.css",
             "/api/sync/pull", "/api/sync/pull?since=\(String(repeating: "f", count: 64)).99999999999999999999",
         ]
         for route in routes {

@@ -78,4 +78,17 @@ import Testing
         let badLogin = try box.run("syncd", ["user", "add", "bad login", "--db", box.file("hub.sqlite")])
         #expect(badLogin.status == 1 && badLogin.stderr.hasPrefix("syncd: invalid login"))
     }
+
+    @Test func theNodesPagesListenOnlyOnLoopback() throws {
+        let box = Sandbox()
+        for address in ["0.0.0.0:8090", "192.168.1.5:8090", "[::]:8090"] {
+            let refused = try box.run("syncd", ["node", "--db", box.file("replica.sqlite"), "--web", address])
+            #expect(refused.status == 2 && refused.stderr.contains("loopback"), "\(address): \(refused.stderr)")
+        }
+        let malformed = try box.run("syncd", ["node", "--web", "127.0.0.1"])
+        #expect(malformed.status == 2 && malformed.stderr.contains("HOST:PORT"))
+        #expect(!FileManager.default.fileExists(atPath: box.file("replica.sqlite")))
+        let help = try box.run("syncd", ["node", "--help"])
+        #expect(help.status == 0 && help.stdout.contains("--web <host:port>"))
+    }
 }

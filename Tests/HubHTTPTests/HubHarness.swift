@@ -4,6 +4,7 @@ import HubHTTP
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import RaceWeb
 import SyncCore
 import SyncTwitch
 import SyncStore
@@ -33,11 +34,13 @@ final class HubHarness: @unchecked Sendable {
     }
 
     /// Runs `body` against the router in process.
-    func run(_ body: @Sendable (Client) async throws -> Void) async throws {
+    func run(pageEvents: PageEvents? = nil, _ body: @Sendable (Client) async throws -> Void) async throws {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         let feeds = FeedCache(store: store, baseURL: "http://hub.test")
-        let app = HubServer.application(store: store, metrics: metrics, feeds: feeds, host: "127.0.0.1", port: 0, logger: logger)
+        let app = HubServer.application(
+            store: store, metrics: metrics, feeds: feeds, host: "127.0.0.1", port: 0, logger: logger,
+            pageEvents: pageEvents ?? PageEvents(recheck: .seconds(15), slots: StreamSlots(limit: 1024)))
         let tokens = self.tokens
         try await app.test(.router) { client in
             try await body(Client(client: client, tokens: tokens))

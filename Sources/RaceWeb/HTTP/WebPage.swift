@@ -4,14 +4,14 @@ import Hummingbird
 import SyncCore
 
 /// HTML responses of the pages, with the headers every page carries: nothing loads from other
-/// hosts (Content-Security-Policy), no framing, no sniffing, no referrer, never cached (pages
+/// hosts (Content-Security-Policy), no framing, no sniffing, no referrer to other sites (`same-origin`: with `no-referrer` a browser sends `Origin: null` on form posts), never cached (pages
 /// are live, and the node's carry a per-session form token).
 public enum WebPage {
     public static let securityHeaders: HTTPFields = [
         .contentSecurityPolicy: "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
         HTTPField.Name("X-Content-Type-Options")!: "nosniff",
         HTTPField.Name("X-Frame-Options")!: "DENY",
-        HTTPField.Name("Referrer-Policy")!: "no-referrer",
+        HTTPField.Name("Referrer-Policy")!: "same-origin",
         .cacheControl: "no-store",
     ]
 

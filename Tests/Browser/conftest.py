@@ -1,0 +1,174 @@
+"""Fixtures of the browser tests: real `syncd hub` and `syncd node --web` processes on
+loopback, a fake Helix (the only stand-in), and Debian's Chromium driven by Playwright."""
+import json
+import os
+import pathlib
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from fake_helix import CLIENT_ID, CLIENT_SECRET, FakeHelix
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BIN = pathlib.Path(os.environ.get("RACESYNC_BIN_DIR", ROOT / ".build" / "debug"))
+SCREENSHOTS = pathlib.Path(os.environ.get("RACESYNC_SCREENSHOTS", ROOT / ".build" / "screenshots"))
+CHROMIUM = os.environ.get("RACESYNC_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(check, timeout=15.0, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if check():
+                return
+        except Exception:
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+class Hub:
+    """A `syncd hub` on a SQLite file, stopped and started again on the same file and port."""
+
+    def __init__(self, folder, helix):
+        self.folder = folder
+        self.db = folder / "hub.sqlite"
+        self.port = free_port()
+        self.helix = helix
+        self.process = None
+        self.log = open(folder / "hub.log", "ab")
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, port=None):
+        env = dict(os.environ, TWITCH_CLIENT_ID=CLIENT_ID, TWITCH_CLIENT_SECRET=CLIENT_SECRET,
+                   TWITCH_API_URL=self.helix.api_url, TWITCH_AUTH_URL=self.helix.auth_url)
+        port = port or self.port
+        self.process = subprocess.Popen(
+            [str(BIN / "syncd"), "hub", "--db", str(self.db), "--port", str(port), "--poll-interval", "1"],
+            env=env, stdout=self.log, stderr=self.log)
+        wait_until(lambda: urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).status == 200,
+                   what="the hub to answer /healthz")
+        return f"http://127.0.0.1:{port}"
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+        self.process = None
+
+    def add_user(self, login, display_name=None):
+        args = [str(BIN / "syncd"), "user", "add", login, "--db", str(self.db)]
+        if display_name:
+            args += ["--display-name", display_name]
+        out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+        return out.strip().splitlines()[-1]
+
+    def api(self, method, path, token=None, body=None, base=None):
+        request = urllib.request.Request((base or self.url) + path, method=method,
+                                         data=None if body is None else json.dumps(body).encode())
+        request.add_header("Content-Type", "application/json")
+        if token:
+            request.add_header("Authorization", f"Bearer {token}")
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read() or b"null")
+
+
+class Node:
+    """A logged-in replica with `syncd node --web` serving its pages."""
+
+    def __init__(self, folder, hub, token, name):
+        self.db = folder / f"{name}.sqlite"
+        self.port = free_port()
+        self.log = open(folder / f"{name}.log", "ab")
+        subprocess.run([str(BIN / "racecli"), "login", "--db", str(self.db), "--hub", hub.url, "--token-stdin"],
+                       input=token, text=True, check=True, capture_output=True)
+        self.process = subprocess.Popen(
+            [str(BIN / "syncd"), "node", "--db", str(self.db), "--interval", "1", "--web", f"127.0.0.1:{self.port}"],
+            stdout=self.log, stderr=self.log)
+        wait_until(lambda: urllib.request.urlopen(self.url + "/", timeout=1).status == 200, what="the node's pages")
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def racecli(self, *args):
+        out = subprocess.run([str(BIN / "racecli"), *args, "--db", str(self.db)], check=True, capture_output=True, text=True)
+        return out.stdout
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+
+
+@pytest.fixture
+def folder():
+    path = pathlib.Path(tempfile.mkdtemp(prefix="racesync-browser-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
+def helix():
+    fake = FakeHelix()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def hub(folder, helix):
+    hub = Hub(folder, helix)
+    hub.start()
+    yield hub
+    hub.stop()
+
+
+@pytest.fixture
+def nodes(folder, hub):
+    started = []
+
+    def start(token, name):
+        node = Node(folder, hub, token, name)
+        started.append(node)
+        return node
+
+    yield start
+    for node in started:
+        node.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def screenshot():
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name):
+        for label, width in (("desktop", 1280), ("375px", 375)):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+    return take

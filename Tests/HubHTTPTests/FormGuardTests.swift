@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+@testable import NodeWeb
+
+/// The node's defences for its forms: Host, same origin, per-session token.
+@Suite struct FormGuardTests {
+    let guardian = FormGuard(key: Array(repeating: 7, count: 32))
+    let session = FormGuard(key: Array(repeating: 7, count: 32)).newSession()
+
+    func check(host: String? = "127.0.0.1:8090", origin: String? = "http://127.0.0.1:8090", fetchSite: String? = nil, referer: String? = nil, session: String?? = nil, token: String?? = nil) -> String? {
+        let session = session ?? self.session
+        let token = token ?? session.map { guardian.token(for: $0) }
+        return guardian.checkPost(host: host, port: 8090, origin: origin, fetchSite: fetchSite, referer: referer, session: session, token: token)?.reason
+    }
+
+    @Test func aSameOriginPostWithItsSessionsTokenPasses() {
+        #expect(FormGuard.isSession(session))
+        #expect(check() == nil)
+        #expect(check(host: "localhost:8090", origin: "http://localhost:8090") == nil)
+        #expect(check(origin: nil, fetchSite: "same-origin") == nil)
+        #expect(check(origin: nil, referer: "http://127.0.0.1:8090/races/x") == nil)
+    }
+
+    @Test func otherOriginsAndHostsAreRefused() {
+        #expect(check(origin: "http://evil.example")?.contains("cross-site") == true)
+        #expect(check(origin: "null")?.contains("cross-site") == true)
+        #expect(check(origin: "http://127.0.0.1:9999")?.contains("cross-site") == true)
+        #expect(check(origin: nil, fetchSite: "cross-site")?.contains("cross-site") == true)
+        #expect(check(origin: nil, referer: "http://127.0.0.1:8090.evil.example/")?.contains("cross-site") == true)
+        #expect(check(origin: nil)?.contains("no Origin") == true)
+        #expect(check(host: "evil.example:8090", origin: "http://evil.example:8090")?.contains("Host") == true)
+        #expect(check(host: "127.0.0.1:9999", origin: "http://127.0.0.1:9999")?.contains("Host") == true)
+        #expect(check(host: nil)?.contains("Host") == true)
+    }
+
+    @Test func aTokenOnlyFitsItsSessionAndThisProcess() {
+        #expect(check(token: .some("guessed"))?.contains("token") == true)
+        #expect(check(token: .some(nil))?.contains("token") == true)
+        #expect(check(session: .some(nil))?.contains("session") == true)
+        let other = guardian.newSession()
+        #expect(other != session)
+        #expect(check(token: .some(guardian.token(for: other)))?.contains("token") == true)
+        let restarted = FormGuard(key: Array(repeating: 8, count: 32))
+        #expect(check(token: .some(restarted.token(for: session)))?.contains("token") == true)
+    }
+
+    @Test func hostsAreLoopbackNamesWithThePort() {
+        #expect(FormGuard.hostAllowed("[::1]:8090", port: 8090))
+        #expect(!FormGuard.hostAllowed("127.0.0.1", port: 8090))
+        #expect(!FormGuard.hostAllowed("127.0.0.1:80900", port: 8090))
+        #expect(!FormGuard.hostAllowed("", port: 8090))
+        #expect(NodeWebServer.isLoopback("127.0.0.1") && NodeWebServer.isLoopback("::1") && !NodeWebServer.isLoopback("0.0.0.0"))
+    }
+
+    @Test func formBodiesParseTotally() {
+        let form = FormBody("csrf=a%2Bb+c&back=%2Fraces%2Fx&csrf=second&flag&bad=%zz&=empty")
+        #expect(form["csrf"] == "a+b c")
+        #expect(form["back"] == "/races/x")
+        #expect(form["flag"] == "")
+        #expect(form["bad"] == "%zz")
+        #expect(form[""] == "empty")
+        #expect(FormBody("")["csrf"] == nil)
+    }
+
+    @Test func afterAFormOnlyPagesOfThisNodeAreReturnedTo() {
+        let race = UUID().uuidString.lowercased()
+        #expect(NodeWebRoutes.safeReturnPath("/races/\(race)") == "/races/\(race)")
+        #expect(NodeWebRoutes.safeReturnPath("//evil.example/races/\(race)") == "/")
+        #expect(NodeWebRoutes.safeReturnPath("https://evil.example") == "/")
+        #expect(NodeWebRoutes.safeReturnPath("/races/\(race)/../../x") == "/")
+        #expect(NodeWebRoutes.safeReturnPath(nil) == "/")
+    }
+}
