@@ -35,6 +35,9 @@ public enum HubServer {
         return router
     }
 
+    /// Fails with a clear message when the pages' templates cannot be found (call at startup).
+    public static func checkWebResources() throws { try WebResources.check() }
+
     /// The HTTP application on `host:port`. `onRunning` gets the bound port (useful with port 0).
     /// Every connection runs under `limits` (head, body and idle timeouts, a connection cap).
     public static func application(

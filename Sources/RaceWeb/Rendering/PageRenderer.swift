@@ -56,10 +56,52 @@ struct ErrorPageModel {
     }
 }
 
-/// The module's resource folders.
+/// Where the templates and static files are: the resource bundle SwiftPM puts beside the
+/// executable (`RaceSync_RaceWeb.resources`, which must be copied along with a copied binary),
+/// or `RACESYNC_WEB_RESOURCES`, or the source tree of a checkout. Looked up by hand rather than
+/// with `Bundle.module`, whose accessor stops the process when the bundle is missing: a hub must
+/// refuse to start with a clear message instead, never crash on its first page.
 public enum WebResources {
-    /// A folder of the resource bundle (`templates`, `static`).
+    public struct Missing: Error, CustomStringConvertible {
+        public var searched: [String]
+        public var description: String {
+            "the web pages' templates are missing: looked in \(searched.joined(separator: ", ")); "
+                + "copy RaceSync_RaceWeb.resources from the build folder next to the executable, or set RACESYNC_WEB_RESOURCES"
+        }
+    }
+
+    /// The resource folder, found once.
+    public static let root: Result<URL, Missing> = locate()
+
+    /// Fails with a clear message when the resources cannot be found (call at startup).
+    public static func check() throws {
+        _ = try root.get()
+        _ = PageRenderer.standard
+    }
+
+    /// A folder of the resources (`templates`, `static`).
     public static func folder(_ name: String) -> URL {
-        Bundle.module.resourceURL?.appendingPathComponent(name) ?? Bundle.module.bundleURL.appendingPathComponent(name)
+        switch root {
+        case .success(let url): return url.appendingPathComponent(name)
+        case .failure(let missing): fatalError(missing.description)
+        }
+    }
+
+    static func locate() -> Result<URL, Missing> {
+        var candidates: [URL] = []
+        if let given = ProcessInfo.processInfo.environment["RACESYNC_WEB_RESOURCES"], !given.isEmpty {
+            candidates.append(URL(fileURLWithPath: given))
+        }
+        if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() {
+            let folder = executable.deletingLastPathComponent()
+            candidates.append(folder.appendingPathComponent("RaceSync_RaceWeb.resources"))
+            // A test bundle runs from inside `.xctest/...`; its resources sit beside the bundle.
+            candidates.append(folder.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("RaceSync_RaceWeb.resources"))
+        }
+        candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Resources"))
+        for candidate in candidates where FileManager.default.fileExists(atPath: candidate.appendingPathComponent("templates/race.mustache").path) {
+            return .success(candidate)
+        }
+        return .failure(Missing(searched: candidates.map(\.path)))
     }
 }

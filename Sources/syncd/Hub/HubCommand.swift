@@ -48,6 +48,7 @@ struct HubCommand: AsyncParsableCommand {
         LogSetup.bootstrap()
         let logger = Logger(label: "racesync.hub")
         let path = db ?? DefaultPaths.hubDatabase()
+        do { try HubServer.checkWebResources() } catch { throw CommandFailure.user("\(error)") }
         let store: HubStore
         do { store = try HubStore(path: path, beginEpoch: true) } catch { throw CommandFailure.user("\(error)") }
         logger.info("store open", metadata: ["db": .string(path)])

@@ -68,6 +68,7 @@ struct NodeCommand: AsyncParsableCommand {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: NodeService(loop: loop))]
         if let web {
             let address = try WebAddress(web)
+            do { try NodeWebServer.checkWebResources() } catch { throw CommandFailure.user("\(error)") }
             let wake = loop.wake
             let server = NodeWebServer(store: store, status: loop.status, onLocalWrite: { wake?.signal.notify() })
             services.append(.init(service: server.application(host: address.host, port: address.port, logger: logger) { port in
