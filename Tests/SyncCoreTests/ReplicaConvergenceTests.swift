@@ -39,6 +39,21 @@ import Testing
             #expect(try bySnapshot.store.detail(race) == json.detail(race))
         }
         #expect(try bySnapshot.store.liveEntries() == json.liveEntries())
+        // The web pages read the same data from the hub and from a replica in sync with it,
+        // so both render the same race the same.
+        func confirmed(_ data: RacePageData?) -> RacePageData? {
+            guard var data else { return nil }
+            for index in data.detail.casters.indices { data.detail.casters[index].pending = nil }
+            for index in data.detail.participants.indices { data.detail.participants[index].pending = nil }
+            return data
+        }
+        for race in races {
+            #expect(confirmed(try json.racePage(race)) == (try hub.store.racePage(race)))
+        }
+        #expect(try json.frontPage() == hub.store.frontPage())
+        let castingLive = try races.filter { try hub.store.raceDetail($0)?.casters.contains { $0.user.id == users[0].id } == true }
+        #expect(try Set(hub.store.frontPage().live.map(\.raceID)) == Set(castingLive))
+        #expect(try hub.store.frontPage().live.allSatisfy { $0.user.id == users[0].id && $0.stream.title == "t" })
         try json.close()
     }
 
