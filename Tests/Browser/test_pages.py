@@ -58,18 +58,23 @@ def test_hub_race_page_shows_a_live_badge_without_reload(hub, helix, browser, sc
     page.close()
 
 
-def test_node_page_casts_offline_and_clears_pending_when_the_hub_returns(hub, nodes, browser, screenshot):
+def cast_while_the_hub_is_down(hub, nodes, browser, race_name):
+    """Alice's node page with the hub stopped, after she clicked Cast this race."""
     org = hub.add_user("org")
     alice = hub.add_user("alice", "Alice")
-    race = running_race(hub, org, "Any% NMG")
+    race = running_race(hub, org, race_name)
     node = nodes(alice, "alice")
-
     hub.stop()
     page = browser.new_page()
     page.goto(f"{node.url}/races/{race}")
     expect(page.locator(".banner.offline")).to_be_visible(timeout=10000)
     expect(page.locator(".banner.offline")).to_contain_text("Last successful sync")
     page.get_by_role("button", name="Cast this race").click()
+    return org, race, node, page
+
+
+def test_node_page_casts_offline_and_clears_pending_when_the_hub_returns(hub, nodes, browser, screenshot):
+    _, race, _, page = cast_while_the_hub_is_down(hub, nodes, browser, "Any% NMG")
     me = page.locator(".casters li", has_text="Alice")
     expect(me.locator(".badge.you")).to_have_text("(You)")
     expect(me.locator(".badge.pending")).to_have_text("pending sync")
@@ -89,16 +94,7 @@ def test_node_page_casts_offline_and_clears_pending_when_the_hub_returns(hub, no
 
 
 def test_a_join_the_hub_refuses_shows_its_reason_and_is_rolled_back(hub, nodes, browser):
-    org = hub.add_user("org")
-    alice = hub.add_user("alice", "Alice")
-    race = running_race(hub, org, "100% Any Order")
-    node = nodes(alice, "alice")
-
-    hub.stop()
-    page = browser.new_page()
-    page.goto(f"{node.url}/races/{race}")
-    expect(page.locator(".banner.offline")).to_be_visible(timeout=10000)
-    page.get_by_role("button", name="Cast this race").click()
+    org, race, node, page = cast_while_the_hub_is_down(hub, nodes, browser, "100% Any Order")
     expect(page.locator(".casters li", has_text="Alice").locator(".badge.pending")).to_be_visible()
 
     # Meanwhile the organizer finishes the race through a hub this node cannot reach.
