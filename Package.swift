@@ -41,11 +41,23 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Why an HTTP call got no answer, classified by the error's type (the hub client's and
+        // the Helix client's shared edge).
+        .target(
+            name: "TransportErrors",
+            dependencies: [
+                "SyncCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         // A node's side of sync: the hub client, sync rounds, the daemon loop.
         .target(
             name: "SyncNode",
             dependencies: [
-                "SyncCore", "SyncStore",
+                "SyncCore", "SyncStore", "TransportErrors",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -57,7 +69,7 @@ let package = Package(
         .target(
             name: "SyncTwitch",
             dependencies: [
-                "SyncCore",
+                "SyncCore", "TransportErrors",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -73,7 +85,6 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

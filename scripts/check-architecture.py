@@ -19,12 +19,13 @@ ALLOWED = {
     # The pure core: Foundation only.
     "SyncCore": set(),
     "SyncStore": {"SyncCore", "GRDB", "Crypto"},
-    "SyncNode": {"SyncCore", "SyncStore", "AsyncHTTPClient", "NIOCore", "NIOHTTP1", "Logging"},
-    "SyncTwitch": {"SyncCore", "AsyncHTTPClient", "NIOCore", "NIOHTTP1", "Logging"},
+    "TransportErrors": {"SyncCore", "AsyncHTTPClient", "NIOCore", "NIOPosix"},
+    "SyncNode": {"SyncCore", "SyncStore", "TransportErrors", "AsyncHTTPClient", "NIOCore", "NIOHTTP1", "Logging"},
+    "SyncTwitch": {"SyncCore", "TransportErrors", "AsyncHTTPClient", "NIOCore", "NIOHTTP1", "Logging"},
     # The pages both servers show; no hub routes, no hub client.
     "RaceWeb": {"SyncCore", "SyncStore", "Mustache", "Hummingbird", "HTTPTypes", "ServiceLifecycle"},
     "NodeWeb": {"SyncCore", "SyncStore", "SyncNode", "RaceWeb", "Hummingbird", "HTTPTypes", "Crypto", "Logging", "ServiceLifecycle"},
-    "HubHTTP": {"SyncCore", "SyncStore", "RaceWeb", "Hummingbird", "Crypto", "Logging", "NIOCore", "NIOPosix", "NIOHTTPTypes",
+    "HubHTTP": {"SyncCore", "SyncStore", "RaceWeb", "Hummingbird", "Crypto", "Logging", "NIOCore", "NIOHTTPTypes",
                 "HTTPTypes", "ServiceLifecycle", "Prometheus"},
     # What both executables share: the exit-code table and `main`.
     "RaceSyncCommand": {"ArgumentParser"},

@@ -19,7 +19,8 @@ final class InProcessHub: @unchecked Sendable {
         logger.logLevel = .error
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = HubServer.application(
-            store: store, metrics: HubMetrics(), feeds: FeedCache(store: store, baseURL: "http://127.0.0.1"), host: "127.0.0.1", port: 0,
+            store: SQLiteHubStorage(store), metrics: HubMetrics(), feeds: FeedCache(store: SQLiteHubStorage(store), baseURL: "http://127.0.0.1"),
+            host: "127.0.0.1", port: 0,
             logger: logger, onRunning: { continuation.yield($0) })
         task = Task { try await app.run() }
         var bound = 0

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import SyncCore
 import SyncStore
@@ -10,8 +11,19 @@ struct BearerAuthentication: RouterMiddleware {
 
     func handle(_ request: Request, context: HubContext, next: (Request, HubContext) async throws -> Response) async throws -> Response {
         var context = context
-        context.user = try await HTTPIO.caller(request, store)
+        context.user = try await caller(request)
         return try await next(request, context)
+    }
+
+    /// The user of a well-formed bearer token, or 401. A malformed header is refused without
+    /// touching the store.
+    private func caller(_ request: Request) async throws -> User {
+        guard let header = request.headers[.authorization] else { throw APIError.unauthorized }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw APIError.unauthorized }
+        let token = String(parts[1]).trimmingCharacters(in: .whitespaces)
+        guard APIToken.isWellFormed(token), let user = try await store.user(token: token) else { throw APIError.unauthorized }
+        return user
     }
 }
 

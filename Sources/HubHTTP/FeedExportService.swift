@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import NIOPosix
 import ServiceLifecycle
 import SyncCore
 import SyncStore
@@ -42,7 +41,7 @@ public struct FeedExportService: Service {
     func exportOnce() async {
         let exporter = self.exporter
         do {
-            let files = try await NIOThreadPool.singleton.runIfActive { try exporter.export() }
+            let files = try await exporter.export()
             logger.debug("feeds exported", metadata: ["files": "\(files)", "dir": "\(exporter.directory)"])
         } catch {
             logger.error("feed export failed; will retry on the next change", metadata: ["error": "\(error)"])

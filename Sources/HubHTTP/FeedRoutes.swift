@@ -22,10 +22,9 @@ struct FeedRoutes {
     }
 
     private func respond(_ scope: FeedScope, _ format: FeedRenderer.Format, _ request: Request) async throws -> Response {
-        // A memory copy while the store is unchanged; a re-render reads SQLite, off the request threads.
-        let cache = self.cache
+        // A memory copy while the store is unchanged; else a re-render from the store.
         var rendered = cache.current(scope, format)
-        if rendered == nil { rendered = try await HTTPIO.blocking { try cache.get(scope, format) } }
+        if rendered == nil { rendered = try await cache.get(scope, format) }
         guard let feed = rendered else { throw APIError.raceNotFound }
         var headers: HTTPFields = [
             .contentType: format.contentType, .eTag: feed.etag,

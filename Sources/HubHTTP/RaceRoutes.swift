@@ -34,7 +34,7 @@ struct RaceRoutes {
             }
             let limit = try HTTPIO.intQuery(request, "limit", in: 1...Self.maxRaceListLimit, fallback: Self.defaultRaceListLimit)
             let (wanted, after) = (status, before)
-            let page = try await HTTPIO.blocking { try store.raceSummaries(status: wanted, before: after, limit: limit) }
+            let page = try await store.raceSummaries(status: wanted, before: after, limit: limit)
             var response = HTTPIO.raw(Data(page.races.fastJSON.utf8))
             if let next = page.next {
                 let statusPart = status.map { "&status=\($0.rawValue)" } ?? ""
@@ -44,7 +44,7 @@ struct RaceRoutes {
         }
         router.get("/api/races/:race_id") { _, context in
             let id = try HTTPIO.uuid(context, "race_id")
-            guard let detail = try await HTTPIO.blocking({ try store.raceDetail(id) }) else { throw APIError.raceNotFound }
+            guard let detail = try await store.raceDetail(id) else { throw APIError.raceNotFound }
             return try HTTPIO.json(detail)
         }
         users.post("/api/races") { request, context in
@@ -55,42 +55,42 @@ struct RaceRoutes {
             case .success(let valid): name = valid
             case .failure(let why): throw APIError.malformed("field 'name' \(why)")
             }
-            return try HTTPIO.json(try await HTTPIO.blocking { try store.createRace(name: name, organizer: caller.id) }, status: .created)
+            return try HTTPIO.json(try await store.createRace(name: name, organizer: caller.id), status: .created)
         }
         users.post("/api/races/:race_id/participants") { request, context in
             let caller = try context.caller()
             let id = try HTTPIO.uuid(context, "race_id")
             let login = try await HTTPIO.body(LoginBody.self, request, context).login()
-            return try HTTPIO.json(try await HTTPIO.blocking { try store.addParticipant(race: id, caller: caller.id, login: login) })
+            return try HTTPIO.json(try await store.addParticipant(race: id, caller: caller.id, login: login))
         }
         for step in RaceRules.Transition.allCases {
             users.post("/api/races/:race_id/\(step.rawValue)") { request, context in
                 let caller = try context.caller()
                 let id = try HTTPIO.uuid(context, "race_id")
-                return try HTTPIO.json(try await HTTPIO.blocking { try store.transition(step, race: id, caller: caller.id) })
+                return try HTTPIO.json(try await store.transition(step, race: id, caller: caller.id))
             }
         }
         users.post("/api/races/:race_id/cast-join") { request, context in
             let caller = try context.caller()
             let id = try HTTPIO.uuid(context, "race_id")
-            return try HTTPIO.json(try await HTTPIO.blocking { try store.castJoin(race: id, caller: caller.id) })
+            return try HTTPIO.json(try await store.castJoin(race: id, caller: caller.id))
         }
         users.post("/api/races/:race_id/cast-leave") { request, context in
             let caller = try context.caller()
             let id = try HTTPIO.uuid(context, "race_id")
-            return try HTTPIO.json(try await HTTPIO.blocking { try store.castLeave(race: id, caller: caller.id) })
+            return try HTTPIO.json(try await store.castLeave(race: id, caller: caller.id))
         }
         users.post("/api/races/:race_id/casters") { request, context in
             let caller = try context.caller()
             let id = try HTTPIO.uuid(context, "race_id")
             let login = try await HTTPIO.body(LoginBody.self, request, context).login()
-            return try HTTPIO.json(try await HTTPIO.blocking { try store.addCaster(race: id, caller: caller.id, login: login) })
+            return try HTTPIO.json(try await store.addCaster(race: id, caller: caller.id, login: login))
         }
         users.delete("/api/races/:race_id/casters/:caster_id") { request, context in
             let caller = try context.caller()
             let id = try HTTPIO.uuid(context, "race_id")
             let casterID = try HTTPIO.uuid(context, "caster_id")
-            return try HTTPIO.json(try await HTTPIO.blocking { try store.removeCaster(race: id, caller: caller.id, casterID: casterID) })
+            return try HTTPIO.json(try await store.removeCaster(race: id, caller: caller.id, casterID: casterID))
         }
     }
 }

@@ -1,30 +1,10 @@
 import Foundation
 import Hummingbird
-import NIOPosix
 import SyncCore
 import SyncStore
 
 /// Small request/response helpers shared by the route groups.
 enum HTTPIO {
-    /// The calling user from `Authorization: Bearer <token>`, or 401. A malformed header is
-    /// refused without touching the store; the lookup runs on the blocking pool.
-    static func caller(_ request: Request, _ store: any HubStorage) async throws -> User {
-        guard let header = request.headers[.authorization] else { throw APIError.unauthorized }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw APIError.unauthorized }
-        let token = String(parts[1]).trimmingCharacters(in: .whitespaces)
-        guard APIToken.isWellFormed(token), let user = try await blocking({ try store.user(token: token) }) else {
-            throw APIError.unauthorized
-        }
-        return user
-    }
-
-    /// Runs a blocking store call (SQLite, possibly an fsync) on NIO's thread pool for blocking
-    /// work, so it never holds one of the few cooperative threads that serve every request.
-    static func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await NIOThreadPool.singleton.runIfActive(body)
-    }
-
     /// A UUID path or query parameter, or 422 naming it.
     static func uuid(_ context: HubContext, _ name: String) throws -> UUID {
         let text = context.parameters.get(name) ?? ""

@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import NIOPosix
 import SyncCore
 import SyncStore
 
@@ -27,7 +26,7 @@ actor SnapshotCache {
         if let cached, cached.generation == generation { return cached.snapshot }
         if let building { return try await building.value }
         let store = self.store
-        let task = Task { try await NIOThreadPool.singleton.runIfActive { try Self.build(store) } }
+        let task = Task { try await Self.build(store) }
         building = task
         defer { building = nil }
         let snapshot = try await task.value
@@ -35,12 +34,12 @@ actor SnapshotCache {
         return snapshot
     }
 
-    private static func build(_ store: any HubStorage) throws -> Snapshot {
+    private static func build(_ store: any HubStorage) async throws -> Snapshot {
         let folder = NSTemporaryDirectory() + "racesync-snapshot-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let cursor = try store.writeSnapshot(to: folder + "/snapshot.sqlite")
-        let data = try Data(contentsOf: URL(fileURLWithPath: folder + "/snapshot.sqlite"))
+        let cursor = try await store.writeSnapshot(to: folder + "/snapshot.sqlite")
+        let data = try await Offload.hub.run { try Data(contentsOf: URL(fileURLWithPath: folder + "/snapshot.sqlite")) }
         return Snapshot(bytes: ByteBuffer(bytes: data), cursor: cursor.text)
     }
 }

@@ -24,7 +24,7 @@ struct SyncRoutes {
             }
             let start = ContinuousClock.now
             let ops = push.ops
-            let response = try await HTTPIO.blocking { try store.push(ops, caller: caller.id) }
+            let response = try await store.push(ops, caller: caller.id)
             metrics.pushed(response.results, duration: ContinuousClock.now - start)
             return try HTTPIO.json(response)
         }
@@ -47,7 +47,7 @@ struct SyncRoutes {
             while true {
                 let generation = store.changeSignal.generation
                 let cursor = since
-                let batch = try await HTTPIO.blocking { try store.pull(since: cursor, limit: limit) }
+                let batch = try await store.pull(since: cursor, limit: limit)
                 let remaining = deadline - ContinuousClock.now
                 if !batch.entries.isEmpty || batch.reset || remaining <= .zero || Task.isCancelled {
                     metrics.pulled(batch.entries.count)

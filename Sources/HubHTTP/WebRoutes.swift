@@ -39,17 +39,13 @@ struct WebRoutes {
 
     /// The log head is read before the page: a page is never older than the id it is sent with.
     private func front() async throws -> (model: FrontPageModel, head: String) {
-        try await HTTPIO.blocking {
-            let head = try store.logHead().text
-            return (FrontPageModel(try store.frontPage(), since: head), head)
-        }
+        let head = try await store.logHead().text
+        return (FrontPageModel(try await store.frontPage(), since: head), head)
     }
 
     private func race(_ id: UUID) async throws -> (model: RacePageModel, head: String)? {
-        try await HTTPIO.blocking {
-            let head = try store.logHead().text
-            return try store.racePage(id).map { (RacePageModel($0, since: head), head) }
-        }
+        let head = try await store.logHead().text
+        return try await store.racePage(id).map { (RacePageModel($0, since: head), head) }
     }
 
     static func raceID(_ context: HubContext) throws -> UUID {

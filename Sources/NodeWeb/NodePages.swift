@@ -14,7 +14,7 @@ struct NodePages: Sendable {
 
     /// Rendered race page parts; nil for a race the replica does not know.
     func race(_ id: UUID, session: String, flash: String? = nil) async throws -> (page: String, state: PageState)? {
-        try await Blocking.run {
+        try await Offload.replica.run {
             let viewer = try viewer(session: session)
             guard let data = try store.racePage(id) else { return nil }
             var model = RacePageModel(data, viewer: viewer, feedBase: try feedBase(), since: "")
@@ -28,7 +28,7 @@ struct NodePages: Sendable {
 
     /// Rendered front page parts.
     func front(session: String) async throws -> (page: String, state: PageState) {
-        try await Blocking.run {
+        try await Offload.replica.run {
             var model = FrontPageModel(try store.frontPage(), viewer: try viewer(session: session), feedBase: try feedBase(), since: "")
             let body = renderer.frontBody(model)
             let tag = ContentTag.of(body)
@@ -67,15 +67,4 @@ struct NodePages: Sendable {
 enum NodeWebError: Error, CustomStringConvertible {
     case notLoggedIn
     var description: String { "this replica has no login: run 'racecli login' first" }
-}
-
-/// Runs blocking replica work (SQLite) on a dispatch queue, off the cooperative thread pool.
-enum Blocking {
-    private static let queue = DispatchQueue(label: "racesync.node-web.replica", attributes: .concurrent)
-
-    static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.async { continuation.resume(with: Result { try body() }) }
-        }
-    }
 }

@@ -41,7 +41,7 @@ struct NodeWebRoutes {
                 let id = try Self.raceID(context)
                 let refusal: String?
                 do {
-                    _ = try await Blocking.run { try server.store.enqueue(kind, race: id) }
+                    _ = try await Offload.replica.run { try server.store.enqueue(kind, race: id) }
                     refusal = nil
                     server.onLocalWrite()
                     server.status.replicaChanged()
@@ -58,7 +58,7 @@ struct NodeWebRoutes {
             guard let opID = UUID(uuidString: context.parameters.get("op_id") ?? "") else {
                 throw WebPageError(.unprocessableContent, "Not a notice", "That is not the id of a notice.")
             }
-            _ = try await Blocking.run { try server.store.dismissNotice(opID) }
+            _ = try await Offload.replica.run { try server.store.dismissNotice(opID) }
             server.status.replicaChanged()
             return Self.seeOther(Self.safeReturnPath(form["back"]))
         }

@@ -1,4 +1,5 @@
 import SyncCore
+import TransportErrors
 import SyncStore
 import AsyncHTTPClient
 import Foundation
@@ -8,7 +9,7 @@ import NIOHTTP1
 /// Why a call to the hub failed.
 public enum HubClientError: Error, CustomStringConvertible, Equatable {
     /// No answer: connection refused, timeout, DNS… Local state stays intact; retry later.
-    case unreachable(String)
+    case unreachable(TransportFailure)
     /// The hub refused the token (401).
     case unauthorized(String)
     /// Any other refusal, with the hub's status and detail.
@@ -119,7 +120,7 @@ public struct HTTPHubClient: HubAPI {
         } catch is CancellationError {
             throw CancellationError()
         } catch {
-            throw HubClientError.unreachable(Self.describe(error))
+            throw HubClientError.unreachable(TransportFailure(classifying: error))
         }
     }
 
@@ -130,7 +131,6 @@ public struct HTTPHubClient: HubAPI {
         return .refused(status: Int(status.code), detail: detail)
     }
 
-    static func describe(_ error: any Error) -> String { TransportErrorText.describe(error) }
 }
 
 /// A `--hub` value that is not an http(s) URL with a host.

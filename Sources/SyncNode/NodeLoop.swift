@@ -42,7 +42,7 @@ public struct NodeLoop: Sendable {
             do {
                 let report = try await round.run()
                 if reachable != true {
-                    let pending = try store.pendingOps().count
+                    let pending = try await Offload.replica.run { [store] in try store.pendingOps().count }
                     logger.info("hub reachable; in sync", metadata: ["pending": "\(pending)"])
                     reachable = true
                 }
@@ -85,7 +85,7 @@ public struct NodeLoop: Sendable {
     /// Returns when there is work: the hub had changes (already applied), the outbox got a
     /// new op, or the interval passed. Hub errors propagate.
     private func waitForWork(_ round: SyncRound) async throws {
-        if try !store.pendingOps(limit: 1).isEmpty { return }
+        if try await hasPending() { return }
         let wait = max(1, min(intervalSeconds, 30))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -100,11 +100,11 @@ public struct NodeLoop: Sendable {
                 while !Task.isCancelled {
                     if let wake {
                         let seen = wake.signal.generation
-                        if try !store.pendingOps(limit: 1).isEmpty { return }
+                        if try await hasPending() { return }
                         await wake.signal.wait(since: seen, timeout: wokenOutboxPoll)
                     } else {
                         try await Task.sleep(for: outboxPoll)
-                        if try !store.pendingOps(limit: 1).isEmpty { return }
+                        if try await hasPending() { return }
                     }
                 }
                 try Task.checkCancellation()
@@ -112,6 +112,11 @@ public struct NodeLoop: Sendable {
             try await group.next()
             group.cancelAll()
         }
+    }
+
+    /// Whether the outbox holds an op (read off the cooperative pool).
+    private func hasPending() async throws -> Bool {
+        try await Offload.replica.run { [store] in try !store.pendingOps(limit: 1).isEmpty }
     }
 
     static func describe(_ error: any Error) -> String {

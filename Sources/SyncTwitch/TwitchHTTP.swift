@@ -1,4 +1,5 @@
 import SyncCore
+import TransportErrors
 import AsyncHTTPClient
 import Foundation
 import NIOCore
@@ -47,7 +48,7 @@ public struct AsyncHTTPTwitchTransport: TwitchTransport {
         } catch is CancellationError {
             throw CancellationError()
         } catch {
-            throw TwitchError.unreachable(TransportErrorText.describe(error))
+            throw TwitchError.unreachable(TransportFailure(classifying: error).description)
         }
     }
 }

@@ -81,13 +81,13 @@ import Testing
     @Test func exportIsAtomicAndRemovesInactiveRaces() async throws {
         let hub = try HubHarness()
         let dir = hub.dir + "/feeds"
-        let cache = FeedCache(store: hub.store, baseURL: "http://hub.test")
-        let exporter = FeedExporter(directory: dir, cache: cache, store: hub.store)
+        let cache = FeedCache(store: hub.storage, baseURL: "http://hub.test")
+        let exporter = FeedExporter(directory: dir, cache: cache, store: hub.storage)
         let org = hub.ids["org"]!
         let a = try hub.store.createRace(name: "A", organizer: org)
         let b = try hub.store.createRace(name: "B", organizer: org)
         _ = try hub.store.castJoin(race: a.id, caller: hub.ids["alice"]!)
-        #expect(try exporter.export() == 6)
+        #expect(try await exporter.export() == 6)
         for path in ["live.atom", "live.rss", "races/\(a.id.lowercased)/live.atom", "races/\(b.id.lowercased)/live.rss"] {
             #expect(FileManager.default.fileExists(atPath: dir + "/" + path), "\(path)")
         }
@@ -107,7 +107,7 @@ import Testing
         for i in 0..<40 {
             let streams = i % 2 == 0 ? [hub.ids["alice"]!: LiveStream(streamID: "\(i)", title: String(repeating: "long title ", count: 200), startedAt: Date(), observedAt: Date())] : [:]
             try hub.store.recordPoll(seen: streams, at: Date())
-            try exporter.export()
+            try await exporter.export()
         }
         stop.set()
         let reads = await reader.value
@@ -115,7 +115,7 @@ import Testing
         // Finishing race B removes its files.
         _ = try hub.store.transition(.start, race: b.id, caller: org)
         _ = try hub.store.transition(.finish, race: b.id, caller: org)
-        try exporter.export()
+        try await exporter.export()
         #expect(!FileManager.default.fileExists(atPath: dir + "/races/\(b.id.lowercased)"))
         #expect(FileManager.default.fileExists(atPath: dir + "/races/\(a.id.lowercased)/live.atom"))
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".tmp") }
@@ -124,7 +124,7 @@ import Testing
 }
 
 extension FeedExportTests {
-    @Test func cleanupDeletesOnlyItsOwnRaceFoldersAndNeverFollowsLinks() throws {
+    @Test func cleanupDeletesOnlyItsOwnRaceFoldersAndNeverFollowsLinks() async throws {
         let hub = try HubHarness()
         let dir = hub.dir + "/feeds", elsewhere = hub.dir + "/elsewhere"
         let fm = FileManager.default
@@ -142,8 +142,8 @@ extension FeedExportTests {
         for name in ["live.atom", "live.rss", "mine.txt"] {
             try Data("old".utf8).write(to: URL(fileURLWithPath: dir + "/races/\(stale)/" + name))
         }
-        let exporter = FeedExporter(directory: dir, cache: FeedCache(store: hub.store, baseURL: "http://hub.test"), store: hub.store)
-        try exporter.export()
+        let exporter = FeedExporter(directory: dir, cache: FeedCache(store: hub.storage, baseURL: "http://hub.test"), store: hub.storage)
+        try await exporter.export()
         #expect(fm.fileExists(atPath: dir + "/races/notes") && fm.fileExists(atPath: dir + "/races/README"))
         #expect(fm.fileExists(atPath: elsewhere + "/precious.txt"))
         #expect((try? fm.destinationOfSymbolicLink(atPath: dir + "/races/" + linkName)) == elsewhere)
@@ -152,14 +152,14 @@ extension FeedExportTests {
         try fm.removeItem(atPath: dir + "/races")
         try fm.createSymbolicLink(atPath: dir + "/races", withDestinationPath: elsewhere)
         _ = try hub.store.createRace(name: "A", organizer: hub.ids["org"]!)
-        #expect(throws: FeedExporter.ExportError.self) { try exporter.export() }
+        await #expect(throws: FeedExporter.ExportError.self) { try await exporter.export() }
         #expect(try fm.contentsOfDirectory(atPath: elsewhere) == ["precious.txt"])
     }
 
     @Test func theExportServiceFollowsARaceThroughItsLifeWithoutTwitch() async throws {
         let hub = try HubHarness()
         let dir = hub.dir + "/feeds"
-        let exporter = FeedExporter(directory: dir, cache: FeedCache(store: hub.store, baseURL: "http://hub.test"), store: hub.store)
+        let exporter = FeedExporter(directory: dir, cache: FeedCache(store: hub.storage, baseURL: "http://hub.test"), store: hub.storage)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let service = FeedExportService(exporter: exporter, signal: hub.store.changeSignal, debounce: .milliseconds(50), logger: logger)

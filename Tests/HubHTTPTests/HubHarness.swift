@@ -28,6 +28,9 @@ final class HubHarness: @unchecked Sendable {
         }
     }
 
+    /// The store as the routes see it.
+    var storage: SQLiteHubStorage { SQLiteHubStorage(store) }
+
     deinit {
         try? store.close()
         try? FileManager.default.removeItem(atPath: dir)
@@ -37,9 +40,9 @@ final class HubHarness: @unchecked Sendable {
     func run(pageEvents: PageEvents? = nil, _ body: @Sendable (Client) async throws -> Void) async throws {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        let feeds = FeedCache(store: store, baseURL: "http://hub.test")
+        let feeds = FeedCache(store: storage, baseURL: "http://hub.test")
         let app = HubServer.application(
-            store: store, metrics: metrics, feeds: feeds, host: "127.0.0.1", port: 0, logger: logger,
+            store: storage, metrics: metrics, feeds: feeds, host: "127.0.0.1", port: 0, logger: logger,
             pageEvents: pageEvents ?? PageEvents(recheck: .seconds(15), slots: StreamSlots(limit: 1024)))
         let tokens = self.tokens
         try await app.test(.router) { client in

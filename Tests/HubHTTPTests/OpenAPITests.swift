@@ -30,7 +30,7 @@ import SyncStore
 
     @Test func everyRouteIsDocumentedAndEveryDocumentedRouteExists() throws {
         let hub = try HubHarness(users: [])
-        let router = HubServer.router(store: hub.store, metrics: hub.metrics, feeds: FeedCache(store: hub.store, baseURL: "http://x"))
+        let router = HubServer.router(store: hub.storage, metrics: hub.metrics, feeds: FeedCache(store: hub.storage, baseURL: "http://x"))
         let routed = Set(router.routes.map { route -> String in
             let path = "\(route.path)".split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
             return "\(route.method) /\(path)"

@@ -20,7 +20,8 @@ import SyncStore
                 hub.op("caster.leave", race: race, user: "bob", wallMs: now - 1000),  // superseded
                 hub.op(race: race, user: "alice", wallMs: now + 10),  // rejected 403 (bob pushes for alice)
                 hub.op(race: UUID().uuidString.lowercased(), user: "bob"),  // 404
-                hub.op(race: race, user: "bob", wallMs: now + 61_000),  // 400 future
+                // 400 future: stamped against the clock at send time (the suite may be busy).
+                hub.op(race: race, user: "bob", wallMs: Timestamp.milliseconds(Date()) + 65_000),
             ]
             let reply = try await c.call(.post, "/api/sync/push", as: "bob", json: ["node_id": "node-b", "ops": ops])
             #expect(reply.status == 200)

@@ -74,11 +74,11 @@ public final class FeedCache: Sendable {
     }
 
     /// The feed of `scope` in `format`; nil when the scope names an unknown race.
-    public func get(_ scope: FeedScope, _ format: FeedRenderer.Format) throws -> Rendered? {
+    public func get(_ scope: FeedScope, _ format: FeedRenderer.Format) async throws -> Rendered? {
         let key = Key(scope: scope, format: format)
         let generation = store.changeSignal.generation
         if let rendered = current(scope, format) { return rendered }
-        guard let feed = try store.liveFeed(scope, baseURL: baseURL) else { return nil }
+        guard let feed = try await store.liveFeed(scope, baseURL: baseURL) else { return nil }
         let bytes = FeedRenderer.render(feed, as: format)
         let etag = "\"" + SHA256.hash(data: bytes).prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
         return entries.withLock { entries -> Rendered in

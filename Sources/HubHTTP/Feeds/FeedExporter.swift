@@ -27,32 +27,40 @@ public struct FeedExporter: Sendable {
 
     /// Exports every feed; returns the number of files written.
     @discardableResult
-    public func export() throws -> Int {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let races = directory + "/races"
-        try Self.ensureRealDirectory(races)
-        var written = 0
+    public func export() async throws -> Int {
+        // The feeds first (from the store), then the files, off the cooperative pool (fsync).
+        var all: [(FeedRenderer.Format, Data)] = []
         for format in FeedRenderer.Format.allCases {
-            if let feed = try cache.get(.all, format) {
-                try Self.writeAtomically(feed.bytes, to: directory + "/live.\(format.rawValue)")
-                written += 1
-            }
+            if let feed = try await cache.get(.all, format) { all.append((format, feed.bytes)) }
         }
-        let active = Set(try store.activeRaceIDs())
+        let active = Set(try await store.activeRaceIDs())
+        var perRace: [(UUID, FeedRenderer.Format, Data)] = []
         for race in active {
-            let folder = races + "/" + race.lowercased
-            try Self.ensureRealDirectory(folder)
             for format in FeedRenderer.Format.allCases {
-                guard let feed = try cache.get(.race(race), format) else { continue }
-                try Self.writeAtomically(feed.bytes, to: folder + "/live.\(format.rawValue)")
-                written += 1
+                guard let feed = try await cache.get(.race(race), format) else { continue }
+                perRace.append((race, format, feed.bytes))
             }
         }
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: races)) ?? [] {
-            guard let id = UUID(uuidString: entry), entry == id.lowercased, !active.contains(id) else { continue }
-            Self.removeExportedFolder(races + "/" + entry)
+        let directory = self.directory
+        let (allFeeds, raceFeeds) = (all, perRace)
+        return try await Offload.hub.run {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let races = directory + "/races"
+            try Self.ensureRealDirectory(races)
+            for (format, bytes) in allFeeds {
+                try Self.writeAtomically(bytes, to: directory + "/live.\(format.rawValue)")
+            }
+            for (race, format, bytes) in raceFeeds {
+                let folder = races + "/" + race.lowercased
+                try Self.ensureRealDirectory(folder)
+                try Self.writeAtomically(bytes, to: folder + "/live.\(format.rawValue)")
+            }
+            for entry in (try? FileManager.default.contentsOfDirectory(atPath: races)) ?? [] {
+                guard let id = UUID(uuidString: entry), entry == id.lowercased, !active.contains(id) else { continue }
+                Self.removeExportedFolder(races + "/" + entry)
+            }
+            return allFeeds.count + raceFeeds.count
         }
-        return written
     }
 
     /// The kind of thing at `path`, without following a final symbolic link.

@@ -52,16 +52,17 @@ struct HubCommand: AsyncParsableCommand {
         let store: HubStore
         do { store = try HubStore(path: path, beginEpoch: true) } catch { throw CommandFailure.user("\(error)") }
         logger.info("store open", metadata: ["db": .string(path)])
+        let storage = SQLiteHubStorage(store)
         let metrics = HubMetrics()
-        let feeds = FeedCache(store: store, baseURL: publicURL ?? "http://\(host):\(port)")
-        let exporter = feedDir.map { FeedExporter(directory: $0, cache: feeds, store: store) }
+        let feeds = FeedCache(store: storage, baseURL: publicURL ?? "http://\(host):\(port)")
+        let exporter = feedDir.map { FeedExporter(directory: $0, cache: feeds, store: storage) }
         let explicitURL = publicURL != nil
         // The export starts once the port is known (feed self links carry it).
         let (exportStarts, exportNow) = AsyncStream.makeStream(of: FeedExportService.self)
         var limits = ConnectionLimits()
         limits.maxConnections = FileLimit.connectionCap()
         let app = HubServer.application(
-            store: store, metrics: metrics, feeds: feeds, host: host, port: port, logger: logger, limits: limits,
+            store: storage, metrics: metrics, feeds: feeds, host: host, port: port, logger: logger, limits: limits,
             onRunning: { port in
                 if !explicitURL { feeds.baseURL = "http://\(host):\(port)" }
                 logger.info("listening", metadata: ["address": "http://\(host):\(port)", "public_url": "\(feeds.baseURL)"])
