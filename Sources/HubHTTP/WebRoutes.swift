@@ -9,18 +9,18 @@ import SyncStore
 struct WebRoutes {
     let store: any HubStorage
     let events: PageEvents
+    let cache = PageCache()
     var renderer: PageRenderer { .standard }
 
     func register(on router: Router<HubContext>) {
         StaticAssets.standard.register(on: router)
         router.get("/") { _, _ in
-            let page = try await front()
-            return WebPage.html(renderer.frontPage(page.model))
+            WebPage.html(renderer.frontPage(try await front().model))
         }
         router.get("/events") { request, _ in
             events.response(request, signal: store.changeSignal) {
                 let page = try await front()
-                return PageState(id: page.head, html: renderer.frontBody(page.model), summary: page.model.summary)
+                return PageState(id: page.head, html: page.body, summary: page.model.summary)
             }
         }
         router.get("/races/:race_id") { _, context in
@@ -32,20 +32,33 @@ struct WebRoutes {
             guard try await race(id) != nil else { throw WebPageError.raceNotFound }
             return events.response(request, signal: store.changeSignal) {
                 guard let page = try await race(id) else { return nil }
-                return PageState(id: page.head, html: renderer.raceBody(page.model), summary: page.model.summary)
+                return PageState(id: page.head, html: page.body, summary: page.model.summary)
             }
         }
     }
 
-    /// The log head is read before the page: a page is never older than the id it is sent with.
-    private func front() async throws -> (model: FrontPageModel, head: String) {
+    /// The front page as of now: cached while nothing was committed. The log head is read
+    /// before the page, so a page is never older than the id it is sent with.
+    private func front() async throws -> PageCache.Entry<FrontPageModel> {
+        let generation = store.changeSignal.generation
+        if let cached = cache.front(generation: generation) { return cached }
         let head = try await store.logHead().text
-        return (FrontPageModel(try await store.frontPage(), since: head), head)
+        let model = FrontPageModel(try await store.frontPage(), since: head)
+        let entry = PageCache.Entry(generation: generation, head: head, model: model, body: renderer.frontBody(model))
+        cache.keep(entry)
+        return entry
     }
 
-    private func race(_ id: UUID) async throws -> (model: RacePageModel, head: String)? {
+    /// A race page as of now (nil: unknown race), cached like the front page.
+    private func race(_ id: UUID) async throws -> PageCache.Entry<RacePageModel>? {
+        let generation = store.changeSignal.generation
+        if let cached = cache.race(id, generation: generation) { return cached }
         let head = try await store.logHead().text
-        return try await store.racePage(id).map { (RacePageModel($0, since: head), head) }
+        guard let data = try await store.racePage(id) else { return nil }
+        let model = RacePageModel(data, since: head)
+        let entry = PageCache.Entry(generation: generation, head: head, model: model, body: renderer.raceBody(model))
+        cache.keep(entry, for: id)
+        return entry
     }
 
     static func raceID(_ context: HubContext) throws -> UUID {
