@@ -4,7 +4,7 @@
 #               (Swift tests, then the web pages in Chromium)
 
 SWIFT        ?= swift
-APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev libxml2-dev sqlite3 python3 python3-pip
+APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev libxml2-dev zlib1g-dev sqlite3 python3 python3-pip
 HUB_ARGS     ?=
 
 .PHONY: run test build deps pydeps browserdeps browser-test screenshots check-architecture openapi crash-test bench fuzz fuzz-native clean

@@ -26,7 +26,7 @@ ALLOWED = {
     "RaceWeb": {"SyncCore", "SyncStore", "Mustache", "Hummingbird", "HTTPTypes", "ServiceLifecycle"},
     "NodeWeb": {"SyncCore", "SyncStore", "SyncNode", "RaceWeb", "Hummingbird", "HTTPTypes", "Crypto", "Logging", "ServiceLifecycle"},
     "HubHTTP": {"SyncCore", "SyncStore", "RaceWeb", "Hummingbird", "Crypto", "Logging", "NIOCore", "NIOHTTPTypes",
-                "HTTPTypes", "ServiceLifecycle", "Prometheus"},
+                "HTTPTypes", "ServiceLifecycle", "Prometheus", "CompressNIO"},
     # What both executables share: the exit-code table and `main`.
     "RaceSyncCommand": {"ArgumentParser"},
     "syncd": {"SyncCore", "SyncStore", "SyncNode", "SyncTwitch", "HubHTTP", "NodeWeb", "RaceSyncCommand", "ArgumentParser", "AsyncHTTPClient",

@@ -79,7 +79,9 @@ enum ProcessBench {
         let headers = try Shell.run("curl", ["-sI", hub.url + "/feeds/live.atom"])
         let etag = headers.split(separator: "\r\n").first { $0.lowercased().hasPrefix("etag:") }.map { String($0.dropFirst(5)).trimmingCharacters(in: .whitespaces) } ?? ""
         let notModified = try wrk(hub.url + "/feeds/live.atom", header: "If-None-Match: \(etag)")
+        let gzip = try wrk(hub.url + "/feeds/live.atom", header: "Accept-Encoding: gzip")
         report.add(Figure(name: "cached feed GET (300 live items), wrk", value: get, unit: "req/s", baseline: health, baselineName: "req/s /healthz"))
+        report.add(Figure(name: "cached feed GET, gzip accepted (as feed readers send), wrk", value: gzip, unit: "req/s", baseline: health, baselineName: "req/s /healthz"))
         report.add(Figure(name: "feed conditional GET -> 304, wrk", value: notModified, unit: "req/s", baseline: health, baselineName: "req/s /healthz"))
     }
 

@@ -26,21 +26,25 @@ struct FeedRoutes {
         var rendered = cache.current(scope, format)
         if rendered == nil { rendered = try await cache.get(scope, format) }
         guard let feed = rendered else { throw APIError.raceNotFound }
+        // The gzip representation when the client accepts it; each has its own ETag.
+        let packed = ContentCoding.acceptsGzip(request.headers[.acceptEncoding]) ? feed.gzip : nil
+        let etag = packed?.etag ?? feed.etag
         var headers: HTTPFields = [
-            .contentType: format.contentType, .eTag: feed.etag,
-            .lastModified: feed.lastModifiedText, .cacheControl: "public, max-age=30",
+            .contentType: format.contentType, .eTag: etag,
+            .lastModified: feed.lastModifiedText, .cacheControl: "public, max-age=30", .vary: "Accept-Encoding",
         ]
-        if Self.notModified(request, feed) {
+        if packed != nil { headers[.contentEncoding] = "gzip" }
+        if Self.notModified(request, etag: etag, lastModified: feed.lastModified) {
             return Response(status: .notModified, headers: headers)
         }
-        headers[.contentLength] = feed.lengthText
-        let body: ResponseBody = request.method == .head ? .init() : .init(byteBuffer: feed.body)
+        headers[.contentLength] = packed?.lengthText ?? feed.lengthText
+        let body: ResponseBody = request.method == .head ? .init() : .init(byteBuffer: packed?.body ?? feed.body)
         return Response(status: .ok, headers: headers, body: body)
     }
 
-    static func notModified(_ request: Request, _ feed: FeedCache.Rendered) -> Bool {
+    static func notModified(_ request: Request, etag: String, lastModified: Date) -> Bool {
         ConditionalRequest.notModified(
             ifNoneMatch: request.headers[.ifNoneMatch], ifModifiedSince: request.headers[.ifModifiedSince],
-            etag: feed.etag, lastModified: feed.lastModified)
+            etag: etag, lastModified: lastModified)
     }
 }

@@ -1,3 +1,4 @@
+import CompressNIO
 import Foundation
 import Logging
 import HTTPTypes
@@ -47,6 +48,44 @@ import Testing
             #expect(rss.text.contains("<guid isPermaLink=\"false\">\(secondID)</guid>"))
             #expect(rss.text.contains("http://hub.test/feeds/live.rss"))
         }
+    }
+
+    @Test func aClientThatAcceptsGzipGetsTheSameFeedCompressed() async throws {
+        let hub = try HubHarness()
+        try await hub.run { c in
+            let race = try await c.race()
+            for login in ["alice", "bob", "carol"] { _ = try await c.call(.post, "/api/races/\(race)/cast-join", as: login) }
+            try hub.store.recordPoll(
+                seen: Dictionary(uniqueKeysWithValues: ["alice", "bob", "carol"].map { (hub.ids[$0]!, stream($0, "Any% in \($0)'s style", login: $0)) }),
+                at: Date())
+            let plain = try await c.client.execute(uri: "/feeds/live.atom", method: .get) { $0 }
+            #expect(plain.headers[.contentEncoding] == nil && plain.headers[.vary] == "Accept-Encoding")
+            let packed = try await c.client.execute(uri: "/feeds/live.atom", method: .get, headers: [.acceptEncoding: "br;q=1, gzip;q=0.8"]) { $0 }
+            #expect(packed.status == .ok && packed.headers[.contentEncoding] == "gzip")
+            #expect(packed.headers[.contentLength] == String(packed.body.readableBytes))
+            #expect(packed.body.readableBytes < plain.body.readableBytes)
+            var compressed = packed.body
+            let unpacked = try compressed.decompress(with: .gzip())
+            #expect(unpacked == plain.body)
+            let etag = try #require(packed.headers[.eTag])
+            #expect(etag != plain.headers[.eTag])
+            let again = try await c.client.execute(uri: "/feeds/live.atom", method: .get, headers: [.acceptEncoding: "gzip", .ifNoneMatch: etag]) { $0.status }
+            #expect(again == .notModified)
+            let refused = try await c.client.execute(uri: "/feeds/live.atom", method: .get, headers: [.acceptEncoding: "gzip;q=0"]) { $0 }
+            #expect(refused.headers[.contentEncoding] == nil)
+        }
+    }
+
+    @Test func acceptEncodingIsReadByWeight() {
+        #expect(ContentCoding.acceptsGzip("gzip"))
+        #expect(ContentCoding.acceptsGzip("deflate, GZIP;q=0.5"))
+        #expect(ContentCoding.acceptsGzip("*"))
+        #expect(!ContentCoding.acceptsGzip("gzip;q=0, *"))
+        #expect(!ContentCoding.acceptsGzip("gzip;q=0.000"))
+        #expect(!ContentCoding.acceptsGzip("br, deflate"))
+        #expect(!ContentCoding.acceptsGzip(nil))
+        #expect(!ContentCoding.acceptsGzip(String(repeating: "x,", count: 5000) + "gzip"))
+        #expect(ContentCoding.acceptsGzip(";;,,gzip;q=abc"))
     }
 
     @Test func perRaceFeeds() async throws {
