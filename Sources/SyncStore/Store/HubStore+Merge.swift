@@ -9,9 +9,10 @@ final class MergeBatchCache {
 }
 
 extension HubStore {
-    /// Merges a pushed batch in one write transaction: one result per op, in order.
-    /// Every answer is durable before this returns.
-    public func push(_ ops: [Op], caller: UUID) throws -> PushResponse {
+    /// The reference merge of a pushed batch: one op at a time, each looked up, decided and
+    /// written on its own (what REST writes use). `push` must give the same answers and the same
+    /// store; a property test holds them to it.
+    func pushOneByOne(_ ops: [Op], caller: UUID) throws -> PushResponse {
         let results = try write { db in
             let cache = MergeBatchCache()
             return try ops.map { try merge(db, $0, caller: caller, batch: cache) }

@@ -1,0 +1,219 @@
+import Foundation
+import GRDB
+import SyncCore
+
+extension HubStore {
+    /// Merges a pushed batch in one write transaction: one result per op, in order, every
+    /// answer durable before this returns.
+    ///
+    /// Set-based: the facts of the whole batch are read with a handful of queries, each op is
+    /// decided in order by the pure rules (`CasterMerge`, with earlier ops of the batch already
+    /// folded in), and the writes go out as one multi-row statement each: registers (the last
+    /// applied state of each touched register), change-log rows (one per register, in the order
+    /// of their last change) and answers. Same answers and same store as `pushOneByOne`.
+    public func push(_ ops: [Op], caller: UUID) throws -> PushResponse {
+        let results = try write { db in try BatchMerge(store: self, caller: caller).run(db, ops) }
+        return PushResponse(results: results, hlc: currentHLC)
+    }
+}
+
+/// One batch's merge: facts in, answers and writes out.
+struct BatchMerge {
+    struct Key: Hashable {
+        var race: UUID
+        var user: UUID
+    }
+
+    let store: HubStore
+    let caller: UUID
+    /// SQLite's limit on bound values is far above this; batches are at most 1000 ops.
+    static let chunk = 500
+
+    func run(_ db: Database, _ ops: [Op]) throws -> [OpResult] {
+        guard !ops.isEmpty else { return [] }
+        var priors = try Self.priors(db, ops)
+        let races = try Self.races(db, Set(ops.map(\.raceID)))
+        let keys = Set(ops.map { Key(race: $0.raceID, user: $0.userID) })
+        let participants = try Self.participants(db, keys)
+        var registers = try Self.registers(db, keys)
+        var users = try Self.users(db, Set(ops.map(\.userID) + registers.values.compactMap(\.changedBy) + [caller]))
+
+        var results: [OpResult] = []
+        var answers: [OpResult] = []
+        var written: [Key: (order: Int, register: CasterRegister)] = [:]
+        for (index, op) in ops.enumerated() {
+            let key = Key(race: op.raceID, user: op.userID)
+            var facts = CasterMerge.Facts(prior: priors[op.opID], race: nil, userExists: false, isParticipant: false, register: nil)
+            if facts.prior == nil {
+                facts.race = races[op.raceID]
+                facts.userExists = users[op.userID] != nil
+                if facts.race != nil, facts.userExists {
+                    facts.isParticipant = participants.contains(key)
+                    facts.register = registers[key]
+                }
+            }
+            let result: OpResult
+            switch CasterMerge.decide(op, caller: caller, facts: facts, nowMs: store.now()) {
+            case .repeatAnswer(let answer):
+                results.append(answer)
+                continue
+            case .reject(let violation):
+                result = OpResult(opID: op.opID, status: .rejected, code: violation.status, detail: violation.detail)
+            case .supersede(let winner):
+                store.observe(op.hlc)
+                let authorID = winner.changedBy ?? op.userID
+                if users[authorID] == nil { users[authorID] = try StateQueries.user(db, id: authorID) }
+                let author = users[authorID] ?? User(id: authorID, twitchUsername: "unknown", twitchDisplayName: nil)
+                result = OpResult(opID: op.opID, status: .superseded, winner: OpWinner(hlc: winner.hlc, user: author, kind: winner.kind))
+            case .apply(let register):
+                store.observe(op.hlc)
+                registers[key] = register
+                written[key] = (index, register)
+                result = OpResult(opID: op.opID, status: .applied)
+            }
+            // Recorded as the one-by-one merge records it: a repeat in this batch sees it.
+            let recorded = OpResult(opID: op.opID, status: result.status, code: result.code, detail: result.detail)
+            priors[op.opID] = recorded
+            answers.append(recorded)
+            results.append(result)
+        }
+        let changes = written.sorted { $0.value.order < $1.value.order }.map { ($0.key, $0.value.register) }
+        try Self.writeRegisters(db, changes)
+        try Self.appendLog(db, changes, atMs: store.now())
+        try Self.recordAnswers(db, answers)
+        return results
+    }
+
+    // MARK: Facts, one query per kind (per chunk of the batch)
+
+    private static func marks(_ count: Int, _ tuple: String = "?") -> String {
+        Array(repeating: tuple, count: count).joined(separator: ",")
+    }
+
+    static func priors(_ db: Database, _ ops: [Op]) throws -> [UUID: OpResult] {
+        var found: [UUID: OpResult] = [:]
+        for part in Array(Set(ops.map(\.opID))).chunked(Self.chunk) {
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT op_id, status, code, detail FROM applied_ops WHERE op_id IN (\(marks(part.count)))",
+                arguments: StatementArguments(part))
+            for row in rows {
+                let id: UUID = row["op_id"]
+                let text: String = row["status"]
+                guard let status = OpStatus(rawValue: text) else {
+                    throw StoreRowError(table: "applied_ops", id: id, reason: "answer '\(text)' is not one RaceSync knows")
+                }
+                found[id] = OpResult(opID: id, status: status, code: row["code"], detail: row["detail"])
+            }
+        }
+        return found
+    }
+
+    static func races(_ db: Database, _ ids: Set<UUID>) throws -> [UUID: Race] {
+        var found: [UUID: Race] = [:]
+        for part in Array(ids).chunked(Self.chunk) {
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT \(StateQueries.raceColumns) FROM races r WHERE r.id IN (\(marks(part.count)))", arguments: StatementArguments(part))
+            for row in rows {
+                let race = try StateQueries.race(row)
+                found[race.id] = race
+            }
+        }
+        return found
+    }
+
+    static func users(_ db: Database, _ ids: Set<UUID>) throws -> [UUID: User] {
+        var found: [UUID: User] = [:]
+        for part in Array(ids).chunked(Self.chunk) {
+            for row in try Row.fetchAll(db, sql: "SELECT id, login, display_name FROM users WHERE id IN (\(marks(part.count)))", arguments: StatementArguments(part)) {
+                let user = StateQueries.user(row)
+                found[user.id] = user
+            }
+        }
+        return found
+    }
+
+    private static func pairArguments(_ keys: ArraySlice<Key>) -> StatementArguments {
+        StatementArguments(keys.flatMap { [$0.race, $0.user] as [any DatabaseValueConvertible] })
+    }
+
+    static func participants(_ db: Database, _ keys: Set<Key>) throws -> Set<Key> {
+        var found = Set<Key>()
+        for part in Array(keys).chunked(Self.chunk) {
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT race_id, user_id FROM participants WHERE (race_id, user_id) IN (VALUES \(marks(part.count, "(?, ?)")))",
+                arguments: pairArguments(part))
+            for row in rows { found.insert(Key(race: row["race_id"], user: row["user_id"])) }
+        }
+        return found
+    }
+
+    static func registers(_ db: Database, _ keys: Set<Key>) throws -> [Key: CasterRegister] {
+        var found: [Key: CasterRegister] = [:]
+        for part in Array(keys).chunked(Self.chunk) {
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT race_id, user_id, \(StateQueries.registerColumns) FROM casters WHERE (race_id, user_id) IN (VALUES \(marks(part.count, "(?, ?)")))",
+                arguments: pairArguments(part))
+            for row in rows { found[Key(race: row["race_id"], user: row["user_id"])] = try StateQueries.register(row) }
+        }
+        return found
+    }
+
+    // MARK: Writes, one multi-row statement per kind (per chunk)
+
+    static func writeRegisters(_ db: Database, _ changes: [(Key, CasterRegister)]) throws {
+        for part in changes.chunked(Self.chunk) {
+            var arguments: [any DatabaseValueConvertible] = []
+            for (key, register) in part {
+                arguments += [
+                    key.race, key.user, register.present, register.hlc.wallMs, Int64(register.hlc.counter), register.hlc.node, register.opID,
+                ]
+                arguments.append(register.changedBy.map { $0 as any DatabaseValueConvertible } ?? DatabaseValue.null)
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO casters (race_id, user_id, present, hlc_wall, hlc_counter, hlc_node, op_id, changed_by)
+                    VALUES \(marks(part.count, "(?, ?, ?, ?, ?, ?, ?, ?)"))
+                    ON CONFLICT(race_id, user_id) DO UPDATE SET present = excluded.present, hlc_wall = excluded.hlc_wall,
+                        hlc_counter = excluded.hlc_counter, hlc_node = excluded.hlc_node, op_id = excluded.op_id,
+                        changed_by = excluded.changed_by
+                    """,
+                arguments: StatementArguments(arguments))
+        }
+    }
+
+    static func appendLog(_ db: Database, _ changes: [(Key, CasterRegister)], atMs: Int64) throws {
+        for part in changes.chunked(Self.chunk) {
+            var arguments: [any DatabaseValueConvertible] = []
+            for (key, register) in part {
+                let data = ChangeData.caster(CasterState(raceID: key.race, userID: key.user, register: register))
+                arguments += [data.kind, data.key, String(decoding: try data.payload(), as: UTF8.self), atMs]
+            }
+            // Rows are numbered in statement order: the order of each register's last change.
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO change_log (kind, key, payload, at) VALUES \(marks(part.count, "(?, ?, ?, ?)"))",
+                arguments: StatementArguments(arguments))
+        }
+    }
+
+    static func recordAnswers(_ db: Database, _ answers: [OpResult]) throws {
+        for part in answers.chunked(Self.chunk) {
+            var arguments: [any DatabaseValueConvertible] = []
+            for answer in part {
+                arguments += [answer.opID, answer.status.rawValue]
+                arguments.append(answer.code.map { $0 as any DatabaseValueConvertible } ?? DatabaseValue.null)
+                arguments.append(answer.detail.map { $0 as any DatabaseValueConvertible } ?? DatabaseValue.null)
+            }
+            try db.execute(
+                sql: "INSERT INTO applied_ops (op_id, status, code, detail) VALUES \(marks(part.count, "(?, ?, ?, ?)"))",
+                arguments: StatementArguments(arguments))
+        }
+    }
+}
+
+extension Array {
+    /// Consecutive slices of at most `size` elements.
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}
