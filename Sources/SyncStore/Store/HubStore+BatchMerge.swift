@@ -33,9 +33,9 @@ struct BatchMerge {
         guard !ops.isEmpty else { return [] }
         var priors = try Self.priors(db, ops)
         let races = try Self.races(db, Set(ops.map(\.raceID)))
-        let keys = Set(ops.map { Key(race: $0.raceID, user: $0.userID) })
-        let participants = try Self.participants(db, keys)
-        var registers = try Self.registers(db, keys)
+        try Self.stage(db, Set(ops.map { Key(race: $0.raceID, user: $0.userID) }))
+        let participants = try Self.participants(db)
+        var registers = try Self.registers(db)
         var users = try Self.users(db, Set(ops.map(\.userID) + registers.values.compactMap(\.changedBy) + [caller]))
 
         var results: [OpResult] = []
@@ -86,6 +86,13 @@ struct BatchMerge {
 
     // MARK: Facts, one query per kind (per chunk of the batch)
 
+    /// Runs a statement built for `count` rows: prepared once and kept when it is a full chunk
+    /// (the common case), prepared for this call only otherwise (so odd sizes do not pile up).
+    static func execute(_ db: Database, _ sql: String, rows count: Int, _ arguments: [any DatabaseValueConvertible]) throws {
+        let statement = count == chunk ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
+        try statement.execute(arguments: StatementArguments(arguments))
+    }
+
     private static func marks(_ count: Int, _ tuple: String = "?") -> String {
         Array(repeating: tuple, count: count).joined(separator: ",")
     }
@@ -132,30 +139,35 @@ struct BatchMerge {
         return found
     }
 
-    private static func pairArguments(_ keys: ArraySlice<Key>) -> StatementArguments {
-        StatementArguments(keys.flatMap { [$0.race, $0.user] as [any DatabaseValueConvertible] })
-    }
-
-    static func participants(_ db: Database, _ keys: Set<Key>) throws -> Set<Key> {
-        var found = Set<Key>()
+    /// Stages the batch's (race, user) pairs in a keyed temporary table, so the lookups below
+    /// are index probes from each pair (a row-value `IN` list would scan the whole table).
+    static func stage(_ db: Database, _ keys: Set<Key>) throws {
+        try db.execute(sql: """
+            CREATE TEMP TABLE IF NOT EXISTS merge_keys (race_id BLOB NOT NULL, user_id BLOB NOT NULL, PRIMARY KEY (race_id, user_id)) WITHOUT ROWID;
+            DELETE FROM merge_keys;
+            """)
         for part in Array(keys).chunked(Self.chunk) {
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT race_id, user_id FROM participants WHERE (race_id, user_id) IN (VALUES \(marks(part.count, "(?, ?)")))",
-                arguments: pairArguments(part))
-            for row in rows { found.insert(Key(race: row["race_id"], user: row["user_id"])) }
+            try execute(
+                db, "INSERT INTO merge_keys (race_id, user_id) VALUES \(marks(part.count, "(?, ?)"))", rows: part.count,
+                part.flatMap { [$0.race, $0.user] as [any DatabaseValueConvertible] })
         }
-        return found
     }
 
-    static func registers(_ db: Database, _ keys: Set<Key>) throws -> [Key: CasterRegister] {
+    static func participants(_ db: Database) throws -> Set<Key> {
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT p.race_id, p.user_id FROM merge_keys k JOIN participants p ON p.race_id = k.race_id AND p.user_id = k.user_id")
+        return Set(rows.map { Key(race: $0["race_id"], user: $0["user_id"]) })
+    }
+
+    static func registers(_ db: Database) throws -> [Key: CasterRegister] {
         var found: [Key: CasterRegister] = [:]
-        for part in Array(keys).chunked(Self.chunk) {
-            let rows = try Row.fetchAll(
-                db,
-                sql: "SELECT race_id, user_id, \(StateQueries.registerColumns) FROM casters WHERE (race_id, user_id) IN (VALUES \(marks(part.count, "(?, ?)")))",
-                arguments: pairArguments(part))
-            for row in rows { found[Key(race: row["race_id"], user: row["user_id"])] = try StateQueries.register(row) }
-        }
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT c.race_id, c.user_id, \(StateQueries.registerColumns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
+                FROM merge_keys k JOIN casters c ON c.race_id = k.race_id AND c.user_id = k.user_id
+                """)
+        for row in rows { found[Key(race: row["race_id"], user: row["user_id"])] = try StateQueries.register(row) }
         return found
     }
 
@@ -170,15 +182,15 @@ struct BatchMerge {
                 ]
                 arguments.append(register.changedBy.map { $0 as any DatabaseValueConvertible } ?? DatabaseValue.null)
             }
-            try db.execute(
-                sql: """
-                    INSERT INTO casters (race_id, user_id, present, hlc_wall, hlc_counter, hlc_node, op_id, changed_by)
-                    VALUES \(marks(part.count, "(?, ?, ?, ?, ?, ?, ?, ?)"))
-                    ON CONFLICT(race_id, user_id) DO UPDATE SET present = excluded.present, hlc_wall = excluded.hlc_wall,
-                        hlc_counter = excluded.hlc_counter, hlc_node = excluded.hlc_node, op_id = excluded.op_id,
-                        changed_by = excluded.changed_by
-                    """,
-                arguments: StatementArguments(arguments))
+            try execute(
+                db,
+                """
+                INSERT INTO casters (race_id, user_id, present, hlc_wall, hlc_counter, hlc_node, op_id, changed_by)
+                VALUES \(marks(part.count, "(?, ?, ?, ?, ?, ?, ?, ?)"))
+                ON CONFLICT(race_id, user_id) DO UPDATE SET present = excluded.present, hlc_wall = excluded.hlc_wall,
+                    hlc_counter = excluded.hlc_counter, hlc_node = excluded.hlc_node, op_id = excluded.op_id,
+                    changed_by = excluded.changed_by
+                """, rows: part.count, arguments)
         }
     }
 
@@ -190,9 +202,7 @@ struct BatchMerge {
                 arguments += [data.kind, data.key, String(decoding: try data.payload(), as: UTF8.self), atMs]
             }
             // Rows are numbered in statement order: the order of each register's last change.
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO change_log (kind, key, payload, at) VALUES \(marks(part.count, "(?, ?, ?, ?)"))",
-                arguments: StatementArguments(arguments))
+            try execute(db, "INSERT OR REPLACE INTO change_log (kind, key, payload, at) VALUES \(marks(part.count, "(?, ?, ?, ?)"))", rows: part.count, arguments)
         }
     }
 
@@ -204,9 +214,7 @@ struct BatchMerge {
                 arguments.append(answer.code.map { $0 as any DatabaseValueConvertible } ?? DatabaseValue.null)
                 arguments.append(answer.detail.map { $0 as any DatabaseValueConvertible } ?? DatabaseValue.null)
             }
-            try db.execute(
-                sql: "INSERT INTO applied_ops (op_id, status, code, detail) VALUES \(marks(part.count, "(?, ?, ?, ?)"))",
-                arguments: StatementArguments(arguments))
+            try execute(db, "INSERT INTO applied_ops (op_id, status, code, detail) VALUES \(marks(part.count, "(?, ?, ?, ?)"))", rows: part.count, arguments)
         }
     }
 }

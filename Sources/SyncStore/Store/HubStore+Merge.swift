@@ -12,7 +12,7 @@ extension HubStore {
     /// The reference merge of a pushed batch: one op at a time, each looked up, decided and
     /// written on its own (what REST writes use). `push` must give the same answers and the same
     /// store; a property test holds them to it.
-    func pushOneByOne(_ ops: [Op], caller: UUID) throws -> PushResponse {
+    public func pushOneByOne(_ ops: [Op], caller: UUID) throws -> PushResponse {
         let results = try write { db in
             let cache = MergeBatchCache()
             return try ops.map { try merge(db, $0, caller: caller, batch: cache) }

@@ -17,6 +17,8 @@ enum StoreOpener {
             // of the process and of the machine (see docs/durability.md).
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA cache_size = \(-1024 * cacheMiB)")
+            // Temporary tables (the merge stages a batch in one) live in memory, never in a file.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         let pool: DatabasePool
         do {
