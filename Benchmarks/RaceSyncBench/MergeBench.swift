@@ -45,14 +45,7 @@ enum MergeBench {
     /// a temporary table, then one `INSERT … SELECT` each for registers, log rows and op ids,
     /// in one durable transaction (the floor of the issue).
     static func setBasedInserts(_ ops: [Op]) throws -> Double {
-        let path = workDir + "/setbased.sqlite"
-        try HubStore(path: path).close()
-        var config = Configuration()
-        config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-            try db.execute(sql: "PRAGMA cache_size = -65536")
-        }
-        let queue = try DatabaseQueue(path: path, configuration: config)
+        let queue = try floorQueue(workDir + "/setbased.sqlite")
         defer { try? queue.close() }
         return try seconds {
             for start in stride(from: 0, to: ops.count, by: 1000) {
@@ -87,14 +80,7 @@ enum MergeBench {
 
     /// The same rows written with prepared statements and nothing else, 1000 per transaction.
     static func rawInserts(_ ops: [Op]) throws -> Double {
-        let path = workDir + "/raw.sqlite"
-        try HubStore(path: path).close()
-        var config = Configuration()
-        config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-            try db.execute(sql: "PRAGMA cache_size = -65536")
-        }
-        let queue = try DatabaseQueue(path: path, configuration: config)
+        let queue = try floorQueue(workDir + "/raw.sqlite")
         defer { try? queue.close() }
         return try seconds {
             for start in stride(from: 0, to: ops.count, by: 1000) {
@@ -115,5 +101,16 @@ enum MergeBench {
                 }
             }
         }
+    }
+
+    /// A hub-schema file for a floor, opened bare: the hub's durability, none of its code.
+    static func floorQueue(_ path: String) throws -> DatabaseQueue {
+        try HubStore(path: path).close()
+        var config = Configuration()
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+        }
+        return try DatabaseQueue(path: path, configuration: config)
     }
 }

@@ -46,15 +46,17 @@ struct NodePages: Sendable {
     private func viewer(session: String) throws -> Viewer {
         guard let login = try store.session() else { throw NodeWebError.notLoggedIn }
         let token = guardian.token(for: session)
-        let names = Dictionary(try store.summaries().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        let rejected = try store.rejectedOps()
+        let overridden = try store.overriddenOps()
+        let names = try store.raceNames(Set(rejected.map(\.raceID) + overridden.map(\.raceID)))
         func name(_ race: UUID) -> String { names[race] ?? race.lowercased }
-        var notices = try store.rejectedOps().map { op in
+        var notices = rejected.map { op in
             Notice(
                 opID: op.opID, raceID: op.raceID, heading: "Rejected by the hub",
                 text: "your \(op.kind == .join ? "join" : "leave") of \(name(op.raceID)) was refused: \(op.detail) (\(op.code)). The page shows the hub's state.",
                 formToken: token)
         }
-        notices += try store.overriddenOps().map { op in
+        notices += overridden.map { op in
             Notice(opID: op.opID, raceID: op.raceID, heading: "Overridden", text: op.explanation(raceName: name(op.raceID), me: login.user.id), formToken: token)
         }
         let state = status.current

@@ -36,10 +36,6 @@ enum Output {
     }
 
     /// Race names by id, for lines that mention races of the replica.
-    static func raceNames(_ store: ReplicaStore) throws -> [UUID: String] {
-        Dictionary(try store.summaries().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
-    }
-
     static func name(_ user: User) -> String {
         if let display = user.twitchDisplayName, display.lowercased() != user.twitchUsername { return "\(user.twitchUsername) (\(display))" }
         return user.twitchUsername

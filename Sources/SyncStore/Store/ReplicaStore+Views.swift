@@ -81,6 +81,16 @@ extension ReplicaStore {
         }
     }
 
+    /// The names of the given races (those the replica knows), for messages about ops.
+    public func raceNames(_ ids: Set<UUID>) throws -> [UUID: String] {
+        guard !ids.isEmpty else { return [:] }
+        return try pool.read { db in
+            var names: [UUID: String] = [:]
+            for id in ids { if let race = try StateQueries.race(db, id: id) { names[id] = race.name } }
+            return names
+        }
+    }
+
     /// The race list in the view, newest first.
     public func summaries(status: RaceStatus? = nil) throws -> [RaceSummary] {
         try pool.read { db in

@@ -46,7 +46,7 @@ struct StatusCommand: ParsableCommand {
             print("rejected:    \(rejected.count) op(s)")
             for op in rejected { print("  \(op.kind.rawValue) race \(op.raceID.lowercased): \(op.code) \(op.detail)") }
             print("overridden:  \(overridden.count) op(s)")
-            let names = try Output.raceNames(store)
+            let names = try store.raceNames(Set(overridden.map(\.raceID)))
             for entry in overridden {
                 print("  " + entry.explanation(raceName: names[entry.raceID] ?? entry.raceID.lowercased, me: session?.user.id))
             }

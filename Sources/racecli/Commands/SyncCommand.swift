@@ -31,7 +31,7 @@ struct SyncCommand: AsyncParsableCommand {
             throw CommandFailure.from(hub: error)
         }
         if output.json { return try Output.json(SyncReportJSON(report)) }
-        let names = try Output.raceNames(store)
+        let names = try store.raceNames(Set((report.applied + report.superseded + report.duplicate + report.rejected.map(\.op)).map(\.raceID)))
         func describe(_ op: Op) -> String { "\(op.kind.rawValue) \(names[op.raceID] ?? op.raceID.lowercased)" }
         for op in report.applied { print("applied     \(describe(op))") }
         for op in report.superseded {
