@@ -11,7 +11,10 @@ let report = Report()
 log("RaceSync benchmarks (work folder \(workDir))")
 do {
     if selected("merge") || selected("http") { try MergeBench.run(report) }
-    if selected("http") { try await HTTPBench.run(report, inProcessOpsPerSecond: report.figures.last?.value ?? 0) }
+    if selected("http") {
+        let merge = report.figures.first { $0.name == MergeBench.mergeFigure }?.value ?? 0
+        try await HTTPBench.run(report, inProcessOpsPerSecond: merge)
+    }
     if selected("poll") { try await PollBench.run(report) }
     if selected("feeds") { try ProcessBench.feeds(report) }
     if selected("racecli") { try ProcessBench.racecli(report) }

@@ -18,10 +18,12 @@ struct NodePages: Sendable {
             let viewer = try viewer(session: session)
             guard let data = try store.racePage(id) else { return nil }
             var model = RacePageModel(data, viewer: viewer, feedBase: try feedBase(), since: "")
-            model.flash = flash
+            // The stream resumes from the section without the one-off message, so the message
+            // stays until something on the page really changes.
             let body = renderer.raceBody(model)
             let tag = ContentTag.of(body)
             model.eventsURL = "/races/\(id.lowercased)/events?since=\(tag)"
+            model.flash = flash
             return (renderer.racePage(model), PageState(id: tag, html: body, summary: model.summary))
         }
     }
