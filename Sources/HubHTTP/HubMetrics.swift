@@ -38,6 +38,12 @@ public final class HubMetrics: Sendable {
 
     func pulled(_ count: Int) { pullChanges.increment(by: Int64(count)) }
 
+    /// What is held open right now, recorded as the metrics are read.
+    func held(pageStreams: Int, longPolls: Int) {
+        registry.makeGauge(name: "racesync_page_streams_open", help: "Open Server-Sent Event streams of the web pages").set(Int64(pageStreams))
+        registry.makeGauge(name: "racesync_long_polls_waiting", help: "Pulls waiting for changes").set(Int64(longPolls))
+    }
+
     /// The registry, for metrics recorded by other parts of the hub (the Twitch poller).
     public var prometheus: PrometheusCollectorRegistry { registry }
 

@@ -22,7 +22,8 @@ public enum HubServer {
             Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: openAPIDocument)))
         }
         router.get("/metrics") { _, _ in
-            Response(
+            metrics.held(pageStreams: pageEvents.slots.held, longPolls: longPolls.held)
+            return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
         }

@@ -64,6 +64,25 @@ import Testing
         }
     }
 
+    @Test func openStreamsAreCountedInTheMetrics() async throws {
+        let hub = try HubHarness()
+        var events = PageEvents(recheck: .milliseconds(50), slots: StreamSlots(limit: 8))
+        events.lifetime = .milliseconds(1500)
+        try await hub.run(pageEvents: events) { c in
+            let race = try await c.race()
+            #expect(try await c.call(.get, "/metrics").text.contains("racesync_page_streams_open 0"))
+            async let stream = c.client.execute(uri: "/races/\(race)/events", method: .get) { $0.status }
+            var seen = false
+            for _ in 0..<20 where !seen {
+                try await Task.sleep(for: .milliseconds(50))
+                seen = try await c.call(.get, "/metrics").text.contains("racesync_page_streams_open 1")
+            }
+            #expect(seen)
+            #expect(try await stream == .ok)
+            #expect(try await c.call(.get, "/metrics").text.contains("racesync_page_streams_open 0"))
+        }
+    }
+
     @Test func eventStreamsAreBounded() async throws {
         let hub = try HubHarness()
         let slots = StreamSlots(limit: 0)
