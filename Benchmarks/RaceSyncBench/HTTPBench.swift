@@ -83,6 +83,17 @@ enum HTTPBench {
             apply = try seconds { try replica.login(session, snapshot: pages) }
             try replica.close()
         }
+        // How much of the page path is decoding: the same pages' bytes, decoded alone.
+        var bodies: [Data] = []
+        var cursor: PullCursor?
+        while true {
+            let batch = try hub.store.pull(since: cursor, limit: 5000)
+            bodies.append(batch.json())
+            cursor = batch.cursor
+            if !batch.hasMore { break }
+        }
+        let decode = try seconds { for body in bodies { _ = try PullPageDecoder.decode(body) } }
+        let decodeCodable = try seconds { for body in bodies { _ = try WireJSON.decode(PullPage.self, from: body) } }
         let tables = HubStore.replicatedTables.map { "CREATE TABLE \($0) AS SELECT * FROM h.\($0);" }.joined(separator: " ")
         let copy = try seconds {
             try Shell.run("sqlite3", [workDir + "/copy.sqlite", "ATTACH '\(workDir)/http.sqlite' AS h; \(tables)"])
@@ -94,7 +105,7 @@ enum HTTPBench {
         report.add(Figure(
             name: "fresh replica bootstrap by JSON pages (\(changes) changes)", value: byPages, unit: "s",
             baseline: copy, baselineName: "s sqlite3 copy of the same rows",
-            note: "pull+decode \(format(fetch)) s, apply \(format(apply)) s (one transaction)"))
+            note: "pull+decode \(format(fetch)) s (decoding alone \(format(decode)) s; with JSONDecoder \(format(decodeCodable)) s), apply \(format(apply)) s (one transaction)"))
         hub.stop()
         try? hub.store.close()
     }

@@ -1,7 +1,8 @@
 import Foundation
 import SyncCore
 
-/// libFuzzer target: every parser of header and query text a client controls. Each must be
+/// libFuzzer target: every parser of header and query text a client controls, and the pull
+/// page decoder a node runs on what a hub sends. Each must be
 /// total (no trap on any input) and must round-trip what it accepts.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzParsers(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -24,5 +25,12 @@ public func fuzzParsers(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     precondition(!DisplayText.terminalSafe(text).unicodeScalars.contains(where: DisplayText.isControl), "terminal-safe text")
     if let login = try? TwitchLogin(text) { precondition(login.value == text.lowercased(), "login") }
     _ = APIToken.isWellFormed(text)
+    _ = ContentCoding.acceptsGzip(text)
+    // The pull page decoder and its JSON parser: total, and what they accept JSONDecoder reads the same.
+    if let page = try? PullPageDecoder.decode(Data(UnsafeBufferPointer(start: data, count: size))),
+        let reference = try? WireJSON.decode(PullPage.self, from: Data(UnsafeBufferPointer(start: data, count: size)))
+    {
+        precondition(page.changes == reference.changes && page.cursor == reference.cursor, "pull page decoders disagree")
+    }
     return 0
 }

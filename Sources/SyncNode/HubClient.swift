@@ -80,7 +80,10 @@ public struct HTTPHubClient: HubAPI {
         var query = "limit=\(limit)"
         if let cursor { query += "&since=" + (cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? cursor) }
         if wait > 0 { query += "&wait=\(wait)" }
-        return try await send(.GET, "/api/sync/pull?" + query, body: nil, as: PullPage.self, extraTime: .seconds(Int64(wait)))
+        let (status, data) = try await exchange(.GET, "/api/sync/pull?" + query, body: nil, extraTime: .seconds(Int64(wait)), limit: 256 << 20)
+        guard status == .ok else { throw Self.refusal(status, data) }
+        // Pages are the bulk of what a node reads: decoded without JSONDecoder.
+        do { return try PullPageDecoder.decode(data) } catch { throw HubClientError.badResponse("\(error)") }
     }
 
     public func snapshot(to path: String) async throws -> Bool {
