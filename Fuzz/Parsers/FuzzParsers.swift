@@ -24,7 +24,6 @@ public func fuzzParsers(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     precondition(!DisplayText.terminalSafe(text).unicodeScalars.contains(where: DisplayText.isControl), "terminal-safe text")
     if let login = try? TwitchLogin(text) { precondition(login.value == text.lowercased(), "login") }
-    _ = APIToken.isWellFormed(text)
     _ = ContentCoding.acceptsGzip(text)
     // The pull page decoder and its JSON parser: total, and what they accept JSONDecoder reads the same.
     if let page = try? PullPageDecoder.decode(Data(UnsafeBufferPointer(start: data, count: size))),

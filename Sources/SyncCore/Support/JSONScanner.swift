@@ -2,7 +2,8 @@
 /// `JSONDecoder` (a pull page). Any input either parses or throws `JSONScanner.Invalid`: no
 /// recursion past `maxDepth`, no integer traps, no reads past the end.
 public enum JSONNode: Equatable, Sendable {
-    case object([String: JSONNode])
+    /// Fields in document order; a repeated key's last value wins on lookup (as JSONDecoder).
+    case object([(key: String, value: JSONNode)])
     case array([JSONNode])
     case string(String)
     /// A number's text, converted on use (`int`, `double`).
@@ -11,8 +12,21 @@ public enum JSONNode: Equatable, Sendable {
     case null
 
     public subscript(_ key: String) -> JSONNode? {
-        if case .object(let fields) = self { return fields[key] }
+        // Objects on the wire are small: a scan beats hashing.
+        if case .object(let fields) = self { return fields.last { $0.key == key }?.value }
         return nil
+    }
+
+    public static func == (a: JSONNode, b: JSONNode) -> Bool {
+        switch (a, b) {
+        case (.object(let x), .object(let y)): return x.count == y.count && zip(x, y).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+        case (.array(let x), .array(let y)): return x == y
+        case (.string(let x), .string(let y)): return x == y
+        case (.number(let x), .number(let y)): return x == y
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.null, .null): return true
+        default: return false
+        }
     }
 
     public var string: String? { if case .string(let text) = self { return text } else { return nil } }
@@ -75,7 +89,7 @@ public struct JSONScanner {
 
     private mutating func object(depth: Int) throws -> JSONNode {
         index += 1
-        var fields: [String: JSONNode] = [:]
+        var fields: [(key: String, value: JSONNode)] = []
         skipSpace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -88,7 +102,7 @@ public struct JSONScanner {
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw invalid("expected ':'") }
             index += 1
-            fields[key] = try value(depth: depth + 1)
+            fields.append((key, try value(depth: depth + 1)))
             skipSpace()
             guard index < bytes.count else { throw invalid("unexpected end") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
