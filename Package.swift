@@ -213,9 +213,10 @@ let package = Package(
 // `-sanitize=fuzzer,address -parse-as-library`; each hands its entry point to libFuzzer (FuzzSupport).
 if ProcessInfo.processInfo.environment["RACESYNC_FUZZ"] == "1" {
     package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/Support", swiftSettings: strict))
-    for (name, folder) in [("fuzz-parsers", "Parsers"), ("fuzz-push-decoder", "PushDecoder"),
-                           ("fuzz-helix-decoder", "HelixDecoder"), ("fuzz-feed-roundtrip", "FeedRoundTrip")] {
-        package.targets.append(.executableTarget(name: name, dependencies: ["SyncCore", "FuzzSupport"], path: "Fuzz/\(folder)", swiftSettings: strict))
+    for (name, folder, module) in [("fuzz-parsers", "Parsers", "SyncCore"), ("fuzz-push-decoder", "PushDecoder", "SyncCore"),
+                                   ("fuzz-helix-decoder", "HelixDecoder", "SyncTwitch"), ("fuzz-feed-roundtrip", "FeedRoundTrip", "SyncCore")] {
+        let dependencies: [Target.Dependency] = ["SyncCore", "FuzzSupport", .byName(name: module)]
+        package.targets.append(.executableTarget(name: name, dependencies: dependencies, path: "Fuzz/\(folder)", swiftSettings: strict))
         package.products.append(.executable(name: name, targets: [name]))
     }
 }

@@ -12,22 +12,8 @@ enum MergeBench {
 
     static func run(_ report: Report) throws {
         log("merge: preparing 100k ops")
-        let store = try HubStore(path: workDir + "/merge.sqlite")
-        let workload = try Workload.make(store: store)
-        let merge = try seconds {
-            for start in stride(from: 0, to: workload.ops.count, by: 1000) {
-                _ = try store.push(Array(workload.ops[start..<min(start + 1000, workload.ops.count)]), caller: workload.organizer.id)
-            }
-        }
-        try store.close()
-        let referenceStore = try HubStore(path: workDir + "/merge-one-by-one.sqlite")
-        let reference = try Workload.make(store: referenceStore)
-        let oneByOne = try seconds {
-            for start in stride(from: 0, to: reference.ops.count, by: 1000) {
-                _ = try referenceStore.pushOneByOne(Array(reference.ops[start..<min(start + 1000, reference.ops.count)]), caller: reference.organizer.id)
-            }
-        }
-        try referenceStore.close()
+        let (merge, workload) = try timed("merge.sqlite") { store, ops, caller in _ = try store.push(ops, caller: caller) }
+        let (oneByOne, _) = try timed("merge-one-by-one.sqlite") { store, ops, caller in _ = try store.pushOneByOne(ops, caller: caller) }
         let perRow = try rawInserts(workload.ops)
         let setBased = try setBasedInserts(workload.ops)
         report.add(Figure(
@@ -39,9 +25,22 @@ enum MergeBench {
             baseline: Double(workload.ops.count) / perRow, baselineName: "ops/s raw SQLite insert of register + log + op id",
             note: "prepared statements, a row at a time"))
         report.add(Figure(
-            name: "hub merge one op at a time (the reference path)", value: Double(reference.ops.count) / oneByOne, unit: "ops/s",
+            name: "hub merge one op at a time (the reference path)", value: Double(workload.ops.count) / oneByOne, unit: "ops/s",
             baseline: Double(workload.ops.count) / setBased, baselineName: "ops/s SQLite set-based: stage + INSERT…SELECT",
             note: "what the set-based merge replaced"))
+    }
+
+    /// Seconds to merge a fresh workload in 1000-op batches with `merge`, on a new store.
+    static func timed(_ file: String, _ merge: (HubStore, [Op], UUID) throws -> Void) throws -> (Double, Workload) {
+        let store = try HubStore(path: workDir + "/" + file)
+        defer { try? store.close() }
+        let workload = try Workload.make(store: store)
+        let elapsed = try seconds {
+            for start in stride(from: 0, to: workload.ops.count, by: 1000) {
+                try merge(store, Array(workload.ops[start..<min(start + 1000, workload.ops.count)]), workload.organizer.id)
+            }
+        }
+        return (elapsed, workload)
     }
 
     /// The same rows written set-based: each 1000-op batch staged by one multi-row insert into

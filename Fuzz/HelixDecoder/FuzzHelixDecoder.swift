@@ -1,5 +1,6 @@
 import Foundation
 import SyncCore
+import SyncTwitch
 
 /// libFuzzer target: what a Twitch endpoint (or anything a misconfigured URL points at) sends
 /// back: a `/streams` page and the rate-limit header. Total, never a trap.
