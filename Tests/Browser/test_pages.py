@@ -218,3 +218,44 @@ def test_open_event_streams_do_not_hold_up_a_graceful_stop(hub, nodes):
         assert time.monotonic() - started < 5
     for stream in streams:
         stream.close()
+
+
+def raw(url, method="GET", path="/", headers=None, body=None):
+    """One request with exactly these headers (http.client adds Host unless given)."""
+    import http.client
+    import urllib.parse
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    connection.putrequest(method, path, skip_host=bool(headers and "Host" in headers), skip_accept_encoding=True)
+    for name, value in (headers or {}).items():
+        connection.putheader(name, value)
+    if body is not None:
+        connection.putheader("Content-Length", str(len(body)))
+    connection.endheaders(body)
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return response.status
+
+
+def test_the_node_pages_refuse_odd_requests_and_change_nothing(hub, nodes):
+    org = hub.add_user("org")
+    alice = hub.add_user("alice")
+    race = running_race(hub, org, "Any%")
+    node = nodes(alice, "alice")
+    join = f"/races/{race}/cast-join"
+    form = {"Content-Type": "application/x-www-form-urlencoded", "Origin": node.url}
+    # Another host name for this address (DNS rebinding): no page, no stream, no form.
+    for path in ("/", f"/races/{race}", f"/races/{race}/events"):
+        assert raw(node.url, path=path, headers={"Host": f"evil.example:{node.port}"}) == 403
+    assert raw(node.url, "POST", join, headers={**form, "Host": f"evil.example:{node.port}"}, body=b"csrf=x") == 403
+    # No session cookie, a garbage cookie, an oversized form, a bad id.
+    assert raw(node.url, "POST", join, headers=form, body=b"csrf=x") == 403
+    assert raw(node.url, "POST", join, headers={**form, "Cookie": "racesync_session=" + "A" * 5000}, body=b"csrf=x") == 403
+    assert raw(node.url, "POST", join, headers=form, body=b"csrf=" + b"x" * 20000) == 413
+    assert raw(node.url, path="/races/not-a-uuid") == 422
+    assert raw(node.url, "POST", "/notices/not-a-uuid/dismiss", headers=form, body=b"csrf=x") == 403
+    # Nothing changed, and the node still serves.
+    assert json.loads(node.racecli("status", "--json"))["pending"] == []
+    assert caster_logins(hub, race) == []
+    assert raw(node.url, path="/") == 200
