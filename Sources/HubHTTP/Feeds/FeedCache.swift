@@ -98,16 +98,22 @@ public final class FeedCache: Sendable {
         guard let feed = try await store.liveFeed(scope, baseURL: baseURL) else { return nil }
         let bytes = FeedRenderer.render(feed, as: format)
         let etag = "\"" + SHA256.hash(data: bytes).prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
+        // Unchanged bytes keep their validators (and `Last-Modified`): only the generation moves.
+        let unchanged = entries.withLock { entries -> Rendered? in
+            guard let old = entries[key], old.rendered.etag == etag else { return nil }
+            entries[key] = Entry(generation: generation, rendered: old.rendered)
+            return old.rendered
+        }
+        if let unchanged { return unchanged }
+        // `Last-Modified` must never be later than the response's `Date` (RFC 9110 §8.8.2.1),
+        // which the server stamps from a clock that ticks once a second: date the bytes two
+        // seconds back. Comparisons use this same value, so a 304 is never stale. Built (and
+        // gzipped) outside the lock, which other feed requests wait on.
+        let seconds = (now().timeIntervalSince1970).rounded(.down) - Self.lastModifiedMarginSeconds
+        let rendered = Rendered(bytes: bytes, etag: etag, lastModified: Date(timeIntervalSince1970: seconds))
         return entries.withLock { entries -> Rendered in
-            if let old = entries[key], old.rendered.etag == etag {
-                entries[key] = Entry(generation: generation, rendered: old.rendered)
-                return old.rendered
-            }
-            // `Last-Modified` must never be later than the response's `Date` (RFC 9110 §8.8.2.1),
-            // which the server stamps from a clock that ticks once a second: date the bytes two
-            // seconds back. Comparisons use this same value, so a 304 is never stale.
-            let seconds = (now().timeIntervalSince1970).rounded(.down) - Self.lastModifiedMarginSeconds
-            let rendered = Rendered(bytes: bytes, etag: etag, lastModified: Date(timeIntervalSince1970: seconds))
+            // A concurrent render of the same bytes got there first: every client sees one `Last-Modified`.
+            if let raced = entries[key], raced.rendered.etag == etag { return raced.rendered }
             entries[key] = Entry(generation: generation, rendered: rendered)
             return rendered
         }
