@@ -30,7 +30,7 @@ enum PollBench {
         let helix = HelixClient(config: config, transport: transport, tokens: AppTokenProvider(config: config, transport: transport))
         var logger = Logger(label: "bench")
         logger.logLevel = .error
-        let poller = LivePoller(store: store, helix: helix, interval: .seconds(60), logger: logger)
+        let poller = LivePoller(store: SQLiteHubStorage(store), helix: helix, interval: .seconds(60), logger: logger)
         var changes: [LiveState] = []
         let wall = try await seconds { changes = try await poller.pollOnce() }
         let requests = fake.state.streamsRequests

@@ -94,3 +94,11 @@ public struct SQLiteHubStorage: HubStorage {
     public func frontPage() async throws -> FrontPageData { try await run { try $0.frontPage() } }
     public func logHead() async throws -> PullCursor { try await run { try $0.logHead() } }
 }
+
+extension SQLiteHubStorage: LiveStatusStore {
+    public func pollTargets() async throws -> [String: UUID] { try await run { try $0.pollTargets() } }
+    @discardableResult
+    public func recordPoll(seen: [UUID: LiveStream], at date: Date) async throws -> [LiveState] {
+        try await run { try $0.recordPoll(seen: seen, at: date) }
+    }
+}

@@ -47,8 +47,7 @@ public struct LivePoller: Sendable {
     /// One poll: returns the live-status changes written.
     @discardableResult
     public func pollOnce() async throws -> [LiveState] {
-        let store = self.store
-        let targets = try await Self.offPool { try store.pollTargets() }
+        let targets = try await store.pollTargets()
         let streams = targets.isEmpty ? [] : try await helix.streams(logins: Array(targets.keys))
         try Task.checkCancellation()
         let at = Date()
@@ -57,21 +56,12 @@ public struct LivePoller: Sendable {
         for stream in streams {
             if let user = targets[stream.userLogin.lowercased()] { seen[user] = stream.liveStream(observedAt: at) }
         }
-        let polled = seen
-        let changes = try await Self.offPool { try store.recordPoll(seen: polled, at: at) }
+        let changes = try await store.recordPoll(seen: seen, at: at)
         observer.pollSucceeded(liveStreams: seen.count, at: at)
         if !changes.isEmpty {
             logger.info("live status changed", metadata: ["live": "\(seen.count)", "changes": "\(changes.count)", "polled": "\(targets.count)"])
         }
         await afterPoll(!changes.isEmpty)
         return changes
-    }
-
-    /// Store calls (SQLite, an fsync) run on a dispatch queue, never on the few cooperative
-    /// threads that serve the hub's requests.
-    static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
-        }
     }
 }

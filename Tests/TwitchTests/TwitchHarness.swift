@@ -30,7 +30,7 @@ final class TwitchHarness: @unchecked Sendable {
         helix = HelixClient(config: config, transport: transport, tokens: tokens, now: { clock.now })
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        poller = LivePoller(store: store, helix: helix, interval: .seconds(60), logger: logger)
+        poller = LivePoller(store: SQLiteHubStorage(store), helix: helix, interval: .seconds(60), logger: logger)
     }
 
     /// Creates `count` users and an organizer's race with them as participants.

@@ -8,7 +8,7 @@ import Synchronization
 ///
 /// Every state change writes its change-log entry in the same transaction. Caster
 /// membership changes, from REST and from sync pushes alike, go through `merge`.
-public final class HubStore: Sendable, LiveStatusStore {
+public final class HubStore: Sendable {
     let pool: DatabasePool
     /// The store file.
     public let path: String

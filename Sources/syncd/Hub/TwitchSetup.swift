@@ -24,7 +24,7 @@ enum TwitchSetup {
         let tokens = AppTokenProvider(config: config, transport: transport, observer: metrics)
         let helix = HelixClient(config: config, transport: transport, tokens: tokens, observer: metrics)
         logger.info("Twitch polling on", metadata: ["every": "\(interval)s", "api": "\(config.apiURL)"])
-        let poller = LivePoller(store: store, helix: helix, interval: .seconds(interval), logger: logger, observer: metrics)
+        let poller = LivePoller(store: SQLiteHubStorage(store), helix: helix, interval: .seconds(interval), logger: logger, observer: metrics)
         return (poller, http)
     }
 }
