@@ -24,11 +24,11 @@ struct WebRoutes {
             }
         }
         router.get("/races/:race_id") { _, context in
-            guard let page = try await race(try Self.raceID(context)) else { throw WebPageError.raceNotFound }
+            guard let page = try await race(try WebPageError.raceID(context.parameters)) else { throw WebPageError.raceNotFound }
             return WebPage.html(renderer.racePage(page.model))
         }
         router.get("/races/:race_id/events") { request, context in
-            let id = try Self.raceID(context)
+            let id = try WebPageError.raceID(context.parameters)
             guard try await race(id) != nil else { throw WebPageError.raceNotFound }
             return events.response(request, signal: store.changeSignal) {
                 guard let page = try await race(id) else { return nil }
@@ -59,11 +59,5 @@ struct WebRoutes {
         let entry = PageCache.Entry(generation: generation, head: head, model: model, body: renderer.raceBody(model))
         cache.keep(entry, for: id)
         return entry
-    }
-
-    static func raceID(_ context: HubContext) throws -> UUID {
-        let text = context.parameters.get("race_id") ?? ""
-        guard let id = UUID(uuidString: text) else { throw WebPageError.malformedRaceID(text) }
-        return id
     }
 }

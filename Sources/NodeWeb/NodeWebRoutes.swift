@@ -24,11 +24,11 @@ struct NodeWebRoutes {
         }
         router.get("/races/:race_id") { request, context in
             let session = Session(request, server.guardian)
-            guard let race = try await pages.race(try Self.raceID(context), session: session.id) else { throw WebPageError.raceNotFound }
+            guard let race = try await pages.race(try WebPageError.raceID(context.parameters), session: session.id) else { throw WebPageError.raceNotFound }
             return session.attach(to: WebPage.html(race.page))
         }
         router.get("/races/:race_id/events") { request, context in
-            let id = try Self.raceID(context)
+            let id = try WebPageError.raceID(context.parameters)
             let session = Session(request, server.guardian)
             guard try await pages.race(id, session: session.id) != nil else { throw WebPageError.raceNotFound }
             return server.events.response(request, signal: server.status.changes) {
@@ -38,7 +38,7 @@ struct NodeWebRoutes {
         for (kind, path) in [(OpKind.join, "cast-join"), (.leave, "cast-leave")] {
             router.post("/races/:race_id/\(path)") { request, context in
                 let (session, _) = try await checkedForm(request)
-                let id = try Self.raceID(context)
+                let id = try WebPageError.raceID(context.parameters)
                 let refusal: String?
                 do {
                     _ = try await Offload.replica.run { try server.store.enqueue(kind, race: id) }
@@ -83,11 +83,6 @@ struct NodeWebRoutes {
         return (session ?? "", form)
     }
 
-    static func raceID(_ context: BasicRequestContext) throws -> UUID {
-        let text = context.parameters.get("race_id") ?? ""
-        guard let id = UUID(uuidString: text) else { throw WebPageError.malformedRaceID(text) }
-        return id
-    }
 
     /// After a form: back to a page of this node (`/` or a race page), never elsewhere.
     static func safeReturnPath(_ given: String?) -> String {

@@ -46,6 +46,13 @@ public struct WebPageError: HTTPResponseError, Sendable {
         WebPageError(.unprocessableContent, "Not a race id", "'\(text.prefix(80))' is not a race id (a UUID).")
     }
 
+    /// The `race_id` path parameter of a page route, or a 422 page.
+    public static func raceID(_ parameters: Parameters) throws -> UUID {
+        let text = parameters.get("race_id") ?? ""
+        guard let id = UUID(uuidString: text) else { throw malformedRaceID(text) }
+        return id
+    }
+
     public func response(from request: Request, context: some RequestContext) throws -> Response { response() }
 
     public func response() -> Response { WebPage.html(PageRenderer.standard.errorPage(self), status: status) }
