@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SyncStore
 
 /// Keeps other sites and other host names away from the node's caster controls.
 ///
@@ -34,17 +35,17 @@ public struct FormGuard: Sendable {
 
     /// A new random session id (43 characters of base64url).
     public func newSession() -> String {
-        Self.base64url(Data(Self.randomBytes()))
+        Base64URL.random(byteCount: 32)
     }
 
     /// Whether `text` looks like a session id this guard hands out.
     public static func isSession(_ text: String) -> Bool {
-        text.utf8.count == 43 && text.utf8.allSatisfy { $0 == 45 || $0 == 95 || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) }
+        text.utf8.count == 43 && text.utf8.allSatisfy(Base64URL.isAlphabet)
     }
 
     /// The form token of a session.
     public func token(for session: String) -> String {
-        Self.base64url(Data(HMAC<SHA256>.authenticationCode(for: Data(session.utf8), using: SymmetricKey(data: key))))
+        Base64URL.encode(Data(HMAC<SHA256>.authenticationCode(for: Data(session.utf8), using: SymmetricKey(data: key))))
     }
 
     /// Whether `host` (the `Host` header) names this node on `port`.
@@ -83,10 +84,5 @@ public struct FormGuard: Sendable {
         var difference: UInt8 = 0
         for index in x.indices { difference |= x[index] ^ y[index] }
         return difference == 0
-    }
-
-    static func base64url(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
     }
 }

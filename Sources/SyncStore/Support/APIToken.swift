@@ -8,13 +8,7 @@ import Foundation
 public enum APIToken {
     /// A new random token.
     public static func generate() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        let encoded = Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-        return "rs_" + encoded
+        "rs_" + Base64URL.random(byteCount: 32)
     }
 
     /// The stored form of a token.
@@ -24,9 +18,6 @@ public enum APIToken {
 
     /// Whether `text` has the shape of a token (checked before any lookup).
     public static func isWellFormed(_ text: String) -> Bool {
-        text.utf8.count >= 32 && text.utf8.count <= 256 && !text.hasPrefix("-")
-            && text.utf8.allSatisfy { c in
-                (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 45 || c == 95
-            }
+        text.utf8.count >= 32 && text.utf8.count <= 256 && !text.hasPrefix("-") && text.utf8.allSatisfy(Base64URL.isAlphabet)
     }
 }
