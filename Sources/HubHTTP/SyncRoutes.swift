@@ -19,7 +19,7 @@ struct SyncRoutes {
             guard push.ops.count <= PushRequest.maxOps else {
                 throw APIError.malformed("a push carries at most \(PushRequest.maxOps) ops, this one has \(push.ops.count)")
             }
-            guard !push.nodeID.isEmpty, push.nodeID.utf8.count <= 64 else {
+            guard HLC.isValidNode(push.nodeID) else {
                 throw APIError.malformed("field 'node_id' must be 1-64 bytes")
             }
             let start = ContinuousClock.now

@@ -21,6 +21,9 @@ public struct HLC: Hashable, Sendable, Comparable, Codable, CustomStringConverti
     /// The largest `wall_ms` accepted on the wire: 9999-12-31T23:59:59.999Z.
     public static let maxWallMs: Int64 = 253_402_300_799_999
 
+    /// Whether `node` is a node name the wire accepts: 1–64 bytes.
+    public static func isValidNode(_ node: String) -> Bool { !node.isEmpty && node.utf8.count <= 64 }
+
     public static func < (lhs: HLC, rhs: HLC) -> Bool {
         if lhs.wallMs != rhs.wallMs { return lhs.wallMs < rhs.wallMs }
         if lhs.counter != rhs.counter { return lhs.counter < rhs.counter }
@@ -38,7 +41,7 @@ public struct HLC: Hashable, Sendable, Comparable, Codable, CustomStringConverti
         let wall = try c.decodeInteger(Int64.self, forKey: .wallMs, in: 0...Self.maxWallMs)
         let counter = try c.decodeInteger(Int.self, forKey: .counter, in: 0...Int(UInt16.max))
         let node = try c.decode(String.self, forKey: .node)
-        guard !node.isEmpty, node.utf8.count <= 64 else {
+        guard Self.isValidNode(node) else {
             throw DecodingError.dataCorruptedError(forKey: .node, in: c, debugDescription: "node must be 1-64 bytes")
         }
         self.init(wallMs: wall, counter: UInt16(counter), node: node)

@@ -60,7 +60,7 @@ public enum PullPageDecoder {
     static func caster(_ node: JSONNode) throws -> CasterState {
         guard let hlcNode = node["hlc"], let wall = hlcNode["wall_ms"]?.int64, (0...HLC.maxWallMs).contains(wall),
             let counter = hlcNode["counter"]?.int64, (0...Int64(UInt16.max)).contains(counter),
-            let nodeName = hlcNode["node"]?.string, !nodeName.isEmpty, nodeName.utf8.count <= 64
+            let nodeName = hlcNode["node"]?.string, HLC.isValidNode(nodeName)
         else { throw Invalid(reason: "'hlc' is not a hybrid logical clock stamp") }
         let changedBy = node["changed_by"]
         return CasterState(
