@@ -12,13 +12,13 @@ public enum FeedScope: Sendable, Hashable {
 enum FeedSource {
     /// - Parameter casters: the present casters of a race (the hub's registers, or a replica's view).
     /// - Returns: nil when the scope names an unknown race.
-    static func feed(_ db: Database, scope: FeedScope, baseURL: String, casters: (Database, UUID) throws -> [UUID]) throws -> LiveFeed? {
+    static func feed(_ db: Database, scope: FeedScope, baseURL: String, casters: PageQueries.CasterView) throws -> LiveFeed? {
         let base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         let races: [Race]
         let feed: (id: String, title: String, subtitle: String, selfBase: String, alternate: String)
         switch scope {
         case .all:
-            races = try Row.fetchAll(db, sql: "SELECT \(StateQueries.raceColumns) FROM races r WHERE \(StateQueries.raceIsActive)").map { try StateQueries.race($0) }
+            races = try PageQueries.activeRaces(db)
             feed = (FeedIDs.feed(race: nil), "RaceSync: live now", "Participants and casters of active races who are live on Twitch",
                     base + "/feeds/live", base + "/api/races")
         case .race(let id):
@@ -27,20 +27,13 @@ enum FeedSource {
             feed = (FeedIDs.feed(race: id), "RaceSync: live now in \(race.name)", "Participants and casters of \(race.name) who are live on Twitch",
                     base + "/feeds/races/\(id.lowercased)/live", base + "/api/races/\(id.lowercased)")
         }
-        var items: [LiveFeedItem] = []
-        for race in races {
-            let participants = try StateQueries.participants(db, race: race.id)
-            let members = Array(participants) + (try casters(db, race.id)).filter { !participants.contains($0) }
-            for (userID, stream) in try StateQueries.liveStreams(db, users: members) {
-                guard let user = try StateQueries.user(db, id: userID) else { continue }
-                let name = user.twitchDisplayName ?? user.twitchUsername
-                let role = participants.contains(userID) ? "participant" : "caster"
-                items.append(LiveFeedItem(
-                    id: FeedIDs.item(race: race.id, streamID: stream.streamID),
-                    title: "\(name) is live (\(role)) in \(race.name)",
-                    streamURL: TwitchURL.stream(login: user.twitchUsername), startedAt: stream.startedAt,
-                    streamTitle: stream.title, streamer: name))
-            }
+        let items = try PageQueries.liveMembers(db, in: races, casters: casters).map { member in
+            let name = member.user.twitchDisplayName ?? member.user.twitchUsername
+            return LiveFeedItem(
+                id: FeedIDs.item(race: member.raceID, streamID: member.stream.streamID),
+                title: "\(name) is live (\(member.role)) in \(member.raceName)",
+                streamURL: TwitchURL.stream(login: member.user.twitchUsername), startedAt: member.stream.startedAt,
+                streamTitle: member.stream.title, streamer: name)
         }
         return LiveFeed(id: feed.id, title: feed.title, subtitle: feed.subtitle, selfURLBase: feed.selfBase, alternateURL: feed.alternate, items: items)
     }
@@ -50,9 +43,7 @@ extension HubStore {
     /// The live-now feed of `scope` from the authoritative state; nil for an unknown race.
     public func liveFeed(_ scope: FeedScope, baseURL: String) throws -> LiveFeed? {
         try read { db in
-            try FeedSource.feed(db, scope: scope, baseURL: baseURL) { db, race in
-                try Self.presentCasters(db, race: race).map(\.key)
-            }
+            try FeedSource.feed(db, scope: scope, baseURL: baseURL, casters: Self.presentCasters)
         }
     }
 
@@ -66,7 +57,7 @@ extension ReplicaStore {
     /// The live-now feed rendered from the local view, with the hub URL as base.
     public func liveFeed(_ scope: FeedScope, baseURL: String) throws -> LiveFeed? {
         try pool.read { db in
-            try FeedSource.feed(db, scope: scope, baseURL: baseURL) { db, race in try viewCasters(db, race: race).present }
+            try FeedSource.feed(db, scope: scope, baseURL: baseURL) { db, race in try viewCasters(db, race: race).registers }
         }
     }
 }

@@ -30,10 +30,18 @@ enum PageQueries {
 
     /// Live participants and casters of active races, by race name, then login.
     static func liveMembers(_ db: Database, casters: CasterView) throws -> [LiveMember] {
+        try liveMembers(db, in: try activeRaces(db), casters: casters)
+    }
+
+    /// The setup/running races.
+    static func activeRaces(_ db: Database) throws -> [Race] {
+        try Row.fetchAll(db, sql: "SELECT \(StateQueries.raceColumns) FROM races r WHERE \(StateQueries.raceIsActive)").map { try StateQueries.race($0) }
+    }
+
+    /// Live participants and casters of `races` (the one home of this loop: pages and feeds).
+    static func liveMembers(_ db: Database, in races: [Race], casters: CasterView) throws -> [LiveMember] {
         // Every stream still in the live set was seen live by the last successful poll.
         let lastPoll = try Meta.date(db, "last_poll_at")
-        let races = try Row.fetchAll(db, sql: "SELECT \(StateQueries.raceColumns) FROM races r WHERE \(StateQueries.raceIsActive)")
-            .map { try StateQueries.race($0) }
         var members: [LiveMember] = []
         for race in races {
             let participants = try StateQueries.participants(db, race: race.id)
