@@ -42,13 +42,13 @@ public struct FrontPageModel: Sendable, Equatable {
         races = data.races.map { race in
             RaceLine(
                 link: "/races/\(race.id.lowercased)", name: race.name, status: race.status.rawValue,
-                statusLabel: race.status.rawValue.prefix(1).uppercased() + race.status.rawValue.dropFirst(),
-                organizer: race.organizer.twitchDisplayName ?? race.organizer.twitchUsername,
+                statusLabel: race.status.label,
+                organizer: race.organizer.shownName,
                 participantCount: race.participantCount, casterCount: race.casterCount)
         }
         live = data.live.map { member in
             LiveLine(
-                name: member.user.twitchDisplayName ?? member.user.twitchUsername, login: member.user.twitchUsername,
+                name: member.user.shownName, login: member.user.twitchUsername,
                 role: member.role, streamURL: TwitchURL.stream(login: member.user.twitchUsername), streamTitle: member.stream.title,
                 liveSince: "live since \(WebTime.clock(member.stream.startedAt)) UTC",
                 raceLink: "/races/\(member.raceID.lowercased)", raceName: member.raceName)
@@ -60,7 +60,7 @@ public struct FrontPageModel: Sendable, Equatable {
         eventsURL = "/events?since=\(RacePageModel.queryEscaped(since))"
         notices = viewer?.notices ?? []
         offline = viewer?.offline
-        you = viewer.map { $0.user.twitchDisplayName ?? $0.user.twitchUsername }
+        you = viewer.map { $0.user.shownName }
     }
 
     public var summary: PageSummary {

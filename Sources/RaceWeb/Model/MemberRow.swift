@@ -21,7 +21,7 @@ public struct MemberRow: Sendable, Equatable {
 
     public init(_ member: Member, stream: LiveStream?, viewer: UUID?) {
         login = member.user.twitchUsername
-        name = member.user.twitchDisplayName ?? member.user.twitchUsername
+        name = member.user.shownName
         showLogin = name.lowercased() != login
         isLive = member.isLive
         streamURL = member.isLive ? member.streamURL : nil

@@ -41,9 +41,9 @@ public struct RacePageModel: Sendable, Equatable {
         raceID = detail.id.lowercased
         name = detail.name
         status = detail.status.rawValue
-        statusLabel = detail.status.rawValue.prefix(1).uppercased() + detail.status.rawValue.dropFirst()
+        statusLabel = detail.status.label
         seedsReleased = detail.seedsReleased
-        organizer = detail.organizer.twitchDisplayName ?? detail.organizer.twitchUsername
+        organizer = detail.organizer.shownName
         participants = detail.participants.map { MemberRow($0, stream: data.streams[$0.user.id], viewer: me) }
         casters = detail.casters.map { MemberRow($0, stream: data.streams[$0.user.id], viewer: me) }
         hasParticipants = !participants.isEmpty
@@ -56,7 +56,7 @@ public struct RacePageModel: Sendable, Equatable {
         controls = viewer.map { CasterControls(detail: detail, viewer: $0) }
         notices = viewer?.notices.filter { $0.raceID == detail.id } ?? []
         offline = viewer?.offline
-        you = viewer.map { $0.user.twitchDisplayName ?? $0.user.twitchUsername }
+        you = viewer.map { $0.user.shownName }
         title = "\(detail.name) — RaceSync"
     }
 

@@ -12,6 +12,9 @@ public struct User: Codable, Hashable, Sendable {
         self.twitchDisplayName = twitchDisplayName
     }
 
+    /// The name shown to people: the display name, else the login.
+    public var shownName: String { twitchDisplayName ?? twitchUsername }
+
     /// The longest display name, in Unicode code points.
     public static let maxDisplayNameLength = 100
 

@@ -28,7 +28,7 @@ enum FeedSource {
                     base + "/feeds/races/\(id.lowercased)/live", base + "/api/races/\(id.lowercased)")
         }
         let items = try PageQueries.liveMembers(db, in: races, casters: casters).map { member in
-            let name = member.user.twitchDisplayName ?? member.user.twitchUsername
+            let name = member.user.shownName
             return LiveFeedItem(
                 id: FeedIDs.item(race: member.raceID, streamID: member.stream.streamID),
                 title: "\(name) is live (\(member.role)) in \(member.raceName)",
