@@ -1,11 +1,11 @@
 import Foundation
 import Hummingbird
 import Logging
-import RaceWeb
 import SyncCore
 import SyncStore
 
-/// Outermost middleware: maps every error to the contract's `{"detail"}` response, logs one
+/// Outermost middleware: maps every error to the contract's `{"detail"}` response (an error that renders
+/// itself, like a page's HTML error, keeps its form), logs one
 /// line per request (method, path without query, status, duration; never headers or tokens)
 /// and counts requests for `/metrics`.
 struct RequestLogAndErrors: RouterMiddleware {
@@ -18,8 +18,6 @@ struct RequestLogAndErrors: RouterMiddleware {
         var response: Response
         do {
             response = try await next(request, context)
-        } catch let page as WebPageError {
-            response = page.response()
         } catch {
             if let apiError = APIError.from(error) {
                 response = apiError.response()
@@ -29,6 +27,9 @@ struct RequestLogAndErrors: RouterMiddleware {
                     response = APIError(.methodNotAllowed, "\(request.method) is not allowed here; use \(allowed.joined(separator: ", "))").response()
                     response.headers[.allow] = allowed.joined(separator: ", ")
                 }
+            } else if let own = error as? any HTTPResponseError, let rendered = try? own.response(from: request, context: context) {
+                // An error that renders itself (a page's HTML error) keeps its own form.
+                response = rendered
             } else {
                 context.logger.error("internal error", metadata: ["error": "\(error)"])
                 response = APIError(.internalServerError, "internal error").response()
