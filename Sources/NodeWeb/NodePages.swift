@@ -12,41 +12,39 @@ struct NodePages: Sendable {
     let guardian: FormGuard
     var renderer: PageRenderer { .standard }
 
-    /// Rendered race page parts; nil for a race the replica does not know.
-    func race(_ id: UUID, session: String, flash: String? = nil) async throws -> (page: String, state: PageState)? {
+    /// A race page's model and its live section (what a stream sends); nil for a race the
+    /// replica does not know. Only a page view renders the whole page (`renderer.racePage`).
+    func race(_ id: UUID, session: String, flash: String? = nil) async throws -> (model: RacePageModel, state: PageState)? {
         try await Offload.replica.run {
-            let viewer = try viewer(session: session)
+            let (viewer, feedBase) = try viewer(session: session)
             guard let data = try store.racePage(id) else { return nil }
-            var model = RacePageModel(data, viewer: viewer, feedBase: try feedBase(), since: "")
+            var model = RacePageModel(data, viewer: viewer, feedBase: feedBase, since: "")
             // The stream resumes from the section without the one-off message, so the message
             // stays until something on the page really changes.
             let body = renderer.raceBody(model)
             let tag = ContentTag.of(body)
             model.eventsURL = "/races/\(id.lowercased)/events?since=\(tag)"
             model.flash = flash
-            return (renderer.racePage(model), PageState(id: tag, html: body, summary: model.summary))
+            return (model, PageState(id: tag, html: body, summary: model.summary))
         }
     }
 
-    /// Rendered front page parts.
-    func front(session: String) async throws -> (page: String, state: PageState) {
+    /// The front page's model and its live section.
+    func front(session: String) async throws -> (model: FrontPageModel, state: PageState) {
         try await Offload.replica.run {
-            var model = FrontPageModel(try store.frontPage(), viewer: try viewer(session: session), feedBase: try feedBase(), since: "")
+            let (viewer, feedBase) = try viewer(session: session)
+            var model = FrontPageModel(try store.frontPage(), viewer: viewer, feedBase: feedBase, since: "")
             let body = renderer.frontBody(model)
             let tag = ContentTag.of(body)
             model.eventsURL = "/events?since=\(tag)"
-            return (renderer.frontPage(model), PageState(id: tag, html: body, summary: model.summary))
+            return (model, PageState(id: tag, html: body, summary: model.summary))
         }
     }
 
-    /// Feed links point at the hub (the node serves no feeds).
-    private func feedBase() throws -> String {
-        guard let hub = try store.session()?.hub else { return "" }
-        return hub.hasSuffix("/") ? String(hub.dropLast()) : hub
-    }
-
-    private func viewer(session: String) throws -> Viewer {
+    /// The logged-in user's view, and the hub's base URL for feed links (the node serves no feeds).
+    private func viewer(session: String) throws -> (Viewer, feedBase: String) {
         guard let login = try store.session() else { throw NodeWebError.notLoggedIn }
+        let feedBase = login.hub.hasSuffix("/") ? String(login.hub.dropLast()) : login.hub
         let token = guardian.token(for: session)
         let rejected = try store.rejectedOps()
         let overridden = try store.overriddenOps()
@@ -63,7 +61,7 @@ struct NodePages: Sendable {
         }
         let state = status.current
         let offline = state.reachable == false ? OfflineNotice(problem: state.problem ?? "unreachable", lastSync: try store.lastSyncAt()) : nil
-        return Viewer(user: login.user, formToken: token, notices: notices, offline: offline)
+        return (Viewer(user: login.user, formToken: token, notices: notices, offline: offline), feedBase)
     }
 }
 

@@ -14,7 +14,7 @@ struct NodeWebRoutes {
         StaticAssets.standard.register(on: router)
         router.get("/") { request, _ in
             let session = Session(request, server.guardian)
-            return session.attach(to: WebPage.html(try await pages.front(session: session.id).page))
+            return session.attach(to: WebPage.html(PageRenderer.standard.frontPage(try await pages.front(session: session.id).model)))
         }
         router.get("/events") { request, _ in
             let session = Session(request, server.guardian)
@@ -25,7 +25,7 @@ struct NodeWebRoutes {
         router.get("/races/:race_id") { request, context in
             let session = Session(request, server.guardian)
             guard let race = try await pages.race(try WebPageError.raceID(context.parameters), session: session.id) else { throw WebPageError.raceNotFound }
-            return session.attach(to: WebPage.html(race.page))
+            return session.attach(to: WebPage.html(PageRenderer.standard.racePage(race.model)))
         }
         router.get("/races/:race_id/events") { request, context in
             let id = try WebPageError.raceID(context.parameters)
@@ -50,7 +50,7 @@ struct NodeWebRoutes {
                 }
                 guard let refusal else { return Self.seeOther("/races/\(id.lowercased)") }
                 guard let race = try await pages.race(id, session: session, flash: refusal) else { throw WebPageError.raceNotFound }
-                return WebPage.html(race.page, status: .conflict)
+                return WebPage.html(PageRenderer.standard.racePage(race.model), status: .conflict)
             }
         }
         router.post("/notices/:op_id/dismiss") { request, context in
