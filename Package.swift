@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // The pure core: model, clock, rules, LWW merge, wire types, feed rendering.
@@ -39,6 +40,19 @@ let package = Package(
                 "SyncCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        // The hub store on PostgreSQL (postgres-nio): the same `HubStorage` for several hub
+        // instances sharing one database, with cross-instance wake-ups and one poller leader.
+        .target(
+            name: "SyncPostgres",
+            dependencies: [
+                "SyncCore", "SyncStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -132,7 +146,7 @@ let package = Package(
         .executableTarget(
             name: "syncd",
             dependencies: [
-                "SyncCore", "SyncStore", "SyncNode", "SyncTwitch", "HubHTTP", "NodeWeb", "RaceSyncCommand",
+                "SyncCore", "SyncStore", "SyncPostgres", "SyncNode", "SyncTwitch", "HubHTTP", "NodeWeb", "RaceSyncCommand",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -198,6 +212,17 @@ let package = Package(
             dependencies: [
                 "SyncCore", "SyncStore", "SyncTwitch", "FakeHelix",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strict
+        ),
+        // One store conformance suite run against both backends, and PostgreSQL's own
+        // guarantees (ordering, several instances, failover, restarts).
+        .testTarget(
+            name: "StoreConformanceTests",
+            dependencies: [
+                "SyncCore", "SyncStore", "SyncPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

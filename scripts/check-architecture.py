@@ -19,6 +19,8 @@ ALLOWED = {
     # The pure core: Foundation only.
     "SyncCore": set(),
     "SyncStore": {"SyncCore", "GRDB", "Crypto"},
+    # The hub store on PostgreSQL: behind the same HubStorage seam, no HTTP.
+    "SyncPostgres": {"SyncCore", "SyncStore", "PostgresNIO", "Logging", "NIOCore", "NIOPosix"},
     "TransportErrors": {"SyncCore", "AsyncHTTPClient", "NIOCore", "NIOPosix"},
     "SyncNode": {"SyncCore", "SyncStore", "TransportErrors", "AsyncHTTPClient", "NIOCore", "NIOHTTP1", "Logging"},
     "SyncTwitch": {"SyncCore", "TransportErrors", "AsyncHTTPClient", "NIOCore", "NIOHTTP1", "Logging"},
@@ -29,7 +31,7 @@ ALLOWED = {
                 "HTTPTypes", "ServiceLifecycle", "Prometheus", "CompressNIO"},
     # What both executables share: the exit-code table and `main`.
     "RaceSyncCommand": {"ArgumentParser"},
-    "syncd": {"SyncCore", "SyncStore", "SyncNode", "SyncTwitch", "HubHTTP", "NodeWeb", "RaceSyncCommand", "ArgumentParser", "AsyncHTTPClient",
+    "syncd": {"SyncCore", "SyncStore", "SyncPostgres", "SyncNode", "SyncTwitch", "HubHTTP", "NodeWeb", "RaceSyncCommand", "ArgumentParser", "AsyncHTTPClient",
               "ServiceLifecycle", "Logging", "Prometheus", "Hummingbird"},
     # racecli never links the hub's HTTP layer or Twitch code.
     "racecli": {"SyncCore", "SyncStore", "SyncNode", "RaceSyncCommand", "ArgumentParser"},

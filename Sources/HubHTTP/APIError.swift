@@ -9,10 +9,13 @@ import SyncStore
 public struct APIError: HTTPResponseError, Sendable {
     public var status: HTTPResponse.Status
     public var detail: String
+    /// Seconds for `Retry-After`, when the client should come back later.
+    public var retryAfter: Int?
 
-    public init(_ status: HTTPResponse.Status, _ detail: String) {
+    public init(_ status: HTTPResponse.Status, _ detail: String, retryAfter: Int? = nil) {
         self.status = status
         self.detail = detail
+        self.retryAfter = retryAfter
     }
 
     static func malformed(_ detail: String) -> APIError { .init(.unprocessableContent, detail) }
@@ -27,6 +30,8 @@ public struct APIError: HTTPResponseError, Sendable {
             return error
         case is NIOTooManyBytesError:
             return APIError(.contentTooLarge, "request body is larger than 1 MiB")
+        case let unavailable as StoreUnavailable:
+            return APIError(.serviceUnavailable, "the store is unavailable; nothing was acknowledged, retry later", retryAfter: unavailable.retryAfterSeconds)
         case let violation as RuleViolation:
             return APIError(.init(code: violation.status), violation.detail)
         case let error as HTTPError:
@@ -45,8 +50,8 @@ public struct APIError: HTTPResponseError, Sendable {
 
     func response() -> Response {
         let body = "{\"detail\":\(JSONText.quote(detail))}"
-        return Response(
-            status: status, headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(string: body)))
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 }

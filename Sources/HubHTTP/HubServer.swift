@@ -16,7 +16,13 @@ public enum HubServer {
         let routes = RouteTable()
         router.add(middleware: RequestLogAndErrors(metrics: metrics, routes: routes))
         router.get("/healthz") { _, _ in
-            HTTPIO.raw(Data(#"{"status":"ok"}"#.utf8))
+            // A load balancer's check: an instance whose store is unreachable takes no traffic.
+            guard await store.isAvailable() else {
+                return Response(
+                    status: .serviceUnavailable, headers: [.contentType: "application/json", .retryAfter: "2"],
+                    body: .init(byteBuffer: ByteBuffer(string: #"{"status":"unavailable"}"#)))
+            }
+            return HTTPIO.raw(Data(#"{"status":"ok"}"#.utf8))
         }
         router.get("/openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: openAPIDocument)))

@@ -44,6 +44,14 @@ public protocol HubStorage: Sendable {
     func frontPage() async throws -> FrontPageData
     /// The cursor of the newest change: web pages resume their event streams from it.
     func logHead() async throws -> PullCursor
+
+    /// Whether the store answers now (`/healthz`): quick, never waits long.
+    func isAvailable() async -> Bool
+}
+
+extension HubStorage {
+    /// An embedded store is available while the process runs.
+    public func isAvailable() async -> Bool { true }
 }
 
 /// The embedded backend, one SQLite file (`HubStore`), with its blocking calls run off the

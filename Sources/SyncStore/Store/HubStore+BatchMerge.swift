@@ -19,10 +19,7 @@ extension HubStore {
 
 /// One batch's merge: facts in, answers and writes out.
 struct BatchMerge {
-    struct Key: Hashable {
-        var race: UUID
-        var user: UUID
-    }
+    typealias Key = MergeDecisions.Key
 
     let store: HubStore
     let caller: UUID
@@ -31,57 +28,19 @@ struct BatchMerge {
 
     func run(_ db: Database, _ ops: [Op]) throws -> [OpResult] {
         guard !ops.isEmpty else { return [] }
-        var priors = try Self.priors(db, ops)
+        let priors = try Self.priors(db, ops)
         let races = try Self.races(db, Set(ops.map(\.raceID)))
         try Self.stage(db, Set(ops.map { Key(race: $0.raceID, user: $0.userID) }))
         let participants = try Self.participants(db)
-        var registers = try Self.registers(db)
-        var users = try Self.users(db, Set(ops.map(\.userID) + registers.values.compactMap(\.changedBy) + [caller]))
-
-        var results: [OpResult] = []
-        var answers: [OpResult] = []
-        var written: [Key: (order: Int, register: CasterRegister)] = [:]
-        for (index, op) in ops.enumerated() {
-            let key = Key(race: op.raceID, user: op.userID)
-            var facts = CasterMerge.Facts(prior: priors[op.opID], race: nil, userExists: false, isParticipant: false, register: nil)
-            if facts.prior == nil {
-                facts.race = races[op.raceID]
-                facts.userExists = users[op.userID] != nil
-                if facts.race != nil, facts.userExists {
-                    facts.isParticipant = participants.contains(key)
-                    facts.register = registers[key]
-                }
-            }
-            let result: OpResult
-            switch CasterMerge.decide(op, caller: caller, facts: facts, nowMs: store.now()) {
-            case .repeatAnswer(let answer):
-                results.append(answer)
-                continue
-            case .reject(let violation):
-                result = OpResult(opID: op.opID, status: .rejected, code: violation.status, detail: violation.detail)
-            case .supersede(let winner):
-                store.observe(op.hlc)
-                let authorID = winner.changedBy ?? op.userID
-                if users[authorID] == nil { users[authorID] = try StateQueries.user(db, id: authorID) }
-                let author = users[authorID] ?? User(id: authorID, twitchUsername: "unknown", twitchDisplayName: nil)
-                result = OpResult(opID: op.opID, status: .superseded, winner: OpWinner(hlc: winner.hlc, user: author, kind: winner.kind))
-            case .apply(let register):
-                store.observe(op.hlc)
-                registers[key] = register
-                written[key] = (index, register)
-                result = OpResult(opID: op.opID, status: .applied)
-            }
-            // Recorded as the one-by-one merge records it: a repeat in this batch sees it.
-            let recorded = OpResult(opID: op.opID, status: result.status, code: result.code, detail: result.detail)
-            priors[op.opID] = recorded
-            answers.append(recorded)
-            results.append(result)
-        }
-        let changes = written.sorted { $0.value.order < $1.value.order }.map { ($0.key, $0.value.register) }
-        try Self.writeRegisters(db, changes)
-        try Self.appendLog(db, changes, atMs: store.now())
-        try Self.recordAnswers(db, answers)
-        return results
+        let registers = try Self.registers(db)
+        let users = try Self.users(db, MergeDecisions.userIDs(ops, registers: registers, caller: caller))
+        let decisions = MergeDecisions.decide(
+            ops, caller: caller, priors: priors, races: races, participants: participants, registers: registers, users: users,
+            nowMs: store.now(), observe: store.observe)
+        try Self.writeRegisters(db, decisions.changes)
+        try Self.appendLog(db, decisions.changes, atMs: store.now())
+        try Self.recordAnswers(db, decisions.answers)
+        return decisions.results
     }
 
     // MARK: Facts, one query per kind (per chunk of the batch)

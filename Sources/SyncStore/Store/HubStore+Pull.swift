@@ -9,6 +9,13 @@ public struct PullBatch: Sendable {
     public var hasMore: Bool
     public var reset: Bool
 
+    public init(entries: [(seq: Int64, kind: String, key: String, payload: String)], cursor: PullCursor, hasMore: Bool, reset: Bool) {
+        self.entries = entries
+        self.cursor = cursor
+        self.hasMore = hasMore
+        self.reset = reset
+    }
+
     /// The response body of `GET /api/sync/pull`, built without re-encoding the payloads.
     public func json() -> Data {
         var out = "{\"changes\":["

@@ -17,9 +17,10 @@ public enum UserAddError: Error, CustomStringConvertible, Equatable {
     }
 }
 
-extension HubStore {
-    /// Creates a user and returns it with its new API token (shown once; only its hash is kept).
-    public func addUser(login raw: String, displayName: String?) throws -> (user: User, token: String) {
+/// A new user's checks, shared by every hub backend.
+public enum NewUser {
+    /// Validates the login and display name, and makes the user with a new API token.
+    public static func make(login raw: String, displayName: String?) throws(UserAddError) -> (user: User, token: String) {
         let login: TwitchLogin
         do { login = try TwitchLogin(raw) } catch { throw UserAddError.invalidLogin(raw, error) }
         var displayName = displayName
@@ -29,10 +30,17 @@ extension HubStore {
             case .failure(let why): throw UserAddError.invalidDisplayName(why)
             }
         }
-        let token = APIToken.generate()
-        let user = User(id: UUID(), twitchUsername: login.value, twitchDisplayName: displayName)
+        return (User(id: UUID(), twitchUsername: login.value, twitchDisplayName: displayName), APIToken.generate())
+    }
+}
+
+extension HubStore {
+    /// Creates a user and returns it with its new API token (shown once; only its hash is kept).
+    public func addUser(login raw: String, displayName: String?) throws -> (user: User, token: String) {
+        let (user, token) = try NewUser.make(login: raw, displayName: displayName)
+        let login = user.twitchUsername
         try write { db in
-            if try StateQueries.user(db, login: login.value) != nil { throw UserAddError.duplicate(login.value) }
+            if try StateQueries.user(db, login: login) != nil { throw UserAddError.duplicate(login) }
             let at = now()
             try db.execute(
                 sql: "INSERT INTO users (id, login, display_name, created_at) VALUES (?, ?, ?, ?)",

@@ -6,12 +6,22 @@ import GRDB
 public struct RaceListPage: Sendable {
     public var races: [RaceSummary]
     public var next: RaceListCursor?
+
+    public init(races: [RaceSummary], next: RaceListCursor?) {
+        self.races = races
+        self.next = next
+    }
 }
 
 /// The race list (`RaceSummary`), newest first, in one query.
 enum RaceListing {
     static func summaries(_ db: Database, status: RaceStatus?) throws -> [RaceSummary] {
         try page(db, status: status, before: nil, limit: nil).races
+    }
+
+    /// The newest races of each active status, for the front page.
+    static func newestActive(_ db: Database) throws -> [[RaceSummary]] {
+        try RaceStatus.allCases.filter(\.isActive).map { try page(db, status: $0, before: nil, limit: FrontPageData.maxRaces).races }
     }
 
     /// Up to `limit` races (all when nil) after `before`, with the cursor of the next page.
@@ -72,6 +82,12 @@ public struct StoreRowError: Error, CustomStringConvertible {
     public var table: String
     public var id: UUID
     public var reason: String
+
+    public init(table: String, id: UUID, reason: String) {
+        self.table = table
+        self.id = id
+        self.reason = reason
+    }
 
     public var description: String { "row \(id.lowercased) of \(table) is unreadable: \(reason)" }
 }

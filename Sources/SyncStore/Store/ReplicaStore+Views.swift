@@ -115,7 +115,8 @@ extension ReplicaStore {
     /// Live members (participants and casters in the view) of active races.
     public func liveEntries() throws -> [LiveEntry] {
         try pool.read { db in
-            try PageQueries.liveMembers(db) { db, race in try viewCasters(db, race: race).registers }.map(LiveEntry.init)
+            let reader = SQLiteStateReader(db: db)
+            return try PageViews.liveMembers(reader, in: try reader.activeRaces()) { try viewCasters(db, race: $0).registers }.map(LiveEntry.init)
         }
     }
 }

@@ -147,38 +147,9 @@ enum StateQueries {
             observedAt: Timestamp.date(milliseconds: row["observed_at"]))
     }
 
-    /// Builds the contract's `RaceDetail` for `race`, with `casters` as the present members'
-    /// registers (the replica passes its view with pending ops merged; `pending` marks those).
+    /// The contract's `RaceDetail` (see `RaceDetailView`), read in the caller's transaction.
     static func detail(_ db: Database, race: Race, casters: [UUID: CasterRegister], pending: Set<UUID>? = nil) throws -> RaceDetail {
-        let participants = try participants(db, race: race.id)
-        let authors = casters.values.compactMap(\.changedBy)
-        let everyone = Array(Set(Array(participants) + Array(casters.keys) + authors + [race.organizerID]))
-        var users: [UUID: User] = [:]
-        let marks = databaseQuestionMarks(count: everyone.count)
-        for row in try Row.fetchAll(
-            db, sql: "SELECT id, login, display_name FROM users WHERE id IN (\(marks))", arguments: StatementArguments(everyone))
-        {
-            let u = user(row)
-            users[u.id] = u
-        }
-        func known(_ id: UUID) -> User { users[id] ?? User(id: id, twitchUsername: "unknown", twitchDisplayName: nil) }
-        let live = race.status.isActive ? try liveStreams(db, users: Array(participants) + Array(casters.keys)) : [:]
-        func member(_ id: UUID, memberID: UUID, isPending: Bool?, register: CasterRegister?) -> Member {
-            let u = known(id)
-            let isLive = live[id] != nil
-            return Member(
-                id: memberID, user: u, isLive: isLive,
-                streamURL: isLive ? TwitchURL.stream(login: u.twitchUsername) : nil, pending: isPending,
-                changedBy: register?.changedBy.map(known), changedAt: register.map { Timestamp.date(milliseconds: $0.hlc.wallMs) })
-        }
-        return RaceDetail(
-            race: race, organizer: known(race.organizerID),
-            participants: participants.map {
-                member($0, memberID: ParticipantID.of(race: race.id, user: $0), isPending: pending.map { _ in false }, register: nil)
-            },
-            casters: casters.map { id, register in
-                member(id, memberID: CasterID.of(race: race.id, user: id), isPending: pending.map { $0.contains(id) }, register: register)
-            })
+        try RaceDetailView.build(SQLiteStateReader(db: db), race: race, casters: casters, pending: pending)
     }
 }
 

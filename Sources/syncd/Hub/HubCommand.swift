@@ -6,6 +6,7 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import SyncCore
+import SyncPostgres
 import SyncStore
 
 /// `syncd hub`: the central server.
@@ -16,9 +17,10 @@ struct HubCommand: AsyncParsableCommand {
         discussion: """
             Stops gracefully on SIGINT/SIGTERM: in-flight requests finish, the store is closed.
             Example: syncd hub --db /var/lib/racesync/hub.sqlite --host 0.0.0.0 --port 8080
+            On PostgreSQL: syncd hub --db postgresql://racesync@db.internal/racesync (see docs/scale-out.md)
             """)
 
-    @Option(help: "Hub store file (default: $XDG_DATA_HOME/racesync/hub.sqlite).")
+    @Option(help: "Hub store: a SQLite file, or postgresql://USER@HOST[:PORT]/DB shared by any number of hubs (default: $RACESYNC_DATABASE_URL, else $XDG_DATA_HOME/racesync/hub.sqlite).")
     var db: String?
 
     @Option(help: "Address to listen on.")
@@ -47,12 +49,10 @@ struct HubCommand: AsyncParsableCommand {
     func run() async throws {
         LogSetup.bootstrap()
         let logger = Logger(label: "racesync.hub")
-        let path = db ?? DefaultPaths.hubDatabase()
         do { try HubServer.checkWebResources() } catch { throw CommandFailure.user("\(error)") }
-        let store: HubStore
-        do { store = try HubStore(path: path, beginEpoch: true) } catch { throw CommandFailure.user("\(error)") }
-        logger.info("store open", metadata: ["db": .string(path)])
-        let storage = SQLiteHubStorage(store)
+        let backend = try await HubBackend.open(db, serving: true, logger: logger)
+        logger.info("store open", metadata: ["db": .string(backend.description)])
+        let storage = backend.storage
         let metrics = HubMetrics()
         let feeds = FeedCache(store: storage, baseURL: publicURL ?? "http://\(host):\(port)")
         let exporter = feedDir.map { FeedExporter(directory: $0, cache: feeds, store: storage) }
@@ -67,18 +67,30 @@ struct HubCommand: AsyncParsableCommand {
                 if !explicitURL { feeds.baseURL = "http://\(host):\(port)" }
                 logger.info("listening", metadata: ["address": "http://\(host):\(port)", "public_url": "\(feeds.baseURL)"])
                 if let exporter {
-                    exportNow.yield(FeedExportService(exporter: exporter, signal: store.changeSignal, logger: logger))
+                    exportNow.yield(FeedExportService(exporter: exporter, signal: storage.changeSignal, logger: logger))
                 }
             })
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app)]
-        if exporter != nil { services.append(.init(service: DeferredService(exportStarts))) }
-        let twitchClient = TwitchSetup.poller(store: store, metrics: metrics, interval: pollInterval, logger: logger)
-        if let poller = twitchClient?.poller { services.append(.init(service: PollerService(poller: poller))) }
+        let twitchClient = TwitchSetup.poller(store: backend.liveStatus, metrics: metrics, interval: pollInterval, logger: logger)
+        switch backend {
+        case .sqlite:
+            if exporter != nil { services.append(.init(service: DeferredService(exportStarts))) }
+            if let poller = twitchClient?.poller { services.append(.init(service: PollerService(poller: poller))) }
+        case .postgres(let store):
+            // Other instances' writes wake this one's readers; the poller and the export run on
+            // one instance at a time.
+            services.append(.init(service: ChangeListenerService(listener: PostgresChangeListener(store: store, logger: logger))))
+            if exporter != nil || twitchClient != nil {
+                let leadership = PostgresLeadership(store: store, retry: .seconds(min(pollInterval, 2)), logger: logger)
+                services.append(.init(service: LeaderJobsService(
+                    leadership: leadership, poller: twitchClient?.poller, exportStarts: exporter == nil ? nil : exportStarts)))
+            }
+        }
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         try await twitchClient?.http.shutdown()
-        try store.close()
+        backend.close()
         logger.info("stopped; store closed")
     }
 }

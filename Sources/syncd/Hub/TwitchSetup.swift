@@ -10,7 +10,7 @@ import SyncStore
 /// Builds the live poller when Twitch credentials are in the environment.
 enum TwitchSetup {
     static func poller(
-        store: HubStore, metrics: HubMetrics, interval: Int, logger: Logger
+        store: any LiveStatusStore, metrics: HubMetrics, interval: Int, logger: Logger
     ) -> (poller: LivePoller, http: HTTPClient)? {
         guard let config = TwitchConfig.fromEnvironment() else {
             logger.info("Twitch polling off: TWITCH_CLIENT_ID and TWITCH_CLIENT_SECRET are not both set")
@@ -24,7 +24,7 @@ enum TwitchSetup {
         let tokens = AppTokenProvider(config: config, transport: transport, observer: metrics)
         let helix = HelixClient(config: config, transport: transport, tokens: tokens, observer: metrics)
         logger.info("Twitch polling on", metadata: ["every": "\(interval)s", "api": "\(config.apiURL)"])
-        let poller = LivePoller(store: SQLiteHubStorage(store), helix: helix, interval: .seconds(interval), logger: logger, observer: metrics)
+        let poller = LivePoller(store: store, helix: helix, interval: .seconds(interval), logger: logger, observer: metrics)
         return (poller, http)
     }
 }

@@ -1,11 +1,12 @@
 import ArgumentParser
 import RaceSyncCommand
 import Foundation
+import Logging
 import SyncCore
 import SyncStore
 
 /// `syncd user add|list`: user administration on the hub store.
-struct UserCommand: ParsableCommand {
+struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "Create and list hub users.",
         subcommands: [UserAdd.self, UserList.self])
@@ -13,19 +14,15 @@ struct UserCommand: ParsableCommand {
 
 /// Options shared by the `user` subcommands.
 struct HubDatabaseOption: ParsableArguments {
-    @Option(name: .long, help: "Hub store file (default: $XDG_DATA_HOME/racesync/hub.sqlite).")
+    @Option(name: .long, help: "Hub store: a SQLite file, or postgresql://USER@HOST[:PORT]/DB (default: $RACESYNC_DATABASE_URL, else $XDG_DATA_HOME/racesync/hub.sqlite).")
     var db: String?
 
-    func open() throws -> HubStore {
-        do {
-            return try HubStore(path: db ?? DefaultPaths.hubDatabase())
-        } catch {
-            throw CommandFailure.user("\(error)")
-        }
+    func open() async throws -> HubBackend {
+        try await HubBackend.open(db, serving: false, logger: Logger(label: "racesync.user"))
     }
 }
 
-struct UserAdd: ParsableCommand {
+struct UserAdd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
         abstract: "Create a user and print its API token once.",
@@ -43,11 +40,11 @@ struct UserAdd: ParsableCommand {
 
     @OptionGroup var database: HubDatabaseOption
 
-    func run() throws {
-        let store = try database.open()
-        defer { try? store.close() }
+    func run() async throws {
+        let store = try await database.open()
+        defer { store.close() }
         do {
-            let (user, token) = try store.addUser(login: login, displayName: displayName)
+            let (user, token) = try await store.addUser(login: login, displayName: displayName)
             FileHandle.standardError.write(Data("created user \(user.twitchUsername) (\(user.id.lowercased)); its API token follows and is not shown again\n".utf8))
             print(token)
         } catch let error as UserAddError {
@@ -56,7 +53,7 @@ struct UserAdd: ParsableCommand {
     }
 }
 
-struct UserList: ParsableCommand {
+struct UserList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list", abstract: "List users (never tokens).",
         discussion: "Example: syncd user list --json")
@@ -66,10 +63,10 @@ struct UserList: ParsableCommand {
     @Flag(help: "Print [User] as JSON.")
     var json = false
 
-    func run() throws {
-        let store = try database.open()
-        defer { try? store.close() }
-        let users = try store.users()
+    func run() async throws {
+        let store = try await database.open()
+        defer { store.close() }
+        let users = try await store.users()
         if json {
             print(String(decoding: try WireJSON.encode(users, pretty: true), as: UTF8.self))
             return

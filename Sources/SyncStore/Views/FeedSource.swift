@@ -8,26 +8,26 @@ public enum FeedScope: Sendable, Hashable {
     case race(UUID)
 }
 
-/// Builds a `LiveFeed` from the state tables, shared by the hub and replicas.
-enum FeedSource {
+/// Builds a `LiveFeed` from any store's reads, shared by the hub (on either backend) and replicas.
+public enum FeedSource {
     /// - Parameter casters: the present casters of a race (the hub's registers, or a replica's view).
     /// - Returns: nil when the scope names an unknown race.
-    static func feed(_ db: Database, scope: FeedScope, baseURL: String, casters: PageQueries.CasterView) throws -> LiveFeed? {
+    public static func feed(_ reader: some StateReader, scope: FeedScope, baseURL: String, casters: CasterView) throws -> LiveFeed? {
         let base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         let races: [Race]
         let feed: (id: String, title: String, subtitle: String, selfBase: String, alternate: String)
         switch scope {
         case .all:
-            races = try PageQueries.activeRaces(db)
+            races = try reader.activeRaces()
             feed = (FeedIDs.feed(race: nil), "RaceSync: live now", "Participants and casters of active races who are live on Twitch",
                     base + "/feeds/live", base + "/api/races")
         case .race(let id):
-            guard let race = try StateQueries.race(db, id: id) else { return nil }
+            guard let race = try reader.race(id) else { return nil }
             races = race.status.isActive ? [race] : []
             feed = (FeedIDs.feed(race: id), "RaceSync: live now in \(race.name)", "Participants and casters of \(race.name) who are live on Twitch",
                     base + "/feeds/races/\(id.lowercased)/live", base + "/api/races/\(id.lowercased)")
         }
-        let items = try PageQueries.liveMembers(db, in: races, casters: casters).map { member in
+        let items = try PageViews.liveMembers(reader, in: races, casters: casters).map { member in
             let name = member.user.shownName
             return LiveFeedItem(
                 id: FeedIDs.item(race: member.raceID, streamID: member.stream.streamID),
@@ -43,7 +43,7 @@ extension HubStore {
     /// The live-now feed of `scope` from the authoritative state; nil for an unknown race.
     public func liveFeed(_ scope: FeedScope, baseURL: String) throws -> LiveFeed? {
         try read { db in
-            try FeedSource.feed(db, scope: scope, baseURL: baseURL, casters: Self.presentCasters)
+            try FeedSource.feed(SQLiteStateReader(db: db), scope: scope, baseURL: baseURL) { try Self.presentCasters(db, race: $0) }
         }
     }
 
@@ -57,7 +57,7 @@ extension ReplicaStore {
     /// The live-now feed rendered from the local view, with the hub URL as base.
     public func liveFeed(_ scope: FeedScope, baseURL: String) throws -> LiveFeed? {
         try pool.read { db in
-            try FeedSource.feed(db, scope: scope, baseURL: baseURL) { db, race in try viewCasters(db, race: race).registers }
+            try FeedSource.feed(SQLiteStateReader(db: db), scope: scope, baseURL: baseURL) { try viewCasters(db, race: $0).registers }
         }
     }
 }

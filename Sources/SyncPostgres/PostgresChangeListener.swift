@@ -1,0 +1,47 @@
+import Logging
+import PostgresNIO
+import SyncStore
+
+/// Turns the database's change notifications into wake-ups of this instance's readers
+/// (long-polls, page streams, feed caches), whichever instance wrote.
+///
+/// `LISTEN` belongs to one connection, not to the pool, so the listener holds a connection of
+/// its own. When that connection is lost it reconnects (backing off to 2 s), listens again and
+/// wakes every reader once, since a notification may have been missed meanwhile: readers
+/// re-query, so a spurious wake-up costs one read and a missed one never loses a change.
+public struct PostgresChangeListener: Sendable {
+    let url: PostgresURL
+    let signal: ChangeSignal
+    let logger: Logger
+
+    public init(store: PostgresHubStore, logger: Logger) {
+        self.url = store.url
+        self.signal = store.changeSignal
+        self.logger = logger
+    }
+
+    /// Listens until cancelled.
+    public func run() async {
+        var delay: Duration = .milliseconds(100)
+        var connectionID = 0
+        while !Task.isCancelled {
+            connectionID += 1
+            do {
+                let connection = try await PostgresConnection.connect(
+                    configuration: url.connectionConfiguration(), id: connectionID, logger: logger)
+                defer { Task { try? await connection.close() } }
+                try await connection.listen(on: PostgresHubStore.channel) { notifications in
+                    delay = .milliseconds(100)
+                    signal.notify()
+                    logger.debug("listening for changes")
+                    for try await _ in notifications { signal.notify() }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("change listener lost its connection; reconnecting", metadata: ["retry_in": "\(delay)"])
+            }
+            try? await Task.sleep(for: delay)
+            delay = min(delay * 2, .seconds(2))
+        }
+    }
+}

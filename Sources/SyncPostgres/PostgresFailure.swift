@@ -1,0 +1,71 @@
+import NIOCore
+import NIOPosix
+import PostgresNIO
+import SyncStore
+
+/// Which database errors mean "the store is unavailable" (answer `503`, retry later) and which
+/// mean "run the transaction again".
+enum PostgresFailure {
+    /// SQLSTATEs of a server that is going away or not there yet.
+    private static let unavailableStates: Set<String> = [
+        "57P01",  // admin_shutdown
+        "57P02",  // crash_shutdown
+        "57P03",  // cannot_connect_now (starting up, shutting down, recovering)
+        "53300",  // too_many_connections
+    ]
+
+    /// The cause of a failed transaction (postgres-nio wraps every error of a transaction,
+    /// including the store's own rule violations, in `PostgresTransactionError`).
+    static func cause(_ error: any Error) -> any Error {
+        guard let failed = error as? PostgresTransactionError else { return error }
+        return failed.beginError ?? failed.closureError ?? failed.commitError ?? failed.rollbackError ?? error
+    }
+
+    /// The error as `StoreUnavailable`, or nil when it is not about reaching the database.
+    static func classify(_ error: any Error) -> StoreUnavailable? {
+        let error = cause(error)
+        if let unavailable = error as? StoreUnavailable { return unavailable }
+        if let error = error as? PSQLError {
+            switch error.code {
+            case .server:
+                let state = error.serverInfo?[.sqlState] ?? ""
+                if unavailableStates.contains(state) || state.hasPrefix("08") {
+                    return StoreUnavailable("the database refused: \(error.serverInfo?[.message] ?? state)")
+                }
+                return nil
+            case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed:
+                return StoreUnavailable("the connection to the database was lost (\(error.code))")
+            default:
+                return nil
+            }
+        }
+        // Socket-level failures while connecting (refused, no such socket file) come as NIO errors.
+        if error is IOError || error is ChannelError || error is NIOConnectionError {
+            return StoreUnavailable("cannot connect to the database (\(error))")
+        }
+        return nil
+    }
+
+    /// An unexpected database error, told by its SQLSTATE and server message (never the
+    /// statement's bound values).
+    struct Unexpected: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The error to report: the transaction's cause, a database error made readable.
+    static func reported(_ error: any Error) -> any Error {
+        let error = cause(error)
+        guard let psql = error as? PSQLError else { return error }
+        if let info = psql.serverInfo {
+            return Unexpected(description: "PostgreSQL error \(info[.sqlState] ?? "?"): \(info[.message] ?? "no message")")
+        }
+        return Unexpected(description: "PostgreSQL client error: \(psql.code)")
+    }
+
+    /// A serialization failure or a deadlock: the transaction may simply run again.
+    static func isRetryable(_ error: any Error) -> Bool {
+        guard let error = cause(error) as? PSQLError, error.code == .server else { return false }
+        let state = error.serverInfo?[.sqlState]
+        return state == "40001" || state == "40P01"
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import PostgresNIO
+import SyncCore
+import SyncStore
+
+extension PostgresHubStore {
+    public func user(token: String) async throws -> User? {
+        guard APIToken.isWellFormed(token) else { return nil }
+        let hash = APIToken.hash(token)
+        return try await guarded { [client, logger] in
+            try await client.withConnection { connection in
+                try await connection.all(
+                    "SELECT u.id, u.login, u.display_name FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = \(hash)",
+                    as: (UUID, String, String?).self, logger: logger
+                ).first.map(PostgresRows.user)
+            }
+        }
+    }
+
+    /// Every user, by login (never tokens).
+    public func users() async throws -> [User] {
+        try await read { [logger] connection in
+            try await connection.all("SELECT id, login, display_name FROM users ORDER BY login", as: (UUID, String, String?).self, logger: logger)
+                .map(PostgresRows.user)
+        }
+    }
+
+    public func raceSummaries(status: RaceStatus?, before: RaceListCursor?, limit: Int) async throws -> RaceListPage {
+        try await read { [logger] connection in try await Self.listing(connection, status: status, before: before, limit: limit, logger: logger) }
+    }
+
+    /// A page of the race list, newest first (the SQLite listing's query, in PostgreSQL).
+    static func listing(_ connection: PostgresConnection, status: RaceStatus?, before: RaceListCursor?, limit: Int, logger: Logger) async throws -> RaceListPage {
+        let rows = try await connection.all(
+            """
+            SELECT r.id, r.name, r.status, r.created_at, u.id, u.login, u.display_name,
+                   (SELECT count(*) FROM participants p WHERE p.race_id = r.id),
+                   (SELECT count(*) FROM casters c WHERE c.race_id = r.id AND c.present),
+                   r.organizer_id, r.created_seq
+            FROM races r LEFT JOIN users u ON u.id = r.organizer_id
+            WHERE (\(status?.rawValue)::text IS NULL OR r.status = \(status?.rawValue)::text)
+              AND (\(before?.createdAtMs)::int8 IS NULL OR (r.created_at, r.created_seq) < (\(before?.createdAtMs)::int8, \(before?.createdSeq)::int8))
+            ORDER BY r.created_at DESC, r.created_seq DESC
+            LIMIT \(Int64(limit) + 1)
+            """, as: (UUID, String, String, Int64, UUID?, String?, String?, Int64, Int64, UUID, Int64).self, logger: logger)
+        let more = rows.count > limit
+        let shown = more ? Array(rows.prefix(limit)) : rows
+        let races = try shown.map { row in
+            guard let status = RaceStatus(rawValue: row.2) else {
+                throw StoreRowError(table: "races", id: row.0, reason: "status '\(row.2)' is not one RaceSync knows")
+            }
+            let organizer = row.4.map { User(id: $0, twitchUsername: row.5 ?? "unknown", twitchDisplayName: row.6) }
+                ?? User(id: row.9, twitchUsername: "unknown", twitchDisplayName: nil)
+            return RaceSummary(
+                id: row.0, name: row.1, status: status, organizer: organizer, participantCount: Int(row.7), casterCount: Int(row.8),
+                createdAt: Timestamp.date(milliseconds: row.3))
+        }
+        let next = more ? shown.last.map { RaceListCursor(createdAtMs: $0.3, createdSeq: $0.10) } : nil
+        return RaceListPage(races: races, next: next)
+    }
+
+    public func raceDetail(_ id: UUID) async throws -> RaceDetail? {
+        try await read { [logger] connection in try await Self.detail(connection, id, logger: logger) }
+    }
+
+    static func detail(_ connection: PostgresConnection, _ id: UUID, logger: Logger) async throws -> RaceDetail? {
+        let state = try await LoadedState.load(connection, races: [id], active: false, logger: logger)
+        guard let race = state.races[id] else { return nil }
+        return try RaceDetailView.build(state, race: race, casters: state.presentCasters(id))
+    }
+
+    public func racePage(_ id: UUID) async throws -> RacePageData? {
+        try await read { [logger] connection in
+            let state = try await LoadedState.load(connection, races: [id], active: false, logger: logger)
+            return try PageViews.racePage(state, id: id, casters: state.presentCasters)
+        }
+    }
+
+    public func frontPage() async throws -> FrontPageData {
+        try await read { [logger] connection in
+            var lists: [[RaceSummary]] = []
+            for status in RaceStatus.allCases where status.isActive {
+                lists.append(try await Self.listing(connection, status: status, before: nil, limit: FrontPageData.maxRaces, logger: logger).races)
+            }
+            let state = try await LoadedState.load(connection, races: [], active: true, logger: logger)
+            return try PageViews.frontPage(state, newest: lists, casters: state.presentCasters)
+        }
+    }
+
+    public func liveFeed(_ scope: FeedScope, baseURL: String) async throws -> LiveFeed? {
+        try await read { [logger] connection in
+            let state: LoadedState
+            switch scope {
+            case .all: state = try await LoadedState.load(connection, races: [], active: true, logger: logger)
+            case .race(let id): state = try await LoadedState.load(connection, races: [id], active: false, logger: logger)
+            }
+            return try FeedSource.feed(state, scope: scope, baseURL: baseURL, casters: state.presentCasters)
+        }
+    }
+
+    public func activeRaceIDs() async throws -> [UUID] {
+        try await read { [logger] connection in
+            try await connection.all("SELECT id FROM races WHERE status IN ('setup', 'running')", as: UUID.self, logger: logger)
+        }
+    }
+
+    public func logHead() async throws -> PullCursor {
+        try await read { [storeID, logger] connection in
+            PullCursor(storeID: storeID, seq: try await Self.head(connection, logger: logger))
+        }
+    }
+
+    static func head(_ connection: PostgresConnection, logger: Logger) async throws -> Int64 {
+        try await connection.all("SELECT seq FROM log_head WHERE id = 1", as: Int64.self, logger: logger).first ?? 0
+    }
+}

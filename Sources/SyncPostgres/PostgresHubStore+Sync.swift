@@ -1,0 +1,50 @@
+import Foundation
+import PostgresNIO
+import SyncCore
+import SyncStore
+
+extension PostgresHubStore {
+    /// The change log after `since`, at most `limit` entries, read in one snapshot with the
+    /// head. Log appends commit in seq order (see the type's doc), so the snapshot holds every
+    /// change up to the head and `seq > cursor` skips nothing. A cursor of another store, or
+    /// past the head, answers `reset`.
+    public func pull(since: PullCursor?, limit: Int) async throws -> PullBatch {
+        try await read { [storeID, logger] connection in
+            let last = try await Self.head(connection, logger: logger)
+            if let since, since.storeID != storeID || since.seq > last {
+                return PullBatch(entries: [], cursor: PullCursor(storeID: storeID, seq: 0), hasMore: last > 0, reset: true)
+            }
+            let after = since?.seq ?? 0
+            let rows = try await connection.all(
+                "SELECT seq, kind, key, payload FROM change_log WHERE seq > \(after) ORDER BY seq LIMIT \(Int64(limit))",
+                as: (Int64, String, String, String).self, logger: logger)
+            let cursor = PullCursor(storeID: storeID, seq: rows.last?.0 ?? after)
+            return PullBatch(entries: rows.map { ($0.0, $0.1, $0.2, $0.3) }, cursor: cursor, hasMore: cursor.seq < last, reset: false)
+        }
+    }
+
+    /// A replica-format snapshot of the replicated state, read in one snapshot with the head
+    /// it is valid at, written to `file` by the shared writer (`SnapshotFile`).
+    public func writeSnapshot(to file: String) async throws -> PullCursor {
+        let (rows, cursor) = try await read { [storeID, logger] connection -> (ReplicatedRows, PullCursor) in
+            var rows = ReplicatedRows()
+            let cursor = PullCursor(storeID: storeID, seq: try await Self.head(connection, logger: logger))
+            rows.users = try await connection.all(
+                "SELECT id, login, display_name, created_at FROM users", as: (UUID, String, String?, Int64).self, logger: logger
+            ).map { ReplicatedRows.UserRow(user: User(id: $0.0, twitchUsername: $0.1, twitchDisplayName: $0.2), createdAtMs: $0.3) }
+            rows.races = try await connection.all("SELECT \(unescaped: PostgresRows.raceColumns) FROM races r", as: PostgresRows.RaceRow.self, logger: logger)
+                .map(PostgresRows.race)
+            rows.participants = try await connection.all("SELECT race_id, user_id FROM participants", as: (UUID, UUID).self, logger: logger)
+                .map { ParticipantState(raceID: $0.0, userID: $0.1) }
+            rows.casters = try await connection.all(
+                "SELECT \(unescaped: PostgresRows.registerColumns) FROM casters c", as: PostgresRows.RegisterRow.self, logger: logger
+            ).map(PostgresRows.register)
+            rows.live = try await connection.all("SELECT \(unescaped: PostgresRows.liveColumns) FROM live_status", as: PostgresRows.LiveRow.self, logger: logger)
+                .map { ($0.0, PostgresRows.live($0)) }
+            rows.lastPoll = try await LoadedState.lastPoll(connection, logger: logger)
+            return (rows, cursor)
+        }
+        try await Offload.hub.run { try SnapshotFile.write(rows, cursor: cursor, to: file) }
+        return cursor
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Synchronization
+import SyncCore
+import SyncStore
+
+/// The hub store on PostgreSQL: the same `HubStorage` as the SQLite store, for any number of
+/// hub instances sharing one database.
+///
+/// Ordering: every write transaction first locks the single `log_head` row (`FOR UPDATE`), so
+/// writes that append to the change log commit one after another, in the order of the `seq`s
+/// they hand out. A reader's snapshot therefore always holds a prefix of the log, and `seq >
+/// cursor` never skips a change that commits late (see docs/scale-out.md). The same lock makes
+/// the merge's read-decide-write safe without `SERIALIZABLE`, makes one `op_id` pushed to two
+/// instances at once apply once, and carries the hub clock between instances (`log_head` keeps
+/// its last stamp).
+///
+/// Wake-ups: a write that changed what readers see sends `NOTIFY racesync_changes` in its
+/// transaction; every instance's `PostgresChangeListener` turns it into `changeSignal.notify()`.
+public final class PostgresHubStore: HubStorage, Sendable {
+    /// The channel of change notifications.
+    static let channel = "racesync_changes"
+    /// The hub's node name in HLC stamps (the same on every instance: the clock is shared).
+    static let nodeName = "hub"
+
+    let client: PostgresClient
+    let runTask: Task<Void, Never>
+    public let url: PostgresURL
+    public let storeID: String
+    public let changeSignal = ChangeSignal()
+    let clock: Mutex<HybridClock>
+    let now: @Sendable () -> Int64
+    let logger: Logger
+    /// Whether the last statement reached the database (`/healthz` asks again when it did not).
+    let reachable = Atomic<Bool>(true)
+    /// How long one store call may take before it is answered `StoreUnavailable`.
+    let timeout: Duration
+    /// Test hook: runs inside every log-appending write transaction, after its appends and
+    /// before its commit (the ordering test makes writers dawdle there).
+    let beforeCommit: (@Sendable () async -> Void)?
+
+    /// Connects, applies missing migrations (under an advisory lock, so instances starting
+    /// together do not race) and reads the store id. Throws `StoreUnavailable` when the
+    /// database cannot be reached within `timeout`.
+    public static func open(
+        _ url: PostgresURL, maxConnections: Int = 16, timeout: Duration = .seconds(5), logger: Logger,
+        now: @escaping @Sendable () -> Int64 = WallClock.nowMs, beforeCommit: (@Sendable () async -> Void)? = nil
+    ) async throws -> PostgresHubStore {
+        let client = PostgresClient(configuration: url.clientConfiguration(maxConnections: maxConnections), backgroundLogger: logger)
+        let runTask = Task { await client.run() }
+        do {
+            let storeID = try await Deadline.run(timeout) {
+                try await PostgresSchema.migrate(client, logger: logger)
+                let rows = try await client.query("SELECT value FROM meta WHERE key = 'store_id'", logger: logger)
+                for try await id in rows.decode(String.self) { return id }
+                throw StoreUnavailable("the store has no id (meta.store_id)")
+            }
+            return PostgresHubStore(
+                client: client, runTask: runTask, url: url, storeID: storeID, timeout: timeout, logger: logger, now: now,
+                beforeCommit: beforeCommit)
+        } catch {
+            runTask.cancel()
+            throw PostgresFailure.classify(error) ?? PostgresFailure.reported(error)
+        }
+    }
+
+    private init(
+        client: PostgresClient, runTask: Task<Void, Never>, url: PostgresURL, storeID: String, timeout: Duration, logger: Logger,
+        now: @escaping @Sendable () -> Int64, beforeCommit: (@Sendable () async -> Void)?
+    ) {
+        self.client = client
+        self.runTask = runTask
+        self.url = url
+        self.storeID = storeID
+        self.timeout = timeout
+        self.logger = logger
+        self.now = now
+        self.beforeCommit = beforeCommit
+        self.clock = Mutex(HybridClock(node: Self.nodeName))
+    }
+
+    /// Closes the connection pool.
+    public func close() {
+        runTask.cancel()
+    }
+
+    /// The hub clock's last stamp.
+    public var currentHLC: HLC { clock.withLock { $0.last } }
+
+    func stamp() -> HLC { clock.withLock { $0.tick(now: now()) } }
+
+    func observe(_ remote: HLC) { clock.withLock { $0.receive(remote, now: now()) } }
+
+    public func isAvailable() async -> Bool {
+        if reachable.load(ordering: .relaxed) { return true }
+        do {
+            try await Deadline.run(.seconds(2)) { [client, logger] in try await client.query("SELECT 1", logger: logger) }
+            reachable.store(true, ordering: .relaxed)
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    // MARK: Running statements
+
+    /// Runs `body` within the store's deadline, retries it on a serialization failure or a
+    /// deadlock, and turns a lost or unreachable database into `StoreUnavailable`.
+    func guarded<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                // While the database is known to be away, answer sooner: clients retry anyway.
+                let limit = reachable.load(ordering: .relaxed) ? timeout : min(timeout, .seconds(2))
+                let value = try await Deadline.run(limit, body)
+                reachable.store(true, ordering: .relaxed)
+                return value
+            } catch {
+                if PostgresFailure.isRetryable(error), attempt < 4 { continue }
+                if let unavailable = PostgresFailure.classify(error) {
+                    reachable.store(false, ordering: .relaxed)
+                    logger.warning("store unavailable", metadata: ["reason": "\(unavailable.reason)"])
+                    throw unavailable
+                }
+                throw PostgresFailure.reported(error)
+            }
+        }
+    }
+
+    /// A read-only transaction on one snapshot (`REPEATABLE READ`): every query of `body` sees
+    /// the same state.
+    func read<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await guarded { [client, logger] in
+            try await client.withTransaction(logger: logger) { connection in
+                try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+                return try await body(connection)
+            }
+        }
+    }
+
+    /// A write transaction: locks the log head first (see the type's doc), seeds the clock from
+    /// it, runs `body`, appends what `body` logged with consecutive seqs, stores the head and
+    /// the clock, and notifies every instance at commit when `notify` (and the log grew).
+    func write<T: Sendable>(notify: Bool = true, _ body: @escaping @Sendable (PostgresConnection, inout LogAppends) async throws -> T) async throws -> T {
+        let (value, appended) = try await guarded { [self] in
+            try await client.withTransaction(logger: logger) { connection -> (T, Bool) in
+                var head: (seq: Int64, wall: Int64, counter: Int32) = (0, 0, 0)
+                for try await row in try await connection.query(
+                    "SELECT seq, hlc_wall, hlc_counter FROM log_head WHERE id = 1 FOR UPDATE", logger: logger
+                ).decode((Int64, Int64, Int32).self) { head = row }
+                // Another instance's later stamps move this clock past them (one clock for all).
+                let shared = HLC(wallMs: head.wall, counter: UInt16(clamping: head.counter), node: Self.nodeName)
+                if shared > currentHLC { observe(shared) }
+                var log = LogAppends(after: head.seq)
+                let value = try await body(connection, &log)
+                let last = currentHLC
+                try await log.flush(connection, logger: logger)
+                try await connection.query(
+                    "UPDATE log_head SET seq = \(log.lastSeq), hlc_wall = \(last.wallMs), hlc_counter = \(Int32(last.counter)) WHERE id = 1",
+                    logger: logger)
+                let appended = !log.isEmpty
+                if appended, notify {
+                    try await connection.query("SELECT pg_notify(\(Self.channel), '')", logger: logger)
+                }
+                if appended, let beforeCommit { await beforeCommit() }
+                return (value, appended)
+            }
+        }
+        if appended, notify { changeSignal.notify() }
+        return value
+    }
+}

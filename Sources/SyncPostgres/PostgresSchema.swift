@@ -1,0 +1,83 @@
+import Logging
+import PostgresNIO
+
+/// The named migrations of the PostgreSQL hub store, applied in order, each once. Never edit a
+/// shipped migration: add a new one.
+///
+/// Hubs starting together against one database serialize here: the runner takes a
+/// transaction-level advisory lock first, so exactly one applies what is missing and the others
+/// then find it recorded in `schema_migrations`.
+enum PostgresSchema {
+    /// The advisory lock key of migrations ("RaceSync" as ASCII, folded into 63 bits).
+    static let migrationLock: Int64 = 0x5261_6365_5379_6e63 & 0x7fff_ffff_ffff_ffff
+
+    static let migrations: [(name: String, sql: [PostgresQuery])] = [
+        (
+            "v1-hub-state",
+            [
+                "CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL)",
+                """
+                CREATE TABLE users (
+                    id uuid PRIMARY KEY, login text NOT NULL UNIQUE, display_name text, created_at bigint NOT NULL)
+                """,
+                "CREATE TABLE tokens (hash bytea PRIMARY KEY, user_id uuid NOT NULL REFERENCES users(id))",
+                """
+                CREATE TABLE races (
+                    id uuid PRIMARY KEY, created_seq bigint NOT NULL, name text NOT NULL,
+                    status text NOT NULL CHECK (status IN ('setup', 'running', 'finished')),
+                    seeds_released boolean NOT NULL, organizer_id uuid NOT NULL,
+                    created_at bigint NOT NULL, updated_at bigint NOT NULL)
+                """,
+                "CREATE INDEX races_by_status ON races (status)",
+                "CREATE INDEX races_newest ON races (created_at DESC, created_seq DESC)",
+                "CREATE TABLE participants (race_id uuid NOT NULL, user_id uuid NOT NULL, PRIMARY KEY (race_id, user_id))",
+                """
+                CREATE TABLE casters (
+                    race_id uuid NOT NULL, user_id uuid NOT NULL, present boolean NOT NULL,
+                    hlc_wall bigint NOT NULL, hlc_counter integer NOT NULL, hlc_node text NOT NULL,
+                    op_id uuid NOT NULL, changed_by uuid, PRIMARY KEY (race_id, user_id))
+                """,
+                """
+                CREATE TABLE live_status (
+                    user_id uuid PRIMARY KEY, stream_id text NOT NULL, title text NOT NULL,
+                    started_at bigint NOT NULL, observed_at bigint NOT NULL)
+                """,
+                // The log keeps one row per replicated row (its newest change): `key` is unique
+                // and a new change of a key moves its row to a new, larger `seq`.
+                """
+                CREATE TABLE change_log (
+                    seq bigint PRIMARY KEY, kind text NOT NULL, key text NOT NULL UNIQUE, payload text NOT NULL, at bigint NOT NULL)
+                """,
+                // The log's head: the last seq handed out and the hub clock's last stamp. Every
+                // write transaction locks this one row first, so log appends commit in seq order.
+                """
+                CREATE TABLE log_head (
+                    id integer PRIMARY KEY CHECK (id = 1), seq bigint NOT NULL,
+                    hlc_wall bigint NOT NULL, hlc_counter integer NOT NULL)
+                """,
+                "INSERT INTO log_head (id, seq, hlc_wall, hlc_counter) VALUES (1, 0, 0, 0)",
+                "CREATE TABLE applied_ops (op_id uuid PRIMARY KEY, status text NOT NULL, code integer, detail text)",
+                "INSERT INTO meta (key, value) VALUES ('store_id', md5(random()::text || clock_timestamp()::text))",
+            ]
+        ),
+    ]
+
+    /// Applies every migration this database lacks, under the migration lock.
+    static func migrate(_ client: PostgresClient, logger: Logger) async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLock))", logger: logger)
+            try await connection.query(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+                logger: logger)
+            var applied = Set<String>()
+            for try await name in try await connection.query("SELECT name FROM schema_migrations", logger: logger).decode(String.self) {
+                applied.insert(name)
+            }
+            for migration in migrations where !applied.contains(migration.name) {
+                for statement in migration.sql { try await connection.query(statement, logger: logger) }
+                try await connection.query("INSERT INTO schema_migrations (name) VALUES (\(migration.name))", logger: logger)
+                logger.info("migration applied", metadata: ["name": "\(migration.name)"])
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import PostgresNIO
+
+/// A PostgreSQL database named by URL: `postgresql://USER[:PASSWORD]@HOST[:PORT]/DB`, or a Unix
+/// socket folder with `?host=/run/postgresql` (as libpq reads it). The password is kept out of
+/// `description`, so a URL can be logged.
+public struct PostgresURL: Sendable, CustomStringConvertible {
+    public var user: String
+    public var password: String?
+    public var database: String
+    /// A TCP host, or nil with `socketFolder`.
+    public var host: String?
+    public var port: Int
+    /// The folder holding `.s.PGSQL.<port>`.
+    public var socketFolder: String?
+
+    /// Whether `text` names PostgreSQL rather than a SQLite file.
+    public static func isPostgres(_ text: String) -> Bool {
+        text.hasPrefix("postgresql://") || text.hasPrefix("postgres://")
+    }
+
+    /// Why a URL was refused.
+    public struct Invalid: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public init(_ text: String) throws(Invalid) {
+        guard Self.isPostgres(text), let parts = URLComponents(string: text) else {
+            throw Invalid(description: "not a PostgreSQL URL; use postgresql://USER@HOST[:PORT]/DB or postgresql://USER@/DB?host=/socket/folder")
+        }
+        guard let user = parts.user, !user.isEmpty else { throw Invalid(description: "the PostgreSQL URL names no user (postgresql://USER@HOST/DB)") }
+        let database = String(parts.path.drop { $0 == "/" })
+        guard !database.isEmpty, !database.contains("/") else {
+            throw Invalid(description: "the PostgreSQL URL names no database (postgresql://USER@HOST/DB)")
+        }
+        self.user = user.removingPercentEncoding ?? user
+        self.password = parts.password.map { $0.removingPercentEncoding ?? $0 }
+        self.database = database.removingPercentEncoding ?? database
+        self.port = parts.port ?? 5432
+        guard (1...65535).contains(port) else { throw Invalid(description: "the PostgreSQL URL's port must be in 1...65535") }
+        let socket = parts.queryItems?.first { $0.name == "host" }?.value
+        if let socket, socket.hasPrefix("/") {
+            self.socketFolder = socket
+            self.host = nil
+        } else if let host = parts.host, !host.isEmpty {
+            self.host = host
+            self.socketFolder = nil
+        } else {
+            throw Invalid(description: "the PostgreSQL URL names no host (postgresql://USER@HOST/DB, or ?host=/socket/folder)")
+        }
+    }
+
+    public var description: String {
+        let place = socketFolder.map { "@/\(database)?host=\($0)" } ?? "@\(host ?? ""):\(port)/\(database)"
+        return "postgresql://\(user)\(password == nil ? "" : ":***")\(place)"
+    }
+
+    /// The client configuration. TCP connections are unencrypted: run the hub beside its
+    /// database, on a private network, or over a Unix socket (docs/scale-out.md).
+    func clientConfiguration(maxConnections: Int) -> PostgresClient.Configuration {
+        var configuration: PostgresClient.Configuration
+        if let socketFolder {
+            configuration = .init(
+                unixSocketPath: "\(socketFolder)/.s.PGSQL.\(port)", username: user, password: password, database: database)
+        } else {
+            configuration = .init(host: host ?? "localhost", port: port, username: user, password: password, database: database, tls: .disable)
+        }
+        configuration.options.maximumConnections = maxConnections
+        configuration.options.minimumConnections = 1
+        configuration.options.connectTimeout = .seconds(3)
+        return configuration
+    }
+
+    /// One connection's configuration (the listener's and the leader's own connections).
+    func connectionConfiguration() -> PostgresConnection.Configuration {
+        var configuration: PostgresConnection.Configuration
+        if let socketFolder {
+            configuration = .init(unixSocketPath: "\(socketFolder)/.s.PGSQL.\(port)", username: user, password: password, database: database)
+        } else {
+            configuration = .init(host: host ?? "localhost", port: port, username: user, password: password, database: database, tls: .disable)
+        }
+        configuration.options.connectTimeout = .seconds(3)
+        return configuration
+    }
+}

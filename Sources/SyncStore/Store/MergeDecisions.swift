@@ -1,0 +1,80 @@
+import Foundation
+import SyncCore
+
+/// The decision pass of a batch merge, shared by every hub backend: given the facts of the
+/// whole batch (read set-based by the backend inside its write transaction), each op is decided
+/// in order by the pure rules (`CasterMerge`), with earlier ops of the batch folded in. What
+/// comes out is what the backend writes: the registers' last applied states in the order of
+/// their last change, and the answers to record.
+public struct MergeDecisions {
+    /// A caster register's key.
+    public struct Key: Hashable, Sendable {
+        public var race: UUID
+        public var user: UUID
+        public init(race: UUID, user: UUID) {
+            self.race = race
+            self.user = user
+        }
+    }
+
+    /// The answer for each op, in order (what the pusher gets).
+    public var results: [OpResult] = []
+    /// The answers to record (repeats of recorded answers are not recorded again).
+    public var answers: [OpResult] = []
+    /// Registers to write, each once, in the order of their last change.
+    public var changes: [(key: Key, register: CasterRegister)] = []
+
+    /// Decides `ops` for `caller`. `observe` moves the hub clock past an accepted op's stamp.
+    public static func decide(
+        _ ops: [Op], caller: UUID, priors: [UUID: OpResult], races: [UUID: Race], participants: Set<Key>,
+        registers: [Key: CasterRegister], users: [UUID: User], nowMs: Int64, observe: (HLC) -> Void
+    ) -> MergeDecisions {
+        var priors = priors
+        var registers = registers
+        var decisions = MergeDecisions()
+        var written: [Key: (order: Int, register: CasterRegister)] = [:]
+        for (index, op) in ops.enumerated() {
+            let key = Key(race: op.raceID, user: op.userID)
+            var facts = CasterMerge.Facts(prior: priors[op.opID], race: nil, userExists: false, isParticipant: false, register: nil)
+            if facts.prior == nil {
+                facts.race = races[op.raceID]
+                facts.userExists = users[op.userID] != nil
+                if facts.race != nil, facts.userExists {
+                    facts.isParticipant = participants.contains(key)
+                    facts.register = registers[key]
+                }
+            }
+            let result: OpResult
+            switch CasterMerge.decide(op, caller: caller, facts: facts, nowMs: nowMs) {
+            case .repeatAnswer(let answer):
+                decisions.results.append(answer)
+                continue
+            case .reject(let violation):
+                result = OpResult(opID: op.opID, status: .rejected, code: violation.status, detail: violation.detail)
+            case .supersede(let winner):
+                observe(op.hlc)
+                // A register from before authors were recorded was almost surely its own user's.
+                let authorID = winner.changedBy ?? op.userID
+                let author = users[authorID] ?? User(id: authorID, twitchUsername: "unknown", twitchDisplayName: nil)
+                result = OpResult(opID: op.opID, status: .superseded, winner: OpWinner(hlc: winner.hlc, user: author, kind: winner.kind))
+            case .apply(let register):
+                observe(op.hlc)
+                registers[key] = register
+                written[key] = (index, register)
+                result = OpResult(opID: op.opID, status: .applied)
+            }
+            // Recorded as the one-by-one merge records it: a repeat in this batch sees it.
+            let recorded = OpResult(opID: op.opID, status: result.status, code: result.code, detail: result.detail)
+            priors[op.opID] = recorded
+            decisions.answers.append(recorded)
+            decisions.results.append(result)
+        }
+        decisions.changes = written.sorted { $0.value.order < $1.value.order }.map { ($0.key, $0.value.register) }
+        return decisions
+    }
+
+    /// Everyone whose name an answer may carry: the ops' users, the registers' authors, the caller.
+    public static func userIDs(_ ops: [Op], registers: [Key: CasterRegister], caller: UUID) -> Set<UUID> {
+        Set(ops.map(\.userID) + registers.values.compactMap(\.changedBy) + [caller])
+    }
+}

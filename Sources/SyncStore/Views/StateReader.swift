@@ -1,0 +1,49 @@
+import Foundation
+import GRDB
+import SyncCore
+
+/// The reads the derived views (race detail, race page, live members, feeds) are built from,
+/// so each view is written once for every backend: SQLite answers them from a `Database`
+/// inside the caller's transaction (`SQLiteStateReader`); PostgreSQL loads what a view needs
+/// in one transaction and answers from memory.
+public protocol StateReader {
+    func race(_ id: UUID) throws -> Race?
+    /// The setup/running races.
+    func activeRaces() throws -> [Race]
+    func participants(race: UUID) throws -> Set<UUID>
+    /// The known users among `ids`.
+    func users(_ ids: [UUID]) throws -> [UUID: User]
+    /// The live streams of those of `users` who are live.
+    func liveStreams(users: [UUID]) throws -> [UUID: LiveStream]
+    /// When the last successful Twitch poll ended.
+    func lastPoll() throws -> Date?
+}
+
+/// A store's view of a race's present casters: the hub's registers, or a replica's registers
+/// with its pending ops on top.
+public typealias CasterView = (UUID) throws -> [UUID: CasterRegister]
+
+/// `StateReader` over a SQLite store, inside the caller's transaction.
+struct SQLiteStateReader: StateReader {
+    let db: Database
+
+    func race(_ id: UUID) throws -> Race? { try StateQueries.race(db, id: id) }
+    func activeRaces() throws -> [Race] {
+        try Row.fetchAll(db, sql: "SELECT \(StateQueries.raceColumns) FROM races r WHERE \(StateQueries.raceIsActive)").map { try StateQueries.race($0) }
+    }
+    func participants(race: UUID) throws -> Set<UUID> { try StateQueries.participants(db, race: race) }
+    func users(_ ids: [UUID]) throws -> [UUID: User] {
+        guard !ids.isEmpty else { return [:] }
+        var users: [UUID: User] = [:]
+        for row in try Row.fetchAll(
+            db, sql: "SELECT id, login, display_name FROM users WHERE id IN (\(databaseQuestionMarks(count: ids.count)))",
+            arguments: StatementArguments(ids))
+        {
+            let user = StateQueries.user(row)
+            users[user.id] = user
+        }
+        return users
+    }
+    func liveStreams(users: [UUID]) throws -> [UUID: LiveStream] { try StateQueries.liveStreams(db, users: users) }
+    func lastPoll() throws -> Date? { try Meta.date(db, "last_poll_at") }
+}

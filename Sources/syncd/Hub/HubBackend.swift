@@ -1,0 +1,88 @@
+import Foundation
+import Logging
+import RaceSyncCommand
+import SyncCore
+import SyncPostgres
+import SyncStore
+
+/// The hub's store, chosen by `--db`: a PostgreSQL URL (or `RACESYNC_DATABASE_URL` when `--db`
+/// is absent) puts it on PostgreSQL, anything else is a SQLite file.
+enum HubBackend {
+    case sqlite(HubStore)
+    case postgres(PostgresHubStore)
+
+    /// The environment variable naming the hub's database when `--db` is absent.
+    static let environmentKey = "RACESYNC_DATABASE_URL"
+
+    /// What `--db` (or the environment, or the default file) names.
+    static func location(_ db: String?) -> String {
+        db ?? ProcessInfo.processInfo.environment[environmentKey].flatMap { $0.isEmpty ? nil : $0 } ?? DefaultPaths.hubDatabase()
+    }
+
+    /// Opens the store; failures are the user's (`CommandFailure.user`) with a clear message.
+    static func open(_ db: String?, serving: Bool, logger: Logger) async throws -> HubBackend {
+        let location = location(db)
+        if PostgresURL.isPostgres(location) {
+            do {
+                let url = try PostgresURL(location)
+                var postgresLogger = Logger(label: "racesync.postgres")
+                postgresLogger.logLevel = logger.logLevel <= .debug ? logger.logLevel : .warning
+                return .postgres(try await PostgresHubStore.open(url, logger: postgresLogger))
+            } catch let error as PostgresURL.Invalid {
+                throw CommandFailure.user(error.description)
+            } catch {
+                throw CommandFailure.user("cannot open the PostgreSQL store: \(error)")
+            }
+        }
+        do {
+            return .sqlite(try HubStore(path: location, beginEpoch: serving))
+        } catch {
+            throw CommandFailure.user("\(error)")
+        }
+    }
+
+    /// The store behind the HTTP layer.
+    var storage: any HubStorage {
+        switch self {
+        case .sqlite(let store): return SQLiteHubStorage(store)
+        case .postgres(let store): return store
+        }
+    }
+
+    /// The store the Twitch poller writes to.
+    var liveStatus: any LiveStatusStore {
+        switch self {
+        case .sqlite(let store): return SQLiteHubStorage(store)
+        case .postgres(let store): return store
+        }
+    }
+
+    /// Where the store is, for logs (never a password).
+    var description: String {
+        switch self {
+        case .sqlite(let store): return store.path
+        case .postgres(let store): return store.url.description
+        }
+    }
+
+    func addUser(login: String, displayName: String?) async throws -> (user: User, token: String) {
+        switch self {
+        case .sqlite(let store): return try await Offload.hub.run { try store.addUser(login: login, displayName: displayName) }
+        case .postgres(let store): return try await store.addUser(login: login, displayName: displayName)
+        }
+    }
+
+    func users() async throws -> [User] {
+        switch self {
+        case .sqlite(let store): return try await Offload.hub.run { try store.users() }
+        case .postgres(let store): return try await store.users()
+        }
+    }
+
+    func close() {
+        switch self {
+        case .sqlite(let store): try? store.close()
+        case .postgres(let store): store.close()
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import ServiceLifecycle
+import SyncPostgres
+import SyncTwitch
+import HubHTTP
+
+/// Wakes this instance's readers on every instance's commits (PostgreSQL `LISTEN`).
+struct ChangeListenerService: Service {
+    let listener: PostgresChangeListener
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await listener.run() }
+    }
+}
+
+/// The jobs that run on one hub instance at a time (the Twitch poller, the feed export), run
+/// whenever this instance holds leadership; the export starts once the port is known.
+struct LeaderJobsService: Service {
+    let leadership: PostgresLeadership
+    let poller: LivePoller?
+    let exportStarts: AsyncStream<FeedExportService>?
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            var export: FeedExportService?
+            if let exportStarts {
+                export = await exportStarts.first { _ in true }
+                guard export != nil else { return }
+            }
+            await leadership.whileLeader { [poller, export] in
+                await withTaskGroup(of: Void.self) { group in
+                    if let poller { group.addTask { await poller.run() } }
+                    if let export { group.addTask { try? await export.run() } }
+                }
+            }
+        }
+    }
+}
