@@ -7,7 +7,7 @@ SWIFT        ?= swift
 APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev libxml2-dev zlib1g-dev sqlite3 python3 python3-pip
 HUB_ARGS     ?=
 
-.PHONY: run test build deps pydeps browserdeps browser-test screenshots check-architecture openapi crash-test bench fuzz fuzz-native clean
+.PHONY: run test build deps pgdeps pydeps browserdeps browser-test screenshots check-architecture openapi crash-test bench fuzz fuzz-native clean
 
 ## Install the Debian packages the build needs, only when some are missing.
 deps:
@@ -65,9 +65,17 @@ screenshots: deps browserdeps
 check-architecture:
 	python3 scripts/check-architecture.py
 
-test: deps pydeps browserdeps check-architecture
+## Debian's PostgreSQL for the tests, when missing (the tests start their own throwaway cluster).
+pgdeps:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
+	  echo "installing: postgresql"; $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q postgresql; }
+
+## The whole suite. The Swift tests run against a throwaway PostgreSQL cluster in a temporary
+## folder (scripts/pg-test-cluster), stopped at the end even when tests fail.
+test: deps pgdeps pydeps browserdeps check-architecture
 	$(SWIFT) build --build-tests
-	RACESYNC_REQUIRE_FEEDPARSER=1 $(SWIFT) test --skip-build
+	scripts/pg-test-cluster run -- env RACESYNC_REQUIRE_FEEDPARSER=1 RACESYNC_REQUIRE_POSTGRES=1 $(SWIFT) test --skip-build
 	python3 -m pytest Tests/Browser -q
 
 ## Release benchmarks, each figure next to a same-run baseline; writes bench/results.json.
