@@ -220,15 +220,16 @@ let package = Package(
         .testTarget(
             name: "StoreConformanceTests",
             dependencies: [
-                "SyncCore", "SyncStore", "SyncPostgres",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
+                "SyncCore", "SyncStore", "SyncPostgres", "PostgresTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
+        // The test PostgreSQL server: fresh databases, private clusters for the fault tests.
+        .target(name: "PostgresTestSupport", path: "Tests/PostgresTestSupport", swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["SyncCore", "SyncStore", "SyncNode", "FakeHelix"],
+            dependencies: ["SyncCore", "SyncStore", "SyncNode", "FakeHelix", "PostgresTestSupport"],
             swiftSettings: strict
         ),
     ]

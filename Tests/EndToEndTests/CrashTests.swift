@@ -3,26 +3,83 @@ import SyncCore
 import SyncNode
 import SyncStore
 import Testing
+import PostgresTestSupport
 
 /// `kill -9` the hub at random moments while four clients push; nothing acknowledged may be
 /// lost, nothing applied twice, and every replica ends equal to the hub.
 /// `RACESYNC_CRASH_CYCLES` sets the number of kills (3 in `make test`, 20 in `make crash-test`).
 @Suite struct CrashTests {
+    static var cycles: Int { Int(ProcessInfo.processInfo.environment["RACESYNC_CRASH_CYCLES"] ?? "") ?? 3 }
+
     @Test func acknowledgedOpsSurviveKillMinus9() async throws {
-        let cycles = Int(ProcessInfo.processInfo.environment["RACESYNC_CRASH_CYCLES"] ?? "") ?? 3
         let box = Sandbox()
-        let db = box.file("hub.sqlite")
+        try await CrashScenario.run(box: box, db: box.file("hub.sqlite"), hubs: 1) { hubs, rng in
+            try hubs.killAndRestart(0, rng: &rng)
+        }
+    }
+
+    /// Two hubs on one PostgreSQL database, clients spread over both; one of them is killed
+    /// with SIGKILL again and again while the other keeps serving.
+    @Test func acknowledgedOpsSurviveKillingOneOfTwoPostgresHubs() async throws {
+        guard let db = try PostgresE2E.database() else { return }
+        try await CrashScenario.run(box: Sandbox(), db: db, hubs: 2) { hubs, rng in
+            try hubs.killAndRestart(Int.random(in: 0...1, using: &rng), rng: &rng)
+        }
+    }
+
+    /// PostgreSQL itself restarts while four clients push through two hubs: pushes in flight
+    /// get 503 (never an acknowledgement for an uncommitted op), the hubs reconnect by themselves.
+    @Test func acknowledgedOpsSurviveAPostgresRestartMidPush() async throws {
+        guard PostgresE2E.available() else { return }
+        let cluster = try PrivateCluster()
+        try await CrashScenario.run(box: Sandbox(), db: cluster.url, hubs: 2) { _, rng in
+            cluster.stop()
+            try await Task.sleep(for: .milliseconds(Int.random(in: 100...500, using: &rng)))
+            try cluster.start()
+        }
+    }
+}
+
+/// Hub processes on one store, each on a fixed port.
+final class HubGroup: @unchecked Sendable {
+    let box: Sandbox
+    let db: String
+    var hubs: [HubProcess]
+
+    init(box: Sandbox, db: String, count: Int) throws {
+        self.box = box
+        self.db = db
+        hubs = try (0..<count).map { _ in try HubProcess(in: box, db: db) }
+    }
+
+    /// `kill -9` hub `index`, then start it again on its port.
+    func killAndRestart(_ index: Int, rng: inout SystemRandomNumberGenerator) throws {
+        let hub = hubs[index]
+        kill(hub.daemon.process.processIdentifier, SIGKILL)
+        hub.daemon.process.waitUntilExit()
+        usleep(UInt32.random(in: 50_000...300_000, using: &rng))
+        hubs[index] = try HubProcess(in: box, db: db, port: hub.port)
+    }
+}
+
+/// Four clients push through the hubs while `disrupt` strikes `CrashTests.cycles` times;
+/// nothing acknowledged may be lost, nothing applied twice, every replica ends equal to the hub.
+enum CrashScenario {
+    static func run(
+        box: Sandbox, db: String, hubs count: Int, disrupt: @escaping (HubGroup, inout SystemRandomNumberGenerator) async throws -> Void
+    ) async throws {
+        let cycles = CrashTests.cycles
         let org = try box.run("syncd", ["user", "add", "org", "--db", db]).lastLine
         let tokens = try (0..<4).map { try box.run("syncd", ["user", "add", "client\($0)", "--db", db]).lastLine }
-        var hub = try HubProcess(in: box, db: db)
-        let port = hub.port
+        let hubs = try HubGroup(box: box, db: db, count: count)
+        let urls = hubs.hubs.map(\.url)
         var races: [String] = []
         for i in 0..<5 {
-            races.append(try await HTTP.send("POST", hub.url + "/api/races", token: org, json: ["name": "race \(i)"]).object["id"] as! String)
+            races.append(try await HTTP.send("POST", urls[i % count] + "/api/races", token: org, json: ["name": "race \(i)"]).object["id"] as! String)
         }
         let clients = try await withThrowingTaskGroup(of: CrashClient.self) { group in
             for (index, token) in tokens.enumerated() {
-                group.addTask { try await CrashClient(box: box, index: index, hub: "http://127.0.0.1:\(port)", token: token) }
+                group.addTask { try await CrashClient(box: box, index: index, hub: urls[index % count], token: token) }
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }
@@ -35,10 +92,7 @@ import Testing
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<cycles {
             try await Task.sleep(for: .milliseconds(Int.random(in: 150...600, using: &rng)))
-            kill(hub.daemon.process.processIdentifier, SIGKILL)
-            hub.daemon.process.waitUntilExit()
-            try await Task.sleep(for: .milliseconds(Int.random(in: 50...300, using: &rng)))
-            hub = try HubProcess(in: box, db: db, port: port)
+            try await disrupt(hubs, &rng)
         }
         stop.set()
         for worker in workers { await worker.value }
@@ -66,17 +120,17 @@ import Testing
             if !page.hasMore { break }
         } while true
         #expect(seen.values.allSatisfy { $0 == 1 })
-        print("crash test: \(cycles) kill -9 cycles, \(acknowledged.count) acknowledged ops, \(seen.count) applied, none lost or applied twice")
-        // 3. Every replica equals the hub.
+        print("crash test (\(count) hub(s)): \(cycles) disruptions, \(acknowledged.count) acknowledged ops, \(seen.count) applied, none lost or applied twice")
+        // 3. Every replica equals the hub, whichever instance it asks.
         for race in races {
-            let detail = try await HTTP.send("GET", hub.url + "/api/races/\(race)").object
+            let detail = try await HTTP.send("GET", urls[0] + "/api/races/\(race)").object
             let truth = (detail["casters"] as? [[String: Any]] ?? []).compactMap { ($0["user"] as? [String: Any])?["twitch_username"] as? String }
             for client in clients {
                 let view = try client.store.detail(UUID(uuidString: race)!)?.casters.map(\.user.twitchUsername) ?? []
                 #expect(view == truth, "client \(client.index), race \(race)")
             }
         }
-        #expect(hub.daemon.stop() == 0)
+        for hub in hubs.hubs { #expect(hub.daemon.stop() == 0) }
     }
 }
 

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import PostgresNIO
+import PostgresTestSupport
 import Synchronization
 import SyncCore
 import SyncPostgres
@@ -56,9 +56,7 @@ struct TestHub: Sendable {
     }
 }
 
-/// The PostgreSQL server of the test run: `make test` starts a throwaway cluster
-/// (`scripts/pg-test-cluster run`) and names it in `RACESYNC_TEST_POSTGRES_URL`; each test gets
-/// a database of its own.
+/// Databases on the test run's PostgreSQL server (see `PostgresTestServer`).
 enum TestPostgres {
     static let logger: Logger = {
         var logger = Logger(label: "racesync.test.postgres")
@@ -66,39 +64,16 @@ enum TestPostgres {
         return logger
     }()
 
-    static var adminURL: String? { ProcessInfo.processInfo.environment["RACESYNC_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 } }
+    static var adminURL: String? { PostgresTestServer.adminURL }
 
-    /// A new empty database on the test server; nil (skip) when there is no server and
-    /// `RACESYNC_REQUIRE_POSTGRES` is not set, a failure when it is.
+    /// A new empty database on the test server; nil (skip) when there is no server and it is
+    /// not required, a recorded failure when it is.
     static func freshDatabase() async throws -> PostgresURL? {
-        guard let admin = adminURL else {
-            if ProcessInfo.processInfo.environment["RACESYNC_REQUIRE_POSTGRES"] == "1" {
-                Issue.record("RACESYNC_REQUIRE_POSTGRES is set but RACESYNC_TEST_POSTGRES_URL is not: run the tests with `make test`")
-            } else {
-                print("note: PostgreSQL tests skipped (no RACESYNC_TEST_POSTGRES_URL; `make test` starts a server)")
-            }
+        if let missing = PostgresTestServer.missing {
+            if PostgresTestServer.isRequired { Issue.record("RACESYNC_REQUIRE_POSTGRES is set but there is \(missing)") }
+            else { print("note: PostgreSQL tests skipped: \(missing)") }
             return nil
         }
-        var url = try PostgresURL(admin)
-        let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-        try await execute(url, "CREATE DATABASE \(name)")
-        url.database = name
-        return url
-    }
-
-    /// Runs one statement on its own connection.
-    static func execute(_ url: PostgresURL, _ sql: String) async throws {
-        let connection = try await PostgresConnection.connect(configuration: url.testConfiguration, id: 1, logger: logger)
-        defer { Task { try? await connection.close() } }
-        try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
-    }
-}
-
-extension PostgresURL {
-    var testConfiguration: PostgresConnection.Configuration {
-        if let socketFolder {
-            return .init(unixSocketPath: "\(socketFolder)/.s.PGSQL.\(port)", username: user, password: password, database: database)
-        }
-        return .init(host: host ?? "localhost", port: port, username: user, password: password, database: database, tls: .disable)
+        return try PostgresURL(try PostgresTestServer.freshDatabase())
     }
 }

@@ -4,6 +4,7 @@ import SyncCore
 import SyncPostgres
 import SyncStore
 import Testing
+import PostgresTestSupport
 
 /// Several hub instances on one PostgreSQL database: migrations once, one op applied once,
 /// wake-ups across instances, one leader at a time, and a database that goes away and comes back.
@@ -114,57 +115,6 @@ import Testing
         #expect(await store.isAvailable())
         #expect(try await store.push([op], caller: org.id).results.first?.status == .duplicate)
     }
-}
-
-/// A PostgreSQL cluster of one test's own (the fault tests stop and start it), made with the
-/// same recipe as the suite's (`scripts/pg-test-cluster`).
-final class PrivateCluster: Sendable {
-    let folder: String
-    let url: String
-    static let script: String = {
-        var dir = URL(fileURLWithPath: #filePath)
-        while dir.path != "/" && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("scripts/pg-test-cluster").path) {
-            dir.deleteLastPathComponent()
-        }
-        return dir.appendingPathComponent("scripts/pg-test-cluster").path
-    }()
-
-    init() throws {
-        folder = "/tmp/racesync-pg-\(UUID().uuidString.prefix(8))"
-        url = try Self.run("start", folder).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    func start() throws { _ = try Self.run("start", folder) }
-
-    func stop() { _ = try? Self.run("stop", folder) }
-
-    deinit {
-        stop()
-        try? FileManager.default.removeItem(atPath: folder)
-    }
-
-    /// Runs the script with `posix_spawn` and `waitpid` (Foundation's `Process` was seen never
-    /// to notice the exit of a script whose child daemonizes), its output in a file.
-    @discardableResult
-    static func run(_ verb: String, _ folder: String) throws -> String {
-        let output = "/tmp/racesync-pg-out-\(UUID().uuidString.prefix(8))"
-        defer { try? FileManager.default.removeItem(atPath: output) }
-        let command = "'\(script)' \(verb) '\(folder)' > '\(output)' < /dev/null"
-        var pid: pid_t = 0
-        let arguments = ["/bin/bash", "-c", command]
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        guard posix_spawn(&pid, "/bin/bash", nil, nil, &argv, environ) == 0 else { throw TestFailure("cannot run pg-test-cluster") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        guard status == 0 else { throw TestFailure("pg-test-cluster \(verb) failed (\(status))") }
-        return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-    }
-}
-
-struct TestFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }
 
 /// Who leads now.

@@ -1,0 +1,104 @@
+import FakeHelix
+import Foundation
+import Testing
+
+/// Two `syncd hub` processes on one PostgreSQL database behave as one hub: a write through one
+/// is seen through the other, long-polls wake across them, nodes syncing through different
+/// instances converge, and the Twitch poller fails over when its instance dies.
+@Suite struct ScaleOutTests {
+    @Test func twoHubsOnOneDatabaseActAsOne() async throws {
+        guard let db = try PostgresE2E.database() else { return }
+        let box = Sandbox()
+        let org = try box.run("syncd", ["user", "add", "org", "--db", db]).lastLine
+        var tokens: [String: String] = [:]
+        for login in ["alice", "bob", "runner"] { tokens[login] = try box.run("syncd", ["user", "add", login, "--db", db]).lastLine }
+        let listed = try box.run("syncd", ["user", "list", "--json"], env: ["RACESYNC_DATABASE_URL": db])
+        #expect(listed.status == 0 && listed.stdout.contains("\"runner\""))
+        let a = try HubProcess(in: box, db: db), b = try HubProcess(in: box, db: db)
+        // A REST write through one instance is the state of the other.
+        let race = try await HTTP.send("POST", a.url + "/api/races", token: org, json: ["name": "Any%"]).object["id"] as! String
+        let added = try await HTTP.send("POST", b.url + "/api/races/\(race)/participants", token: org, json: ["twitch_username": "runner"])
+        #expect(added.status == 200)
+        let onA = try await HTTP.send("GET", a.url + "/api/races/\(race)").object
+        #expect((onA["participants"] as? [[String: Any]])?.count == 1)
+        // A long-poll on A returns within 1 s of a write through B.
+        let aliceToken = tokens["alice"]!
+        let head = try await HTTP.send("GET", a.url + "/api/sync/pull", token: aliceToken).object["cursor"] as! String
+        let start = ContinuousClock.now
+        let pollURL = a.url + "/api/sync/pull?since=\(head)&wait=20"
+        async let woken = HTTP.send("GET", pollURL, token: aliceToken)
+        try await Task.sleep(for: .milliseconds(300))
+        let wrote = ContinuousClock.now
+        _ = try await HTTP.send("POST", b.url + "/api/races/\(race)/cast-join", token: tokens["bob"])
+        let changes = try await woken.object["changes"] as? [[String: Any]] ?? []
+        #expect(changes.contains { $0["kind"] as? String == "caster" })
+        #expect(ContinuousClock.now - wrote < .seconds(1), "woke \(ContinuousClock.now - start) after the poll began")
+        // Nodes syncing through different instances converge.
+        func racecli(_ login: String, _ args: [String]) throws -> CommandResult {
+            try box.run("racecli", args + ["--db", box.file("\(login).sqlite")])
+        }
+        #expect(try racecli("alice", ["login", "--hub", a.url, "--token", tokens["alice"]!]).status == 0)
+        #expect(try racecli("bob", ["login", "--hub", b.url, "--token", tokens["bob"]!]).status == 0)
+        #expect(try racecli("alice", ["cast-join", race]).status == 0)
+        #expect(try racecli("bob", ["cast-leave", race]).status == 0)
+        for login in ["alice", "bob", "alice", "bob"] { #expect(try racecli(login, ["sync"]).status == 0) }
+        func casters(_ login: String) throws -> [String] {
+            let view = try JSONSerialization.jsonObject(with: Data(try racecli(login, ["race", race, "--json"]).stdout.utf8)) as? [String: Any]
+            return (view?["casters"] as? [[String: Any]] ?? []).compactMap { ($0["user"] as? [String: Any])?["twitch_username"] as? String }
+        }
+        #expect(try casters("alice") == ["alice"])
+        #expect(try casters("bob") == ["alice"])
+        // Feeds are the same bytes whichever instance serves them.
+        let feedA = try await HTTP.send("GET", a.url + "/feeds/races/\(race)/live.atom").body
+        let feedB = try await HTTP.send("GET", b.url + "/feeds/races/\(race)/live.atom").body
+        #expect(!feedA.isEmpty)
+        #expect(String(decoding: feedA, as: UTF8.self).replacingOccurrences(of: a.url, with: "") == String(decoding: feedB, as: UTF8.self).replacingOccurrences(of: b.url, with: ""))
+        #expect(a.daemon.stop() == 0 && b.daemon.stop() == 0)
+    }
+
+    @Test func thePollerFailsOverWithinOneIntervalWhenItsInstanceDies() async throws {
+        guard let db = try PostgresE2E.database() else { return }
+        let fake = try await FakeHelixServer()
+        defer { fake.stop() }
+        let env = ["TWITCH_CLIENT_ID": fake.state.clientID, "TWITCH_CLIENT_SECRET": fake.state.clientSecret,
+                   "TWITCH_API_URL": fake.apiURL, "TWITCH_AUTH_URL": fake.authURL]
+        let box = Sandbox()
+        let org = try box.run("syncd", ["user", "add", "org", "--db", db]).lastLine
+        _ = try box.run("syncd", ["user", "add", "runner", "--db", db])
+        let interval = 2
+        let hubs = try (0..<2).map { _ in try HubProcess(in: box, db: db, extra: ["--poll-interval", String(interval)], env: env) }
+        let race = try await HTTP.send("POST", hubs[0].url + "/api/races", token: org, json: ["name": "Any%"]).object["id"] as! String
+        _ = try await HTTP.send("POST", hubs[1].url + "/api/races/\(race)/participants", token: org, json: ["twitch_username": "runner"])
+        // Exactly one instance leads.
+        var leaders: [Int] = []
+        for _ in 0..<100 {
+            leaders = hubs.indices.filter { hubs[$0].daemon.log.contains("this instance leads") }
+            if !leaders.isEmpty { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(leaders.count == 1)
+        let leader = try #require(leaders.first)
+        // Polls come at the interval, from one instance: never two within half an interval.
+        try await Task.sleep(for: .seconds(Double(interval) * 2.5))
+        let times = fake.state.requestTimes
+        #expect(times.count >= 2)
+        for (earlier, later) in zip(times, times.dropFirst()) { #expect(later.timeIntervalSince(earlier) > Double(interval) / 2) }
+        // The leader dies; the other instance polls within one interval and records live status.
+        kill(hubs[leader].daemon.process.processIdentifier, SIGKILL)
+        hubs[leader].daemon.process.waitUntilExit()
+        let died = Date()
+        fake.state.setLive("runner", streamID: "9", title: "After failover")
+        let survivor = hubs[1 - leader]
+        var live = false
+        while Date().timeIntervalSince(died) < Double(interval) + 3, !live {
+            let detail = try await HTTP.send("GET", survivor.url + "/api/races/\(race)").object
+            live = (detail["participants"] as? [[String: Any]])?.first?["is_live"] as? Bool == true
+            if !live { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(live)
+        let firstAfter = fake.state.requestTimes.first { $0 > died }
+        #expect(firstAfter.map { $0.timeIntervalSince(died) <= Double(interval) + 0.5 } == true)
+        #expect(survivor.daemon.log.contains("this instance leads"))
+        #expect(survivor.daemon.stop() == 0)
+    }
+}

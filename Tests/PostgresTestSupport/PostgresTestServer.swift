@@ -1,0 +1,95 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The PostgreSQL server of a test run: `make test` starts a throwaway cluster
+/// (`scripts/pg-test-cluster run`) and names it in `RACESYNC_TEST_POSTGRES_URL`; each test makes
+/// a database of its own on it.
+public enum PostgresTestServer {
+    /// The server's admin URL, when there is one.
+    public static var adminURL: String? {
+        ProcessInfo.processInfo.environment["RACESYNC_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Whether a missing server is a failure (`make test` sets `RACESYNC_REQUIRE_POSTGRES=1`).
+    public static var isRequired: Bool { ProcessInfo.processInfo.environment["RACESYNC_REQUIRE_POSTGRES"] == "1" }
+
+    /// Why PostgreSQL tests cannot run here, or nil when they can.
+    public static var missing: String? {
+        adminURL == nil ? "no RACESYNC_TEST_POSTGRES_URL (`make test` starts a PostgreSQL server for the tests)" : nil
+    }
+
+    /// A URL of a new, empty database on the test server (made with `psql`).
+    public static func freshDatabase() throws -> String {
+        guard let admin = adminURL else { throw PostgresTestFailure(missing ?? "no server") }
+        let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        try Spawn.check("psql '\(admin)' -v ON_ERROR_STOP=1 -q -c 'CREATE DATABASE \(name)'")
+        return database(admin, name)
+    }
+
+    /// `url` naming database `name` instead.
+    public static func database(_ url: String, _ name: String) -> String {
+        guard let slash = url.range(of: "/", options: [], range: url.range(of: "://")!.upperBound..<url.endIndex) else { return url }
+        let rest = url[slash.upperBound...]
+        let query = rest.firstIndex(of: "?").map { String(rest[$0...]) } ?? ""
+        return String(url[..<slash.upperBound]) + name + query
+    }
+}
+
+/// A PostgreSQL cluster of one test's own, which the test may stop and start (the fault tests),
+/// made with the suite's recipe (`scripts/pg-test-cluster`).
+public final class PrivateCluster: Sendable {
+    public let folder: String
+    /// The URL of its `postgres` database.
+    public let url: String
+
+    public init() throws {
+        folder = "/tmp/racesync-pg-\(UUID().uuidString.prefix(8))"
+        url = try Spawn.check("'\(Self.script)' start '\(folder)'").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    public func start() throws { try Spawn.check("'\(Self.script)' start '\(folder)'") }
+
+    public func stop() { _ = try? Spawn.check("'\(Self.script)' stop '\(folder)'") }
+
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    /// `scripts/pg-test-cluster` of this checkout.
+    static let script: String = {
+        var dir = URL(fileURLWithPath: #filePath)
+        while dir.path != "/" && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("scripts/pg-test-cluster").path) {
+            dir.deleteLastPathComponent()
+        }
+        return dir.appendingPathComponent("scripts/pg-test-cluster").path
+    }()
+}
+
+/// Runs shell commands with `posix_spawn` and `waitpid`: Foundation's `Process` was seen never
+/// to notice the exit of a script whose child daemonizes (the database server).
+enum Spawn {
+    /// Runs `command` with bash; returns its stdout, throws when it fails.
+    @discardableResult
+    static func check(_ command: String) throws -> String {
+        let output = "/tmp/racesync-spawn-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        var pid: pid_t = 0
+        let arguments = ["/bin/bash", "-c", "\(command) > '\(output)' < /dev/null"]
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        guard posix_spawn(&pid, "/bin/bash", nil, nil, &argv, environ) == 0 else { throw PostgresTestFailure("cannot run: \(command)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        guard status == 0 else { throw PostgresTestFailure("failed (\(status)): \(command)") }
+        return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+    }
+}
+
+/// A test set-up step that failed.
+public struct PostgresTestFailure: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
