@@ -214,6 +214,11 @@ components:
     EventStream:
       description: A stream of Server-Sent Events.
       content: {text/event-stream: {schema: {type: string}}}
+    StoreUnavailable:
+      description: The store cannot be reached right now (PostgreSQL restarting); nothing was acknowledged, retry after the given seconds.
+      headers:
+        Retry-After: {schema: {type: string}}
+      content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}
     TooManyStreams:
       description: Too many open event streams; retry after the given seconds.
       headers:
@@ -222,11 +227,16 @@ components:
 paths:
   /healthz:
     get:
-      summary: Liveness
+      summary: Liveness and store reachability (a load balancer's health check)
       responses:
         "200":
           description: OK
           content: {application/json: {schema: {type: object, properties: {status: {type: string, const: ok}}}}}
+        "503":
+          description: The store (PostgreSQL) cannot be reached; take this instance out of rotation.
+          headers:
+            Retry-After: {schema: {type: string}}
+          content: {application/json: {schema: {type: object, properties: {status: {type: string, const: unavailable}}}}}
   /metrics:
     get:
       summary: Prometheus metrics
@@ -419,6 +429,7 @@ paths:
         "401": {$ref: "#/components/responses/Unauthorized"}
         "413": {$ref: "#/components/responses/TooLarge"}
         "422": {$ref: "#/components/responses/Malformed"}
+        "503": {$ref: "#/components/responses/StoreUnavailable"}
   /api/sync/snapshot:
     get:
       operationId: snapshot
