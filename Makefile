@@ -79,12 +79,12 @@ test: deps pgdeps pydeps browserdeps check-architecture
 	python3 -m pytest Tests/Browser -q
 
 ## Release benchmarks, each figure next to a same-run baseline; writes bench/results.json.
-bench: deps
+bench: deps pgdeps
 	@command -v wrk >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk curl; }
 	$(SWIFT) build $(RELEASE) --product syncd
 	$(SWIFT) build $(RELEASE) --product racecli
 	$(SWIFT) build $(RELEASE) --product racesync-bench
-	.build/release/racesync-bench
+	RACESYNC_PG_DURABLE=1 scripts/pg-test-cluster run -- .build/release/racesync-bench
 
 ## kill -9 the hub 20 times under load (make test runs a 3-cycle form).
 crash-test: deps

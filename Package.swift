@@ -167,8 +167,9 @@ let package = Package(
         .executableTarget(
             name: "racesync-bench",
             dependencies: [
-                "SyncCore", "SyncStore", "SyncNode", "SyncTwitch", "HubHTTP", "FakeHelix",
+                "SyncCore", "SyncStore", "SyncPostgres", "SyncNode", "SyncTwitch", "HubHTTP", "FakeHelix",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -9,17 +9,24 @@ import SyncTwitch
 
 /// A hub served in this process on a free loopback port.
 final class InProcessHub: @unchecked Sendable {
-    let store: HubStore
+    /// The SQLite store, when the hub is on SQLite.
+    let store: HubStore!
     let port: Int
     private let task: Task<Void, any Error>
 
-    init(path: String) async throws {
-        store = try HubStore(path: path)
+    convenience init(path: String) async throws {
+        let store = try HubStore(path: path)
+        try await self.init(storage: SQLiteHubStorage(store), store: store)
+    }
+
+    /// A hub over any backend (the PostgreSQL benchmark runs two on one database).
+    init(storage: any HubStorage, store: HubStore? = nil) async throws {
+        self.store = store
         var logger = Logger(label: "bench")
         logger.logLevel = .error
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = HubServer.application(
-            store: SQLiteHubStorage(store), metrics: HubMetrics(), feeds: FeedCache(store: SQLiteHubStorage(store), baseURL: "http://127.0.0.1"),
+            store: storage, metrics: HubMetrics(), feeds: FeedCache(store: storage, baseURL: "http://127.0.0.1"),
             host: "127.0.0.1", port: 0,
             logger: logger, onRunning: { continuation.yield($0) })
         task = Task { try await app.run() }
@@ -40,22 +47,7 @@ enum HTTPBench {
         log("http push: preparing 100k ops")
         let workload = try Workload.make(store: hub.store)
         let client = try HTTPHubClient(base: hub.url, token: workload.organizerToken)
-        let batches = stride(from: 0, to: workload.ops.count, by: 1000).map { Array(workload.ops[$0..<min($0 + 1000, workload.ops.count)]) }
-        var latencies: [Double] = []
-        let elapsed = try await seconds {
-            latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
-                for worker in 0..<4 {
-                    group.addTask {
-                        var mine: [Double] = []
-                        for batch in batches.enumerated().filter({ $0.offset % 4 == worker }).map(\.element) {
-                            mine.append(try await seconds { _ = try await client.push(PushRequest(nodeID: "bench-\(worker)", ops: batch)) })
-                        }
-                        return mine
-                    }
-                }
-                return try await group.reduce(into: []) { $0 += $1 }
-            }
-        }
+        let (elapsed, latencies) = try await pushConcurrently(workload.ops, to: [client])
         report.add(Figure(
             name: "100k ops pushed over HTTP, 4 clients x 1000-op batches", value: Double(workload.ops.count) / elapsed, unit: "ops/s",
             baseline: inProcessOpsPerSecond, baselineName: "ops/s in-process merge",
@@ -108,6 +100,29 @@ enum HTTPBench {
             note: "pull+decode \(format(fetch)) s (decoding alone \(format(decode)) s; with JSONDecoder \(format(decodeCodable)) s), apply \(format(apply)) s (one transaction)"))
         hub.stop()
         try? hub.store.close()
+    }
+
+    /// Pushes `ops` in 1000-op batches from 4 concurrent clients, spread over `hubs`; returns
+    /// the seconds it took and each push's latency.
+    static func pushConcurrently(_ ops: [Op], to hubs: [HTTPHubClient]) async throws -> (Double, [Double]) {
+        let batches = stride(from: 0, to: ops.count, by: 1000).map { Array(ops[$0..<min($0 + 1000, ops.count)]) }
+        var latencies: [Double] = []
+        let elapsed = try await seconds {
+            latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+                for worker in 0..<4 {
+                    let client = hubs[worker % hubs.count]
+                    group.addTask {
+                        var mine: [Double] = []
+                        for batch in batches.enumerated().filter({ $0.offset % 4 == worker }).map(\.element) {
+                            mine.append(try await seconds { _ = try await client.push(PushRequest(nodeID: "bench-\(worker)", ops: batch)) })
+                        }
+                        return mine
+                    }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+        }
+        return (elapsed, latencies)
     }
 
     static func countChanges(_ store: HubStore) throws -> Int {

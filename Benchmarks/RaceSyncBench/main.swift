@@ -2,7 +2,7 @@ import Foundation
 
 // `make bench`: every figure next to a baseline measured in the same run.
 // Writes bench/results.json and prints one table. Run from the package root.
-//   racesync-bench [--only merge|http|poll|feeds|racecli|propagation|memory] [--keep]
+//   racesync-bench [--only merge|http|postgres|poll|feeds|racecli|propagation|memory] [--keep]
 let arguments = CommandLine.arguments
 let only = arguments.firstIndex(of: "--only").flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
 func selected(_ name: String) -> Bool { only == nil || only == name }
@@ -14,6 +14,10 @@ do {
     if selected("http") {
         let merge = report.figures.first { $0.name == MergeBench.mergeFigure }?.value ?? 0
         try await HTTPBench.run(report, inProcessOpsPerSecond: merge)
+    }
+    if selected("postgres") {
+        let sqlite = report.figures.first { $0.name.hasPrefix("100k ops pushed over HTTP, 4 clients") }?.value
+        try await PostgresBench.run(report, sqliteHTTPOpsPerSecond: sqlite)
     }
     if selected("poll") { try await PollBench.run(report) }
     if selected("feeds") { try ProcessBench.feeds(report) }

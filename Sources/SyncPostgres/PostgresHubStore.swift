@@ -41,16 +41,16 @@ public final class PostgresHubStore: HubStorage, Sendable {
     let beforeCommit: (@Sendable () async -> Void)?
 
     /// Connects, applies missing migrations (under an advisory lock, so instances starting
-    /// together do not race) and reads the store id. Throws `StoreUnavailable` when the
-    /// database cannot be reached within `timeout`.
+    /// together do not race) and reads the store id. Throws `StoreUnavailable` when that has
+    /// not succeeded within `openTimeout`. Afterwards each call may take at most `timeout`.
     public static func open(
-        _ url: PostgresURL, maxConnections: Int = 16, timeout: Duration = .seconds(5), logger: Logger,
+        _ url: PostgresURL, maxConnections: Int = 16, timeout: Duration = .seconds(5), openTimeout: Duration = .seconds(60), logger: Logger,
         now: @escaping @Sendable () -> Int64 = WallClock.nowMs, beforeCommit: (@Sendable () async -> Void)? = nil
     ) async throws -> PostgresHubStore {
         let client = PostgresClient(configuration: url.clientConfiguration(maxConnections: maxConnections), backgroundLogger: logger)
         let runTask = Task { await client.run() }
         do {
-            let storeID = try await Deadline.run(timeout) {
+            let storeID = try await Deadline.run(openTimeout) {
                 try await PostgresSchema.migrate(client, logger: logger)
                 let rows = try await client.query("SELECT value FROM meta WHERE key = 'store_id'", logger: logger)
                 for try await id in rows.decode(String.self) { return id }

@@ -72,7 +72,7 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
     }
 
     /// One connection's configuration (the listener's and the leader's own connections).
-    func connectionConfiguration() -> PostgresConnection.Configuration {
+    public func connectionConfiguration() -> PostgresConnection.Configuration {
         var configuration: PostgresConnection.Configuration
         if let socketFolder {
             configuration = .init(unixSocketPath: "\(socketFolder)/.s.PGSQL.\(port)", username: user, password: password, database: database)

@@ -32,7 +32,9 @@ import Testing
         _ = try await HTTP.send("POST", b.url + "/api/races/\(race)/cast-join", token: tokens["bob"])
         let changes = try await woken.object["changes"] as? [[String: Any]] ?? []
         #expect(changes.contains { $0["kind"] as? String == "caster" })
-        #expect(ContinuousClock.now - wrote < .seconds(1), "woke \(ContinuousClock.now - start) after the poll began")
+        // Woken by the write (the poll would otherwise wait 20 s); the bound is loose for loaded CI
+        // machines, the in-process test holds it to 1 s.
+        #expect(ContinuousClock.now - wrote < .seconds(3), "woke \(ContinuousClock.now - start) after the poll began")
         // Nodes syncing through different instances converge.
         func racecli(_ login: String, _ args: [String]) throws -> CommandResult {
             try box.run("racecli", args + ["--db", box.file("\(login).sqlite")])
@@ -97,7 +99,7 @@ import Testing
         }
         #expect(live)
         let firstAfter = fake.state.requestTimes.first { $0 > died }
-        #expect(firstAfter.map { $0.timeIntervalSince(died) <= Double(interval) + 0.5 } == true)
+        #expect(firstAfter.map { $0.timeIntervalSince(died) <= Double(interval) + 1.5 } == true)
         #expect(survivor.daemon.log.contains("this instance leads"))
         #expect(survivor.daemon.stop() == 0)
     }

@@ -48,7 +48,7 @@ struct TestHub: Sendable {
                 })
         case .postgres:
             guard let url = try await TestPostgres.freshDatabase() else { return nil }
-            let store = try await PostgresHubStore.open(url, maxConnections: 8, logger: TestPostgres.logger, now: { clock.now })
+            let store = try await PostgresHubStore.open(url, maxConnections: 8, timeout: TestPostgres.timeout, logger: TestPostgres.logger, now: { clock.now })
             return TestHub(
                 backend: backend, storage: store, live: store,
                 addUser: { login in try await store.addUser(login: login, displayName: nil) }, close: { store.close() })
@@ -65,6 +65,10 @@ enum TestPostgres {
     }()
 
     static var adminURL: String? { PostgresTestServer.adminURL }
+
+    /// A store call's limit in tests: generous, as every suite runs at once on a small machine
+    /// (the restart test sets its own, short one).
+    static let timeout: Duration = .seconds(30)
 
     /// A new empty database on the test server; nil (skip) when there is no server and it is
     /// not required, a recorded failure when it is.

@@ -10,7 +10,7 @@ import PostgresTestSupport
 /// wake-ups across instances, one leader at a time, and a database that goes away and comes back.
 @Suite struct PostgresInstancesTests {
     func open(_ url: PostgresURL) async throws -> PostgresHubStore {
-        try await PostgresHubStore.open(url, maxConnections: 4, logger: TestPostgres.logger)
+        try await PostgresHubStore.open(url, maxConnections: 4, timeout: TestPostgres.timeout, logger: TestPostgres.logger)
     }
 
     @Test func instancesStartingTogetherMigrateOnceAndShareOneStore() async throws {

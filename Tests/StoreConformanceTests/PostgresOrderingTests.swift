@@ -12,7 +12,7 @@ import Testing
     @Test func concurrentWritersNeverMakeAPullerSkipOrRepeatAChange() async throws {
         guard let url = try await TestPostgres.freshDatabase() else { return }
         let store = try await PostgresHubStore.open(
-            url, maxConnections: 12, logger: TestPostgres.logger,
+            url, maxConnections: 12, timeout: TestPostgres.timeout, logger: TestPostgres.logger,
             beforeCommit: { try? await Task.sleep(for: .milliseconds(Int.random(in: 0...15))) })
         defer { store.close() }
         let org = try await store.addUser(login: "org", displayName: nil).user

@@ -1,0 +1,127 @@
+import Foundation
+import Logging
+import PostgresNIO
+import SyncCore
+import SyncNode
+import SyncPostgres
+import SyncStore
+
+/// The hub merge over HTTP on PostgreSQL with one and with two hub instances (in this process,
+/// each with its own pool), next to PostgreSQL itself writing the same rows in the same run.
+/// Needs a server: `make bench` starts one (`scripts/pg-test-cluster run`, durable settings).
+enum PostgresBench {
+    static let opCount = 100_000
+
+    static func run(_ report: Report, sqliteHTTPOpsPerSecond: Double?) async throws {
+        guard let admin = ProcessInfo.processInfo.environment["RACESYNC_TEST_POSTGRES_URL"] else {
+            log("postgres: skipped (no RACESYNC_TEST_POSTGRES_URL; `make bench` starts a server)")
+            return
+        }
+        var logger = Logger(label: "bench.postgres")
+        logger.logLevel = .error
+        var ops: [Op] = []
+        var single = 0.0, double = 0.0
+        var singleLatencies: [Double] = [], doubleLatencies: [Double] = []
+        for instances in [1, 2] {
+            let url = try await database(admin, "bench_http_\(instances)", logger: logger)
+            let stores = try await (0..<instances).asyncMap { _ in try await PostgresHubStore.open(url, logger: logger) }
+            log("postgres: \(instances) hub(s), preparing \(opCount) ops")
+            let workload = try await workloadOps(stores[0], reuse: ops)
+            ops = workload.ops
+            let hubs = try await stores.asyncMap { try await InProcessHub(storage: $0) }
+            let clients = try hubs.map { try HTTPHubClient(base: $0.url, token: workload.token) }
+            let (elapsed, latencies) = try await HTTPBench.pushConcurrently(workload.ops, to: clients)
+            if instances == 1 { (single, singleLatencies) = (elapsed, latencies) } else { (double, doubleLatencies) = (elapsed, latencies) }
+            hubs.forEach { $0.stop() }
+            stores.forEach { $0.close() }
+        }
+        let floorURL = try await database(admin, "bench_floor", logger: logger)
+        let floor = try await floorSeconds(floorURL, ops, logger: logger)
+        let floorRate = Double(opCount) / floor
+        let sqlite = sqliteHTTPOpsPerSecond.map { ", SQLite hub over HTTP \(format($0)) ops/s" } ?? ""
+        report.add(Figure(
+            name: "100k ops pushed over HTTP to 1 hub on PostgreSQL, 4 clients", value: Double(opCount) / single, unit: "ops/s",
+            baseline: floorRate, baselineName: "ops/s PostgreSQL multi-row inserts of the same rows, 1000 per transaction",
+            note: "push p50 \(format(percentile(singleLatencies, 0.5) * 1000)) ms, p99 \(format(percentile(singleLatencies, 0.99) * 1000)) ms\(sqlite)"))
+        report.add(Figure(
+            name: "100k ops pushed over HTTP to 2 hubs on one PostgreSQL, 4 clients", value: Double(opCount) / double, unit: "ops/s",
+            baseline: floorRate, baselineName: "ops/s PostgreSQL multi-row inserts of the same rows, 1000 per transaction",
+            note: "push p50 \(format(percentile(doubleLatencies, 0.5) * 1000)) ms, p99 \(format(percentile(doubleLatencies, 0.99) * 1000)) ms; log appends serialize on the head row"))
+    }
+
+    /// A new database named `name` (dropped first if a run left it).
+    static func database(_ admin: String, _ name: String, logger: Logger) async throws -> PostgresURL {
+        var url = try PostgresURL(admin)
+        let connection = try await PostgresConnection.connect(configuration: url.connectionConfiguration(), id: 1, logger: logger)
+        try await connection.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name)"), logger: logger)
+        try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
+        try await connection.close()
+        url.database = name
+        return url
+    }
+
+    /// The benchmark's users and races on `store`, and 100k ops over them (the same pairs again
+    /// when `reuse` holds a previous run's ops, remapped to this store's ids).
+    static func workloadOps(_ store: PostgresHubStore, reuse: [Op]) async throws -> (ops: [Op], token: String) {
+        let (organizer, token) = try await store.addUser(login: "organizer", displayName: nil)
+        var users: [User] = []
+        for i in 0..<1000 { users.append(try await store.addUser(login: "user\(i)", displayName: nil).user) }
+        var races: [UUID] = []
+        for i in 0..<100 { races.append(try await store.createRace(name: "race \(i)", organizer: organizer.id).id) }
+        var rng = SystemRandomNumberGenerator()
+        let now = WallClock.nowMs()
+        let ops = (0..<opCount).map { i in
+            Op(kind: Bool.random(using: &rng) ? .join : .leave, raceID: races.randomElement(using: &rng)!,
+               userID: users.randomElement(using: &rng)!.id, hlc: HLC(wallMs: now - 50_000 + Int64(i / 60), counter: UInt16(i % 60), node: "bench"))
+        }
+        return (ops, token)
+    }
+
+    /// PostgreSQL writing what the merge writes per op (a register upsert, a log row, an op
+    /// id), 1000 rows per transaction as multi-row `UNNEST` inserts, without the merge's reads.
+    static func floorSeconds(_ url: PostgresURL, _ ops: [Op], logger: Logger) async throws -> Double {
+        let connection = try await PostgresConnection.connect(configuration: url.connectionConfiguration(), id: 1, logger: logger)
+        defer { Task { try? await connection.close() } }
+        for statement in [
+            "CREATE TABLE casters (race_id uuid, user_id uuid, present boolean, hlc_wall bigint, hlc_counter integer, hlc_node text, op_id uuid, PRIMARY KEY (race_id, user_id))",
+            "CREATE TABLE change_log (seq bigint PRIMARY KEY, key text UNIQUE, payload text)",
+            "CREATE TABLE applied_ops (op_id uuid PRIMARY KEY, status text)",
+        ] { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
+        var seq: Int64 = 0
+        return try await seconds {
+            for start in stride(from: 0, to: ops.count, by: 1000) {
+                let part = ops[start..<min(start + 1000, ops.count)]
+                var latest: [String: Op] = [:]
+                for op in part { latest["\(op.raceID)\(op.userID)"] = op }
+                let rows = Array(latest.values)
+                let seqs = rows.indices.map { seq + Int64($0) + 1 }
+                seq += Int64(rows.count)
+                try await connection.query("BEGIN", logger: logger)
+                try await connection.query(
+                    """
+                    INSERT INTO casters SELECT * FROM unnest(\(rows.map(\.raceID))::uuid[], \(rows.map(\.userID))::uuid[], \(rows.map { $0.kind == .join })::bool[],
+                        \(rows.map(\.hlc.wallMs))::int8[], \(rows.map { Int32($0.hlc.counter) })::int4[], \(rows.map(\.hlc.node))::text[], \(rows.map(\.opID))::uuid[])
+                    ON CONFLICT (race_id, user_id) DO UPDATE SET present = excluded.present, hlc_wall = excluded.hlc_wall,
+                        hlc_counter = excluded.hlc_counter, hlc_node = excluded.hlc_node, op_id = excluded.op_id
+                    """, logger: logger)
+                try await connection.query(
+                    """
+                    INSERT INTO change_log SELECT * FROM unnest(\(seqs)::int8[], \(rows.map { "caster:\($0.raceID):\($0.userID)" })::text[],
+                        \(rows.map { "{\"op_id\":\"\($0.opID)\",\"present\":\($0.kind == .join)}" })::text[])
+                    ON CONFLICT (key) DO UPDATE SET seq = excluded.seq, payload = excluded.payload
+                    """, logger: logger)
+                try await connection.query(
+                    "INSERT INTO applied_ops SELECT * FROM unnest(\(part.map(\.opID))::uuid[], \(part.map { _ in "applied" })::text[])", logger: logger)
+                try await connection.query("COMMIT", logger: logger)
+            }
+        }
+    }
+}
+
+extension Sequence {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var result: [T] = []
+        for element in self { result.append(try await transform(element)) }
+        return result
+    }
+}
