@@ -35,9 +35,24 @@ enum PostgresBench {
             hubs.forEach { $0.stop() }
             stores.forEach { $0.close() }
         }
+        // The merge alone, in process: what the HTTP figures cost beyond it.
+        let mergeURL = try await database(admin, "bench_merge", logger: logger)
+        let mergeStore = try await PostgresHubStore.open(mergeURL, logger: logger)
+        let mergeWorkload = try await workloadOps(mergeStore, reuse: [])
+        let caller = try await mergeStore.user(token: mergeWorkload.token)!.id
+        let merge = try await seconds {
+            for start in stride(from: 0, to: mergeWorkload.ops.count, by: 1000) {
+                _ = try await mergeStore.push(Array(mergeWorkload.ops[start..<min(start + 1000, mergeWorkload.ops.count)]), caller: caller)
+            }
+        }
+        mergeStore.close()
         let floorURL = try await database(admin, "bench_floor", logger: logger)
         let floor = try await floorSeconds(floorURL, ops, logger: logger)
         let floorRate = Double(opCount) / floor
+        report.add(Figure(
+            name: "hub merge on PostgreSQL, 100k ops in process", value: Double(opCount) / merge, unit: "ops/s",
+            baseline: floorRate, baselineName: "ops/s PostgreSQL multi-row inserts of the same rows, 1000 per transaction",
+            note: "1000-op batches one after another; the floor does the writes without the merge's reads"))
         let sqlite = sqliteHTTPOpsPerSecond.map { ", SQLite hub over HTTP \(format($0)) ops/s" } ?? ""
         report.add(Figure(
             name: "100k ops pushed over HTTP to 1 hub on PostgreSQL, 4 clients", value: Double(opCount) / single, unit: "ops/s",

@@ -1,6 +1,5 @@
 import Logging
 import PostgresNIO
-import SyncStore
 
 /// Turns the database's change notifications into wake-ups of this instance's readers
 /// (long-polls, page streams, feed caches), whichever instance wrote.
@@ -8,15 +7,14 @@ import SyncStore
 /// `LISTEN` belongs to one connection, not to the pool, so the listener holds a connection of
 /// its own. When that connection is lost it reconnects (backing off to 2 s), listens again and
 /// wakes every reader once, since a notification may have been missed meanwhile: readers
-/// re-query, so a spurious wake-up costs one read and a missed one never loses a change.
+/// re-query, so a spurious wake-up costs one read and a missed one never loses a change. A lost
+/// connection also marks the store as possibly unreachable, so `/healthz` asks the database.
 public struct PostgresChangeListener: Sendable {
-    let url: PostgresURL
-    let signal: ChangeSignal
+    let store: PostgresHubStore
     let logger: Logger
 
     public init(store: PostgresHubStore, logger: Logger) {
-        self.url = store.url
-        self.signal = store.changeSignal
+        self.store = store
         self.logger = logger
     }
 
@@ -28,16 +26,18 @@ public struct PostgresChangeListener: Sendable {
             connectionID += 1
             do {
                 let connection = try await PostgresConnection.connect(
-                    configuration: url.connectionConfiguration(), id: connectionID, logger: logger)
+                    configuration: store.url.connectionConfiguration(), id: connectionID, logger: logger)
                 defer { Task { try? await connection.close() } }
                 try await connection.listen(on: PostgresHubStore.channel) { notifications in
                     delay = .milliseconds(100)
-                    signal.notify()
+                    store.changeSignal.notify()
                     logger.debug("listening for changes")
-                    for try await _ in notifications { signal.notify() }
+                    for try await _ in notifications { store.changeSignal.notify() }
                 }
             } catch {
                 if Task.isCancelled { return }
+                // `/healthz` checks the database again instead of trusting the last answer.
+                store.reachable.store(false, ordering: .relaxed)
                 logger.warning("change listener lost its connection; reconnecting", metadata: ["retry_in": "\(delay)"])
             }
             try? await Task.sleep(for: delay)

@@ -24,7 +24,13 @@ enum HubBackend {
         let location = location(db)
         if PostgresURL.isPostgres(location) {
             do {
-                let url = try PostgresURL(location)
+                var url = try PostgresURL(location)
+                if url.password != nil, db != nil {
+                    logger.warning("the --db URL carries a password, which other users can see in ps; put it in RACESYNC_DATABASE_URL or PGPASSWORD instead")
+                }
+                if url.password == nil, let password = ProcessInfo.processInfo.environment["PGPASSWORD"], !password.isEmpty {
+                    url.password = password
+                }
                 var postgresLogger = Logger(label: "racesync.postgres")
                 postgresLogger.logLevel = logger.logLevel <= .debug ? logger.logLevel : .warning
                 return .postgres(try await PostgresHubStore.open(url, logger: postgresLogger))

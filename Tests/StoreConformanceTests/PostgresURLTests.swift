@@ -1,0 +1,34 @@
+import SyncPostgres
+import Testing
+
+/// Database URLs: what names PostgreSQL, what is refused and why, and that a password never
+/// shows where the URL is logged.
+@Suite struct PostgresURLTests {
+    @Test func tcpAndSocketURLsAreRead() throws {
+        let tcp = try PostgresURL("postgresql://racesync:s3cret@db.internal:6543/races")
+        #expect(tcp.user == "racesync" && tcp.password == "s3cret" && tcp.host == "db.internal" && tcp.port == 6543 && tcp.database == "races")
+        #expect(tcp.socketFolder == nil)
+        let socket = try PostgresURL("postgres://postgres@/postgres?host=/tmp/racesync-pg")
+        #expect(socket.socketFolder == "/tmp/racesync-pg" && socket.host == nil && socket.port == 5432)
+        #expect(try PostgresURL("postgresql://a%40b@h/d%20b").user == "a@b")
+    }
+
+    @Test func thePasswordNeverShowsInTheDescription() throws {
+        let url = try PostgresURL("postgresql://racesync:s3cret@db.internal/races")
+        #expect(!url.description.contains("s3cret"))
+        #expect(url.description == "postgresql://racesync:***@db.internal:5432/races")
+    }
+
+    @Test(arguments: [
+        "/var/lib/racesync/hub.sqlite", "postgresql://", "postgresql://db.internal/races", "postgresql://u@db.internal/",
+        "postgresql://u@db.internal:70000/races", "postgresql://u@/races", "postgresql://u@db.internal/a/b",
+    ])
+    func badURLsAreRefusedWithAReason(_ text: String) {
+        #expect(throws: PostgresURL.Invalid.self) { try PostgresURL(text) }
+    }
+
+    @Test func onlyPostgresSchemesSelectTheBackend() {
+        #expect(PostgresURL.isPostgres("postgresql://u@h/d") && PostgresURL.isPostgres("postgres://u@h/d"))
+        #expect(!PostgresURL.isPostgres("hub.sqlite") && !PostgresURL.isPostgres("./postgresql://x"))
+    }
+}
