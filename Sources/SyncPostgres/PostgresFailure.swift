@@ -62,6 +62,24 @@ enum PostgresFailure {
         return Unexpected(description: "PostgreSQL client error: \(psql.code)")
     }
 
+    /// The error of a first connection, told with where it tried to go.
+    static func reported(_ error: any Error, connecting url: PostgresURL) -> any Error {
+        let cause = cause(error)
+        if let psql = cause as? PSQLError, psql.code == .connectionError || psql.code == .serverClosedConnection {
+            return Unexpected(description: "cannot connect to \(url): \(psql.underlying.map { "\($0)" } ?? "\(psql.code)")")
+        }
+        if cause is IOError || cause is ChannelError || cause is NIOConnectionError {
+            return Unexpected(description: "cannot connect to \(url): \(cause)")
+        }
+        return Unexpected(description: "\(reported(error)) (\(url))")
+    }
+
+    /// A server that is starting up, shutting down or recovering: worth waiting for at start.
+    static func isStartingUp(_ error: any Error) -> Bool {
+        guard let psql = cause(error) as? PSQLError, psql.code == .server else { return false }
+        return psql.serverInfo?[.sqlState] == "57P03"
+    }
+
     /// A serialization failure or a deadlock: the transaction may simply run again.
     static func isRetryable(_ error: any Error) -> Bool {
         guard let error = cause(error) as? PSQLError, error.code == .server else { return false }

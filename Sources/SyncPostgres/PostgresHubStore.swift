@@ -47,6 +47,7 @@ public final class PostgresHubStore: HubStorage, Sendable {
         _ url: PostgresURL, maxConnections: Int = 16, timeout: Duration = .seconds(5), openTimeout: Duration = .seconds(60), logger: Logger,
         now: @escaping @Sendable () -> Int64 = WallClock.nowMs, beforeCommit: (@Sendable () async -> Void)? = nil
     ) async throws -> PostgresHubStore {
+        try await checkReachable(url, within: openTimeout, logger: logger)
         let client = PostgresClient(configuration: url.clientConfiguration(maxConnections: maxConnections), backgroundLogger: logger)
         let runTask = Task { await client.run() }
         do {
@@ -62,6 +63,24 @@ public final class PostgresHubStore: HubStorage, Sendable {
         } catch {
             runTask.cancel()
             throw PostgresFailure.classify(error) ?? PostgresFailure.reported(error)
+        }
+    }
+
+    /// One connection first, so that a wrong address, user or database name fails at once with
+    /// the server's reason (the pool would keep retrying until the deadline). A server that is
+    /// starting up is waited for, up to `within`.
+    static func checkReachable(_ url: PostgresURL, within limit: Duration, logger: Logger) async throws {
+        let start = ContinuousClock.now
+        while true {
+            do {
+                let connection = try await PostgresConnection.connect(configuration: url.connectionConfiguration(), id: 0, logger: logger)
+                try? await connection.close()
+                return
+            } catch {
+                let waitable = PostgresFailure.isStartingUp(error)
+                if !waitable || ContinuousClock.now - start > limit { throw PostgresFailure.reported(error, connecting: url) }
+                try await Task.sleep(for: .milliseconds(250))
+            }
         }
     }
 

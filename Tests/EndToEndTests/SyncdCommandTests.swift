@@ -36,6 +36,20 @@ import Testing
         #expect(users?.first?.keys.sorted() == ["id", "twitch_display_name", "twitch_username"])
     }
 
+    @Test func aPostgresStoreThatCannotBeOpenedIsNamedWithTheReasonAtOnce() throws {
+        let box = Sandbox()
+        let missing = try box.run("syncd", ["user", "list", "--db", "postgresql://racesync@/races?host=\(box.path)/no-server"], timeout: 20)
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("cannot connect to postgresql://racesync@/races"), "\(missing.stderr)")
+        let noUser = try box.run("syncd", ["user", "add", "alice", "--db", "postgresql://db.internal/races"])
+        #expect(noUser.status == 1 && noUser.stderr.contains("names no user") && noUser.stdout.isEmpty)
+        // The environment names the database when --db is absent.
+        let hub = try box.run("syncd", ["hub", "--port", "0"], env: ["RACESYNC_DATABASE_URL": "postgresql://racesync:hunter2@/races?host=\(box.path)/none"], timeout: 20)
+        #expect(hub.status == 1 && hub.stderr.contains("cannot connect"))
+        #expect(!hub.stderr.contains("hunter2"))
+        #expect(!FileManager.default.fileExists(atPath: box.file("xdg/racesync/hub.sqlite")))
+    }
+
     @Test func userCommandsRefuseAForeignFileUntouched() throws {
         let box = Sandbox()
         let path = box.file("notes.sqlite")
