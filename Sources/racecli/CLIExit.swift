@@ -2,10 +2,14 @@ import RaceSyncCommand
 import SyncNode
 
 extension CommandFailure {
-    /// Maps a hub client error: unreachable → 3, anything the hub refused → 1.
+    /// Maps a hub client error: unreachable → 3, anything the hub refused → 1. A hub that
+    /// answers it cannot serve now (502/503/504: its database restarting, a proxy without a
+    /// healthy hub) is unreachable too: nothing was done, trying again later is right.
     static func from(hub error: HubClientError) -> CommandFailure {
         switch error {
         case .unreachable: return .unreachable("\(error); local state is intact, try again later")
+        case .refused(let status, _) where (502...504).contains(status):
+            return .unreachable("\(error); local state is intact, try again later")
         case .unauthorized, .refused, .badResponse: return .user("\(error)")
         }
     }
