@@ -1,6 +1,7 @@
 import FakeHelix
 import Foundation
 import Testing
+import PostgresTestSupport
 
 /// Two `syncd hub` processes on one PostgreSQL database behave as one hub: a write through one
 /// is seen through the other, long-polls wake across them, nodes syncing through different
@@ -56,6 +57,39 @@ import Testing
         #expect(!feedA.isEmpty)
         #expect(String(decoding: feedA, as: UTF8.self).replacingOccurrences(of: a.url, with: "") == String(decoding: feedB, as: UTF8.self).replacingOccurrences(of: b.url, with: ""))
         #expect(a.daemon.stop() == 0 && b.daemon.stop() == 0)
+    }
+
+    /// While the database restarts, the hub says so (503, Retry-After, `/healthz` unavailable),
+    /// a CLI sync exits 3 with the local write kept, and everything recovers by itself.
+    @Test func aDatabaseRestartIsAnOutageNotAnError() async throws {
+        guard PostgresE2E.available() else { return }
+        let cluster = try PrivateCluster()
+        let box = Sandbox()
+        let org = try box.run("syncd", ["user", "add", "org", "--db", cluster.url]).lastLine
+        let alice = try box.run("syncd", ["user", "add", "alice", "--db", cluster.url]).lastLine
+        let hub = try HubProcess(in: box, db: cluster.url)
+        let race = try await HTTP.send("POST", hub.url + "/api/races", token: org, json: ["name": "Any%"]).object["id"] as! String
+        let replica = box.file("alice.sqlite")
+        #expect(try box.run("racecli", ["login", "--hub", hub.url, "--token", alice, "--db", replica]).status == 0)
+        cluster.stop()
+        #expect(try box.run("racecli", ["cast-join", race, "--db", replica]).status == 0)
+        let sync = try box.run("racecli", ["sync", "--db", replica])
+        #expect(sync.status == 3, "\(sync.stderr)")
+        #expect(sync.stderr.contains("503"))
+        let health = try await HTTP.send("GET", hub.url + "/healthz")
+        #expect(health.status == 503 && String(decoding: health.body, as: UTF8.self).contains("unavailable"))
+        try cluster.start()
+        var synced: CommandResult?
+        for _ in 0..<50 {
+            synced = try box.run("racecli", ["sync", "--db", replica])
+            if synced?.status == 0 { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(synced?.status == 0)
+        #expect(try await HTTP.send("GET", hub.url + "/healthz").status == 200)
+        let detail = try await HTTP.send("GET", hub.url + "/api/races/\(race)").object
+        #expect((detail["casters"] as? [[String: Any]])?.count == 1)
+        #expect(hub.daemon.stop() == 0)
     }
 
     @Test func thePollerFailsOverWithinOneIntervalWhenItsInstanceDies() async throws {
