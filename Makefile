@@ -87,9 +87,9 @@ bench: deps pgdeps
 	RACESYNC_PG_DURABLE=1 scripts/pg-test-cluster run -- .build/release/racesync-bench
 
 ## kill -9 the hub 20 times under load (make test runs a 3-cycle form).
-crash-test: deps
+crash-test: deps pgdeps
 	$(SWIFT) build --build-tests
-	RACESYNC_CRASH_CYCLES=20 $(SWIFT) test --skip-build --filter CrashTests
+	scripts/pg-test-cluster run -- env RACESYNC_CRASH_CYCLES=20 RACESYNC_REQUIRE_POSTGRES=1 $(SWIFT) test --skip-build --filter CrashTests
 
 ## schemathesis against the served OpenAPI document (FUZZ_EXAMPLES per operation, default 100).
 fuzz: deps
