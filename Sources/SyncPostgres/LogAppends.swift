@@ -28,16 +28,10 @@ struct LogAppends: Sendable {
         var lastIndex: [String: Int] = [:]
         for (index, entry) in entries.enumerated() { lastIndex[entry.key] = index }
         let kept = entries.indices.filter { lastIndex[entries[$0].key] == $0 }
-        let seqs = kept.map { head + Int64($0) + 1 }
-        let kinds = kept.map { entries[$0].kind }
-        let keys = kept.map { entries[$0].key }
-        let payloads = kept.map { entries[$0].payload }
-        let ats = kept.map { entries[$0].at }
-        try await connection.query(
-            """
-            INSERT INTO change_log (seq, kind, key, payload, at)
-            SELECT * FROM unnest(\(seqs)::int8[], \(kinds)::text[], \(keys)::text[], \(payloads)::text[], \(ats)::int8[])
-            ON CONFLICT (key) DO UPDATE SET seq = excluded.seq, kind = excluded.kind, payload = excluded.payload, at = excluded.at
-            """, logger: logger)
+        try await connection.run(
+            Statements.AppendLog(
+                seqs: kept.map { head + Int64($0) + 1 }, kinds: kept.map { entries[$0].kind }, keys: kept.map { entries[$0].key },
+                payloads: kept.map { entries[$0].payload }, ats: kept.map { entries[$0].at }),
+            logger: logger)
     }
 }

@@ -49,7 +49,7 @@ extension PostgresHubStore: LiveStatusStore {
                 ON CONFLICT (key) DO UPDATE SET value = excluded.value
                 """, logger: logger)
             try log.append(.poll(PollState(at: date)), atMs: at)
-            if !changes.isEmpty { try await connection.query("SELECT pg_notify(\(Self.channel), '')", logger: logger) }
+            if !changes.isEmpty { try await connection.query(Utility.notify, logger: logger) }
             return changes
         }
         if !changes.isEmpty { changeSignal.notify() }

@@ -9,10 +9,7 @@ extension PostgresHubStore {
         let hash = APIToken.hash(token)
         return try await guarded { [client, logger] in
             try await client.withConnection { connection in
-                try await connection.all(
-                    "SELECT u.id, u.login, u.display_name FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = \(hash)",
-                    as: (UUID, String, String?).self, logger: logger
-                ).first.map(PostgresRows.user)
+                try await connection.rows(Statements.TokenUser(hash: hash), logger: logger).first.map(PostgresRows.user)
             }
         }
     }

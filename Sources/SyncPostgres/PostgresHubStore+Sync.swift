@@ -15,9 +15,7 @@ extension PostgresHubStore {
                 return PullBatch(entries: [], cursor: PullCursor(storeID: storeID, seq: 0), hasMore: last > 0, reset: true)
             }
             let after = since?.seq ?? 0
-            let rows = try await connection.all(
-                "SELECT seq, kind, key, payload FROM change_log WHERE seq > \(after) ORDER BY seq LIMIT \(Int64(limit))",
-                as: (Int64, String, String, String).self, logger: logger)
+            let rows = try await connection.rows(Statements.LogAfter(after: after, limit: Int64(limit)), logger: logger)
             let cursor = PullCursor(storeID: storeID, seq: rows.last?.0 ?? after)
             return PullBatch(entries: rows.map { ($0.0, $0.1, $0.2, $0.3) }, cursor: cursor, hasMore: cursor.seq < last, reset: false)
         }

@@ -165,24 +165,17 @@ public final class PostgresHubStore: HubStorage, Sendable {
     func write<T: Sendable>(notify: Bool = true, _ body: @escaping @Sendable (PostgresConnection, inout LogAppends) async throws -> T) async throws -> T {
         let (value, appended) = try await guarded { [self] in
             try await client.withTransaction(logger: logger) { connection -> (T, Bool) in
-                var head: (seq: Int64, wall: Int64, counter: Int32) = (0, 0, 0)
-                for try await row in try await connection.query(
-                    "SELECT seq, hlc_wall, hlc_counter FROM log_head WHERE id = 1 FOR UPDATE", logger: logger
-                ).decode((Int64, Int64, Int32).self) { head = row }
+                let head = try await connection.rows(Statements.LockHead(), logger: logger).first ?? (0, 0, 0)
                 // Another instance's later stamps move this clock past them (one clock for all).
-                let shared = HLC(wallMs: head.wall, counter: UInt16(clamping: head.counter), node: Self.nodeName)
+                let shared = HLC(wallMs: head.1, counter: UInt16(clamping: head.2), node: Self.nodeName)
                 if shared > currentHLC { observe(shared) }
-                var log = LogAppends(after: head.seq)
+                var log = LogAppends(after: head.0)
                 let value = try await body(connection, &log)
                 let last = currentHLC
                 try await log.flush(connection, logger: logger)
-                try await connection.query(
-                    "UPDATE log_head SET seq = \(log.lastSeq), hlc_wall = \(last.wallMs), hlc_counter = \(Int32(last.counter)) WHERE id = 1",
-                    logger: logger)
+                try await connection.run(Statements.StoreHead(seq: log.lastSeq, wall: last.wallMs, counter: Int32(last.counter)), logger: logger)
                 let appended = !log.isEmpty
-                if appended, notify {
-                    try await connection.query("SELECT pg_notify(\(Self.channel), '')", logger: logger)
-                }
+                if appended, notify { try await connection.query(Utility.notify, logger: logger) }
                 if appended, let beforeCommit { await beforeCommit() }
                 return (value, appended)
             }
