@@ -34,6 +34,8 @@ public final class PostgresHubStore: HubStorage, Sendable {
     let logger: Logger
     /// Whether the last statement reached the database (`/healthz` asks again when it did not).
     let reachable = Atomic<Bool>(true)
+    /// Whether a call is finding out if the database is back (see `guarded`).
+    let probing = Atomic<Bool>(false)
     /// How long one store call may take before it is answered `StoreUnavailable`.
     let timeout: Duration
     /// Test hook: runs inside every log-appending write transaction, after its appends and
@@ -114,8 +116,7 @@ public final class PostgresHubStore: HubStorage, Sendable {
     public func isAvailable() async -> Bool {
         if reachable.load(ordering: .relaxed) { return true }
         do {
-            try await Deadline.run(.seconds(2)) { [client, logger] in try await client.query("SELECT 1", logger: logger) }
-            reachable.store(true, ordering: .relaxed)
+            _ = try await guarded { [client, logger] in try await client.query("SELECT 1", logger: logger) }
             return true
         } catch {
             return false
@@ -126,14 +127,24 @@ public final class PostgresHubStore: HubStorage, Sendable {
 
     /// Runs `body` within the store's deadline, retries it on a serialization failure or a
     /// deadlock, and turns a lost or unreachable database into `StoreUnavailable`.
+    ///
+    /// While the database is known to be away, one call at a time goes to it (and finds out,
+    /// within 2 s, whether it is back); every other call is answered `StoreUnavailable` at once.
+    /// So an outage under load neither holds requests for long nor piles up work waiting for
+    /// the pool: clients retry anyway.
     func guarded<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let known = reachable.load(ordering: .relaxed)
+        if !known {
+            guard probing.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
+                throw StoreUnavailable("the database is unreachable; another request is checking whether it is back")
+            }
+        }
+        defer { if !known { probing.store(false, ordering: .releasing) } }
         var attempt = 0
         while true {
             attempt += 1
             do {
-                // While the database is known to be away, answer sooner: clients retry anyway.
-                let limit = reachable.load(ordering: .relaxed) ? timeout : min(timeout, .seconds(2))
-                let value = try await Deadline.run(limit, body)
+                let value = try await Deadline.run(known ? timeout : min(timeout, .seconds(2)), body)
                 reachable.store(true, ordering: .relaxed)
                 return value
             } catch {

@@ -104,6 +104,21 @@ import PostgresTestSupport
         let op = Op(kind: .join, raceID: race, userID: org.id, hlc: HLC(wallMs: WallClock.nowMs(), counter: 0, node: "laptop"))
         await #expect(throws: StoreUnavailable.self) { try await store.push([op], caller: org.id) }
         #expect(await store.isAvailable() == false)
+        // Meanwhile a crowd of requests is answered at once, all unavailable, none acknowledged.
+        let crowd = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<20 {
+                group.addTask {
+                    do {
+                        _ = try await store.push([op], caller: org.id)
+                        return false
+                    } catch {
+                        return error is StoreUnavailable
+                    }
+                }
+            }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(crowd.count == 20 && crowd.allSatisfy { $0 })
         try cluster.start()
         var answer: OpResult?
         for _ in 0..<50 where answer == nil {
