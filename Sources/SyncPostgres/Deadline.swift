@@ -14,7 +14,7 @@ enum Deadline {
                 let work = Task {
                     do { answer.resume(.success(try await body())) } catch { answer.resume(.failure(error)) }
                 }
-                answer.onTimeout = work
+                answer.work = work
                 Task {
                     try? await Task.sleep(for: limit)
                     if answer.resume(.failure(StoreUnavailable("no answer from the database within \(limit)"))) { work.cancel() }
@@ -41,7 +41,7 @@ private final class Answer<T: Sendable>: Sendable {
     }
 
     /// The work to cancel when the caller is answered without it.
-    var onTimeout: Task<Void, Never>? {
+    var work: Task<Void, Never>? {
         get { state.withLock { $0.work } }
         set { state.withLock { $0.work = newValue } }
     }

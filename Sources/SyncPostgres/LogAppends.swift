@@ -11,6 +11,9 @@ import SyncCore
 struct LogAppends: Sendable {
     private var entries: [(kind: String, key: String, payload: String, at: Int64)] = []
     private let head: Int64
+    /// Whether these appends change what readers see (a poll that found no live-status change
+    /// appends only its poll time, and wakes nobody).
+    var wakesReaders = true
 
     init(after head: Int64) { self.head = head }
 

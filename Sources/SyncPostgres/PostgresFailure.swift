@@ -39,11 +39,13 @@ enum PostgresFailure {
                 return nil
             }
         }
-        // Socket-level failures while connecting (refused, no such socket file) come as NIO errors.
-        if error is IOError || error is ChannelError || error is NIOConnectionError {
-            return StoreUnavailable("cannot connect to the database (\(error))")
-        }
+        if isSocketFailure(error) { return StoreUnavailable("cannot connect to the database (\(error))") }
         return nil
+    }
+
+    /// Socket-level failures while connecting (refused, no such socket file) come as NIO errors.
+    private static func isSocketFailure(_ cause: any Error) -> Bool {
+        cause is IOError || cause is ChannelError || cause is NIOConnectionError
     }
 
     /// An unexpected database error, told by its SQLSTATE and server message (never the
@@ -68,9 +70,7 @@ enum PostgresFailure {
         if let psql = cause as? PSQLError, psql.code == .connectionError || psql.code == .serverClosedConnection {
             return Unexpected(description: "cannot connect to \(url): \(psql.underlying.map { "\($0)" } ?? "\(psql.code)")")
         }
-        if cause is IOError || cause is ChannelError || cause is NIOConnectionError {
-            return Unexpected(description: "cannot connect to \(url): \(cause)")
-        }
+        if isSocketFailure(cause) { return Unexpected(description: "cannot connect to \(url): \(cause)") }
         return Unexpected(description: "\(reported(error)) (\(url))")
     }
 

@@ -21,7 +21,7 @@ extension PostgresHubStore: LiveStatusStore {
     /// (and so to the log), plus the poll time; wakes readers only when live status changed.
     @discardableResult
     public func recordPoll(seen: [UUID: LiveStream], at date: Date) async throws -> [LiveState] {
-        let changes = try await write(notify: false) { [self] connection, log -> [LiveState] in
+        try await write { [self] connection, log -> [LiveState] in
             var current: [UUID: LiveStream] = [:]
             for row in try await connection.all("SELECT \(unescaped: PostgresRows.liveColumns) FROM live_status", as: PostgresRows.LiveRow.self, logger: logger) {
                 current[row.0] = PostgresRows.live(row)
@@ -49,10 +49,8 @@ extension PostgresHubStore: LiveStatusStore {
                 ON CONFLICT (key) DO UPDATE SET value = excluded.value
                 """, logger: logger)
             try log.append(.poll(PollState(at: date)), atMs: at)
-            if !changes.isEmpty { try await connection.query(Utility.notify, logger: logger) }
+            log.wakesReaders = !changes.isEmpty
             return changes
         }
-        if !changes.isEmpty { changeSignal.notify() }
-        return changes
     }
 }

@@ -172,9 +172,10 @@ public final class PostgresHubStore: HubStorage, Sendable {
 
     /// A write transaction: locks the log head first (see the type's doc), seeds the clock from
     /// it, runs `body`, appends what `body` logged with consecutive seqs, stores the head and
-    /// the clock, and notifies every instance at commit when `notify` (and the log grew).
-    func write<T: Sendable>(notify: Bool = true, _ body: @escaping @Sendable (PostgresConnection, inout LogAppends) async throws -> T) async throws -> T {
-        let (value, appended) = try await guarded { [self] in
+    /// the clock, and notifies every instance at commit when the log grew (unless `body` said
+    /// the appends wake no reader: `LogAppends.wakesReaders`).
+    func write<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection, inout LogAppends) async throws -> T) async throws -> T {
+        let (value, wakes) = try await guarded { [self] in
             try await client.withTransaction(logger: logger) { connection -> (T, Bool) in
                 let head = try await connection.rows(Statements.LockHead(), logger: logger).first ?? (0, 0, 0)
                 // Another instance's later stamps move this clock past them (one clock for all).
@@ -185,13 +186,13 @@ public final class PostgresHubStore: HubStorage, Sendable {
                 let last = currentHLC
                 try await log.flush(connection, logger: logger)
                 try await connection.run(Statements.StoreHead(seq: log.lastSeq, wall: last.wallMs, counter: Int32(last.counter)), logger: logger)
-                let appended = !log.isEmpty
-                if appended, notify { try await connection.query(Utility.notify, logger: logger) }
-                if appended, let beforeCommit { await beforeCommit() }
-                return (value, appended)
+                let wakes = !log.isEmpty && log.wakesReaders
+                if wakes { try await connection.query(Utility.notify, logger: logger) }
+                if !log.isEmpty, let beforeCommit { await beforeCommit() }
+                return (value, wakes)
             }
         }
-        if appended, notify { changeSignal.notify() }
+        if wakes { changeSignal.notify() }
         return value
     }
 }

@@ -47,16 +47,8 @@ enum HubBackend {
         }
     }
 
-    /// The store behind the HTTP layer.
-    var storage: any HubStorage {
-        switch self {
-        case .sqlite(let store): return SQLiteHubStorage(store)
-        case .postgres(let store): return store
-        }
-    }
-
-    /// The store the Twitch poller writes to.
-    var liveStatus: any LiveStatusStore {
+    /// The store behind the HTTP layer, which the Twitch poller writes to as well.
+    var storage: any HubStorage & LiveStatusStore {
         switch self {
         case .sqlite(let store): return SQLiteHubStorage(store)
         case .postgres(let store): return store

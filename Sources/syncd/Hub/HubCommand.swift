@@ -71,7 +71,7 @@ struct HubCommand: AsyncParsableCommand {
                 }
             })
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app)]
-        let twitchClient = TwitchSetup.poller(store: backend.liveStatus, metrics: metrics, interval: pollInterval, logger: logger)
+        let twitchClient = TwitchSetup.poller(store: storage, metrics: metrics, interval: pollInterval, logger: logger)
         switch backend {
         case .sqlite:
             if exporter != nil { services.append(.init(service: DeferredService(exportStarts))) }
