@@ -182,7 +182,7 @@ let package = Package(
         .testTarget(
             name: "SyncCoreTests",
             dependencies: [
-                "SyncCore", "SyncStore", "SyncNode", "SyncTwitch",
+                "SyncCore", "SyncStore", "SyncNode", "SyncTwitch", "ChildProcesses",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
@@ -226,11 +226,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Child processes of the tests, started and watched safely from parallel tests.
+        .target(name: "ChildProcesses", path: "Tests/ChildProcesses", swiftSettings: strict),
         // The test PostgreSQL server: fresh databases, private clusters for the fault tests.
-        .target(name: "PostgresTestSupport", path: "Tests/PostgresTestSupport", swiftSettings: strict),
+        .target(name: "PostgresTestSupport", dependencies: ["ChildProcesses"], path: "Tests/PostgresTestSupport", swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["SyncCore", "SyncStore", "SyncNode", "FakeHelix", "PostgresTestSupport"],
+            dependencies: ["SyncCore", "SyncStore", "SyncNode", "FakeHelix", "PostgresTestSupport", "ChildProcesses"],
             swiftSettings: strict
         ),
     ]

@@ -1,3 +1,4 @@
+import ChildProcesses
 import Foundation
 import Testing
 
@@ -27,12 +28,8 @@ import Testing
     }
 
     static func sqlite3(_ path: String, _ sql: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sqlite3", path, sql]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
+        let status = try ChildProcess("/usr/bin/env", ["sqlite3", path, sql]).waitForExit()
+        guard status == 0 else { throw HarnessError("sqlite3 \(path) failed (\(status))") }
     }
 
     @Test func unusableReplicasAreRefusedAndLeftUntouched() async throws {

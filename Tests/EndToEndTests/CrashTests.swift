@@ -55,8 +55,7 @@ final class HubGroup: @unchecked Sendable {
     /// `kill -9` hub `index`, then start it again on its port.
     func killAndRestart(_ index: Int, rng: inout SystemRandomNumberGenerator) throws {
         let hub = hubs[index]
-        kill(hub.daemon.process.processIdentifier, SIGKILL)
-        hub.daemon.process.waitUntilExit()
+        hub.daemon.kill9()
         usleep(UInt32.random(in: 50_000...300_000, using: &rng))
         hubs[index] = try HubProcess(in: box, db: db, port: hub.port)
     }

@@ -1,3 +1,4 @@
+import ChildProcesses
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -50,51 +51,35 @@ final class Sandbox: @unchecked Sendable {
     /// Runs a binary to completion (killed after `timeout`).
     @discardableResult
     func run(_ binary: String, _ arguments: [String], env extra: [String: String] = [:], stdin: String? = nil, timeout: TimeInterval = 60) throws -> CommandResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary.hasPrefix("/") ? binary : Binaries.path(binary))
-        process.arguments = arguments
-        process.environment = environment.merging(extra) { $1 }
-        process.currentDirectoryURL = URL(fileURLWithPath: path)
         let out = file(".out-\(UUID().uuidString)"), err = file(".err-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: out, contents: nil)
-        FileManager.default.createFile(atPath: err, contents: nil)
-        process.standardOutput = FileHandle(forWritingAtPath: out)
-        process.standardError = FileHandle(forWritingAtPath: err)
+        var input = "/dev/null"
         if let stdin {
-            let input = file(".in-\(UUID().uuidString)")
+            input = file(".in-\(UUID().uuidString)")
             FileManager.default.createFile(atPath: input, contents: Data(stdin.utf8))
-            process.standardInput = FileHandle(forReadingAtPath: input)
-        } else {
-            process.standardInput = FileHandle.nullDevice
         }
-        try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(5000) }
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        defer { try? FileManager.default.removeItem(atPath: out); try? FileManager.default.removeItem(atPath: err) }
+        defer { for path in [out, err] + (stdin == nil ? [] : [input]) { try? FileManager.default.removeItem(atPath: path) } }
+        let process = try ChildProcess(
+            binary.hasPrefix("/") ? binary : Binaries.path(binary), arguments,
+            environment: environment.merging(extra) { $1 }, directory: path, stdin: input, stdout: out, stderr: err)
+        let status = process.wait(timeout: timeout) ?? process.stop(grace: 5)
         return CommandResult(
-            status: process.terminationStatus,
+            status: status,
             stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
             stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
     }
 }
 
-/// A long-running child process (hub or node daemon) with its stderr in a file.
+/// A long-running child process (hub or node daemon) with its stdout and stderr in one file.
 final class Daemon: @unchecked Sendable {
-    let process = Process()
+    let process: ChildProcess
     let logPath: String
 
     init(_ binary: String, _ arguments: [String], in sandbox: Sandbox, env extra: [String: String] = [:]) throws {
         logPath = sandbox.file("\(binary)-\(UUID().uuidString.prefix(6)).log")
         FileManager.default.createFile(atPath: logPath, contents: nil)
-        process.executableURL = URL(fileURLWithPath: Binaries.path(binary))
-        process.arguments = arguments
-        process.environment = sandbox.environment.merging(extra) { $1 }
-        process.standardOutput = FileHandle(forWritingAtPath: logPath)
-        process.standardError = FileHandle(forWritingAtPath: logPath)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        process = try ChildProcess(
+            Binaries.path(binary), arguments, environment: sandbox.environment.merging(extra) { $1 },
+            stdout: logPath, stderr: logPath)
     }
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
@@ -110,17 +95,14 @@ final class Daemon: @unchecked Sendable {
         return false
     }
 
-    /// Sends SIGTERM and waits for the exit status.
-    func stop(timeout: TimeInterval = 20) -> Int32 {
-        if process.isRunning { process.terminate() }
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
+    /// Sends SIGTERM and waits for the exit status (SIGKILL after `timeout`).
+    func stop(timeout: TimeInterval = 20) -> Int32 { process.stop(grace: timeout) }
 
-    deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    /// Kills the process with SIGKILL and waits for it to be gone.
+    func kill9() {
+        process.send(SIGKILL)
+        process.waitForExit()
+    }
 }
 
 /// A hub process on a free loopback port.

@@ -121,8 +121,7 @@ import PostgresTestSupport
         #expect(fake.state.requestTimes.count >= 2)
         #expect(fake.state.tokenRequests == 1)
         // The leader dies; the other instance polls within one interval and records live status.
-        kill(hubs[leader].daemon.process.processIdentifier, SIGKILL)
-        hubs[leader].daemon.process.waitUntilExit()
+        hubs[leader].daemon.kill9()
         let died = Date()
         fake.state.setLive("runner", streamID: "9", title: "After failover")
         let survivor = hubs[1 - leader]

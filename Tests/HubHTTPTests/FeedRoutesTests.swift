@@ -131,6 +131,8 @@ import Testing
             #expect(FileManager.default.fileExists(atPath: dir + "/" + path), "\(path)")
         }
         // A reader loops over the files while exports rewrite them: it never sees a partial file.
+        // It sleeps a millisecond between rounds: a loop that never suspends would hold one of
+        // the cooperative pool's threads (two on a 2-core machine) until the exports end.
         let stop = ManagedAtomicFlag()
         let reader = Task.detached {
             var reads = 0
@@ -140,6 +142,7 @@ import Testing
                     if !(text.hasSuffix("</feed>\n") || text.hasSuffix("</rss>\n")) { return -1 }
                     reads += 1
                 }
+                try? await Task.sleep(for: .milliseconds(1))
             }
             return reads
         }

@@ -1,7 +1,5 @@
+import ChildProcesses
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The PostgreSQL server of a test run: `make test` starts a throwaway cluster
 /// (`scripts/pg-test-cluster run`) and names it in `RACESYNC_TEST_POSTGRES_URL`; each test makes
@@ -68,21 +66,15 @@ public final class PrivateCluster: Sendable {
     }()
 }
 
-/// Runs shell commands with `posix_spawn` and `waitpid`: Foundation's `Process` was seen never
-/// to notice the exit of a script whose child daemonizes (the database server).
+/// Runs shell commands as `ChildProcess`es: the database server a script starts must not inherit
+/// the test process's descriptors (see `ChildProcess`), nor keep the script from being seen to exit.
 enum Spawn {
     /// Runs `command` with bash; returns its stdout, throws when it fails.
     @discardableResult
     static func check(_ command: String) throws -> String {
         let output = "/tmp/racesync-spawn-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: output) }
-        var pid: pid_t = 0
-        let arguments = ["/bin/bash", "-c", "\(command) > '\(output)' < /dev/null"]
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        guard posix_spawn(&pid, "/bin/bash", nil, nil, &argv, environ) == 0 else { throw PostgresTestFailure("cannot run: \(command)") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let status = try ChildProcess("/bin/bash", ["-c", command], stdout: output).waitForExit()
         guard status == 0 else { throw PostgresTestFailure("failed (\(status)): \(command)") }
         return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
     }
