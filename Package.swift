@@ -167,7 +167,7 @@ let package = Package(
         .executableTarget(
             name: "racesync-bench",
             dependencies: [
-                "SyncCore", "SyncStore", "SyncPostgres", "SyncNode", "SyncTwitch", "HubHTTP", "FakeHelix",
+                "SyncCore", "SyncStore", "SyncPostgres", "SyncNode", "SyncTwitch", "HubHTTP", "FakeHelix", "ChildProcesses",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -1,3 +1,4 @@
+import ChildProcesses
 import Foundation
 import HubHTTP
 import Hummingbird
@@ -139,38 +140,23 @@ enum HTTPBench {
 
 /// Runs command-line tools.
 enum Shell {
+    /// Runs `tool` (a path, or a name looked up on PATH) to completion; its standard output.
     @discardableResult
     static func run(_ tool: String, _ arguments: [String], environment: [String: String] = [:]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool.hasPrefix("/") ? tool : "/usr/bin/env")
-        process.arguments = tool.hasPrefix("/") ? arguments : [tool] + arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        let output = NSTemporaryDirectory() + "racesync-bench-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        try ChildProcess(
+            tool.hasPrefix("/") ? tool : "/usr/bin/env", tool.hasPrefix("/") ? arguments : [tool] + arguments,
+            environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
+            stdout: output, stderr: "/dev/null"
+        ).waitForExit()
+        return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
     }
-}
 
-/// Runs a program to completion with `posix_spawn` and `waitpid`: Foundation's `Process`
-/// notices an exit only on its run loop's next turn, which added ~100 ms to every timed run.
-enum Spawn {
+    /// Runs a program to completion with its output discarded; its exit status (-1 when it
+    /// cannot start). The exit is seen at once (`waitid`), so timed runs carry no polling delay.
     @discardableResult
-    static func run(_ path: String, _ arguments: [String]) -> Int32 {
-        var pid: pid_t = 0
-        var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        guard posix_spawn(&pid, path, &actions, nil, argv, environ) == 0 else { return -1 }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        return status
+    static func quietly(_ path: String, _ arguments: [String]) -> Int32 {
+        (try? ChildProcess(path, arguments, stdout: "/dev/null", stderr: "/dev/null").waitForExit()) ?? -1
     }
 }

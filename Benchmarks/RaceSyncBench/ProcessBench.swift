@@ -1,3 +1,4 @@
+import ChildProcesses
 import Foundation
 import SyncCore
 import SyncNode
@@ -11,18 +12,17 @@ enum ProcessBench {
 
     /// A release `syncd hub` child process.
     final class Hub {
-        let process = Process()
+        let process: ChildProcess
         let port: Int
         let db: String
 
         init(db: String, env: [String: String] = [:]) throws {
             self.db = db
             port = Int.random(in: 20000...40000)
-            process.executableURL = URL(fileURLWithPath: binDir + "/syncd")
-            process.arguments = ["hub", "--db", db, "--port", String(port)]
-            process.environment = ProcessInfo.processInfo.environment.merging(["LOG_LEVEL": "error"].merging(env) { $1 }) { $1 }
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            process = try ChildProcess(
+                binDir + "/syncd", ["hub", "--db", db, "--port", String(port)],
+                environment: ProcessInfo.processInfo.environment.merging(["LOG_LEVEL": "error"].merging(env) { $1 }) { $1 },
+                stderr: "/dev/null")
             for _ in 0..<200 {
                 if (try? Shell.run("curl", ["-sf", url + "/healthz"]))?.contains("ok") == true { return }
                 usleep(25_000)
@@ -34,15 +34,12 @@ enum ProcessBench {
 
         /// Resident memory in MiB.
         var rssMiB: Double {
-            let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
+            let status = (try? String(contentsOfFile: "/proc/\(process.pid)/status", encoding: .utf8)) ?? ""
             let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
             return (Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
         }
 
-        func stop() {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        func stop() { process.stop(grace: 20) }
     }
 
     /// Requests/s from wrk for `url` (2 threads, 32 connections, 5 s).

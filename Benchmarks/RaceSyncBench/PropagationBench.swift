@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import ChildProcesses
 import Foundation
 import GRDB
 import NIOCore
@@ -39,18 +40,15 @@ enum PropagationBench {
     /// Two node daemons; 50 joins on A, each timed until B's replica shows it.
     static func nodeSamples(hub: String, race: String, tokens: (String, String), wake: String, tag: String) throws -> [Double] {
         let a = workDir + "/prop-a-\(tag).sqlite", b = workDir + "/prop-b-\(tag).sqlite"
-        var nodes: [Process] = []
+        var nodes: [ChildProcess] = []
         for (replica, token) in [(a, tokens.0), (b, tokens.1)] {
-            let node = Process()
-            node.executableURL = URL(fileURLWithPath: binDir + "/syncd")
-            node.arguments = ["node", "--db", replica, "--hub", hub, "--interval", "5"]
-            node.environment = ProcessInfo.processInfo.environment.merging(
-                ["LOG_LEVEL": "error", "RACESYNC_TOKEN": token, "RACESYNC_NODE_WAKE": wake]) { $1 }
-            node.standardError = FileHandle.nullDevice
-            try node.run()
-            nodes.append(node)
+            nodes.append(try ChildProcess(
+                binDir + "/syncd", ["node", "--db", replica, "--hub", hub, "--interval", "5"],
+                environment: ProcessInfo.processInfo.environment.merging(
+                    ["LOG_LEVEL": "error", "RACESYNC_TOKEN": token, "RACESYNC_NODE_WAKE": wake]) { $1 },
+                stderr: "/dev/null"))
         }
-        defer { nodes.forEach { $0.terminate(); $0.waitUntilExit() } }
+        defer { nodes.forEach { $0.stop(grace: 20) } }
         usleep(1_500_000)
         // B's replica read directly by one open connection (a process per check adds its start-up).
         let reader = try DatabaseQueue(path: b, configuration: { var c = Configuration(); c.readonly = true; return c }())
@@ -62,10 +60,10 @@ enum PropagationBench {
         for _ in 0..<50 {
             // Timed from just before racecli starts: the figure includes its ~10 ms of work.
             let start = Date()
-            Spawn.run(binDir + "/racecli", ["cast-join", race, "--db", a])
+            Shell.quietly(binDir + "/racecli", ["cast-join", race, "--db", a])
             while try !aliceOnB(), Date().timeIntervalSince(start) < 20 { usleep(500) }
             samples.append(Date().timeIntervalSince(start))
-            Spawn.run(binDir + "/racecli", ["cast-leave", race, "--db", a])
+            Shell.quietly(binDir + "/racecli", ["cast-leave", race, "--db", a])
             let leaveStart = Date()
             while try aliceOnB(), Date().timeIntervalSince(leaveStart) < 20 { usleep(500) }
         }

@@ -90,10 +90,16 @@ public final class ChildProcess: @unchecked Sendable {
         return exitStatus
     }
 
-    /// Waits as long as it takes; for a child that was just killed.
+    /// Waits as long as it takes (for a short-lived child, or one that was just killed); returns
+    /// at once when it exits.
     @discardableResult
     public func waitForExit() -> Int32 {
-        while isRunning { usleep(2_000) }
+        if isRunning {
+            // Blocks until the child has exited without reaping it, so `reap()` stays the only
+            // place that does (a waiter on another thread gets the same status).
+            var info = siginfo_t()
+            while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) == -1 && errno == EINTR {}
+        }
         return exitStatus ?? -1
     }
 
