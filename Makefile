@@ -65,11 +65,14 @@ screenshots: deps browserdeps
 check-architecture:
 	python3 scripts/check-architecture.py
 
-## Debian's PostgreSQL for the tests, when missing (the tests start their own throwaway cluster).
+## Debian's PostgreSQL for the tests, when missing (the tests start their own throwaway cluster),
+## and openssl for the TLS tests' certificates.
 pgdeps:
-	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	@missing=""; ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="postgresql"; \
+	command -v openssl >/dev/null || missing="$$missing openssl"; \
+	[ -z "$$missing" ] || { \
 	  SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
-	  echo "installing: postgresql"; $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q postgresql; }
+	  echo "installing:$$missing"; $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; }
 
 ## The whole suite. The Swift tests run against a throwaway PostgreSQL cluster in a temporary
 ## folder (scripts/pg-test-cluster), stopped at the end even when tests fail. scripts/watchdog

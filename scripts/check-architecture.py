@@ -20,7 +20,7 @@ ALLOWED = {
     "SyncCore": set(),
     "SyncStore": {"SyncCore", "GRDB", "Crypto"},
     # The hub store on PostgreSQL: behind the same HubStorage seam, no HTTP.
-    "SyncPostgres": {"SyncCore", "SyncStore", "PostgresNIO", "Logging", "NIOCore", "NIOPosix"},
+    "SyncPostgres": {"SyncCore", "SyncStore", "PostgresNIO", "Logging", "NIOCore", "NIOPosix", "NIOSSL"},
     "TransportErrors": {"SyncCore", "AsyncHTTPClient", "NIOCore", "NIOPosix"},
     "SyncNode": {"SyncCore", "SyncStore", "TransportErrors", "AsyncHTTPClient", "NIOCore", "NIOHTTP1", "Logging"},
     "SyncTwitch": {"SyncCore", "TransportErrors", "AsyncHTTPClient", "NIOCore", "NIOHTTP1", "Logging"},

@@ -67,6 +67,10 @@ enum PostgresFailure {
     /// The error of a first connection, told with where it tried to go.
     static func reported(_ error: any Error, connecting url: PostgresURL) -> any Error {
         let cause = cause(error)
+        let underlying = (cause as? PSQLError)?.underlying ?? cause
+        if let tls = url.explainTLSFailure(underlying) ?? url.explainTLSFailure(cause) {
+            return Unexpected(description: "cannot connect to \(url): \(tls)")
+        }
         if let psql = cause as? PSQLError, psql.code == .connectionError || psql.code == .serverClosedConnection {
             return Unexpected(description: "cannot connect to \(url): \(psql.underlying.map { "\($0)" } ?? "\(psql.code)")")
         }

@@ -2,8 +2,9 @@ import Foundation
 import PostgresNIO
 
 /// A PostgreSQL database named by URL: `postgresql://USER[:PASSWORD]@HOST[:PORT]/DB`, or a Unix
-/// socket folder with `?host=/run/postgresql` (as libpq reads it). The password is kept out of
-/// `description`, so a URL can be logged.
+/// socket folder with `?host=/run/postgresql` (as libpq reads it), with libpq's `sslmode` and
+/// `sslrootcert` for TCP (`PostgresTLS.swift`). The password is kept out of `description`, so a
+/// URL can be logged.
 public struct PostgresURL: Sendable, CustomStringConvertible {
     public var user: String
     public var password: String?
@@ -13,6 +14,11 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
     public var port: Int
     /// The folder holding `.s.PGSQL.<port>`.
     public var socketFolder: String?
+    /// Whether and how a TCP connection is encrypted (`sslmode`; `prefer` unless named).
+    public var tlsMode: TLSMode
+    /// The certificate authorities a server certificate is verified against (`sslrootcert`);
+    /// the system's when nil.
+    public var rootCertificateFile: String?
 
     /// Whether `text` names PostgreSQL rather than a SQLite file.
     public static func isPostgres(_ text: String) -> Bool {
@@ -38,7 +44,12 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
         self.database = database.removingPercentEncoding ?? database
         self.port = parts.port ?? 5432
         guard (1...65535).contains(port) else { throw Invalid(description: "the PostgreSQL URL's port must be in 1...65535") }
-        let socket = parts.queryItems?.first { $0.name == "host" }?.value
+        let query = parts.queryItems ?? []
+        let socket = query.first { $0.name == "host" }?.value
+        if let unknown = query.first(where: { !["host", "sslmode", "sslrootcert"].contains($0.name) }) {
+            throw Invalid(description: "the PostgreSQL URL has an unknown parameter \(unknown.name) (known: host, sslmode, sslrootcert)")
+        }
+        (tlsMode, rootCertificateFile) = try Self.tls(query, overSocket: socket?.hasPrefix("/") == true)
         if let socket, socket.hasPrefix("/") {
             self.socketFolder = socket
             self.host = nil
@@ -51,19 +62,19 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        let place = socketFolder.map { "@/\(database)?host=\($0)" } ?? "@\(host ?? ""):\(port)/\(database)"
+        let place = socketFolder.map { "@/\(database)?host=\($0)" }
+            ?? "@\(host ?? ""):\(port)/\(database)?sslmode=\(tlsMode.rawValue)"
         return "postgresql://\(user)\(password == nil ? "" : ":***")\(place)"
     }
 
-    /// The client configuration. TCP connections are unencrypted: run the hub beside its
-    /// database, on a private network, or over a Unix socket (docs/scale-out.md).
+    /// The pool's configuration.
     func clientConfiguration(maxConnections: Int) -> PostgresClient.Configuration {
         var configuration: PostgresClient.Configuration
         if let socketFolder {
             configuration = .init(
                 unixSocketPath: "\(socketFolder)/.s.PGSQL.\(port)", username: user, password: password, database: database)
         } else {
-            configuration = .init(host: host ?? "localhost", port: port, username: user, password: password, database: database, tls: .disable)
+            configuration = .init(host: host ?? "localhost", port: port, username: user, password: password, database: database, tls: clientTLS)
         }
         configuration.options.maximumConnections = maxConnections
         configuration.options.minimumConnections = 1
@@ -72,12 +83,13 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
     }
 
     /// One connection's configuration (the listener's and the leader's own connections).
-    public func connectionConfiguration() -> PostgresConnection.Configuration {
+    /// Throws when the TLS set-up cannot be made (an unreadable `sslrootcert`).
+    public func connectionConfiguration() throws -> PostgresConnection.Configuration {
         var configuration: PostgresConnection.Configuration
         if let socketFolder {
             configuration = .init(unixSocketPath: "\(socketFolder)/.s.PGSQL.\(port)", username: user, password: password, database: database)
         } else {
-            configuration = .init(host: host ?? "localhost", port: port, username: user, password: password, database: database, tls: .disable)
+            configuration = .init(host: host ?? "localhost", port: port, username: user, password: password, database: database, tls: try connectionTLS())
         }
         configuration.options.connectTimeout = .seconds(3)
         return configuration

@@ -42,9 +42,11 @@ public final class PrivateCluster: Sendable {
     /// The URL of its `postgres` database.
     public let url: String
 
-    public init() throws {
+    /// Makes and starts the cluster; with `tls`, it also listens on TCP 127.0.0.1 with TLS only
+    /// (a test CA and a `localhost` certificate in `folder/tls`) and `url` is a verify-full URL.
+    public init(tls: Bool = false) throws {
         folder = "/tmp/racesync-pg-\(UUID().uuidString.prefix(8))"
-        url = try Spawn.check("'\(Self.script)' start '\(folder)'").trimmingCharacters(in: .whitespacesAndNewlines)
+        url = try Spawn.check("'\(Self.script)' start '\(folder)'\(tls ? " --tls" : "")").trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     public func start() throws { try Spawn.check("'\(Self.script)' start '\(folder)'") }

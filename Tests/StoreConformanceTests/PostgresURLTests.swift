@@ -16,15 +16,29 @@ import Testing
     @Test func thePasswordNeverShowsInTheDescription() throws {
         let url = try PostgresURL("postgresql://racesync:s3cret@db.internal/races")
         #expect(!url.description.contains("s3cret"))
-        #expect(url.description == "postgresql://racesync:***@db.internal:5432/races")
+        #expect(url.description == "postgresql://racesync:***@db.internal:5432/races?sslmode=prefer")
     }
 
     @Test(arguments: [
         "/var/lib/racesync/hub.sqlite", "postgresql://", "postgresql://db.internal/races", "postgresql://u@db.internal/",
         "postgresql://u@db.internal:70000/races", "postgresql://u@/races", "postgresql://u@db.internal/a/b",
+        "postgresql://u@db.internal/races?sslmode=always", "postgresql://u@db.internal/races?sslmode=verify-full&sslrootcert=relative.pem",
+        "postgresql://u@db.internal/races?sslmode=verify-ca&sslrootcert=/nonexistent/ca.pem",
+        "postgresql://u@/races?host=/run/postgresql&sslmode=require", "postgresql://u@db.internal/races?sslcert=/x.pem",
     ])
     func badURLsAreRefusedWithAReason(_ text: String) {
         #expect(throws: PostgresURL.Invalid.self) { try PostgresURL(text) }
+    }
+
+    @Test func tlsModesAreLibpqs() throws {
+        #expect(try PostgresURL("postgresql://u@db.internal/races").tlsMode == .prefer)
+        #expect(try PostgresURL("postgresql://u@/races?host=/run/postgresql").tlsMode == .prefer)
+        for mode in PostgresURL.TLSMode.allCases {
+            let url = try PostgresURL("postgresql://u@db.internal/races?sslmode=\(mode.rawValue)")
+            #expect(url.tlsMode == mode && url.description.hasSuffix("?sslmode=\(mode.rawValue)"))
+        }
+        let verified = try PostgresURL("postgresql://u@db.internal/races?sslmode=verify-full&sslrootcert=/dev/null")
+        #expect(verified.rootCertificateFile == "/dev/null")
     }
 
     @Test func onlyPostgresSchemesSelectTheBackend() {

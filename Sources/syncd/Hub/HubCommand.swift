@@ -20,7 +20,7 @@ struct HubCommand: AsyncParsableCommand {
             On PostgreSQL: syncd hub --db postgresql://racesync@db.internal/racesync (see docs/scale-out.md)
             """)
 
-    @Option(help: "Hub store: a SQLite file, or postgresql://USER@HOST[:PORT]/DB shared by any number of hubs (default: $RACESYNC_DATABASE_URL, else $XDG_DATA_HOME/racesync/hub.sqlite).")
+    @Option(help: "Hub store: a SQLite file, or postgresql://USER@HOST[:PORT]/DB[?sslmode=verify-full&sslrootcert=CA.crt] shared by any number of hubs (default: $RACESYNC_DATABASE_URL, else $XDG_DATA_HOME/racesync/hub.sqlite).")
     var db: String?
 
     @Option(help: "Address to listen on.")
