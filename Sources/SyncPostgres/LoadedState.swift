@@ -19,9 +19,12 @@ struct LoadedState: StateReader {
     /// The present casters of a race.
     func presentCasters(_ race: UUID) -> [UUID: CasterRegister] { present[race] ?? [:] }
 
-    /// Loads `ids` (and, with `active`, every setup/running race) with their members, the users
-    /// they name and those users' live status.
-    static func load(_ connection: PostgresConnection, races ids: [UUID], active includeActive: Bool, logger: Logger) async throws -> LoadedState {
+    /// Loads `ids` (and, with `active`, every setup/running race) with their members and, with
+    /// `people`, the users they name, those users' live status and the last poll (what views
+    /// show; a rule check needs only the races and their members).
+    static func load(
+        _ connection: PostgresConnection, races ids: [UUID], active includeActive: Bool, people: Bool = true, logger: Logger
+    ) async throws -> LoadedState {
         var state = LoadedState()
         for row in try await connection.all(
             "SELECT \(unescaped: PostgresRows.raceColumns) FROM races r WHERE r.id = ANY(\(ids)::uuid[])", as: PostgresRows.RaceRow.self, logger: logger)
@@ -52,6 +55,7 @@ struct LoadedState: StateReader {
             let caster = try PostgresRows.register(row)
             state.present[caster.raceID, default: [:]][caster.userID] = caster.register
         }
+        guard people else { return state }
         var named = Set(state.races.values.map(\.organizerID))
         for members in state.participants.values { named.formUnion(members) }
         for registers in state.present.values {

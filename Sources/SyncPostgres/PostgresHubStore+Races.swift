@@ -97,7 +97,7 @@ extension PostgresHubStore {
     }
 
     static func facts(_ connection: PostgresConnection, _ id: UUID, logger: Logger) async throws -> RaceFacts {
-        let state = try await LoadedState.load(connection, races: [id], active: false, logger: logger)
+        let state = try await LoadedState.load(connection, races: [id], active: false, people: false, logger: logger)
         guard let race = state.races[id] else { throw RuleViolation.raceNotFound() }
         return RaceFacts(race: race, participants: state.participants[id] ?? [], casters: Set(state.presentCasters(id).keys))
     }
