@@ -1,7 +1,6 @@
 import Foundation
 import NIOSSL
 import PostgresNIO
-import SyncStore
 
 extension PostgresURL {
     /// How a TCP connection to PostgreSQL is encrypted: libpq's `sslmode`, with libpq's meaning.
@@ -64,14 +63,15 @@ extension PostgresURL {
         }
     }
 
-    /// A single connection's TLS setting (a context made now, so a bad `sslrootcert` throws here).
-    func connectionTLS() throws -> PostgresConnection.Configuration.TLS {
+    /// A single connection's TLS setting (a context made now, so a `sslrootcert` that holds no
+    /// certificate is refused here, before any connection).
+    func connectionTLS() throws(Invalid) -> PostgresConnection.Configuration.TLS {
         guard tlsMode != .disable else { return .disable }
         let context: NIOSSLContext
         do {
             context = try NIOSSLContext(configuration: tlsConfiguration)
         } catch {
-            throw StoreUnavailable("cannot set up TLS for \(self): \(error)")
+            throw Invalid(description: "sslrootcert \(rootCertificateFile ?? "") holds no usable certificate (\(error))")
         }
         return tlsMode == .prefer ? .prefer(context) : .require(context)
     }

@@ -82,5 +82,9 @@ import Testing
                            saying: "the server's certificate is not issued for 127.0.0.1")
         // As in libpq, require with named authorities checks the signer.
         await Self.refused(try tls.variant("sslmode=require&sslrootcert=\(tls.otherCA)"), saying: untrusted)
+        // A file of authorities that holds none is named before any connection is tried.
+        let notACertificate = tls.cluster.folder + "/tls/server.ext"
+        await Self.refused(try tls.variant("sslmode=verify-full&sslrootcert=\(notACertificate)"),
+                           saying: "sslrootcert \(notACertificate) holds no usable certificate")
     }
 }
