@@ -8,7 +8,7 @@ import Testing
 @Suite struct PostgresTLSEndToEndTests {
     @Test func aHubRunsOverVerifiedTLSAndAnUntrustedServerIsRefusedWithTheReason() async throws {
         guard PostgresE2E.available() else { return }
-        let cluster = try PrivateCluster(tls: true)
+        let cluster = try PrivateCluster(listening: .tls)
         defer { cluster.stop() }
         #expect(cluster.url.contains("sslmode=verify-full"))
         let box = Sandbox()

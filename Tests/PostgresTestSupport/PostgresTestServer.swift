@@ -42,11 +42,21 @@ public final class PrivateCluster: Sendable {
     /// The URL of its `postgres` database.
     public let url: String
 
-    /// Makes and starts the cluster; with `tls`, it also listens on TCP 127.0.0.1 with TLS only
-    /// (a test CA and a `localhost` certificate in `folder/tls`) and `url` is a verify-full URL.
-    public init(tls: Bool = false) throws {
+    /// Where a private cluster listens besides its Unix socket.
+    public enum Listening: String, Sendable {
+        /// Nowhere else; `url` names the socket.
+        case socketOnly = ""
+        /// Plain TCP on 127.0.0.1, no TLS offered; `url` is a TCP URL.
+        case tcp = "--tcp"
+        /// TCP on 127.0.0.1 with TLS only (a test CA and a `localhost` certificate in
+        /// `folder/tls`); `url` is a verify-full URL.
+        case tls = "--tls"
+    }
+
+    /// Makes and starts the cluster.
+    public init(listening: Listening = .socketOnly) throws {
         folder = "/tmp/racesync-pg-\(UUID().uuidString.prefix(8))"
-        url = try Spawn.check("'\(Self.script)' start '\(folder)'\(tls ? " --tls" : "")").trimmingCharacters(in: .whitespacesAndNewlines)
+        url = try Spawn.check("'\(Self.script)' start '\(folder)' \(listening.rawValue)").trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     public func start() throws { try Spawn.check("'\(Self.script)' start '\(folder)'") }

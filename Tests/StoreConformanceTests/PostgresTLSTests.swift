@@ -6,20 +6,20 @@ import SyncPostgres
 import SyncStore
 import Testing
 
-/// The hub's store over TCP with TLS, against a private cluster that accepts TLS only and
-/// presents a certificate for `localhost` signed by a test CA: `sslmode` means what it means to
-/// libpq, and a connection that cannot be made says why at once.
+/// The hub's store over TCP, against private clusters that accept TLS only (with a certificate for
+/// `localhost` signed by a test CA) or offer no TLS at all: `sslmode` means what it means to libpq,
+/// and a connection that cannot be made says why at once.
 @Suite struct PostgresTLSTests {
-    /// A private TLS cluster with the URLs and files the tests vary.
+    /// A private TCP cluster with the URLs and files the tests vary.
     struct Cluster {
         let cluster: PrivateCluster
         let url: PostgresURL
         var ca: String { cluster.folder + "/tls/ca.crt" }
         var otherCA: String { cluster.folder + "/tls/other-ca.crt" }
 
-        init?() throws {
+        init?(_ listening: PrivateCluster.Listening = .tls) throws {
             guard TestPostgres.adminURL != nil else { return nil }
-            cluster = try PrivateCluster(tls: true)
+            cluster = try PrivateCluster(listening: listening)
             url = try PostgresURL(cluster.url)
         }
 
@@ -86,5 +86,16 @@ import Testing
         let notACertificate = tls.cluster.folder + "/tls/server.ext"
         await Self.refused(try tls.variant("sslmode=verify-full&sslrootcert=\(notACertificate)"),
                            saying: "sslrootcert \(notACertificate) holds no usable certificate")
+    }
+
+    @Test func againstAServerWithoutTLSPreferConnectsPlainAndRequireSaysWhy() async throws {
+        guard let plain = try Cluster(.tcp) else { return }
+        defer { plain.cluster.stop() }
+        #expect(plain.url.tlsMode == .prefer)
+        let store = try await PostgresHubStore.open(plain.url, maxConnections: 2, timeout: TestPostgres.timeout, logger: TestPostgres.logger)
+        defer { store.close() }
+        #expect(try await store.addUser(login: "org", displayName: nil).user.twitchUsername == "org")
+        #expect(try await Self.encrypted(plain.url) == false)
+        await Self.refused(try plain.variant("sslmode=require"), saying: "the server does not offer TLS, which sslmode=require requires")
     }
 }
