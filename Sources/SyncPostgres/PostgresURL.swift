@@ -19,6 +19,9 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
     /// The certificate authorities a server certificate is verified against (`sslrootcert`);
     /// the system's when nil.
     public var rootCertificateFile: String?
+    /// Query parameters the hub does not use (libpq's `application_name`, `connect_timeout`, …),
+    /// for a warning; unknown TLS parameters are refused instead.
+    public var ignoredParameters: [String]
 
     /// Whether `text` names PostgreSQL rather than a SQLite file.
     public static func isPostgres(_ text: String) -> Bool {
@@ -46,9 +49,12 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
         guard (1...65535).contains(port) else { throw Invalid(description: "the PostgreSQL URL's port must be in 1...65535") }
         let query = parts.queryItems ?? []
         let socket = query.first { $0.name == "host" }?.value
-        if let unknown = query.first(where: { !["host", "sslmode", "sslrootcert"].contains($0.name) }) {
-            throw Invalid(description: "the PostgreSQL URL has an unknown parameter \(unknown.name) (known: host, sslmode, sslrootcert)")
+        let unknown = query.map(\.name).filter { !["host", "sslmode", "sslrootcert"].contains($0) }
+        // A TLS setting that is not honoured would leave the connection weaker than asked for.
+        if let tlsSetting = unknown.first(where: { $0.hasPrefix("ssl") }) {
+            throw Invalid(description: "the PostgreSQL URL parameter \(tlsSetting) is not supported (TLS settings: sslmode, sslrootcert)")
         }
+        ignoredParameters = unknown
         (tlsMode, rootCertificateFile) = try Self.tls(query, overSocket: socket?.hasPrefix("/") == true)
         if let socket, socket.hasPrefix("/") {
             self.socketFolder = socket

@@ -25,6 +25,7 @@ import Testing
         "postgresql://u@db.internal/races?sslmode=always", "postgresql://u@db.internal/races?sslmode=verify-full&sslrootcert=relative.pem",
         "postgresql://u@db.internal/races?sslmode=verify-ca&sslrootcert=/nonexistent/ca.pem",
         "postgresql://u@/races?host=/run/postgresql&sslmode=require", "postgresql://u@db.internal/races?sslcert=/x.pem",
+        "postgresql://u@db.internal/races?sslmdoe=verify-full",
     ])
     func badURLsAreRefusedWithAReason(_ text: String) {
         #expect(throws: PostgresURL.Invalid.self) { try PostgresURL(text) }
@@ -39,6 +40,10 @@ import Testing
         }
         let verified = try PostgresURL("postgresql://u@db.internal/races?sslmode=verify-full&sslrootcert=/dev/null")
         #expect(verified.rootCertificateFile == "/dev/null")
+        // Other libpq parameters are let through to be warned about; unknown TLS ones are refused.
+        let named = try PostgresURL("postgresql://u@db.internal/races?application_name=hub&sslmode=disable&connect_timeout=5")
+        #expect(named.ignoredParameters == ["application_name", "connect_timeout"] && named.tlsMode == .disable)
+        #expect(try PostgresURL("postgresql://u@db.internal/races").ignoredParameters.isEmpty)
     }
 
     @Test func onlyPostgresSchemesSelectTheBackend() {

@@ -28,6 +28,9 @@ enum HubBackend {
                 if url.password != nil, db != nil {
                     logger.warning("the --db URL carries a password, which other users can see in ps; put it in RACESYNC_DATABASE_URL or PGPASSWORD instead")
                 }
+                if !url.ignoredParameters.isEmpty {
+                    logger.warning("ignoring PostgreSQL URL parameters the hub does not use: \(url.ignoredParameters.joined(separator: ", "))")
+                }
                 if url.password == nil, let password = ProcessInfo.processInfo.environment["PGPASSWORD"], !password.isEmpty {
                     url.password = password
                 }
