@@ -49,18 +49,19 @@ enum PostgresBench {
         let floorURL = try await database(admin, "bench_floor", logger: logger)
         let floor = try await floorSeconds(floorURL, ops, logger: logger)
         let floorRate = Double(opCount) / floor
+        let floorName = "ops/s PostgreSQL multi-row inserts of the same rows, 1000 per transaction"
         report.add(Figure(
             name: "hub merge on PostgreSQL, 100k ops in process", value: Double(opCount) / merge, unit: "ops/s",
-            baseline: floorRate, baselineName: "ops/s PostgreSQL multi-row inserts of the same rows, 1000 per transaction",
+            baseline: floorRate, baselineName: floorName,
             note: "1000-op batches one after another; the floor does the writes without the merge's reads"))
         let sqlite = sqliteHTTPOpsPerSecond.map { ", SQLite hub over HTTP \(format($0)) ops/s" } ?? ""
         report.add(Figure(
             name: "100k ops pushed over HTTP to 1 hub on PostgreSQL, 4 clients", value: Double(opCount) / single, unit: "ops/s",
-            baseline: floorRate, baselineName: "ops/s PostgreSQL multi-row inserts of the same rows, 1000 per transaction",
+            baseline: floorRate, baselineName: floorName,
             note: "push p50 \(format(percentile(singleLatencies, 0.5) * 1000)) ms, p99 \(format(percentile(singleLatencies, 0.99) * 1000)) ms\(sqlite)"))
         report.add(Figure(
             name: "100k ops pushed over HTTP to 2 hubs on one PostgreSQL, 4 clients", value: Double(opCount) / double, unit: "ops/s",
-            baseline: floorRate, baselineName: "ops/s PostgreSQL multi-row inserts of the same rows, 1000 per transaction",
+            baseline: floorRate, baselineName: floorName,
             note: "push p50 \(format(percentile(doubleLatencies, 0.5) * 1000)) ms, p99 \(format(percentile(doubleLatencies, 0.99) * 1000)) ms; log appends serialize on the head row"))
     }
 

@@ -7,9 +7,7 @@ extension CommandFailure {
     /// healthy hub) is unreachable too: nothing was done, trying again later is right.
     static func from(hub error: HubClientError) -> CommandFailure {
         switch error {
-        case .unreachable: return .unreachable("\(error); local state is intact, try again later")
-        case .refused(let status, _) where (502...504).contains(status):
-            return .unreachable("\(error); local state is intact, try again later")
+        case .unreachable, .refused(502...504, _): return .unreachable("\(error); local state is intact, try again later")
         case .unauthorized, .refused, .badResponse: return .user("\(error)")
         }
     }
