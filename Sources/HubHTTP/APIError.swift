@@ -31,7 +31,9 @@ public struct APIError: HTTPResponseError, Sendable {
         case is NIOTooManyBytesError:
             return APIError(.contentTooLarge, "request body is larger than 1 MiB")
         case let unavailable as StoreUnavailable:
-            return APIError(.serviceUnavailable, "the store is unavailable; nothing was acknowledged, retry later", retryAfter: unavailable.retryAfterSeconds)
+            return APIError(
+                .serviceUnavailable, unavailable.detail ?? "the store is unavailable; nothing was acknowledged, retry later",
+                retryAfter: unavailable.retryAfterSeconds)
         case let violation as RuleViolation:
             return APIError(.init(code: violation.status), violation.detail)
         case let error as HTTPError:

@@ -215,7 +215,7 @@ components:
       description: A stream of Server-Sent Events.
       content: {text/event-stream: {schema: {type: string}}}
     StoreUnavailable:
-      description: The store cannot be reached right now (PostgreSQL restarting); nothing was acknowledged, retry after the given seconds.
+      description: The store cannot be reached right now (PostgreSQL restarting) or cannot write (its disk is full); nothing was acknowledged, retry after the given seconds.
       headers:
         Retry-After: {schema: {type: string}}
       content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}
@@ -233,7 +233,7 @@ paths:
           description: OK
           content: {application/json: {schema: {type: object, properties: {status: {type: string, const: ok}}}}}
         "503":
-          description: The store (PostgreSQL) cannot be reached; take this instance out of rotation.
+          description: The store cannot be reached (PostgreSQL) or cannot write (its disk is full); take this instance out of rotation.
           headers:
             Retry-After: {schema: {type: string}}
           content: {application/json: {schema: {type: object, properties: {status: {type: string, const: unavailable}}}}}
@@ -293,6 +293,7 @@ paths:
         "401": {$ref: "#/components/responses/Unauthorized"}
         "413": {$ref: "#/components/responses/TooLarge"}
         "422": {$ref: "#/components/responses/Malformed"}
+        "503": {$ref: "#/components/responses/StoreUnavailable"}
   /api/races/{race_id}:
     get:
       operationId: getRace
@@ -319,6 +320,7 @@ paths:
         "409": {$ref: "#/components/responses/Conflict"}
         "413": {$ref: "#/components/responses/TooLarge"}
         "422": {$ref: "#/components/responses/Malformed"}
+        "503": {$ref: "#/components/responses/StoreUnavailable"}
   /api/races/{race_id}/release-seeds:
     post:
       operationId: releaseSeeds
@@ -332,6 +334,7 @@ paths:
         "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/NotFound"}
         "422": {$ref: "#/components/responses/Malformed"}
+        "503": {$ref: "#/components/responses/StoreUnavailable"}
   /api/races/{race_id}/start:
     post:
       operationId: startRace
@@ -345,6 +348,7 @@ paths:
         "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/NotFound"}
         "422": {$ref: "#/components/responses/Malformed"}
+        "503": {$ref: "#/components/responses/StoreUnavailable"}
   /api/races/{race_id}/finish:
     post:
       operationId: finishRace
@@ -358,6 +362,7 @@ paths:
         "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/NotFound"}
         "422": {$ref: "#/components/responses/Malformed"}
+        "503": {$ref: "#/components/responses/StoreUnavailable"}
   /api/races/{race_id}/cast-join:
     post:
       operationId: castJoin
@@ -371,6 +376,7 @@ paths:
         "404": {$ref: "#/components/responses/NotFound"}
         "409": {$ref: "#/components/responses/Conflict"}
         "422": {$ref: "#/components/responses/Malformed"}
+        "503": {$ref: "#/components/responses/StoreUnavailable"}
   /api/races/{race_id}/cast-leave:
     post:
       operationId: castLeave
@@ -382,6 +388,7 @@ paths:
         "401": {$ref: "#/components/responses/Unauthorized"}
         "404": {$ref: "#/components/responses/NotFound"}
         "422": {$ref: "#/components/responses/Malformed"}
+        "503": {$ref: "#/components/responses/StoreUnavailable"}
   /api/races/{race_id}/casters:
     post:
       operationId: addCaster
@@ -404,6 +411,7 @@ paths:
         "409": {$ref: "#/components/responses/Conflict"}
         "413": {$ref: "#/components/responses/TooLarge"}
         "422": {$ref: "#/components/responses/Malformed"}
+        "503": {$ref: "#/components/responses/StoreUnavailable"}
   /api/races/{race_id}/casters/{caster_id}:
     delete:
       operationId: removeCaster
@@ -416,6 +424,7 @@ paths:
         "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/NotFound"}
         "422": {$ref: "#/components/responses/Malformed"}
+        "503": {$ref: "#/components/responses/StoreUnavailable"}
   /api/sync/push:
     post:
       operationId: push

@@ -39,6 +39,9 @@ actor SnapshotCache {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let cursor = try await store.writeSnapshot(to: folder + "/snapshot.sqlite")
+        // Reading these bytes directly is safe: the file is ours alone, written inside one SQLite
+        // transaction, its WAL checkpointed into the main file and every connection to it closed
+        // (`writeSnapshot`). A live store file is never read or copied this way.
         let data = try await Offload.hub.run { try Data(contentsOf: URL(fileURLWithPath: folder + "/snapshot.sqlite")) }
         return Snapshot(bytes: ByteBuffer(bytes: data), cursor: cursor.text)
     }

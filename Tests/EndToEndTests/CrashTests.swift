@@ -40,24 +40,33 @@ import PostgresTestSupport
     }
 }
 
-/// Hub processes on one store, each on a fixed port.
+/// Hub processes on one store, each on a fixed port. On SQLite they checkpoint every 8 WAL
+/// pages (`RACESYNC_WAL_AUTOCHECKPOINT`), so that kills land in the middle of checkpoints.
 final class HubGroup: @unchecked Sendable {
     let box: Sandbox
     let db: String
     var hubs: [HubProcess]
+    /// Restarts after which the hub logged that SQLite recovered its store, and how many of
+    /// those found the main file caught mid-checkpoint.
+    private(set) var recovered = 0, midCheckpoint = 0
+    static let environment = ["RACESYNC_WAL_AUTOCHECKPOINT": "8"]
 
     init(box: Sandbox, db: String, count: Int) throws {
         self.box = box
         self.db = db
-        hubs = try (0..<count).map { _ in try HubProcess(in: box, db: db) }
+        hubs = try (0..<count).map { _ in try HubProcess(in: box, db: db, env: Self.environment) }
     }
 
-    /// `kill -9` hub `index`, then start it again on its port.
+    /// `kill -9` hub `index`, then start it again on its port: a restart that is refused fails the test.
     func killAndRestart(_ index: Int, rng: inout SystemRandomNumberGenerator) throws {
         let hub = hubs[index]
         hub.daemon.kill9()
         usleep(UInt32.random(in: 50_000...300_000, using: &rng))
-        hubs[index] = try HubProcess(in: box, db: db, port: hub.port)
+        let restarted = try HubProcess(in: box, db: db, port: hub.port, env: Self.environment)
+        let log = restarted.daemon.log
+        if log.contains("store recovered after a crash") { recovered += 1 }
+        if log.contains("mid-checkpoint") { midCheckpoint += 1 }
+        hubs[index] = restarted
     }
 }
 
@@ -119,7 +128,9 @@ enum CrashScenario {
             if !page.hasMore { break }
         } while true
         #expect(seen.values.allSatisfy { $0 == 1 })
-        print("crash test (\(count) hub(s)): \(cycles) disruptions, \(acknowledged.count) acknowledged ops, \(seen.count) applied, none lost or applied twice")
+        print(
+            "crash test (\(count) hub(s)): \(cycles) disruptions, \(acknowledged.count) acknowledged ops, \(seen.count) applied, none lost or applied twice; "
+                + "\(hubs.recovered) restarts recovered a WAL, \(hubs.midCheckpoint) of them caught mid-checkpoint")
         // 3. Every replica equals the hub, whichever instance it asks.
         for race in races {
             let detail = try await HTTP.send("GET", urls[0] + "/api/races/\(race)").object

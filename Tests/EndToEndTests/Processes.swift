@@ -136,6 +136,7 @@ enum HTTP {
     struct Reply {
         var status: Int
         var body: Data
+        var headers: [String: String] = [:]
         var json: Any? { try? JSONSerialization.jsonObject(with: body) }
         var object: [String: Any] { json as? [String: Any] ?? [:] }
     }
@@ -150,6 +151,9 @@ enum HTTP {
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
         let (data, response) = try await URLSession.shared.data(for: request)
-        return Reply(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: data)
+        let http = response as? HTTPURLResponse
+        var headers: [String: String] = [:]
+        for (name, value) in http?.allHeaderFields ?? [:] { headers["\(name)".lowercased()] = "\(value)" }
+        return Reply(status: http?.statusCode ?? 0, body: data, headers: headers)
     }
 }

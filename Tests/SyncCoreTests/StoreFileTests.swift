@@ -8,11 +8,13 @@ import Testing
 
 /// Files that are not stores of the expected kind are refused and never modified.
 @Suite struct StoreFileTests {
-    func refuses(_ path: String, kind: StoreKind = .hub, mentioning words: [String]) throws {
+    func refuses(
+        _ path: String, kind: StoreKind = .hub, integrity: StoreIntegrity.Policy = .whenSuspicious, mentioning words: [String]
+    ) throws {
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
         let walBefore = try? Data(contentsOf: URL(fileURLWithPath: path + "-wal"))
         do {
-            _ = try StoreOpener.open(path: path, kind: kind)
+            _ = try StoreOpener.open(path: path, kind: kind, integrity: integrity)
             Issue.record("\(path) should have been refused")
         } catch {
             for word in words { #expect(error.description.contains(word), "\(error.description)") }
@@ -56,6 +58,8 @@ import Testing
         try refuses(path, kind: .replica, mentioning: ["is a RaceSync hub store, not a RaceSync replica"])
     }
 
+    /// A store whose WAL was folded in and then cut in half has lost pages no WAL holds:
+    /// SQLite finds it damaged, and it is refused, untouched, with the way to recover it.
     @Test func refusesATruncatedStore() throws {
         let dir = TempDir()
         defer { dir.cleanup() }
@@ -66,7 +70,36 @@ import Testing
         let full = try Data(contentsOf: URL(fileURLWithPath: path))
         #expect(full.count > 16384)
         try full.prefix(full.count / 2).write(to: URL(fileURLWithPath: path))
-        try refuses(path, mentioning: ["corrupt"])
+        try refuses(path, mentioning: ["damaged", "docs/durability.md"])
+    }
+
+    /// Bytes overwritten in the middle of a table: SQLite's check finds it, the hub refuses to
+    /// open it, names the file and the recovery steps, and changes nothing.
+    @Test func refusesAStoreDamagedInTheMiddle() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let path = dir.file("hub.sqlite")
+        let store = try HubStore(path: path)
+        for i in 0..<400 { _ = try store.addUser(login: "user\(i)", displayName: String(repeating: "y", count: 90)) }
+        try store.close()
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let pageSize = 4096
+        let middle = (bytes.count / pageSize / 2) * pageSize
+        bytes.replaceSubrange(middle..<middle + 64, with: Data(repeating: 0xA5, count: 64))
+        try bytes.write(to: URL(fileURLWithPath: path))
+        #expect(throws: StoreOpenError.self) { try HubStore(path: path) }
+        try refuses(path, integrity: .always, mentioning: ["damaged", "not modified", "docs/durability.md"])
+        let replicaPath = dir.file("replica.sqlite")
+        try ReplicaStore(path: replicaPath).close()
+        var replicaBytes = try Data(contentsOf: URL(fileURLWithPath: replicaPath))
+        replicaBytes.replaceSubrange(pageSize..<pageSize + 64, with: Data(repeating: 0xA5, count: 64))
+        try replicaBytes.write(to: URL(fileURLWithPath: replicaPath))
+        #expect {
+            try ReplicaStore(path: replicaPath, checkWholeFile: true)
+        } throws: { error in
+            "\(error)".contains("damaged") && "\(error)".contains(replicaPath)
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: replicaPath)) == replicaBytes)
     }
 
     @Test func refusesADirectoryAndAnEmptyFile() throws {

@@ -21,11 +21,18 @@ public final class HubStore: Sendable {
     public let changeSignal = ChangeSignal()
     /// The hub's node name in HLC stamps.
     public static let nodeName = "hub"
+    /// Set when the file was not closed cleanly and SQLite recovered it on open (for the log).
+    public let recovery: String?
+    /// Whether the last write failed for lack of disk space (`/healthz` answers 503 until a write works).
+    let diskFull = Mutex(DiskFullState())
 
     /// Opens or creates the hub store at `path`. A serving hub passes `beginEpoch: true`, so
     /// that a store restored from a backup never serves stale cursors (see `LogEpochs`).
     public init(path: String, beginEpoch: Bool = false, now: @escaping @Sendable () -> Int64 = WallClock.nowMs) throws(StoreOpenError) {
-        self.pool = try StoreOpener.open(path: path, kind: .hub, cacheMiB: 64)
+        var recovery: String?
+        let pool = try StoreOpener.open(path: path, kind: .hub, cacheMiB: 64, integrity: .always) { recovery = $0 }
+        self.pool = pool
+        self.recovery = recovery
         self.path = path
         self.now = now
         do {
@@ -39,12 +46,13 @@ public final class HubStore: Sendable {
             self.storeID = id
             self.clock = Mutex(HybridClock(node: Self.nodeName, last: last))
         } catch {
-            throw StoreOpenError(path: path, reason: "cannot be read: \(StoreOpener.message(error))")
+            try? pool.close()
+            throw StoreOpenError.from(error, path: path, doing: "cannot be read")
         }
     }
 
     /// Closes the database (waits for running statements).
-    public func close() throws { try pool.close() }
+    public func close() throws { try StoreOpener.close(pool) }
 
     /// A new hub stamp for a REST write (never waits: see `HybridClock`).
     func stamp() -> HLC {
@@ -60,9 +68,19 @@ public final class HubStore: Sendable {
     }
 
     /// Runs a write transaction and, unless `notify` is false, wakes long-polling pulls (and
-    /// invalidates cached feeds) when it commits.
+    /// invalidates cached feeds) when it commits. A write that fails for lack of disk space
+    /// throws `StoreUnavailable` (503 with `Retry-After`) and marks the store unable to write
+    /// until a write works again (see `canWrite`).
     func write<T>(notify: Bool = true, _ body: (Database) throws -> T) throws -> T {
-        let result = try pool.write(body)
+        let result: T
+        do {
+            result = try pool.write(body)
+        } catch {
+            guard StoreFailure.classify(error, path: path) == .diskFull else { throw error }
+            diskFull.withLock { $0.full = true }
+            throw StoreUnavailable.diskFull(path: path)
+        }
+        diskFull.withLock { $0.full = false }
         if notify { changeSignal.notify() }
         return result
     }

@@ -6,7 +6,7 @@ extension ReplicaStore {
     /// Applies one pull page and its cursor in one transaction. A `reset` page first drops the
     /// confirmed state (the outbox and rejected list stay), so the next pages rebuild it.
     public func apply(_ page: PullPage) throws {
-        try pool.write { db in try apply(db, page) }
+        try write { db in try apply(db, page) }
     }
 
     func apply(_ db: Database, _ page: PullPage) throws {
@@ -72,7 +72,7 @@ extension ReplicaStore {
 
     /// Observes the hub's clock (from a push response).
     public func observe(_ remote: HLC) throws {
-        try pool.write { db in
+        try write { db in
             var clock = try loadClock(db)
             clock.receive(remote, now: now())
             try saveClock(db, clock)

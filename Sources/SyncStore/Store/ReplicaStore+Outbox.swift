@@ -30,7 +30,7 @@ extension ReplicaStore {
     /// Self-join or self-leave as caster, offline: checks the local copy of the rules on the
     /// current view, then stamps the op with the node's clock and queues it, in one transaction.
     public func enqueue(_ kind: OpKind, race raceID: UUID) throws -> Op {
-        try pool.write { db in
+        try write { db in
             guard let session = try Self.session(db) else { throw LocalWriteError.notLoggedIn }
             let me = session.user.id
             guard let facts = try viewFacts(db, race: raceID) else { throw LocalWriteError.rule(.raceNotFound()) }
@@ -80,7 +80,7 @@ extension ReplicaStore {
     /// rejected list with the hub's code and detail.
     public func record(_ results: [OpResult], for ops: [Op]) throws {
         let byID = Dictionary(ops.map { ($0.opID, $0) }, uniquingKeysWith: { first, _ in first })
-        try pool.write { db in
+        try write { db in
             for result in results {
                 guard let op = byID[result.opID] else { continue }
                 switch result.status {
@@ -118,7 +118,7 @@ extension ReplicaStore {
     /// entries were cleared.
     @discardableResult
     public func clearRejected() throws -> Int {
-        try pool.write { db in
+        try write { db in
             try db.execute(sql: "DELETE FROM rejected")
             let rejected = db.changesCount
             try db.execute(sql: "DELETE FROM overridden")
@@ -130,7 +130,7 @@ extension ReplicaStore {
     /// there was none with that id.
     @discardableResult
     public func dismissNotice(_ opID: UUID) throws -> Bool {
-        try pool.write { db in
+        try write { db in
             try db.execute(sql: "DELETE FROM rejected WHERE op_id = ?", arguments: [opID])
             let rejected = db.changesCount
             try db.execute(sql: "DELETE FROM overridden WHERE op_id = ?", arguments: [opID])

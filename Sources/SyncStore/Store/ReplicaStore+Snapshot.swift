@@ -8,8 +8,10 @@ extension ReplicaStore {
     /// file, and the cursor is set to the snapshot's, from where the tail is pulled. The same
     /// user rules as `login(_:snapshot:)` apply; the outbox stays.
     public func login(_ session: ReplicaSession, snapshotFile: String) throws {
+        // The header check refuses another kind of file; damage is SQLite's to find, which reads
+        // the file through the ATTACH below (never behind SQLite's back).
         _ = try StoreFileCheck.inspect(path: snapshotFile, kind: .replica)
-        try pool.writeWithoutTransaction { db in
+        try writeWithoutTransaction { db in
             try db.execute(sql: "ATTACH DATABASE ? AS snapshot", arguments: [snapshotFile])
             defer { try? db.execute(sql: "DETACH DATABASE snapshot") }
             try db.inTransaction {

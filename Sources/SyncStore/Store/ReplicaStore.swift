@@ -26,24 +26,44 @@ public final class ReplicaStore: Sendable {
     /// This replica's node id, also its HLC node name.
     public let nodeID: String
     let now: @Sendable () -> Int64
+    /// Set when the file was not closed cleanly and SQLite recovered it on open (for the log).
+    public let recovery: String?
 
-    /// Opens an existing replica, or creates one when `create` is true.
-    public init(path: String, create: Bool = true, now: @escaping @Sendable () -> Int64 = WallClock.nowMs) throws(StoreOpenError) {
+    /// Opens an existing replica, or creates one when `create` is true. `checkWholeFile` has
+    /// SQLite check every page first (daemons, which open once); otherwise only a file whose
+    /// main file looks inconsistent is checked, and queries meet SQLite's page checks as they read.
+    public init(
+        path: String, create: Bool = true, checkWholeFile: Bool = false, now: @escaping @Sendable () -> Int64 = WallClock.nowMs
+    ) throws(StoreOpenError) {
         if !create, !FileManager.default.fileExists(atPath: path) {
             throw StoreOpenError(path: path, reason: "no replica here yet: run 'racecli login --hub URL --token-stdin' first")
         }
-        self.pool = try StoreOpener.open(path: path, kind: .replica)
+        var recovery: String?
+        let pool = try StoreOpener.open(path: path, kind: .replica, integrity: checkWholeFile ? .always : .whenSuspicious) { recovery = $0 }
+        self.pool = pool
+        self.recovery = recovery
         self.path = path
         self.now = now
         do {
             self.nodeID = try pool.read { db in try Meta.get(db, "node_id") }
                 ?? pool.write { db in try Meta.getOrCreate(db, "node_id") { "node-" + Meta.randomHex() } }
         } catch {
-            throw StoreOpenError(path: path, reason: "cannot be read: \(StoreOpener.message(error))")
+            try? pool.close()
+            throw StoreOpenError.from(error, path: path, doing: "cannot be read")
         }
     }
 
-    public func close() throws { try pool.close() }
+    public func close() throws { try StoreOpener.close(pool) }
+
+    /// One write transaction; a full disk is reported as `StoreDiskFull` naming the file.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try StoreDiskFull.naming(path) { try pool.write(body) }
+    }
+
+    /// Runs `body` outside a transaction (it opens its own); a full disk is `StoreDiskFull`.
+    func writeWithoutTransaction<T>(_ body: (Database) throws -> T) throws -> T {
+        try StoreDiskFull.naming(path) { try pool.writeWithoutTransaction(body) }
+    }
 
     /// The stored session, if `racecli login` ran.
     public func session() throws -> ReplicaSession? {
@@ -70,7 +90,7 @@ public final class ReplicaStore: Sendable {
 
     /// Records a completed sync round.
     public func markSynced() throws {
-        try pool.write { db in try Meta.setDate(db, "last_sync_at", Timestamp.date(milliseconds: now())) }
+        try write { db in try Meta.setDate(db, "last_sync_at", Timestamp.date(milliseconds: now())) }
     }
 
     /// Why `login` refused.
@@ -88,7 +108,7 @@ public final class ReplicaStore: Sendable {
     /// Stores a session and its first snapshot in one transaction. Logging in as another user
     /// starts the replica afresh, and is refused while ops of the previous user are pending.
     public func login(_ session: ReplicaSession, snapshot: [PullPage]) throws {
-        try pool.write { db in
+        try write { db in
             try Self.prepareLogin(db, session)
             for page in snapshot { try self.apply(db, page) }
             try Meta.setDate(db, "last_sync_at", Timestamp.date(milliseconds: now()))

@@ -3,12 +3,22 @@ import Foundation
 
 /// Looks at a database file's SQLite header, without opening it with SQLite, to decide
 /// whether it may be opened as a store of a given kind. Nothing is written.
+///
+/// It refuses only what the header alone always tells right: not a file, empty, not SQLite,
+/// another application's or the other kind's store. It never judges damage: a WAL database is
+/// its main file *and* its WAL, and after `kill -9` (or a full disk) in the middle of a
+/// checkpoint the main file's page 1 can already count pages the file does not hold yet, while
+/// the WAL beside it holds every committed page. SQLite recovers exactly that on open, so such
+/// a file is answered `.askSQLite` and `StoreIntegrity` lets SQLite decide.
 enum StoreFileCheck {
     enum Verdict: Equatable {
         /// No file, or an empty one: a new store will be created.
         case create
         /// A store of the expected kind.
         case open
+        /// A store of the expected kind whose main file alone looks inconsistent (shorter than
+        /// its header says): a crash state SQLite may recover, or damage; only SQLite can tell.
+        case askSQLite
     }
 
     static func inspect(path: String, kind: StoreKind) throws(StoreOpenError) -> Verdict {
@@ -31,11 +41,13 @@ enum StoreFileCheck {
     static func verdict(header: [UInt8], fileSize: UInt64, path: String, kind: StoreKind) throws(StoreOpenError) -> Verdict {
         let magic = Array("SQLite format 3\0".utf8)
         guard header.count == 100, Array(header[0..<16]) == magic else {
-            throw StoreOpenError(path: path, reason: "is not a \(kind.noun): not an SQLite database (corrupt or another kind of file)")
+            throw StoreOpenError(path: path, reason: "is not a \(kind.noun): not an SQLite database (or another kind of file)")
         }
         func be32(_ offset: Int) -> UInt32 {
             header[offset..<offset + 4].reduce(0) { $0 << 8 | UInt32($1) }
         }
+        // The application id is written when the file is created, before WAL mode is on, so the
+        // main file always carries it, whatever a crash left in the WAL.
         let applicationID = Int32(bitPattern: be32(68))
         if applicationID != kind.applicationID {
             let other: StoreKind = kind == .hub ? .replica : .hub
@@ -48,11 +60,8 @@ enum StoreFileCheck {
         if pageSize == 1 { pageSize = 65536 }
         let pageCount = UInt64(be32(28))
         let headerSizeIsValid = be32(24) == be32(92)
-        if headerSizeIsValid, pageCount > 0, fileSize < pageSize * pageCount {
-            throw StoreOpenError(
-                path: path,
-                reason: "is corrupt: truncated to \(fileSize) bytes, its header says \(pageSize * pageCount)")
-        }
+        let (expected, overflow) = pageSize.multipliedReportingOverflow(by: pageCount)
+        if headerSizeIsValid, pageCount > 0, overflow || fileSize < expected { return .askSQLite }
         return .open
     }
 }

@@ -3,12 +3,31 @@ import Foundation
 import GRDB
 
 /// Opens (or creates) a RaceSync database file as a WAL-mode `DatabasePool`, after checking
-/// that the file is a store of the expected kind. A foreign, corrupt or newer file is refused
-/// with a `StoreOpenError` and left byte-for-byte untouched.
+/// that the file is a store of the expected kind. A foreign, damaged or newer file is refused
+/// with a `StoreOpenError` and left byte-for-byte untouched; a file left by a crash (at any
+/// moment, a checkpoint included) opens with every committed write, recovered by SQLite.
 enum StoreOpener {
-    static func open(path: String, kind: StoreKind, cacheMiB: Int = 16) throws(StoreOpenError) -> DatabasePool {
+    /// Opens the store at `path`. `integrity` says when SQLite checks the whole file first.
+    /// `onRecovery` is told when the file was not closed cleanly (a WAL was left beside it).
+    static func open(
+        path: String, kind: StoreKind, cacheMiB: Int = 16, integrity: StoreIntegrity.Policy = .whenSuspicious,
+        onRecovery: (String) -> Void = { _ in }
+    ) throws(StoreOpenError) -> DatabasePool {
         let verdict = try StoreFileCheck.inspect(path: path, kind: kind)
-        if verdict == .create { try create(path: path, kind: kind) }
+        switch verdict {
+        case .create:
+            try create(path: path, kind: kind)
+        case .askSQLite:
+            let report = try StoreIntegrity.check(path: path)
+            onRecovery("its main file was caught mid-checkpoint; SQLite recovered it from the write-ahead log (\(report.walBytes) bytes)")
+        case .open where integrity == .always:
+            let report = try StoreIntegrity.check(path: path)
+            if report.walBytes > 0 {
+                onRecovery("it was not closed cleanly (a crash, or kill -9); SQLite replayed its write-ahead log (\(report.walBytes) bytes)")
+            }
+        case .open:
+            break
+        }
         var config = Configuration()
         config.busyMode = .timeout(15)
         config.foreignKeysEnabled = true
@@ -19,12 +38,13 @@ enum StoreOpener {
             try db.execute(sql: "PRAGMA cache_size = \(-1024 * cacheMiB)")
             // Temporary tables (the merge stages a batch in one) live in memory, never in a file.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            if let pages = walAutocheckpointPages { try db.execute(sql: "PRAGMA wal_autocheckpoint = \(pages)") }
         }
         let pool: DatabasePool
         do {
             pool = try DatabasePool(path: path, configuration: config)
         } catch {
-            throw StoreOpenError(path: path, reason: "cannot be opened: \(message(error))")
+            throw StoreOpenError.from(error, path: path, doing: "cannot be opened")
         }
         let migrator = Schema.migrator(for: kind)
         do {
@@ -34,13 +54,28 @@ enum StoreOpener {
             }
             let complete = try pool.read { db in try migrator.hasCompletedMigrations(db) }
             if !complete { try migrator.migrate(pool) }
-        } catch let error as StoreOpenError {
-            throw error
         } catch {
-            throw StoreOpenError(path: path, reason: "is corrupt or unreadable: \(message(error))")
+            try? pool.close()
+            throw StoreOpenError.from(error, path: path, doing: "cannot be read")
         }
         return pool
     }
+
+    /// Closes a store cleanly: folds the WAL into the main file and truncates it first (best
+    /// effort: a busy or full disk leaves the WAL, which SQLite replays on the next open). GRDB
+    /// closes the pool's writer before its read-only readers, so SQLite's own checkpoint on the
+    /// last close never runs; without this every store would look like one left by a crash.
+    static func close(_ pool: DatabasePool) throws {
+        _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        try pool.close()
+    }
+
+    /// `RACESYNC_WAL_AUTOCHECKPOINT`: pages of WAL after which a commit checkpoints (SQLite's
+    /// default, 1000, when unset). The crash tests set it small so that kills land mid-checkpoint.
+    static let walAutocheckpointPages: Int? = {
+        guard let text = ProcessInfo.processInfo.environment["RACESYNC_WAL_AUTOCHECKPOINT"], let pages = Int(text), pages >= 0 else { return nil }
+        return pages
+    }()
 
     /// Creates the file with its kind in the header before WAL mode is turned on, so the
     /// main file is recognisable at once (WAL frames are not in the main file).
@@ -68,8 +103,8 @@ enum StoreOpener {
             }
             try queue.close()
         } catch {
-            try? FileManager.default.removeItem(atPath: path)
-            throw StoreOpenError(path: path, reason: "cannot be created: \(message(error))")
+            for file in [path, path + "-wal", path + "-shm"] { try? FileManager.default.removeItem(atPath: file) }
+            throw StoreOpenError.from(error, path: path, doing: "cannot be created")
         }
     }
 

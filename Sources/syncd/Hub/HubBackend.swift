@@ -44,7 +44,9 @@ enum HubBackend {
             }
         }
         do {
-            return .sqlite(try HubStore(path: location, beginEpoch: serving))
+            let store = try HubStore(path: location, beginEpoch: serving)
+            if let recovery = store.recovery { logger.notice("store recovered after a crash: \(recovery)", metadata: ["db": "\(location)"]) }
+            return .sqlite(store)
         } catch {
             throw CommandFailure.user("\(error)")
         }

@@ -51,8 +51,13 @@ struct NodeCommand: AsyncParsableCommand {
         let logger = Logger(label: "racesync.node")
         let path = db ?? DefaultPaths.replicaDatabase()
         let store: ReplicaStore
-        do { store = try ReplicaStore(path: path, create: hub != nil && givenToken != nil) } catch { throw CommandFailure.user("\(error)") }
+        do {
+            store = try ReplicaStore(path: path, create: hub != nil && givenToken != nil, checkWholeFile: true)
+        } catch {
+            throw CommandFailure.user("\(error)")
+        }
         defer { try? store.close() }
+        if let recovery = store.recovery { logger.notice("replica recovered after a crash: \(recovery)", metadata: ["db": "\(path)"]) }
         let client = try await connect(store: store, logger: logger)
         logger.info("node started", metadata: ["db": "\(path)", "hub": "\(client.base)", "node_id": "\(store.nodeID)"])
         var loop = NodeLoop(store: store, hub: client, intervalSeconds: interval, logger: logger)
