@@ -40,12 +40,12 @@ pydeps:
 
 ## The browser tests' tools: Debian's Chromium and Playwright + pytest from PyPI (Playwright
 ## drives the system Chromium; it cannot download its own browsers here).
-BROWSER_PY := playwright==1.65.2 pytest
+BROWSER_PY := playwright==1.65.2 pytest html5lib
 browserdeps:
 	@command -v chromium >/dev/null || { \
 	  SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
 	  echo "installing: chromium"; $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
-	@python3 -c "import playwright, pytest" 2>/dev/null || python3 -m pip install --quiet $(BROWSER_PY) \
+	@python3 -c "import playwright, pytest, html5lib" 2>/dev/null || python3 -m pip install --quiet $(BROWSER_PY) \
 	  || python3 -m pip install --quiet --break-system-packages $(BROWSER_PY)
 
 ## The web pages in a real browser against real hub and node processes (debug binaries).
@@ -104,7 +104,7 @@ fuzz: deps
 ## .build-fuzz and runs it FUZZ_SECONDS (default 60) on a copy of its seed corpus in
 ## fixtures/fuzz/; crashes land in .build-fuzz/crashes/. Not part of `make test`.
 FUZZ_SECONDS ?= 60
-FUZZERS      := parsers push-decoder helix-decoder feed-roundtrip
+FUZZERS      := parsers push-decoder helix-decoder feed-roundtrip page-renderer
 fuzz-native: deps
 	@set -e; for f in $(FUZZERS); do \
 	  RACESYNC_FUZZ=1 $(SWIFT) build -c release --scratch-path .build-fuzz --product fuzz-$$f \

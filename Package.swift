@@ -246,7 +246,8 @@ let package = Package(
 if ProcessInfo.processInfo.environment["RACESYNC_FUZZ"] == "1" {
     package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/Support", swiftSettings: strict))
     for (name, folder, module) in [("fuzz-parsers", "Parsers", "SyncCore"), ("fuzz-push-decoder", "PushDecoder", "SyncCore"),
-                                   ("fuzz-helix-decoder", "HelixDecoder", "SyncTwitch"), ("fuzz-feed-roundtrip", "FeedRoundTrip", "SyncCore")] {
+                                   ("fuzz-helix-decoder", "HelixDecoder", "SyncTwitch"), ("fuzz-feed-roundtrip", "FeedRoundTrip", "SyncCore"),
+                                   ("fuzz-page-renderer", "PageRenderer", "RaceWeb")] {
         let dependencies: [Target.Dependency] = ["SyncCore", "FuzzSupport", .byName(name: module)]
         package.targets.append(.executableTarget(name: name, dependencies: dependencies, path: "Fuzz/\(folder)", swiftSettings: strict))
         package.products.append(.executable(name: name, targets: [name]))

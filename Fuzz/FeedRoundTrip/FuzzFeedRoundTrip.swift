@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
+import FuzzSupport
 import SyncCore
 
 /// libFuzzer target: render → parse. Any text from users or Twitch, in any field, renders to
@@ -39,26 +40,9 @@ func readable(_ text: String) -> String {
     }))
 }
 
-/// The entities the renderers write for HTML content, decoded code point by code point (as an
-/// HTML parser does; `String` operations would treat `;` and a following combining mark as one
-/// character and miss the entity).
+/// The entities the renderers write for HTML content, decoded code point by code point.
 func htmlDecode(_ html: String) -> String {
-    precondition(!html.unicodeScalars.contains("<"), "markup in HTML content: \(html.debugDescription)")
-    let entities: [String: Unicode.Scalar] = ["lt": "<", "gt": ">", "quot": "\"", "amp": "&", "#xD": "\r"]
-    var out = String.UnicodeScalarView()
-    var scalars = Array(html.unicodeScalars)[...]
-    while let first = scalars.first {
-        scalars = scalars.dropFirst()
-        guard first == "&", let end = scalars.prefix(5).firstIndex(of: ";"),
-            let decoded = entities[String(String.UnicodeScalarView(scalars[..<end]))]
-        else {
-            out.append(first)
-            continue
-        }
-        out.append(decoded)
-        scalars = scalars[(end + 1)...]
-    }
-    return String(out)
+    decodeReferences(html, ["lt": "<", "gt": ">", "quot": "\"", "amp": "&", "#xD": "\r"])
 }
 
 final class TextCollector: NSObject, XMLParserDelegate {

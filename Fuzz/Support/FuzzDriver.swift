@@ -16,3 +16,25 @@ public func runLibFuzzer(
     var arguments = argv
     return LLVMFuzzerRunDriver(&count, &arguments, body)
 }
+
+/// Decodes the character references in `markup` whose names `entities` gives, code point by
+/// code point, as an HTML or XML parser does (`String` operations would take `;` and a following
+/// combining mark for one character and miss the reference). Stops the fuzzer when `markup`
+/// holds a raw `<`: text must never carry markup.
+public func decodeReferences(_ markup: String, _ entities: [String: Unicode.Scalar]) -> String {
+    precondition(!markup.unicodeScalars.contains("<"), "markup inside text: \(markup.debugDescription)")
+    var out = String.UnicodeScalarView()
+    var scalars = Array(markup.unicodeScalars)[...]
+    while let first = scalars.first {
+        scalars = scalars.dropFirst()
+        guard first == "&", let end = scalars.prefix(5).firstIndex(of: ";"),
+            let decoded = entities[String(String.UnicodeScalarView(scalars[..<end]))]
+        else {
+            out.append(first)
+            continue
+        }
+        out.append(decoded)
+        scalars = scalars[(end + 1)...]
+    }
+    return String(out)
+}

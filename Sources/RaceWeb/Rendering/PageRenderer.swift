@@ -2,9 +2,15 @@ import Foundation
 import Mustache
 
 /// Renders the pages from the mustache templates shipped as resources (`Resources/templates`).
-/// `{{name}}` escapes HTML; no template uses the unescaped forms, so whatever a user or Twitch
-/// puts in a name or title is shown as text.
+/// Every template declares the `CodePointHTML` content type, so `{{name}}` escapes per UTF-8 byte
+/// (`HTMLText`), and none may use the unescaped forms: whatever a user or Twitch puts in a name
+/// or title is shown as text, whatever graphemes it hides a `<` in.
 public struct PageRenderer: Sendable {
+    /// Why a template was refused.
+    public struct UnsafeTemplate: Error, CustomStringConvertible {
+        public var description: String
+    }
+
     private let library: MustacheLibrary
 
     /// The templates of this module's resource bundle, loaded once.
@@ -16,13 +22,26 @@ public struct PageRenderer: Sendable {
 
     /// Loads every `*.mustache` file of `directory`, named by its file name.
     public init(directory: URL) throws {
+        MustacheContentTypes.register(CodePointHTML(), named: CodePointHTML.name)
         var library = MustacheLibrary()
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".mustache") }
         for file in files {
             let text = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
+            try Self.checkEscaping(text, file: file)
             try library.register(text, named: String(file.dropLast(".mustache".count)))
         }
         self.library = library
+    }
+
+    /// A template must begin with the `CodePointHTML` pragma (partials do not inherit it) and
+    /// must not use the tags that write data unescaped.
+    static func checkEscaping(_ text: String, file: String) throws {
+        guard text.hasPrefix(CodePointHTML.pragma + "\n") else {
+            throw UnsafeTemplate(description: "\(file): the first line must be \(CodePointHTML.pragma)")
+        }
+        for unescaped in ["{{{", "{{&", "{{ &"] where text.contains(unescaped) {
+            throw UnsafeTemplate(description: "\(file): '\(unescaped)' writes data unescaped")
+        }
     }
 
     /// A whole race page.
