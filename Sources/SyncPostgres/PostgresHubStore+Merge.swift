@@ -17,8 +17,10 @@ extension PostgresHubStore {
         guard !ops.isEmpty else { return [] }
         try await connection.query(Utility.probeByKey, logger: logger)
         var priors: [UUID: OpResult] = [:]
+        var authors: [UUID: UUID] = [:]
         for row in try await connection.rows(Statements.Answers(ids: Array(Set(ops.map(\.opID)))), logger: logger) {
-            priors[row.0] = try PostgresRows.answer(row)
+            priors[row.0] = try PostgresRows.answer((row.0, row.1, row.2, row.3))
+            authors[row.0] = row.4
         }
         var races: [UUID: Race] = [:]
         for row in try await connection.rows(Statements.Races(ids: Array(Set(ops.map(\.raceID)))), logger: logger) {
@@ -42,14 +44,14 @@ extension PostgresHubStore {
             users[row.0] = PostgresRows.user(row)
         }
         let decisions = MergeDecisions.decide(
-            ops, caller: caller, priors: priors, races: races, participants: participants, registers: registers, users: users,
+            ops, caller: caller, priors: priors, authors: authors, races: races, participants: participants, registers: registers, users: users,
             nowMs: now(), observe: observe)
         try await writeRegisters(connection, decisions.changes)
         let at = now()
         for (key, register) in decisions.changes {
             try log.append(.caster(CasterState(raceID: key.race, userID: key.user, register: register)), atMs: at)
         }
-        try await recordAnswers(connection, decisions.answers)
+        try await recordAnswers(connection, decisions.answers, author: caller)
         return decisions.results
     }
 
@@ -64,12 +66,12 @@ extension PostgresHubStore {
             logger: logger)
     }
 
-    private func recordAnswers(_ connection: PostgresConnection, _ answers: [OpResult]) async throws {
+    private func recordAnswers(_ connection: PostgresConnection, _ answers: [OpResult], author: UUID) async throws {
         guard !answers.isEmpty else { return }
         try await connection.run(
             Statements.RecordAnswers(
                 ids: answers.map(\.opID), statuses: answers.map(\.status.rawValue),
-                codes: answers.map { Int32(clamping: $0.code ?? -1) }, details: answers.map { $0.detail ?? "" }),
+                codes: answers.map { Int32(clamping: $0.code ?? -1) }, details: answers.map { $0.detail ?? "" }, author: author),
             logger: logger)
     }
 }

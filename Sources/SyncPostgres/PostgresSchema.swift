@@ -60,6 +60,8 @@ enum PostgresSchema {
                 "INSERT INTO meta (key, value) VALUES ('store_id', md5(random()::text || clock_timestamp()::text))",
             ]
         ),
+        // Who pushed each op id first: a re-sent op id is answered only to its author.
+        ("v2-op-authors", ["ALTER TABLE applied_ops ADD COLUMN author uuid"]),
     ]
 
     /// Applies every migration this database lacks, under the migration lock.

@@ -64,8 +64,8 @@ enum Statements {
     // MARK: The batch merge
 
     struct Answers: PostgresPreparedStatement {
-        static let sql = "SELECT op_id, status, code, detail FROM applied_ops WHERE op_id = ANY($1::uuid[])"
-        typealias Row = (UUID, String, Int32?, String?)
+        static let sql = "SELECT op_id, status, code, detail, author FROM applied_ops WHERE op_id = ANY($1::uuid[])"
+        typealias Row = (UUID, String, Int32?, String?, UUID?)
         var ids: [UUID]
         func makeBindings() throws -> PostgresBindings { try bindings(ids) }
         func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
@@ -128,12 +128,12 @@ enum Statements {
     /// Codes are HTTP statuses (100...599) and details never empty: -1 and "" stand for none.
     struct RecordAnswers: PostgresPreparedStatement {
         static let sql = """
-            INSERT INTO applied_ops (op_id, status, code, detail)
-            SELECT o, s, NULLIF(c, -1), NULLIF(d, '') FROM unnest($1::uuid[], $2::text[], $3::int4[], $4::text[]) AS t(o, s, c, d)
+            INSERT INTO applied_ops (op_id, status, code, detail, author)
+            SELECT o, s, NULLIF(c, -1), NULLIF(d, ''), $5::uuid FROM unnest($1::uuid[], $2::text[], $3::int4[], $4::text[]) AS t(o, s, c, d)
             """
         typealias Row = ()
-        var ids: [UUID], statuses: [String], codes: [Int32], details: [String]
-        func makeBindings() throws -> PostgresBindings { try bindings(ids, statuses, codes, details) }
+        var ids: [UUID], statuses: [String], codes: [Int32], details: [String], author: UUID
+        func makeBindings() throws -> PostgresBindings { try bindings(ids, statuses, codes, details, author) }
     }
 }
 

@@ -98,6 +98,33 @@ import Testing
         #expect(try await store.push([], caller: alice.id).results.isEmpty)
     }
 
+    /// A re-sent op id is answered only to the user who first pushed it: another user reusing
+    /// it is refused with 409 and learns nothing of the first op (not even that it was rejected).
+    @Test(arguments: Backend.allCases)
+    func anOpIDIsAnsweredOnlyToItsAuthor(_ backend: Backend) async throws {
+        let clock = TestClock()
+        guard let hub = try await TestHub.make(backend, clock: clock) else { return }
+        defer { hub.close() }
+        let store = hub.storage
+        let org = try await hub.user("org"), alice = try await hub.user("alice"), mallory = try await hub.user("mallory")
+        let race = try await store.createRace(name: "Race", organizer: org.id).id
+        let join = Op(kind: .join, raceID: race, userID: alice.id, hlc: HLC(wallMs: clock.now, counter: 0, node: "n1"))
+        let refused = Op(kind: .join, raceID: UUID(), userID: alice.id, hlc: HLC(wallMs: clock.now, counter: 1, node: "n1"))
+        #expect(try await store.push([join, refused], caller: alice.id).results.map(\.status) == [.applied, .rejected])
+        let head = try await store.logHead()
+        // Mallory sends both ids again, with her own payloads.
+        let reused = [join, refused].map { Op(opID: $0.opID, kind: .leave, raceID: race, userID: mallory.id, hlc: $0.hlc) }
+        let answers = try await store.push(reused, caller: mallory.id).results
+        for answer in answers {
+            #expect(answer.status == .rejected && answer.code == 409 && answer.detail == "op_id already used")
+            #expect(answer.winner == nil)
+        }
+        #expect(try await store.logHead() == head)
+        // Alice still gets her own answers.
+        #expect(try await store.push([join, refused], caller: alice.id).results.map(\.status) == [.duplicate, .rejected])
+        #expect(try await store.push([join], caller: alice.id).results.first?.code == nil)
+    }
+
     @Test(arguments: Backend.allCases)
     func pullPagesCompactsByRowAndResetsForeignCursors(_ backend: Backend) async throws {
         guard let hub = try await TestHub.make(backend) else { return }

@@ -63,7 +63,7 @@ import Testing
                 result = .init(opID: op.opID, status: .applied)
             case .supersede: result = .init(opID: op.opID, status: .superseded)
             case .repeatAnswer(let a): result = a
-            case .reject(let v): result = .init(opID: op.opID, status: .rejected, code: v.status, detail: v.detail)
+            case .reject(let v), .refuseForeignOpID(let v): result = .init(opID: op.opID, status: .rejected, code: v.status, detail: v.detail)
             }
             if recorded[op.opID] == nil { recorded[op.opID] = result }
             answers.append((op, result))

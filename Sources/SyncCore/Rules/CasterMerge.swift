@@ -9,6 +9,8 @@ public enum CasterMerge {
     public struct Facts: Sendable {
         /// The first answer given to this op id, if it was seen before.
         public var prior: OpResult?
+        /// Who pushed the op id first (nil: recorded before authors were, or never seen).
+        public var priorAuthor: UUID?
         /// The race; nil when unknown.
         public var race: Race?
         /// Whether the op's user exists.
@@ -18,8 +20,11 @@ public enum CasterMerge {
         /// The register of (race, user), if any op touched it before.
         public var register: CasterRegister?
 
-        public init(prior: OpResult?, race: Race?, userExists: Bool, isParticipant: Bool, register: CasterRegister?) {
+        public init(
+            prior: OpResult?, priorAuthor: UUID? = nil, race: Race?, userExists: Bool, isParticipant: Bool, register: CasterRegister?
+        ) {
             self.prior = prior
+            self.priorAuthor = priorAuthor
             self.race = race
             self.userExists = userExists
             self.isParticipant = isParticipant
@@ -36,6 +41,8 @@ public enum CasterMerge {
         case supersede(by: CasterRegister)
         /// Seen before: answer this again, evaluate nothing.
         case repeatAnswer(OpResult)
+        /// Another user's op id: refuse it, record nothing, reveal nothing of the first op.
+        case refuseForeignOpID(RuleViolation)
         /// Refused with the route's code.
         case reject(RuleViolation)
     }
@@ -43,6 +50,7 @@ public enum CasterMerge {
     /// Decides `op`, pushed by `caller`, against `facts` at hub wall time `nowMs`.
     public static func decide(_ op: Op, caller: UUID, facts: Facts, nowMs: Int64) -> Decision {
         if let prior = facts.prior {
+            if let author = facts.priorAuthor, author != caller { return .refuseForeignOpID(.opIDTaken()) }
             switch prior.status {
             case .rejected: return .repeatAnswer(prior)
             default: return .repeatAnswer(OpResult(opID: op.opID, status: .duplicate))

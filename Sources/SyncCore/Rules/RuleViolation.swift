@@ -13,4 +13,6 @@ public struct RuleViolation: Error, Equatable, Sendable, CustomStringConvertible
     public static func raceNotFound() -> RuleViolation { .init(404, "race not found") }
     public static func userNotFound(_ who: String) -> RuleViolation { .init(404, "user \(who) not found") }
     public static func notOrganizer() -> RuleViolation { .init(403, "only the race organizer may do this") }
+    /// Another user already pushed an op with this id (answered only to its author).
+    public static func opIDTaken() -> RuleViolation { .init(409, "op_id already used") }
 }

@@ -28,18 +28,18 @@ struct BatchMerge {
 
     func run(_ db: Database, _ ops: [Op]) throws -> [OpResult] {
         guard !ops.isEmpty else { return [] }
-        let priors = try Self.priors(db, ops)
+        let (priors, authors) = try Self.priors(db, ops)
         let races = try Self.races(db, Set(ops.map(\.raceID)))
         try Self.stage(db, Set(ops.map { Key(race: $0.raceID, user: $0.userID) }))
         let participants = try Self.participants(db)
         let registers = try Self.registers(db)
         let users = try Self.users(db, MergeDecisions.userIDs(ops, registers: registers, caller: caller))
         let decisions = MergeDecisions.decide(
-            ops, caller: caller, priors: priors, races: races, participants: participants, registers: registers, users: users,
+            ops, caller: caller, priors: priors, authors: authors, races: races, participants: participants, registers: registers, users: users,
             nowMs: store.now(), observe: store.observe)
         try Self.writeRegisters(db, decisions.changes)
         try Self.appendLog(db, decisions.changes, atMs: store.now())
-        try Self.recordAnswers(db, decisions.answers)
+        try Self.recordAnswers(db, decisions.answers, author: caller)
         return decisions.results
     }
 
@@ -56,11 +56,13 @@ struct BatchMerge {
         Array(repeating: tuple, count: count).joined(separator: ",")
     }
 
-    static func priors(_ db: Database, _ ops: [Op]) throws -> [UUID: OpResult] {
+    /// The recorded answers of `ops`' ids, and who pushed each first (when recorded).
+    static func priors(_ db: Database, _ ops: [Op]) throws -> (answers: [UUID: OpResult], authors: [UUID: UUID]) {
         var found: [UUID: OpResult] = [:]
+        var authors: [UUID: UUID] = [:]
         for part in Array(Set(ops.map(\.opID))).chunked(Self.chunk) {
             let rows = try Row.fetchAll(
-                db, sql: "SELECT op_id, status, code, detail FROM applied_ops WHERE op_id IN (\(marks(part.count)))",
+                db, sql: "SELECT op_id, status, code, detail, author FROM applied_ops WHERE op_id IN (\(marks(part.count)))",
                 arguments: StatementArguments(part))
             for row in rows {
                 let id: UUID = row["op_id"]
@@ -69,9 +71,10 @@ struct BatchMerge {
                     throw StoreRowError(table: "applied_ops", id: id, reason: "answer '\(text)' is not one RaceSync knows")
                 }
                 found[id] = OpResult(opID: id, status: status, code: row["code"], detail: row["detail"])
+                authors[id] = row["author"]
             }
         }
-        return found
+        return (found, authors)
     }
 
     static func races(_ db: Database, _ ids: Set<UUID>) throws -> [UUID: Race] {
@@ -165,15 +168,18 @@ struct BatchMerge {
         }
     }
 
-    static func recordAnswers(_ db: Database, _ answers: [OpResult]) throws {
+    static func recordAnswers(_ db: Database, _ answers: [OpResult], author: UUID) throws {
         for part in answers.chunked(Self.chunk) {
             var arguments: [any DatabaseValueConvertible] = []
             for answer in part {
                 arguments += [answer.opID, answer.status.rawValue]
                 arguments.append(answer.code.map { $0 as any DatabaseValueConvertible } ?? DatabaseValue.null)
                 arguments.append(answer.detail.map { $0 as any DatabaseValueConvertible } ?? DatabaseValue.null)
+                arguments.append(author)
             }
-            try execute(db, "INSERT INTO applied_ops (op_id, status, code, detail) VALUES \(marks(part.count, "(?, ?, ?, ?)"))", rows: part.count, arguments)
+            try execute(
+                db, "INSERT INTO applied_ops (op_id, status, code, detail, author) VALUES \(marks(part.count, "(?, ?, ?, ?, ?)"))",
+                rows: part.count, arguments)
         }
     }
 }

@@ -22,16 +22,18 @@ extension HubStore {
 
     /// Decides and applies one op inside the caller's transaction, recording its answer.
     func merge(_ db: Database, _ op: Op, caller: UUID, batch: MergeBatchCache) throws -> OpResult {
+        var priorAuthor: UUID?
         let prior = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT status, code, detail FROM applied_ops WHERE op_id = ?"), arguments: [op.opID]
+            db.cachedStatement(sql: "SELECT status, code, detail, author FROM applied_ops WHERE op_id = ?"), arguments: [op.opID]
         ).map { row in
+            priorAuthor = row["author"]
             let text: String = row["status"]
             guard let status = OpStatus(rawValue: text) else {
                 throw StoreRowError(table: "applied_ops", id: op.opID, reason: "answer '\(text)' is not one RaceSync knows")
             }
             return OpResult(opID: op.opID, status: status, code: row["code"], detail: row["detail"])
         }
-        var facts = CasterMerge.Facts(prior: prior, race: nil, userExists: false, isParticipant: false, register: nil)
+        var facts = CasterMerge.Facts(prior: prior, priorAuthor: priorAuthor, race: nil, userExists: false, isParticipant: false, register: nil)
         if prior == nil {
             facts.race = try cachedRace(db, op.raceID, batch)
             facts.userExists = try cachedUserExists(db, op.userID, batch)
@@ -47,6 +49,8 @@ extension HubStore {
         switch CasterMerge.decide(op, caller: caller, facts: facts, nowMs: now()) {
         case .repeatAnswer(let answer):
             return answer
+        case .refuseForeignOpID(let violation):
+            return OpResult(opID: op.opID, status: .rejected, code: violation.status, detail: violation.detail)
         case .reject(let violation):
             result = OpResult(opID: op.opID, status: .rejected, code: violation.status, detail: violation.detail)
         case .supersede(let winner):
@@ -61,8 +65,8 @@ extension HubStore {
             try ChangeLog.append(db, .caster(CasterState(raceID: op.raceID, userID: op.userID, register: register)), atMs: now())
             result = OpResult(opID: op.opID, status: .applied)
         }
-        try db.cachedStatement(sql: "INSERT INTO applied_ops (op_id, status, code, detail) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [op.opID, result.status.rawValue, result.code, result.detail])
+        try db.cachedStatement(sql: "INSERT INTO applied_ops (op_id, status, code, detail, author) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [op.opID, result.status.rawValue, result.code, result.detail, caller])
         return result
     }
 

@@ -24,18 +24,22 @@ public struct MergeDecisions {
     /// Registers to write, each once, in the order of their last change.
     public var changes: [(key: Key, register: CasterRegister)] = []
 
-    /// Decides `ops` for `caller`. `observe` moves the hub clock past an accepted op's stamp.
+    /// Decides `ops` for `caller`. `priors` are the recorded answers and `authors` who pushed
+    /// them (an op id is answered only to its author). `observe` moves the hub clock past an
+    /// accepted op's stamp. The answers to record are `caller`'s.
     public static func decide(
-        _ ops: [Op], caller: UUID, priors: [UUID: OpResult], races: [UUID: Race], participants: Set<Key>,
+        _ ops: [Op], caller: UUID, priors: [UUID: OpResult], authors: [UUID: UUID], races: [UUID: Race], participants: Set<Key>,
         registers: [Key: CasterRegister], users: [UUID: User], nowMs: Int64, observe: (HLC) -> Void
     ) -> MergeDecisions {
         var priors = priors
+        var authors = authors
         var registers = registers
         var decisions = MergeDecisions()
         var written: [Key: (order: Int, register: CasterRegister)] = [:]
         for (index, op) in ops.enumerated() {
             let key = Key(race: op.raceID, user: op.userID)
-            var facts = CasterMerge.Facts(prior: priors[op.opID], race: nil, userExists: false, isParticipant: false, register: nil)
+            var facts = CasterMerge.Facts(
+                prior: priors[op.opID], priorAuthor: authors[op.opID], race: nil, userExists: false, isParticipant: false, register: nil)
             if facts.prior == nil {
                 facts.race = races[op.raceID]
                 facts.userExists = users[op.userID] != nil
@@ -48,6 +52,9 @@ public struct MergeDecisions {
             switch CasterMerge.decide(op, caller: caller, facts: facts, nowMs: nowMs) {
             case .repeatAnswer(let answer):
                 decisions.results.append(answer)
+                continue
+            case .refuseForeignOpID(let violation):
+                decisions.results.append(OpResult(opID: op.opID, status: .rejected, code: violation.status, detail: violation.detail))
                 continue
             case .reject(let violation):
                 result = OpResult(opID: op.opID, status: .rejected, code: violation.status, detail: violation.detail)
@@ -66,6 +73,7 @@ public struct MergeDecisions {
             // Recorded as the one-by-one merge records it: a repeat in this batch sees it.
             let recorded = OpResult(opID: op.opID, status: result.status, code: result.code, detail: result.detail)
             priors[op.opID] = recorded
+            authors[op.opID] = caller
             decisions.answers.append(recorded)
             decisions.results.append(result)
         }

@@ -141,6 +141,12 @@ enum Schema {
                     """)
             }
         }
+        // Who pushed each op id first: a re-sent op id is answered only to its author.
+        if kind == .hub {
+            migrator.registerMigration("v5-op-authors") { db in
+                try db.execute(sql: "ALTER TABLE applied_ops ADD COLUMN author BLOB")
+            }
+        }
         return migrator
     }
 }
