@@ -5,12 +5,29 @@ import RaceWeb
 import SyncCore
 import SyncStore
 
+/// The hub's waiting clients that `/metrics` counts: page event streams and long-polls, shared
+/// by the public listener and the metrics listener.
+public struct HubStreams: Sendable {
+    public let pageEvents: PageEvents
+    public let longPolls: LongPollLimiter
+
+    public init(
+        pageEvents: PageEvents = PageEvents(recheck: .seconds(15), slots: StreamSlots(limit: 1024)), longPolls: LongPollLimiter = LongPollLimiter()
+    ) {
+        self.pageEvents = pageEvents
+        self.longPolls = longPolls
+    }
+}
+
 /// Builds the hub's router and HTTP application over a `HubStorage` (SQLite: `HubStore`).
 public enum HubServer {
     /// The router with every route of the contract.
+    /// With `metricsOnPublicPort` false (`--metrics-address`), `/metrics` is served only by
+    /// `metricsApplication` and this router answers 404 for it.
     public static func router(
         store: any HubStorage, metrics: HubMetrics, feeds: FeedCache, longPolls: LongPollLimiter = LongPollLimiter(),
-        pageEvents: PageEvents = PageEvents(recheck: .seconds(15), slots: StreamSlots(limit: 1024))
+        pageEvents: PageEvents = PageEvents(recheck: .seconds(15), slots: StreamSlots(limit: 1024)),
+        metricsOnPublicPort: Bool = true
     ) -> Router<HubContext> {
         let router = Router(context: HubContext.self)
         let routes = RouteTable()
@@ -27,12 +44,7 @@ public enum HubServer {
         router.get("/openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: openAPIDocument)))
         }
-        router.get("/metrics") { _, _ in
-            metrics.held(pageStreams: pageEvents.slots.held, longPolls: longPolls.held)
-            return Response(
-                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
-        }
+        if metricsOnPublicPort { addMetricsRoute(to: router, metrics: metrics, pageEvents: pageEvents, longPolls: longPolls) }
         RaceRoutes(store: store).register(on: router)
         SyncRoutes(store: store, metrics: metrics, longPolls: longPolls).register(on: router)
         SnapshotRoute(store: store, cache: SnapshotCache(store: store)).register(on: router)
@@ -40,6 +52,37 @@ public enum HubServer {
         WebRoutes(store: store, events: pageEvents).register(on: router)
         routes.load(from: router)
         return router
+    }
+
+    /// `GET /metrics` in Prometheus' text format.
+    static func addMetricsRoute<Context: RequestContext>(
+        to router: Router<Context>, metrics: HubMetrics, pageEvents: PageEvents, longPolls: LongPollLimiter
+    ) {
+        router.get("/metrics") { _, _ in
+            metrics.held(pageStreams: pageEvents.slots.held, longPolls: longPolls.held)
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
+        }
+    }
+
+    /// The listener of `--metrics-address`: `/metrics` alone, as Prometheus exporters serve it,
+    /// away from the public port. Same connection limits as the public listener.
+    public static func metricsApplication(
+        metrics: HubMetrics, streams: HubStreams, host: String, port: Int, logger: Logger,
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let router = Router()
+        addMetricsRoute(to: router, metrics: metrics, pageEvents: streams.pageEvents, longPolls: streams.longPolls)
+        let limits = ConnectionLimits()
+        return Application(
+            router: router,
+            server: .http1(
+                configuration: .init(
+                    additionalChannelHandlers: [ConnectionGuard(limits: limits, counter: ConnectionCounter())], idleTimeout: limits.idleTimeout)),
+            configuration: .init(address: .hostname(host, port: port), serverName: "racesync-hub-metrics"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+            logger: logger)
     }
 
     /// Fails with a clear message when the pages' templates cannot be found (call at startup).
@@ -51,11 +94,14 @@ public enum HubServer {
         store: any HubStorage, metrics: HubMetrics, feeds: FeedCache, host: String, port: Int, logger: Logger,
         limits: ConnectionLimits = ConnectionLimits(),
         pageEvents: PageEvents = PageEvents(recheck: .seconds(15), slots: StreamSlots(limit: 1024)),
+        longPolls: LongPollLimiter = LongPollLimiter(), metricsOnPublicPort: Bool = true,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let connections = ConnectionCounter()
         return Application(
-            router: router(store: store, metrics: metrics, feeds: feeds, pageEvents: pageEvents),
+            router: router(
+                store: store, metrics: metrics, feeds: feeds, longPolls: longPolls, pageEvents: pageEvents,
+                metricsOnPublicPort: metricsOnPublicPort),
             server: .http1(
                 configuration: .init(
                     additionalChannelHandlers: [ConnectionGuard(limits: limits, counter: connections)],

@@ -115,8 +115,9 @@ final class HubProcess: @unchecked Sendable {
         let db = db ?? sandbox.file("hub.sqlite")
         self.db = db
         daemon = try Daemon("syncd", ["hub", "--db", db, "--port", String(port)] + extra, in: sandbox, env: env)
-        guard daemon.waitForLog("listening") else { throw HarnessError("hub did not start:\n\(daemon.log)") }
-        let line = daemon.log.split(separator: "\n").first { $0.contains("listening") } ?? ""
+        // The hub's own line (with public_url), not a listener's (the metrics one may start first).
+        guard daemon.waitForLog("public_url=") else { throw HarnessError("hub did not start:\n\(daemon.log)") }
+        let line = daemon.log.split(separator: "\n").first { $0.contains("public_url=") } ?? ""
         guard let range = line.range(of: "127.0.0.1:"), let parsed = Int(line[range.upperBound...].prefix { $0.isNumber }) else {
             throw HarnessError("no port in: \(line)")
         }

@@ -99,10 +99,31 @@ import Testing
             let refused = try box.run("syncd", ["node", "--db", box.file("replica.sqlite"), "--web", address])
             #expect(refused.status == 2 && refused.stderr.contains("loopback"), "\(address): \(refused.stderr)")
         }
+        // An IP literal only: a name that merely starts like a loopback address is not one.
+        for address in ["127.evil.example:8090", "localhost:8090", "127.0.0.1.nip.io:8090"] {
+            let refused = try box.run("syncd", ["node", "--db", box.file("replica.sqlite"), "--web", address])
+            #expect(refused.status == 2 && refused.stderr.contains("IP address"), "\(address): \(refused.stderr)")
+        }
         let malformed = try box.run("syncd", ["node", "--web", "127.0.0.1"])
         #expect(malformed.status == 2 && malformed.stderr.contains("HOST:PORT"))
         #expect(!FileManager.default.fileExists(atPath: box.file("replica.sqlite")))
         let help = try box.run("syncd", ["node", "--help"])
         #expect(help.status == 0 && help.stdout.contains("--web <host:port>"))
+    }
+
+    /// `--metrics-address` moves `/metrics` to a listener of its own; the public port answers 404.
+    @Test func metricsMoveToTheirOwnListener() async throws {
+        let box = Sandbox()
+        let hub = try HubProcess(in: box, extra: ["--metrics-address", "127.0.0.1:0"])
+        #expect(hub.daemon.waitForLog("serving /metrics"))
+        let line = hub.daemon.log.split(separator: "\n").first { $0.contains("serving /metrics") } ?? ""
+        let port = line.range(of: "127.0.0.1:").map { String(line[$0.upperBound...].prefix { $0.isNumber }) } ?? ""
+        let metrics = try await HTTP.send("GET", "http://127.0.0.1:\(port)/metrics")
+        #expect(metrics.status == 200 && String(decoding: metrics.body, as: UTF8.self).contains("racesync_"))
+        #expect(try await HTTP.send("GET", hub.url + "/metrics").status == 404)
+        #expect(try await HTTP.send("GET", "http://127.0.0.1:\(port)/healthz").status == 404)
+        #expect(hub.daemon.stop() == 0)
+        let refused = try box.run("syncd", ["hub", "--metrics-address", "metrics.example:9090"])
+        #expect(refused.status == 2 && refused.stderr.contains("IP address"), "\(refused.stderr)")
     }
 }

@@ -38,9 +38,17 @@ struct HubCommand: AsyncParsableCommand {
     @Option(name: .customLong("poll-interval"), help: "Seconds between Twitch polls.")
     var pollInterval: Int = 60
 
+    @Option(
+        name: .customLong("metrics-address"),
+        help: ArgumentHelp(
+            "Serve /metrics on this HOST:PORT only (for example 127.0.0.1:9090); the public port then answers 404 for it.",
+            discussion: "Default: /metrics on the public port."))
+    var metricsAddress: String?
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535") }
         guard pollInterval >= 1 else { throw ValidationError("--poll-interval must be at least 1 second") }
+        if let metricsAddress { _ = try ListenAddress(metricsAddress, flag: "--metrics-address") }
         if let publicURL, URL(string: publicURL)?.scheme == nil {
             throw ValidationError("--public-url must be an absolute URL, like https://races.example.org")
         }
@@ -61,8 +69,11 @@ struct HubCommand: AsyncParsableCommand {
         let (exportStarts, exportNow) = AsyncStream.makeStream(of: FeedExportService.self)
         var limits = ConnectionLimits()
         limits.maxConnections = FileLimit.connectionCap()
+        let streams = HubStreams()
+        let metricsListener = try metricsAddress.map { try ListenAddress($0, flag: "--metrics-address") }
         let app = HubServer.application(
             store: storage, metrics: metrics, feeds: feeds, host: host, port: port, logger: logger, limits: limits,
+            pageEvents: streams.pageEvents, longPolls: streams.longPolls, metricsOnPublicPort: metricsListener == nil,
             onRunning: { port in
                 if !explicitURL { feeds.baseURL = "http://\(host):\(port)" }
                 logger.info("listening", metadata: ["address": "http://\(host):\(port)", "public_url": "\(feeds.baseURL)"])
@@ -71,6 +82,13 @@ struct HubCommand: AsyncParsableCommand {
                 }
             })
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app)]
+        if let metricsListener {
+            let metricsApp = HubServer.metricsApplication(
+                metrics: metrics, streams: streams, host: metricsListener.host, port: metricsListener.port,
+                logger: logger,
+                onRunning: { port in logger.info("serving /metrics", metadata: ["address": "http://\(metricsListener.urlHost):\(port)/metrics"]) })
+            services.append(.init(service: metricsApp))
+        }
         let twitchClient = TwitchSetup.poller(store: storage, metrics: metrics, interval: pollInterval, logger: logger)
         switch backend {
         case .sqlite:

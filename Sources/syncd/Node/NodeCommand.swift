@@ -38,7 +38,7 @@ struct NodeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard interval >= 1 else { throw ValidationError("--interval must be at least 1 second") }
-        if let web { _ = try WebAddress(web) }
+        if let web { _ = try ListenAddress(web, flag: "--web", loopbackOnly: true) }
     }
 
     /// The token from `--token`, else from `RACESYNC_TOKEN`.
@@ -72,7 +72,7 @@ struct NodeCommand: AsyncParsableCommand {
         logger.info(loop.wake.map { "listening for local writes at \($0.path)" } ?? "checking the outbox every 200 ms")
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: NodeService(loop: loop))]
         if let web {
-            let address = try WebAddress(web)
+            let address = try ListenAddress(web, flag: "--web", loopbackOnly: true)
             do { try NodeWebServer.checkWebResources() } catch { throw CommandFailure.user("\(error)") }
             let wake = loop.wake
             let server = NodeWebServer(store: store, status: loop.status, onLocalWrite: { wake?.signal.notify() })
@@ -135,26 +135,4 @@ struct NodeService: Service, CustomStringConvertible {
             await loop.run()
         }
     }
-}
-
-/// The `--web HOST:PORT` address: loopback only, since the pages carry the user's controls.
-struct WebAddress {
-    var host: String
-    var port: Int
-
-    init(_ text: String) throws {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
-            throw ValidationError("--web must be HOST:PORT, like 127.0.0.1:8090")
-        }
-        var host = String(text[..<colon])
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard NodeWebServer.isLoopback(host) else {
-            throw ValidationError("--web serves your caster controls without a login, so it listens only on loopback (127.0.0.1, ::1 or localhost), not '\(host)'")
-        }
-        self.host = host
-        self.port = port
-    }
-
-    /// The host as it appears in a URL.
-    var urlHost: String { host.contains(":") ? "[\(host)]" : host }
 }
