@@ -1,4 +1,5 @@
 import NIOCore
+import RaceWeb
 import NIOHTTPTypes
 import Synchronization
 
@@ -12,13 +13,23 @@ public struct ConnectionLimits: Sendable {
     public var idleTimeout: TimeAmount = .seconds(60)
     /// Connections open at once; more are closed as they arrive.
     public var maxConnections: Int = 4096
+    /// Connections one client address may hold at once (trusted proxies are not counted).
+    public var maxConnectionsPerClient: Int = 64
+    /// A response that cannot be written for this long (the client stopped reading and the
+    /// socket's buffers are full) closes the connection.
+    public var writeTimeout: TimeAmount = .seconds(30)
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
+    public var trustedProxies = TrustedProxies()
 
     public init() {}
 }
 
-/// Counts the hub's open connections across event loops.
+/// Counts the hub's open connections across event loops, in total and per client address.
 final class ConnectionCounter: Sendable {
     private let open = Atomic<Int>(0)
+    let perClient: PerClientCount
+
+    init(perClient: Int = 64) { self.perClient = PerClientCount(limit: perClient) }
 
     /// Counts one more; false when that would pass `limit` (nothing is counted then).
     func admit(limit: Int) -> Bool {
@@ -47,6 +58,9 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private let limits: ConnectionLimits
     private let counter: ConnectionCounter
     private var admitted = false
+    /// The peer address counted against its per-client cap, if it was.
+    private var countedClient: String?
+    private var writeDeadline: Scheduled<Void>?
     private var started = false
     private var requestsOpen = 0
     private var readingRequest = false
@@ -90,6 +104,20 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelRead(data)
     }
 
+    /// A client that stops reading makes the channel unwritable once its buffers fill: if it
+    /// stays so for `writeTimeout`, the connection is closed and whatever waited to write ends.
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            writeDeadline?.cancel()
+            writeDeadline = nil
+        } else if writeDeadline == nil {
+            writeDeadline = context.eventLoop.assumeIsolated().scheduleTask(in: limits.writeTimeout) {
+                context.close(promise: nil)
+            }
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .end = unwrapOutboundIn(data) {
             requestsOpen = max(0, requestsOpen - 1)
@@ -106,11 +134,25 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         admitted = true
+        let peer = TrustedProxies.peer(context.channel.remoteAddress)
+        if !limits.trustedProxies.isTrusted(peer) {
+            guard counter.perClient.acquire(peer) else {
+                context.close(promise: nil)
+                return
+            }
+            countedClient = peer
+        }
         arm(context, limits.requestHeadTimeout)
     }
 
     private func stop() {
         disarm()
+        writeDeadline?.cancel()
+        writeDeadline = nil
+        if let countedClient {
+            self.countedClient = nil
+            counter.perClient.release(countedClient)
+        }
         if admitted {
             admitted = false
             counter.release()

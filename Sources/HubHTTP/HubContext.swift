@@ -6,9 +6,13 @@ public struct HubContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The caller, set by `BearerAuthentication` on the routes that need a user.
     public var user: User?
+    /// The client's IP address, for per-client limits: the peer, or behind a trusted proxy the
+    /// address it forwarded (`ClientAddressMiddleware`).
+    public var clientAddress: String
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
+        self.clientAddress = TrustedProxies.peer(source.channel.remoteAddress)
     }
 
     /// Bodies over 1 MiB are refused with 413 (a push of 1000 ops fits).

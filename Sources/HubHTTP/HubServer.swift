@@ -19,6 +19,14 @@ public struct HubStreams: Sendable {
     }
 }
 
+/// The hub's page event streams as `syncd hub` runs them.
+public enum PageEventsSettings {
+    /// 1024 streams in all, `streamsPerClient` per client address, a recheck every 15 s.
+    public static func standard(streamsPerClient: Int = 8) -> PageEvents {
+        PageEvents(recheck: .seconds(15), slots: StreamSlots(limit: 1024, perClient: streamsPerClient))
+    }
+}
+
 /// Builds the hub's router and HTTP application over a `HubStorage` (SQLite: `HubStore`).
 public enum HubServer {
     /// The router with every route of the contract.
@@ -27,11 +35,12 @@ public enum HubServer {
     public static func router(
         store: any HubStorage, metrics: HubMetrics, feeds: FeedCache, longPolls: LongPollLimiter = LongPollLimiter(),
         pageEvents: PageEvents = PageEvents(recheck: .seconds(15), slots: StreamSlots(limit: 1024)),
-        metricsOnPublicPort: Bool = true
+        metricsOnPublicPort: Bool = true, proxies: TrustedProxies = TrustedProxies()
     ) -> Router<HubContext> {
         let router = Router(context: HubContext.self)
         let routes = RouteTable()
         router.add(middleware: RequestLogAndErrors(metrics: metrics, routes: routes))
+        router.add(middleware: ClientAddressMiddleware(proxies: proxies))
         router.get("/healthz") { _, _ in
             // A load balancer's check: an instance whose store is unreachable takes no traffic.
             guard await store.isAvailable() else {
@@ -97,11 +106,11 @@ public enum HubServer {
         longPolls: LongPollLimiter = LongPollLimiter(), metricsOnPublicPort: Bool = true,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let connections = ConnectionCounter()
+        let connections = ConnectionCounter(perClient: limits.maxConnectionsPerClient)
         return Application(
             router: router(
                 store: store, metrics: metrics, feeds: feeds, longPolls: longPolls, pageEvents: pageEvents,
-                metricsOnPublicPort: metricsOnPublicPort),
+                metricsOnPublicPort: metricsOnPublicPort, proxies: limits.trustedProxies),
             server: .http1(
                 configuration: .init(
                     additionalChannelHandlers: [ConnectionGuard(limits: limits, counter: connections)],

@@ -220,7 +220,7 @@ components:
         Retry-After: {schema: {type: string}}
       content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}
     TooManyStreams:
-      description: Too many open event streams; retry after the given seconds.
+      description: Too many open event streams (429 from your address, 503 in all); retry after the given seconds.
       headers:
         Retry-After: {schema: {type: string}}
       content: {text/plain: {schema: {type: string}}}
@@ -509,6 +509,7 @@ paths:
       parameters: [{$ref: "#/components/parameters/LastEventID"}, {$ref: "#/components/parameters/Since"}]
       responses:
         "200": {$ref: "#/components/responses/EventStream"}
+        "429": {$ref: "#/components/responses/TooManyStreams"}
         "503": {$ref: "#/components/responses/TooManyStreams"}
   /races/{race_id}:
     get:
@@ -535,6 +536,7 @@ paths:
         "200": {$ref: "#/components/responses/EventStream"}
         "404": {$ref: "#/components/responses/PageNotFound"}
         "422": {$ref: "#/components/responses/PageNotFound"}
+        "429": {$ref: "#/components/responses/TooManyStreams"}
         "503": {$ref: "#/components/responses/TooManyStreams"}
   /static/racesync.css:
     get:

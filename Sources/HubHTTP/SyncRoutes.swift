@@ -40,9 +40,10 @@ struct SyncRoutes {
             let limit = try HTTPIO.intQuery(request, "limit", in: 1...PullPage.maxLimit, fallback: PullPage.defaultLimit)
             var wait = try HTTPIO.intQuery(request, "wait", in: 0...Self.maxWait, fallback: 0)
             // Past the caller's few waiting slots, the pull is answered at once with what there is.
-            let holdsSlot = wait > 0 && longPolls.acquire(caller.id)
+            let client = context.clientAddress
+            let holdsSlot = wait > 0 && longPolls.acquire(caller.id, client: client)
             if !holdsSlot { wait = 0 }
-            defer { if holdsSlot { longPolls.release(caller.id) } }
+            defer { if holdsSlot { longPolls.release(caller.id, client: client) } }
             let deadline = ContinuousClock.now + .seconds(wait)
             while true {
                 let generation = store.changeSignal.generation

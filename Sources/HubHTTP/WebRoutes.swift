@@ -17,8 +17,8 @@ struct WebRoutes {
         router.get("/") { _, _ in
             WebPage.html(renderer.frontPage(try await front().model))
         }
-        router.get("/events") { request, _ in
-            events.response(request, signal: store.changeSignal) {
+        router.get("/events") { request, context in
+            events.response(request, client: context.clientAddress, signal: store.changeSignal) {
                 let page = try await front()
                 return PageState(id: page.head, html: page.body, summary: page.model.summary)
             }
@@ -30,7 +30,7 @@ struct WebRoutes {
         router.get("/races/:race_id/events") { request, context in
             let id = try WebPageError.raceID(context.parameters)
             guard try await race(id) != nil else { throw WebPageError.raceNotFound }
-            return events.response(request, signal: store.changeSignal) {
+            return events.response(request, client: context.clientAddress, signal: store.changeSignal) {
                 guard let page = try await race(id) else { return nil }
                 return PageState(id: page.head, html: page.body, summary: page.model.summary)
             }

@@ -85,8 +85,9 @@ import Glibc
 
     @Test func halfSentRequestsAreClosedAndDoNotSlowAnyoneDown() async throws {
         let w = try await World()
-        // 200 connections that send part of a head and then nothing (slowloris).
-        let slow = (0..<200).map { _ in RawHTTP.connect(port: w.hub.port) }
+        // 200 connections that send part of a head and then nothing (slowloris), from five
+        // addresses (one address alone holds at most 64: PerClientLimitTests).
+        let slow = (0..<200).map { RawHTTP.connect(port: w.hub.port, from: "127.0.2.\($0 % 5 + 1)") }
         defer { slow.forEach { close($0) } }
         #expect(slow.allSatisfy { $0 >= 0 })
         for fd in slow { RawHTTP.send(fd, Array("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ".utf8)) }
@@ -109,7 +110,9 @@ import Glibc
         let wait = 3
         let started = Date()
         let sockets = (0..<300).map { index -> Int32 in
-            let fd = RawHTTP.connect(port: w.hub.port)
+            // Ten users on ten addresses (an address holds at most 64 connections and 8 waiting pulls;
+            // the pulls past those are answered at once).
+            let fd = RawHTTP.connect(port: w.hub.port, from: "127.0.3.\(index % users.count + 1)")
             let token = w.tokens[users[index % users.count]]!
             RawHTTP.send(fd, RawHTTP.request("GET", "/api/sync/pull?since=\(Self.endCursor(w))&wait=\(wait)", headers: [Array("Authorization: Bearer \(token)".utf8)]))
             return fd

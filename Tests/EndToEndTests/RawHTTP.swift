@@ -6,10 +6,25 @@ import Glibc
 /// HTTP/1.1 over plain sockets, for what a well-behaved client library will not send: bytes
 /// that are not UTF-8, half-sent heads, hundreds of connections at once.
 enum RawHTTP {
-    /// Opens a TCP connection to 127.0.0.1:`port`; returns the socket or -1.
-    static func connect(port: Int) -> Int32 {
+    /// Opens a TCP connection to 127.0.0.1:`port` from `source` (any 127.x.y.z is this
+    /// machine on Linux, so one test can be several clients); returns the socket or -1.
+    /// `receiveBuffer` shrinks the socket's receive buffer (a client that reads slowly).
+    static func connect(port: Int, from source: String? = nil, receiveBuffer: Int32? = nil) -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return -1 }
+        if var size = receiveBuffer { setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size)) }
+        if let source {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            local.sin_addr.s_addr = inet_addr(source)
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            if bound != 0 {
+                close(fd)
+                return -1
+            }
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)

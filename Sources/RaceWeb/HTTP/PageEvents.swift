@@ -50,8 +50,9 @@ public struct PageEvents: Sendable {
 
     /// The stream response. `render` reads the current state (nil: the page is gone, the
     /// stream ends); `signal` wakes the stream when the store commits.
+    /// `client` (an IP address) counts against the per-client cap; nil for none (the node's own pages).
     public func response(
-        _ request: Request, signal: ChangeSignal, render: @escaping @Sendable () async throws -> PageState?
+        _ request: Request, client: String? = nil, signal: ChangeSignal, render: @escaping @Sendable () async throws -> PageState?
     ) -> Response {
         guard slots.available else {
             return Response(
@@ -59,9 +60,25 @@ public struct PageEvents: Sendable {
                 headers: [.retryAfter: "30", .contentType: "text/plain; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: "too many open event streams; retry later\n")))
         }
+        if let client {
+            // Checked here to answer 429; taken in the body, which always gives it back.
+            guard slots.perClient.held(by: client) < slots.perClient.limit else {
+                return Response(
+                    status: .tooManyRequests,
+                    headers: [.retryAfter: "30", .contentType: "text/plain; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(string: "too many open event streams from your address; close some and retry later\n")))
+            }
+        }
         let seen = Self.resumePoint(request)
         let settings = self
         let body = ResponseBody { writer in
+            if let client {
+                guard settings.slots.perClient.acquire(client) else {
+                    try await writer.finish(nil)
+                    return
+                }
+            }
+            defer { if let client { settings.slots.perClient.release(client) } }
             guard settings.slots.acquire() else {
                 try await writer.finish(nil)
                 return
@@ -131,9 +148,14 @@ final class StopFlag: Sendable {
 /// A cap on open event streams.
 public final class StreamSlots: Sendable {
     public let limit: Int
+    /// Streams one client (IP address) may hold at once.
+    public let perClient: PerClientCount
     private let open = Mutex(0)
 
-    public init(limit: Int) { self.limit = limit }
+    public init(limit: Int, perClient: Int = 8) {
+        self.limit = limit
+        self.perClient = PerClientCount(limit: perClient)
+    }
 
     public var available: Bool { open.withLock { $0 < limit } }
     public var held: Int { open.withLock { $0 } }

@@ -45,13 +45,47 @@ struct HubCommand: AsyncParsableCommand {
             discussion: "Default: /metrics on the public port."))
     var metricsAddress: String?
 
+    @Option(
+        name: .customLong("trusted-proxy"),
+        help: ArgumentHelp(
+            "A reverse proxy's address or network (CIDR, repeatable): behind it the client is taken from X-Forwarded-For.",
+            discussion: "From any other peer X-Forwarded-For is ignored. Example: --trusted-proxy 127.0.0.1/32"))
+    var trustedProxies: [String] = []
+
+    @Option(name: .customLong("max-connections-per-ip"), help: "Connections one client address may hold at once.")
+    var maxConnectionsPerIP = 64
+
+    @Option(name: .customLong("max-streams-per-ip"), help: "Page event streams one client address may hold at once.")
+    var maxStreamsPerIP = 8
+
+    @Option(name: .customLong("max-long-polls-per-ip"), help: "Waiting pulls one client address may hold at once.")
+    var maxLongPollsPerIP = 8
+
+    @Option(name: .customLong("write-timeout"), help: "Seconds a response may wait for a client that stopped reading before the connection is closed.")
+    var writeTimeout = 30
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535") }
         guard pollInterval >= 1 else { throw ValidationError("--poll-interval must be at least 1 second") }
         if let metricsAddress { _ = try ListenAddress(metricsAddress, flag: "--metrics-address") }
+        _ = try proxies()
+        for (flag, value) in [("--max-connections-per-ip", maxConnectionsPerIP), ("--max-streams-per-ip", maxStreamsPerIP),
+                              ("--max-long-polls-per-ip", maxLongPollsPerIP), ("--write-timeout", writeTimeout)] where value < 1 {
+            throw ValidationError("\(flag) must be at least 1")
+        }
         if let publicURL, URL(string: publicURL)?.scheme == nil {
             throw ValidationError("--public-url must be an absolute URL, like https://races.example.org")
         }
+    }
+
+    /// The `--trusted-proxy` networks.
+    func proxies() throws -> TrustedProxies {
+        TrustedProxies(try trustedProxies.map { text in
+            guard let network = IPNetwork(text) else {
+                throw ValidationError("--trusted-proxy takes an IP address or network, like 10.0.0.0/8 or ::1, not '\(text)'")
+            }
+            return network
+        })
     }
 
     func run() async throws {
@@ -69,7 +103,11 @@ struct HubCommand: AsyncParsableCommand {
         let (exportStarts, exportNow) = AsyncStream.makeStream(of: FeedExportService.self)
         var limits = ConnectionLimits()
         limits.maxConnections = FileLimit.connectionCap()
-        let streams = HubStreams()
+        limits.maxConnectionsPerClient = maxConnectionsPerIP
+        limits.writeTimeout = .seconds(Int64(writeTimeout))
+        limits.trustedProxies = try proxies()
+        let streams = HubStreams(
+            pageEvents: PageEventsSettings.standard(streamsPerClient: maxStreamsPerIP), longPolls: LongPollLimiter(perClient: maxLongPollsPerIP))
         let metricsListener = try metricsAddress.map { try ListenAddress($0, flag: "--metrics-address") }
         let app = HubServer.application(
             store: storage, metrics: metrics, feeds: feeds, host: host, port: port, logger: logger, limits: limits,
