@@ -20,7 +20,7 @@ enum ProcessBench {
             self.db = db
             port = Int.random(in: 20000...40000)
             process = try ChildProcess(
-                binDir + "/syncd", ["hub", "--db", db, "--port", String(port)],
+                binDir + "/syncd", ["hub", "--db", db, "--port", String(port), "--max-ops-per-minute", "0", "--max-races-per-day", "0"],
                 environment: ProcessInfo.processInfo.environment.merging(["LOG_LEVEL": "error"].merging(env) { $1 }) { $1 },
                 stderr: "/dev/null")
             for _ in 0..<200 {

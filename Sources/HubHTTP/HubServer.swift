@@ -35,7 +35,7 @@ public enum HubServer {
     public static func router(
         store: any HubStorage, metrics: HubMetrics, feeds: FeedCache, longPolls: LongPollLimiter = LongPollLimiter(),
         pageEvents: PageEvents = PageEvents(recheck: .seconds(15), slots: StreamSlots(limit: 1024)),
-        metricsOnPublicPort: Bool = true, proxies: TrustedProxies = TrustedProxies()
+        metricsOnPublicPort: Bool = true, proxies: TrustedProxies = TrustedProxies(), quota: WriteQuota = .unlimited
     ) -> Router<HubContext> {
         let router = Router(context: HubContext.self)
         let routes = RouteTable()
@@ -54,8 +54,8 @@ public enum HubServer {
             Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: openAPIDocument)))
         }
         if metricsOnPublicPort { addMetricsRoute(to: router, metrics: metrics, pageEvents: pageEvents, longPolls: longPolls) }
-        RaceRoutes(store: store).register(on: router)
-        SyncRoutes(store: store, metrics: metrics, longPolls: longPolls).register(on: router)
+        RaceRoutes(store: store, quota: quota).register(on: router)
+        SyncRoutes(store: store, metrics: metrics, longPolls: longPolls, quota: quota).register(on: router)
         SnapshotRoute(store: store, cache: SnapshotCache(store: store)).register(on: router)
         FeedRoutes(cache: feeds).register(on: router)
         WebRoutes(store: store, events: pageEvents).register(on: router)
@@ -103,14 +103,14 @@ public enum HubServer {
         store: any HubStorage, metrics: HubMetrics, feeds: FeedCache, host: String, port: Int, logger: Logger,
         limits: ConnectionLimits = ConnectionLimits(),
         pageEvents: PageEvents = PageEvents(recheck: .seconds(15), slots: StreamSlots(limit: 1024)),
-        longPolls: LongPollLimiter = LongPollLimiter(), metricsOnPublicPort: Bool = true,
+        longPolls: LongPollLimiter = LongPollLimiter(), metricsOnPublicPort: Bool = true, quota: WriteQuota = .unlimited,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let connections = ConnectionCounter(perClient: limits.maxConnectionsPerClient)
         return Application(
             router: router(
                 store: store, metrics: metrics, feeds: feeds, longPolls: longPolls, pageEvents: pageEvents,
-                metricsOnPublicPort: metricsOnPublicPort, proxies: limits.trustedProxies),
+                metricsOnPublicPort: metricsOnPublicPort, proxies: limits.trustedProxies, quota: quota),
             server: .http1(
                 configuration: .init(
                     additionalChannelHandlers: [ConnectionGuard(limits: limits, counter: connections)],

@@ -219,6 +219,11 @@ components:
       headers:
         Retry-After: {schema: {type: string}}
       content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}
+    RateLimited:
+      description: This user's write limit (--max-ops-per-minute, --max-races-per-day) is reached; nothing of the request was applied, retry after the given seconds.
+      headers:
+        Retry-After: {schema: {type: string}}
+      content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}
     TooManyStreams:
       description: Too many open event streams (429 from your address, 503 in all); retry after the given seconds.
       headers:
@@ -294,6 +299,7 @@ paths:
         "413": {$ref: "#/components/responses/TooLarge"}
         "422": {$ref: "#/components/responses/Malformed"}
         "503": {$ref: "#/components/responses/StoreUnavailable"}
+        "429": {$ref: "#/components/responses/RateLimited"}
   /api/races/{race_id}:
     get:
       operationId: getRace
@@ -321,6 +327,7 @@ paths:
         "413": {$ref: "#/components/responses/TooLarge"}
         "422": {$ref: "#/components/responses/Malformed"}
         "503": {$ref: "#/components/responses/StoreUnavailable"}
+        "429": {$ref: "#/components/responses/RateLimited"}
   /api/races/{race_id}/release-seeds:
     post:
       operationId: releaseSeeds
@@ -335,6 +342,7 @@ paths:
         "404": {$ref: "#/components/responses/NotFound"}
         "422": {$ref: "#/components/responses/Malformed"}
         "503": {$ref: "#/components/responses/StoreUnavailable"}
+        "429": {$ref: "#/components/responses/RateLimited"}
   /api/races/{race_id}/start:
     post:
       operationId: startRace
@@ -349,6 +357,7 @@ paths:
         "404": {$ref: "#/components/responses/NotFound"}
         "422": {$ref: "#/components/responses/Malformed"}
         "503": {$ref: "#/components/responses/StoreUnavailable"}
+        "429": {$ref: "#/components/responses/RateLimited"}
   /api/races/{race_id}/finish:
     post:
       operationId: finishRace
@@ -363,6 +372,7 @@ paths:
         "404": {$ref: "#/components/responses/NotFound"}
         "422": {$ref: "#/components/responses/Malformed"}
         "503": {$ref: "#/components/responses/StoreUnavailable"}
+        "429": {$ref: "#/components/responses/RateLimited"}
   /api/races/{race_id}/cast-join:
     post:
       operationId: castJoin
@@ -377,6 +387,7 @@ paths:
         "409": {$ref: "#/components/responses/Conflict"}
         "422": {$ref: "#/components/responses/Malformed"}
         "503": {$ref: "#/components/responses/StoreUnavailable"}
+        "429": {$ref: "#/components/responses/RateLimited"}
   /api/races/{race_id}/cast-leave:
     post:
       operationId: castLeave
@@ -389,6 +400,7 @@ paths:
         "404": {$ref: "#/components/responses/NotFound"}
         "422": {$ref: "#/components/responses/Malformed"}
         "503": {$ref: "#/components/responses/StoreUnavailable"}
+        "429": {$ref: "#/components/responses/RateLimited"}
   /api/races/{race_id}/casters:
     post:
       operationId: addCaster
@@ -412,6 +424,7 @@ paths:
         "413": {$ref: "#/components/responses/TooLarge"}
         "422": {$ref: "#/components/responses/Malformed"}
         "503": {$ref: "#/components/responses/StoreUnavailable"}
+        "429": {$ref: "#/components/responses/RateLimited"}
   /api/races/{race_id}/casters/{caster_id}:
     delete:
       operationId: removeCaster
@@ -425,6 +438,7 @@ paths:
         "404": {$ref: "#/components/responses/NotFound"}
         "422": {$ref: "#/components/responses/Malformed"}
         "503": {$ref: "#/components/responses/StoreUnavailable"}
+        "429": {$ref: "#/components/responses/RateLimited"}
   /api/sync/push:
     post:
       operationId: push
@@ -439,6 +453,7 @@ paths:
         "413": {$ref: "#/components/responses/TooLarge"}
         "422": {$ref: "#/components/responses/Malformed"}
         "503": {$ref: "#/components/responses/StoreUnavailable"}
+        "429": {$ref: "#/components/responses/RateLimited"}
   /api/sync/snapshot:
     get:
       operationId: snapshot

@@ -7,6 +7,7 @@ import SyncStore
 /// The REST routes of races and their members (CONTRACT §2).
 struct RaceRoutes {
     let store: any HubStorage
+    let quota: WriteQuota
     /// `GET /api/races` pages: `limit` defaults to 100 and may be at most 1000.
     static let defaultRaceListLimit = 100
     static let maxRaceListLimit = 1000
@@ -55,41 +56,48 @@ struct RaceRoutes {
             case .success(let valid): name = valid
             case .failure(let why): throw APIError.malformed("field 'name' \(why)")
             }
+            try quota.take(ops: 1, createsRace: true, user: caller.id)
             return try HTTPIO.json(try await store.createRace(name: name, organizer: caller.id), status: .created)
         }
         users.post("/api/races/:race_id/participants") { request, context in
             let caller = try context.caller()
             let id = try HTTPIO.uuid(context, "race_id")
             let login = try await HTTPIO.body(LoginBody.self, request, context).login()
+            try quota.take(ops: 1, user: caller.id)
             return try HTTPIO.json(try await store.addParticipant(race: id, caller: caller.id, login: login))
         }
         for step in RaceRules.Transition.allCases {
             users.post("/api/races/:race_id/\(step.rawValue)") { request, context in
                 let caller = try context.caller()
                 let id = try HTTPIO.uuid(context, "race_id")
-                return try HTTPIO.json(try await store.transition(step, race: id, caller: caller.id))
+                try quota.take(ops: 1, user: caller.id)
+            return try HTTPIO.json(try await store.transition(step, race: id, caller: caller.id))
             }
         }
         users.post("/api/races/:race_id/cast-join") { request, context in
             let caller = try context.caller()
             let id = try HTTPIO.uuid(context, "race_id")
+            try quota.take(ops: 1, user: caller.id)
             return try HTTPIO.json(try await store.castJoin(race: id, caller: caller.id))
         }
         users.post("/api/races/:race_id/cast-leave") { request, context in
             let caller = try context.caller()
             let id = try HTTPIO.uuid(context, "race_id")
+            try quota.take(ops: 1, user: caller.id)
             return try HTTPIO.json(try await store.castLeave(race: id, caller: caller.id))
         }
         users.post("/api/races/:race_id/casters") { request, context in
             let caller = try context.caller()
             let id = try HTTPIO.uuid(context, "race_id")
             let login = try await HTTPIO.body(LoginBody.self, request, context).login()
+            try quota.take(ops: 1, user: caller.id)
             return try HTTPIO.json(try await store.addCaster(race: id, caller: caller.id, login: login))
         }
         users.delete("/api/races/:race_id/casters/:caster_id") { request, context in
             let caller = try context.caller()
             let id = try HTTPIO.uuid(context, "race_id")
             let casterID = try HTTPIO.uuid(context, "caster_id")
+            try quota.take(ops: 1, user: caller.id)
             return try HTTPIO.json(try await store.removeCaster(race: id, caller: caller.id, casterID: casterID))
         }
     }

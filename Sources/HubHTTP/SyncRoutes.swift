@@ -8,6 +8,7 @@ struct SyncRoutes {
     let store: any HubStorage
     let metrics: HubMetrics
     let longPolls: LongPollLimiter
+    let quota: WriteQuota
     /// Longest long-poll a pull may ask for (`wait`, seconds).
     static let maxWait = 30
 
@@ -22,6 +23,7 @@ struct SyncRoutes {
             guard HLC.isValidNode(push.nodeID) else {
                 throw APIError.malformed("field 'node_id' must be 1-64 bytes")
             }
+            try quota.take(ops: push.ops.count, user: caller.id)
             let start = ContinuousClock.now
             let ops = push.ops
             let response = try await store.push(ops, caller: caller.id)

@@ -13,15 +13,27 @@ import Glibc
 /// daemon's fallback timer picks the write up. The socket is created owner-only; a datagram
 /// carries nothing but "look at the outbox".
 public enum LocalWake {
-    /// The socket path for a replica: `<replica>.wake` (absolute), or in `$XDG_RUNTIME_DIR`
-    /// when that is too long for a Unix socket; nil when neither fits.
+    /// The socket path for a replica: `<replica>.wake/socket` (absolute), or in
+    /// `$XDG_RUNTIME_DIR` when that is too long for a Unix socket; nil when neither fits. The
+    /// socket sits in a folder of its own, created owner-only (0700) before the socket is bound,
+    /// so no other user can reach it at any moment, and nothing is chmod'ed after the fact.
     public static func socketPath(forReplica replica: String) -> String? {
         let absolute = URL(fileURLWithPath: replica).standardizedFileURL.path
-        let beside = absolute + ".wake"
+        let beside = absolute + ".wake/socket"
         if beside.utf8.count < maxPathBytes { return beside }
         guard let runtime = ProcessInfo.processInfo.environment["XDG_RUNTIME_DIR"], !runtime.isEmpty else { return nil }
-        let hashed = runtime + "/racesync-" + String(absolute.stableHash, radix: 16) + ".wake"
+        let hashed = runtime + "/racesync-" + String(absolute.stableHash, radix: 16) + ".wake/socket"
         return hashed.utf8.count < maxPathBytes ? hashed : nil
+    }
+
+    /// Creates the socket's folder owner-only, or accepts an existing one only if it is a real
+    /// folder (not a link) of this user that nobody else may enter.
+    static func ownerOnlyFolder(for socket: String) -> Bool {
+        let folder = (socket as NSString).deletingLastPathComponent
+        if mkdir(folder, 0o700) == 0 { return true }
+        var info = stat()
+        guard errno == EEXIST, lstat(folder, &info) == 0 else { return false }
+        return info.st_mode & S_IFMT == S_IFDIR && info.st_uid == getuid() && info.st_mode & 0o077 == 0
     }
 
     /// `sun_path` holds 108 bytes with the terminating NUL.
@@ -68,7 +80,7 @@ public final class LocalWakeListener: @unchecked Sendable {
 
     /// Listens beside `replica`; nil when the socket cannot be made (the caller falls back to polling).
     public init?(replica: String) {
-        guard let path = LocalWake.socketPath(forReplica: replica) else { return nil }
+        guard let path = LocalWake.socketPath(forReplica: replica), LocalWake.ownerOnlyFolder(for: path) else { return nil }
         let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return nil }
         unlink(path)  // a socket left by a daemon that did not stop cleanly
@@ -76,7 +88,7 @@ public final class LocalWakeListener: @unchecked Sendable {
         let bound = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
-        guard bound == 0, chmod(path, 0o600) == 0 else {
+        guard bound == 0 else {
             close(fd)
             return nil
         }
@@ -110,7 +122,10 @@ public final class LocalWakeListener: @unchecked Sendable {
         let first = !isStopped
         isStopped = true
         stopped.unlock()
-        if first { unlink(path) }
+        if first {
+            unlink(path)
+            rmdir((path as NSString).deletingLastPathComponent)
+        }
     }
 
     deinit { stop() }

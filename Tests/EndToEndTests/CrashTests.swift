@@ -54,7 +54,7 @@ final class HubGroup: @unchecked Sendable {
     init(box: Sandbox, db: String, count: Int) throws {
         self.box = box
         self.db = db
-        hubs = try (0..<count).map { _ in try HubProcess(in: box, db: db, env: Self.environment) }
+        hubs = try (0..<count).map { _ in try HubProcess(in: box, db: db, extra: HubProcess.unlimited, env: Self.environment) }
     }
 
     /// `kill -9` hub `index`, then start it again on its port: a restart that is refused fails the test.
@@ -62,7 +62,7 @@ final class HubGroup: @unchecked Sendable {
         let hub = hubs[index]
         hub.daemon.kill9()
         usleep(UInt32.random(in: 50_000...300_000, using: &rng))
-        let restarted = try HubProcess(in: box, db: db, port: hub.port, env: Self.environment)
+        let restarted = try HubProcess(in: box, db: db, port: hub.port, extra: HubProcess.unlimited, env: Self.environment)
         let log = restarted.daemon.log
         if log.contains("store recovered after a crash") { recovered += 1 }
         if log.contains("mid-checkpoint") { midCheckpoint += 1 }

@@ -34,7 +34,7 @@ import Testing
         try Data(count: 768 * 1024).write(to: URL(fileURLWithPath: disk.file("ballast")))
         let db = disk.file("hub.sqlite")
         let org = try box.run("syncd", ["user", "add", "org", "--db", db]).lastLine
-        let hub = try HubProcess(in: box, db: db)
+        let hub = try HubProcess(in: box, db: db, extra: HubProcess.unlimited)
         var acknowledged: [String] = []
         var refusal: HTTP.Reply?
         for i in 0..<5000 {
@@ -96,7 +96,7 @@ import Testing
         try Data(count: 768 * 1024).write(to: URL(fileURLWithPath: disk.file("ballast")))
         let db = disk.file("hub.sqlite")
         let org = try box.run("syncd", ["user", "add", "org", "--db", db]).lastLine
-        let hub = try HubProcess(in: box, db: db)
+        let hub = try HubProcess(in: box, db: db, extra: HubProcess.unlimited)
         var status = 201
         for i in 0..<5000 where status == 201 {
             status = try await HTTP.send("POST", hub.url + "/api/races", token: org, json: ["name": "race \(i) " + String(repeating: "x", count: 180)]).status

@@ -9,7 +9,7 @@ import Testing
 @Suite struct NodeCrashTests {
     @Test func aNodeKilledUnderLoadAlwaysRestartsAndLosesNothing() async throws {
         let box = Sandbox()
-        let hub = try HubProcess(in: box)
+        let hub = try HubProcess(in: box, extra: HubProcess.unlimited)
         let org = try box.run("syncd", ["user", "add", "org", "--db", hub.db]).lastLine
         let alice = try box.run("syncd", ["user", "add", "alice", "--db", hub.db]).lastLine
         var races: [String] = []

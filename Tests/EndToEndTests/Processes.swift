@@ -107,6 +107,9 @@ final class Daemon: @unchecked Sendable {
 
 /// A hub process on a free loopback port.
 final class HubProcess: @unchecked Sendable {
+    /// For load tests: no per-user write limits (`0` turns them off).
+    static let unlimited = ["--max-ops-per-minute", "0", "--max-races-per-day", "0"]
+
     let daemon: Daemon
     let port: Int
     let db: String

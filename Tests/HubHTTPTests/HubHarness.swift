@@ -37,13 +37,13 @@ final class HubHarness: @unchecked Sendable {
     }
 
     /// Runs `body` against the router in process.
-    func run(pageEvents: PageEvents? = nil, _ body: @Sendable (Client) async throws -> Void) async throws {
+    func run(pageEvents: PageEvents? = nil, quota: WriteQuota = .unlimited, _ body: @Sendable (Client) async throws -> Void) async throws {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         let feeds = FeedCache(store: storage, baseURL: "http://hub.test")
         let app = HubServer.application(
             store: storage, metrics: metrics, feeds: feeds, host: "127.0.0.1", port: 0, logger: logger,
-            pageEvents: pageEvents ?? PageEvents(recheck: .seconds(15), slots: StreamSlots(limit: 1024)))
+            pageEvents: pageEvents ?? PageEvents(recheck: .seconds(15), slots: StreamSlots(limit: 1024)), quota: quota)
         let tokens = self.tokens
         try await app.test(.router) { client in
             try await body(Client(client: client, tokens: tokens))

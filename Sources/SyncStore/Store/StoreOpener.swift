@@ -88,11 +88,14 @@ enum StoreOpener {
                 throw StoreOpenError(path: path, reason: "cannot create its folder: \(error.localizedDescription)")
             }
         }
-        // Owner-only from the first byte: a replica keeps its API token, a hub its token hashes.
-        // SQLite gives the -wal and -shm files the same mode.
-        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-            throw StoreOpenError(path: path, reason: "cannot be created (check the folder's permissions)")
+        // Owner-only from the first byte (created with that mode, never chmod'ed after): a replica
+        // keeps its API token, a hub its token hashes. SQLite gives the -wal and -shm files the
+        // same mode. O_EXCL | O_NOFOLLOW: never through a link planted at the path.
+        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw StoreOpenError(path: path, reason: "cannot be created: \(String(cString: strerror(errno))) (check the folder's permissions)")
         }
+        Glibc.close(fd)
         do {
             var config = Configuration()
             config.journalMode = .default

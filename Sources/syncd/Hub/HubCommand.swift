@@ -61,6 +61,14 @@ struct HubCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-long-polls-per-ip"), help: "Waiting pulls one client address may hold at once.")
     var maxLongPollsPerIP = 8
 
+    @Option(
+        name: .customLong("max-ops-per-minute"),
+        help: "Writes one user may make per minute: pushed ops plus REST writes (0: no limit). A burst of one full push (1000) is always allowed.")
+    var maxOpsPerMinute = WriteQuota.defaultOpsPerMinute
+
+    @Option(name: .customLong("max-races-per-day"), help: "Races one user may create per day (0: no limit).")
+    var maxRacesPerDay = WriteQuota.defaultRacesPerDay
+
     @Option(name: .customLong("write-timeout"), help: "Seconds a response may wait for a client that stopped reading before the connection is closed.")
     var writeTimeout = 30
 
@@ -73,6 +81,7 @@ struct HubCommand: AsyncParsableCommand {
                               ("--max-long-polls-per-ip", maxLongPollsPerIP), ("--write-timeout", writeTimeout)] where value < 1 {
             throw ValidationError("\(flag) must be at least 1")
         }
+        guard maxOpsPerMinute >= 0, maxRacesPerDay >= 0 else { throw ValidationError("--max-ops-per-minute and --max-races-per-day must be 0 (off) or more") }
         if let publicURL, URL(string: publicURL)?.scheme == nil {
             throw ValidationError("--public-url must be an absolute URL, like https://races.example.org")
         }
@@ -112,6 +121,7 @@ struct HubCommand: AsyncParsableCommand {
         let app = HubServer.application(
             store: storage, metrics: metrics, feeds: feeds, host: host, port: port, logger: logger, limits: limits,
             pageEvents: streams.pageEvents, longPolls: streams.longPolls, metricsOnPublicPort: metricsListener == nil,
+            quota: WriteQuota(opsPerMinute: maxOpsPerMinute, racesPerDay: maxRacesPerDay),
             onRunning: { port in
                 if !explicitURL { feeds.baseURL = "http://\(host):\(port)" }
                 logger.info("listening", metadata: ["address": "http://\(host):\(port)", "public_url": "\(feeds.baseURL)"])
