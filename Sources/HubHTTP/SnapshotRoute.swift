@@ -6,9 +6,10 @@ import SyncStore
 
 /// `GET /api/sync/snapshot`: a consistent SQLite file of the replicated state for a fresh
 /// node, with the cursor it is valid at (`X-RaceSync-Cursor`, also the `ETag`). Built once
-/// per log position and shared: concurrent requests wait for the one build in progress, and
-/// later ones get the cached bytes until the store changes, so no client can make the hub
-/// build snapshots in parallel.
+/// and shared: concurrent requests wait for the one build in progress, and later ones get the
+/// cached bytes until the store changes, and in any case for `minInterval` after a build, so
+/// however often clients commit and ask, the hub builds at most one snapshot per interval. A
+/// snapshot that lags is still right: it carries its own cursor, and the node pulls the tail.
 actor SnapshotCache {
     struct Snapshot: Sendable {
         var bytes: ByteBuffer
@@ -16,21 +17,25 @@ actor SnapshotCache {
     }
 
     private let store: any HubStorage
-    private var cached: (generation: UInt64, snapshot: Snapshot)?
+    private let minInterval: Duration
+    private var cached: (generation: UInt64, builtAt: ContinuousClock.Instant, snapshot: Snapshot)?
     private var building: Task<Snapshot, any Error>?
 
-    init(store: any HubStorage) { self.store = store }
+    init(store: any HubStorage, minInterval: Duration = .seconds(5)) {
+        self.store = store
+        self.minInterval = minInterval
+    }
 
     func current() async throws -> Snapshot {
         let generation = store.changeSignal.generation
-        if let cached, cached.generation == generation { return cached.snapshot }
+        if let cached, cached.generation == generation || ContinuousClock.now - cached.builtAt < minInterval { return cached.snapshot }
         if let building { return try await building.value }
         let store = self.store
         let task = Task { try await Self.build(store) }
         building = task
         defer { building = nil }
         let snapshot = try await task.value
-        cached = (generation, snapshot)
+        cached = (generation, ContinuousClock.now, snapshot)
         return snapshot
     }
 

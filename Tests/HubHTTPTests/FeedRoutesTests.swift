@@ -198,6 +198,30 @@ extension FeedExportTests {
         #expect(try fm.contentsOfDirectory(atPath: elsewhere) == ["precious.txt"])
     }
 
+    /// A file whose bytes did not change is not written again; a race folder swapped for a
+    /// link to somewhere else is refused and nothing is written through it.
+    @Test func unchangedFilesStayAndASwappedFolderIsNeverFollowed() async throws {
+        let hub = try HubHarness()
+        let dir = hub.dir + "/feeds", elsewhere = hub.dir + "/elsewhere"
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        let race = try hub.store.createRace(name: "A", organizer: hub.ids["org"]!)
+        let exporter = FeedExporter(directory: dir, cache: FeedCache(store: hub.storage, baseURL: "http://hub.test"), store: hub.storage)
+        #expect(try await exporter.export() == 4)
+        func inode(_ path: String) -> UInt64? { (try? fm.attributesOfItem(atPath: dir + "/" + path)[.systemFileNumber] as? NSNumber)?.uint64Value }
+        let before = inode("races/\(race.id.lowercased)/live.atom")
+        #expect(try await exporter.export() == 0, "nothing changed, nothing written")
+        #expect(inode("races/\(race.id.lowercased)/live.atom") == before)
+        _ = try hub.store.castJoin(race: race.id, caller: hub.ids["alice"]!)
+        _ = try await exporter.export()
+        // Swap the race folder for a link to a folder the export must never write into.
+        try fm.removeItem(atPath: dir + "/races/" + race.id.lowercased)
+        try fm.createSymbolicLink(atPath: dir + "/races/" + race.id.lowercased, withDestinationPath: elsewhere)
+        try hub.store.recordPoll(seen: [hub.ids["alice"]!: LiveStream(streamID: "s", title: "t", startedAt: Date(), observedAt: Date())], at: Date())
+        await #expect(throws: FeedExporter.ExportError.self) { try await exporter.export() }
+        #expect(try fm.contentsOfDirectory(atPath: elsewhere).isEmpty)
+    }
+
     @Test func theExportServiceFollowsARaceThroughItsLifeWithoutTwitch() async throws {
         let hub = try HubHarness()
         let dir = hub.dir + "/feeds"

@@ -44,6 +44,26 @@ import Testing
     }
 }
 
+extension SnapshotRouteTests {
+    /// Commits between requests do not make the hub build a snapshot each time: within the
+    /// interval the last one is served, and the node pulls what came after its cursor.
+    @Test func snapshotsAreBuiltAtMostOncePerInterval() async throws {
+        let hub = try HubHarness()
+        try await hub.run { c in
+            let race = try await c.race()
+            let headers: HTTPFields = [.authorization: "Bearer \(c.tokens["bob"]!)"]
+            func cursor() async throws -> String? {
+                try await c.client.execute(uri: "/api/sync/snapshot", method: .get, headers: headers) { $0.headers[HTTPField.Name("X-RaceSync-Cursor")!] }
+            }
+            let first = try await cursor()
+            #expect(try await c.call(.post, "/api/races/\(race)/cast-join", as: "alice").status == 200)
+            #expect(try await cursor() == first)
+            let tail = try await c.call(.get, "/api/sync/pull?since=\(first ?? "")", as: "bob")
+            #expect((tail.object["changes"] as? [Any])?.isEmpty == false)
+        }
+    }
+}
+
 /// A temporary folder for a test.
 struct TempDir {
     let path = NSTemporaryDirectory() + "racesync-http-" + UUID().uuidString.prefix(8)
