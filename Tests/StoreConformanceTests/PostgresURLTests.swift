@@ -13,6 +13,24 @@ import Testing
         #expect(try PostgresURL("postgresql://a%40b@h/d%20b").user == "a@b")
     }
 
+    /// User, password and database are percent-decoded once, not twice.
+    @Test func percentEncodingIsDecodedOnce() throws {
+        let url = try PostgresURL("postgresql://u%2541:p%2541%40%3A@h/db%2541")
+        #expect(url.user == "u%41" && url.password == "p%41@:" && url.database == "db%41")
+    }
+
+    /// TLS that checks nobody, to a server elsewhere, is said at start; locally it is not.
+    @Test func weakTLSToARemoteServerIsWarnedAbout() throws {
+        #expect(try PostgresURL("postgresql://u@db.internal/races").warnings.count == 1)
+        #expect(try PostgresURL("postgresql://u@db.internal/races?sslmode=require").warnings.first?.contains("verify-full") == true)
+        #expect(try PostgresURL("postgresql://u@db.internal/races?sslmode=verify-full&sslrootcert=/dev/null").warnings.isEmpty)
+        #expect(try PostgresURL("postgresql://u@127.0.0.1/races").warnings.isEmpty)
+        #expect(try PostgresURL("postgresql://u@localhost/races?sslmode=require").warnings.isEmpty)
+        #expect(try PostgresURL("postgresql://u@127.evil.example/races").warnings.count == 1)
+        #expect(try PostgresURL("postgresql://u@/races?host=/run/postgresql").warnings.isEmpty)
+        #expect(try PostgresURL("postgresql://u@db.internal/races?sslmode=disable").warnings.isEmpty)
+    }
+
     @Test func thePasswordNeverShowsInTheDescription() throws {
         let url = try PostgresURL("postgresql://racesync:s3cret@db.internal/races")
         #expect(!url.description.contains("s3cret"))
@@ -25,7 +43,8 @@ import Testing
         "postgresql://u@db.internal/races?sslmode=always", "postgresql://u@db.internal/races?sslmode=verify-full&sslrootcert=relative.pem",
         "postgresql://u@db.internal/races?sslmode=verify-ca&sslrootcert=/nonexistent/ca.pem",
         "postgresql://u@/races?host=/run/postgresql&sslmode=require", "postgresql://u@db.internal/races?sslcert=/x.pem",
-        "postgresql://u@db.internal/races?sslmdoe=verify-full",
+        "postgresql://u@db.internal/races?sslmdoe=verify-full", "postgresql://u@db.internal/races?channel_binding=require",
+        "postgresql://u@db.internal/races?requiressl=1",
     ])
     func badURLsAreRefusedWithAReason(_ text: String) {
         #expect(throws: PostgresURL.Invalid.self) { try PostgresURL(text) }

@@ -28,6 +28,7 @@ enum HubBackend {
                 if url.password != nil, db != nil {
                     logger.warning("the --db URL carries a password, which other users can see in ps; put it in RACESYNC_DATABASE_URL or PGPASSWORD instead")
                 }
+                for warning in url.warnings { logger.warning("\(warning)") }
                 if !url.ignoredParameters.isEmpty {
                     logger.warning("ignoring PostgreSQL URL parameters the hub does not use: \(url.ignoredParameters.joined(separator: ", "))")
                 }
