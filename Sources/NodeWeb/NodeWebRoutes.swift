@@ -12,27 +12,37 @@ struct NodeWebRoutes {
 
     func register(on router: Router<BasicRequestContext>) {
         StaticAssets.standard.register(on: router)
+        router.get("/login") { request, _ in
+            guard let session = server.access.open(with: request.uri.queryParameters.get("token").map { String($0) }) else {
+                throw WebPageError(
+                    .forbidden, "Login link not valid",
+                    "This login link is not (or no longer) valid: it changes each time syncd node starts. Run 'racecli web' for the current one.")
+            }
+            var response = Self.seeOther("/")
+            response.setCookie(Cookie(name: FormGuard.cookieName, value: session, path: "/", httpOnly: true, sameSite: .strict))
+            return response
+        }
         router.get("/") { request, _ in
-            let session = Session(request, server.guardian)
-            return session.attach(to: WebPage.html(PageRenderer.standard.frontPage(try await pages.front(session: session.id).model)))
+            let session = Self.session(request)
+            return WebPage.html(PageRenderer.standard.frontPage(try await pages.front(session: session).model))
         }
         router.get("/events") { request, _ in
-            let session = Session(request, server.guardian)
+            let session = Self.session(request)
             return server.events.response(request, signal: server.status.changes) {
-                try await pages.front(session: session.id).state
+                try await pages.front(session: session).state
             }
         }
         router.get("/races/:race_id") { request, context in
-            let session = Session(request, server.guardian)
-            guard let race = try await pages.race(try WebPageError.raceID(context.parameters), session: session.id) else { throw WebPageError.raceNotFound }
-            return session.attach(to: WebPage.html(PageRenderer.standard.racePage(race.model)))
+            let session = Self.session(request)
+            guard let race = try await pages.race(try WebPageError.raceID(context.parameters), session: session) else { throw WebPageError.raceNotFound }
+            return WebPage.html(PageRenderer.standard.racePage(race.model))
         }
         router.get("/races/:race_id/events") { request, context in
             let id = try WebPageError.raceID(context.parameters)
-            let session = Session(request, server.guardian)
-            guard try await pages.race(id, session: session.id) != nil else { throw WebPageError.raceNotFound }
+            let session = Self.session(request)
+            guard try await pages.race(id, session: session) != nil else { throw WebPageError.raceNotFound }
             return server.events.response(request, signal: server.status.changes) {
-                try await pages.race(id, session: session.id)?.state
+                try await pages.race(id, session: session)?.state
             }
         }
         for (kind, path) in [(OpKind.join, "cast-join"), (.leave, "cast-leave")] {
@@ -90,28 +100,11 @@ struct NodeWebRoutes {
         return given
     }
 
+    /// The browser's session: its cookie, opened by the login URL (`NodeWebGate` lets no request
+    /// without one reach a page).
+    static func session(_ request: Request) -> String { request.cookies[FormGuard.cookieName]?.value ?? "" }
+
     static func seeOther(_ path: String) -> Response {
         Response(status: .seeOther, headers: [.location: path, .cacheControl: "no-store"])
-    }
-}
-
-/// The browser's session: its cookie, or a new one set with the response.
-struct Session {
-    let id: String
-    let isNew: Bool
-
-    init(_ request: Request, _ guardian: FormGuard) {
-        if let value = request.cookies[FormGuard.cookieName]?.value, FormGuard.isSession(value) {
-            (id, isNew) = (value, false)
-        } else {
-            (id, isNew) = (guardian.newSession(), true)
-        }
-    }
-
-    func attach(to response: Response) -> Response {
-        guard isNew else { return response }
-        var response = response
-        response.setCookie(Cookie(name: FormGuard.cookieName, value: id, path: "/", httpOnly: true, sameSite: .strict))
-        return response
     }
 }

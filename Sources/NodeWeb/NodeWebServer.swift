@@ -16,14 +16,19 @@ public struct NodeWebServer: Sendable {
     let store: ReplicaStore
     let status: NodeSyncStatus
     let guardian: FormGuard
+    /// The login secret and the sessions it opened.
+    public let access: NodeWebAccess
     /// Called after every local write: wakes the node loop to push it now.
     let onLocalWrite: @Sendable () -> Void
     let events = PageEvents(recheck: .seconds(1), slots: StreamSlots(limit: 64))
     /// The bound port, once known (the Host check needs it).
     let port = BoundPort()
 
-    public init(store: ReplicaStore, status: NodeSyncStatus, onLocalWrite: @escaping @Sendable () -> Void) {
+    public init(
+        store: ReplicaStore, status: NodeSyncStatus, access: NodeWebAccess = NodeWebAccess(), onLocalWrite: @escaping @Sendable () -> Void
+    ) {
         let guardian = FormGuard()
+        self.access = access
         self.pages = NodePages(store: store, status: status, guardian: guardian)
         self.store = store
         self.status = status
@@ -42,7 +47,7 @@ public struct NodeWebServer: Sendable {
     /// The router of every page, form and event stream.
     public func router(logger: Logger) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
-        router.add(middleware: NodeWebGate(port: port, logger: logger))
+        router.add(middleware: NodeWebGate(port: port, access: access, logger: logger))
         NodeWebRoutes(server: self).register(on: router)
         return router
     }
@@ -74,16 +79,26 @@ public final class BoundPort: Sendable {
 }
 
 /// Outermost middleware of the node's pages: refuses requests that do not name the node by a
-/// loopback name and its port (DNS rebinding), turns errors into pages, logs one line per request.
+/// loopback name and its port (DNS rebinding), and every page, form and stream of a browser
+/// without a session opened by the login URL; turns errors into pages, logs one line per request.
 struct NodeWebGate: RouterMiddleware {
     typealias Context = BasicRequestContext
     let port: BoundPort
+    let access: NodeWebAccess
     let logger: Logger
+
+    /// What anyone may fetch: the login itself and the stylesheet and script.
+    static func isPublic(_ path: String) -> Bool { path == "/login" || path.hasPrefix("/static/") }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let response: Response
         if !FormGuard.hostAllowed(request.head.authority, port: port.current) {
             response = WebPageError(.forbidden, "Unknown host", "This node's pages answer only to a loopback address and their own port.").response()
+        } else if !Self.isPublic(request.uri.path), !access.isOpen(request.cookies[FormGuard.cookieName]?.value) {
+            response = WebPageError(
+                .forbidden, "Open your login link",
+                "These pages are yours alone. Open the login link syncd node printed when it started (or run 'racecli web'); it changes at every start."
+            ).response()
         } else {
             do {
                 response = try await next(request, context)

@@ -24,7 +24,7 @@ struct RaceCLI: AsyncParsableCommand {
             """,
         subcommands: [
             LoginCommand.self, RacesCommand.self, RaceCommand.self, CastJoinCommand.self, CastLeaveCommand.self,
-            SyncCommand.self, StatusCommand.self, LiveCommand.self, FeedCommand.self,
+            SyncCommand.self, StatusCommand.self, LiveCommand.self, FeedCommand.self, WebCommand.self,
         ])
 
     static func main() async {

@@ -95,17 +95,32 @@ class Node:
     def __init__(self, folder, hub, token, name):
         self.db = folder / f"{name}.sqlite"
         self.port = free_port()
-        self.log = open(folder / f"{name}.log", "ab")
+        self.log_path = folder / f"{name}.log"
+        self.log = open(self.log_path, "ab")
         subprocess.run([str(BIN / "racecli"), "login", "--db", str(self.db), "--hub", hub.url, "--token-stdin"],
                        input=token, text=True, check=True, capture_output=True)
         self.process = subprocess.Popen(
             [str(BIN / "syncd"), "node", "--db", str(self.db), "--interval", "1", "--web", f"127.0.0.1:{self.port}"],
             stdout=self.log, stderr=self.log)
-        wait_until(lambda: urllib.request.urlopen(self.url + "/", timeout=1).status == 200, what="the node's pages")
+        login_file = pathlib.Path(str(self.db) + ".web")
+        wait_until(lambda: login_file.exists() and f":{self.port}/login?token=" in login_file.read_text(), what="the node's login URL")
+        self.login_url = login_file.read_text().strip()
 
     @property
     def url(self):
         return f"http://127.0.0.1:{self.port}"
+
+    def session_cookie(self):
+        """A session opened with the login URL, as a Cookie header value."""
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):
+                return None
+        try:
+            urllib.request.build_opener(NoRedirect).open(self.login_url, timeout=10)
+        except urllib.error.HTTPError as answer:
+            assert answer.code == 303, answer.code
+            return answer.headers["Set-Cookie"].split(";")[0]
+        raise AssertionError("the login URL did not answer 303")
 
     def racecli(self, *args):
         out = subprocess.run([str(BIN / "racecli"), *args, "--db", str(self.db)], check=True, capture_output=True, text=True)

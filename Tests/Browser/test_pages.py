@@ -66,6 +66,7 @@ def cast_while_the_hub_is_down(hub, nodes, browser, race_name):
     node = nodes(alice, "alice")
     hub.stop()
     page = browser.new_page()
+    page.goto(node.login_url)
     page.goto(f"{node.url}/races/{race}")
     expect(page.locator(".banner.offline")).to_be_visible(timeout=10000)
     expect(page.locator(".banner.offline")).to_contain_text("Last successful sync")
@@ -124,6 +125,7 @@ def test_forms_join_and_leave_without_javascript(hub, nodes, browser):
 
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
+    page.goto(node.login_url)
     page.goto(f"{node.url}/races/{race}")
     assert page.locator("#live").get_attribute("data-stream") is None
     page.get_by_role("button", name="Cast this race").click()
@@ -173,7 +175,8 @@ def test_a_cross_site_post_is_refused_and_changes_nothing(hub, nodes, browser):
 
     context = browser.new_context()
     page = context.new_page()
-    page.goto(f"{node.url}/races/{race}")  # the user has a session with the node
+    page.goto(node.login_url)  # the user has a session with the node
+    page.goto(f"{node.url}/races/{race}")
     token = page.locator("input[name=csrf]").first.get_attribute("value")
     assert alice not in page.content()  # the API token never reaches the browser
 
@@ -206,8 +209,9 @@ def test_open_event_streams_do_not_hold_up_a_graceful_stop(hub, nodes):
     alice = hub.add_user("alice")
     race = running_race(hub, org, "Any%")
     node = nodes(alice, "alice")
+    own = urllib.request.Request(f"{node.url}/races/{race}/events", headers={"Cookie": node.session_cookie()})
     streams = [urllib.request.urlopen(f"{hub.url}/races/{race}/events", timeout=30),
-               urllib.request.urlopen(f"{node.url}/races/{race}/events", timeout=30)]
+               urllib.request.urlopen(own, timeout=30)]
     for stream in streams:
         assert stream.headers["Content-Type"] == "text/event-stream; charset=utf-8"
         assert stream.readline() == b"retry: 2000\n"
@@ -244,18 +248,30 @@ def test_the_node_pages_refuse_odd_requests_and_change_nothing(hub, nodes):
     race = running_race(hub, org, "Any%")
     node = nodes(alice, "alice")
     join = f"/races/{race}/cast-join"
-    form = {"Content-Type": "application/x-www-form-urlencoded", "Origin": node.url}
+    # The login URL: on the node's stderr, in a 0600 file beside the replica, and from racecli web.
+    import os
+    assert node.login_url.startswith(f"{node.url}/login?token=")
+    assert node.login_url in (node.log_path.read_text())
+    assert os.stat(str(node.db) + ".web").st_mode & 0o777 == 0o600
+    assert node.racecli("web").strip() == node.login_url
+    # Without the session the login URL opens, nothing is served: not a page, a stream or a form.
+    for path in ("/", f"/races/{race}", f"/races/{race}/events", "/login", "/login?token=guessed"):
+        assert raw(node.url, path=path) == 403, path
+    cookie = {"Cookie": node.session_cookie()}
+    form = {"Content-Type": "application/x-www-form-urlencoded", "Origin": node.url, **cookie}
     # Another host name for this address (DNS rebinding): no page, no stream, no form.
     for path in ("/", f"/races/{race}", f"/races/{race}/events"):
         assert raw(node.url, path=path, headers={"Host": f"evil.example:{node.port}"}) == 403
     assert raw(node.url, "POST", join, headers={**form, "Host": f"evil.example:{node.port}"}, body=b"csrf=x") == 403
     # No session cookie, a garbage cookie, an oversized form, a bad id.
+    without_session = {name: value for name, value in form.items() if name != "Cookie"}
+    assert raw(node.url, "POST", join, headers=without_session, body=b"csrf=x") == 403
     assert raw(node.url, "POST", join, headers=form, body=b"csrf=x") == 403
     assert raw(node.url, "POST", join, headers={**form, "Cookie": "racesync_session=" + "A" * 5000}, body=b"csrf=x") == 403
     assert raw(node.url, "POST", join, headers=form, body=b"csrf=" + b"x" * 20000) == 413
-    assert raw(node.url, path="/races/not-a-uuid") == 422
+    assert raw(node.url, path="/races/not-a-uuid", headers=cookie) == 422
     assert raw(node.url, "POST", "/notices/not-a-uuid/dismiss", headers=form, body=b"csrf=x") == 403
     # Nothing changed, and the node still serves.
     assert json.loads(node.racecli("status", "--json"))["pending"] == []
     assert caster_logins(hub, race) == []
-    assert raw(node.url, path="/") == 200
+    assert raw(node.url, path="/", headers=cookie) == 200

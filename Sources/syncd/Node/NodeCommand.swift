@@ -76,9 +76,15 @@ struct NodeCommand: AsyncParsableCommand {
             do { try NodeWebServer.checkWebResources() } catch { throw CommandFailure.user("\(error)") }
             let wake = loop.wake
             let server = NodeWebServer(store: store, status: loop.status, onLocalWrite: { wake?.signal.notify() })
+            let replicaPath = path
             services.append(.init(service: server.application(host: address.host, port: address.port, logger: logger) { port in
-                logger.info("web pages at http://\(address.urlHost):\(port)/")
+                // The login URL is the one secret these pages have: on stderr for the user who
+                // started the node (as Jupyter prints its token), and in a 0600 file for racecli web.
+                let login = "http://\(address.urlHost):\(port)/login?token=\(server.access.secret)"
+                do { try NodeWebLoginFile.write(login, replica: replicaPath) } catch { logger.warning("\(error)") }
+                logger.info("web pages at http://\(address.urlHost):\(port)/ (open \(login) to sign in)")
             }))
+            defer { unlink(NodeWebLoginFile.path(forReplica: replicaPath)) }
         }
         let group = ServiceGroup(
             configuration: .init(
