@@ -9,6 +9,7 @@ import SyncStore
 /// every backend shares (`StateReader`).
 struct LoadedState: StateReader {
     var races: [UUID: Race] = [:]
+    /// With `active`: the setup/running races someone live may be a member of.
     var active: [Race] = []
     var participants: [UUID: Set<UUID>] = [:]
     var present: [UUID: [UUID: CasterRegister]] = [:]
@@ -19,7 +20,7 @@ struct LoadedState: StateReader {
     /// The present casters of a race.
     func presentCasters(_ race: UUID) -> [UUID: CasterRegister] { present[race] ?? [:] }
 
-    /// Loads `ids` (and, with `active`, every setup/running race) with their members and, with
+    /// Loads `ids` (and, with `active`, the setup/running races someone live may be a member of) with their members and, with
     /// `people`, the users they name, those users' live status and the last poll (what views
     /// show; a rule check needs only the races and their members).
     static func load(
@@ -33,8 +34,13 @@ struct LoadedState: StateReader {
             state.races[race.id] = race
         }
         if includeActive {
+            // Only the active races someone live may be a member of (see `activeRacesWithLiveCandidates`).
             for row in try await connection.all(
-                "SELECT \(unescaped: PostgresRows.raceColumns) FROM races r WHERE r.status IN ('setup', 'running')",
+                """
+                SELECT \(unescaped: PostgresRows.raceColumns) FROM races r WHERE r.status IN ('setup', 'running') AND r.id IN (
+                    SELECT p.race_id FROM participants p JOIN live_status l ON l.user_id = p.user_id
+                    UNION SELECT c.race_id FROM casters c JOIN live_status l ON l.user_id = c.user_id)
+                """,
                 as: PostgresRows.RaceRow.self, logger: logger)
             {
                 let race = try PostgresRows.race(row).race
@@ -86,7 +92,7 @@ struct LoadedState: StateReader {
     // MARK: StateReader
 
     func race(_ id: UUID) throws -> Race? { races[id] }
-    func activeRaces() throws -> [Race] { active }
+    func activeRacesWithLiveCandidates() throws -> [Race] { active }
     func participants(race: UUID) throws -> Set<UUID> { participants[race] ?? [] }
     func users(_ ids: [UUID]) throws -> [UUID: User] {
         var found: [UUID: User] = [:]

@@ -97,6 +97,22 @@ enum CrashScenario {
         for client in clients {
             workers.append(Task.detached { await client.work(races: raceIDs, until: stop) })
         }
+        // The organizer keeps creating races meanwhile: the store grows, so checkpoints extend the
+        // main file and a kill can land between a checkpoint's page 1 and its growth.
+        let grower = Task.detached { () -> [String] in
+            var created: [String] = []
+            var index = 0
+            while !stop.isSet {
+                index += 1
+                if let reply = try? await HTTP.send("POST", urls[index % count] + "/api/races", token: org, json: ["name": "growth \(index)"]),
+                    reply.status == 201, let id = reply.object["id"] as? String
+                {
+                    created.append(id)
+                }
+                try? await Task.sleep(for: .milliseconds(5))
+            }
+            return created
+        }
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<cycles {
             try await Task.sleep(for: .milliseconds(Int.random(in: 150...600, using: &rng)))
@@ -104,11 +120,14 @@ enum CrashScenario {
         }
         stop.set()
         for worker in workers { await worker.value }
+        let created = await grower.value
         // Every client drains its outbox; then everyone pulls what the others pushed last.
         for client in clients { try await client.finalSync() }
         for client in clients { try await client.finalSync() }
         let acknowledged = clients.flatMap(\.acknowledged.values)
         #expect(acknowledged.count > 0)
+        // 0. Every race the hub answered 201 for is there.
+        for id in created { #expect(try await HTTP.send("GET", urls[0] + "/api/races/\(id)").status == 200, "race \(id) lost") }
         // 1. Every acknowledged op is in the hub's store: re-sent, each is a duplicate.
         for client in clients {
             let ops = client.acknowledged.values.map(\.self)
@@ -129,7 +148,7 @@ enum CrashScenario {
         } while true
         #expect(seen.values.allSatisfy { $0 == 1 })
         print(
-            "crash test (\(count) hub(s)): \(cycles) disruptions, \(acknowledged.count) acknowledged ops, \(seen.count) applied, none lost or applied twice; "
+            "crash test (\(count) hub(s)): \(cycles) disruptions, \(acknowledged.count) acknowledged ops, \(seen.count) applied, \(created.count) races created, none lost or applied twice; "
                 + "\(hubs.recovered) restarts recovered a WAL, \(hubs.midCheckpoint) of them caught mid-checkpoint")
         // 3. Every replica equals the hub, whichever instance it asks.
         for race in races {

@@ -83,6 +83,22 @@ import Testing
         }
     }
 
+    /// The lifetime is a timer: a stream whose store never changes (recheck a minute away)
+    /// still ends when its lifetime is up, not at the next recheck.
+    @Test func aQuietStreamEndsAtItsLifetime() async throws {
+        let hub = try HubHarness()
+        var events = PageEvents(recheck: .seconds(60), slots: StreamSlots(limit: 8))
+        events.heartbeat = .seconds(60)
+        events.lifetime = .milliseconds(500)
+        try await hub.run(pageEvents: events) { c in
+            let race = try await c.race()
+            let started = ContinuousClock.now
+            let status = try await c.client.execute(uri: "/races/\(race)/events", method: .get) { $0.status }
+            #expect(status == .ok)
+            #expect(ContinuousClock.now - started < .seconds(30), "ended by its lifetime, not by the 60 s recheck")
+        }
+    }
+
     @Test func eventStreamsAreBounded() async throws {
         let hub = try HubHarness()
         let slots = StreamSlots(limit: 0)

@@ -121,7 +121,9 @@ public struct PageEvents: Sendable {
             }
             lastID = state.id
             lastSummary = state.summary
-            await signal.wait(since: generation, timeout: min(recheck, heartbeat))
+            // The wait ends at the stream's lifetime at the latest: the lifetime is a timer, not a
+            // check between writes (a write that cannot finish is cut by the connection's write timeout).
+            await signal.wait(since: generation, timeout: max(.zero, min(recheck, heartbeat, end - clock.now)))
             if stopping.isStopped { return }
             if clock.now - lastWrite >= heartbeat {
                 try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))

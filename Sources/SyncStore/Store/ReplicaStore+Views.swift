@@ -115,8 +115,8 @@ extension ReplicaStore {
     /// Live members (participants and casters in the view) of active races.
     public func liveEntries() throws -> [LiveEntry] {
         try pool.read { db in
-            let reader = SQLiteStateReader(db: db)
-            return try PageViews.liveMembers(reader, in: try reader.activeRaces()) { try viewCasters(db, race: $0).registers }.map(LiveEntry.init)
+            let reader = SQLiteStateReader(db: db, pendingOps: true)
+            return try PageViews.liveMembers(reader, in: try reader.activeRacesWithLiveCandidates()) { try viewCasters(db, race: $0).registers }.map(LiveEntry.init)
         }
     }
 }

@@ -18,7 +18,7 @@ public enum FeedSource {
         let feed: (id: String, title: String, subtitle: String, selfBase: String, alternate: String)
         switch scope {
         case .all:
-            races = try reader.activeRaces()
+            races = try reader.activeRacesWithLiveCandidates()
             feed = (FeedIDs.feed(race: nil), "RaceSync: live now", "Participants and casters of active races who are live on Twitch",
                     base + "/feeds/live", base + "/api/races")
         case .race(let id):
@@ -57,7 +57,7 @@ extension ReplicaStore {
     /// The live-now feed rendered from the local view, with the hub URL as base.
     public func liveFeed(_ scope: FeedScope, baseURL: String) throws -> LiveFeed? {
         try pool.read { db in
-            try FeedSource.feed(SQLiteStateReader(db: db), scope: scope, baseURL: baseURL) { try viewCasters(db, race: $0).registers }
+            try FeedSource.feed(SQLiteStateReader(db: db, pendingOps: true), scope: scope, baseURL: baseURL) { try viewCasters(db, race: $0).registers }
         }
     }
 }

@@ -19,7 +19,7 @@ public enum PageViews {
     /// The front page from the newest races of each active status (each list newest first).
     public static func frontPage(_ reader: some StateReader, newest lists: [[RaceSummary]], casters: CasterView) throws -> FrontPageData {
         let newest = lists.joined().sorted { $0.createdAt > $1.createdAt }.prefix(FrontPageData.maxRaces)
-        return FrontPageData(races: Array(newest), live: try liveMembers(reader, in: try reader.activeRaces(), casters: casters))
+        return FrontPageData(races: Array(newest), live: try liveMembers(reader, in: try reader.activeRacesWithLiveCandidates(), casters: casters))
     }
 
     /// Live participants and casters of `races`, by race name, then login (the one home of
@@ -74,14 +74,14 @@ extension ReplicaStore {
     public func racePage(_ id: UUID) throws -> RacePageData? {
         try pool.read { db in
             let view = try viewCasters(db, race: id)
-            return try PageViews.racePage(SQLiteStateReader(db: db), id: id, pending: view.pending) { _ in view.registers }
+            return try PageViews.racePage(SQLiteStateReader(db: db, pendingOps: true), id: id, pending: view.pending) { _ in view.registers }
         }
     }
 
     /// The front page from the local view.
     public func frontPage() throws -> FrontPageData {
         try pool.read { db in
-            try PageViews.frontPage(SQLiteStateReader(db: db), newest: try RaceListing.newestActive(db)) { try viewCasters(db, race: $0).registers }
+            try PageViews.frontPage(SQLiteStateReader(db: db, pendingOps: true), newest: try RaceListing.newestActive(db)) { try viewCasters(db, race: $0).registers }
         }
     }
 }

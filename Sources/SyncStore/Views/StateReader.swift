@@ -8,8 +8,11 @@ import SyncCore
 /// in one transaction and answers from memory.
 public protocol StateReader {
     func race(_ id: UUID) throws -> Race?
-    /// The setup/running races.
-    func activeRaces() throws -> [Race]
+    /// The setup/running races in which someone with a live stream may be a member: a
+    /// participant, a holder of a caster register (present or not), or on a replica the author
+    /// of a pending op. The views decide who is a member now; this only keeps them from walking
+    /// every active race (50,000 races with three live streams cost three races, not 50,000).
+    func activeRacesWithLiveCandidates() throws -> [Race]
     func participants(race: UUID) throws -> Set<UUID>
     /// The known users among `ids`.
     func users(_ ids: [UUID]) throws -> [UUID: User]
@@ -26,10 +29,17 @@ public typealias CasterView = (UUID) throws -> [UUID: CasterRegister]
 /// `StateReader` over a SQLite store, inside the caller's transaction.
 struct SQLiteStateReader: StateReader {
     let db: Database
+    /// A replica's reader also counts the races of its pending ops (a replica has an outbox).
+    var pendingOps = false
 
     func race(_ id: UUID) throws -> Race? { try StateQueries.race(db, id: id) }
-    func activeRaces() throws -> [Race] {
-        try Row.fetchAll(db, sql: "SELECT \(StateQueries.raceColumns) FROM races r WHERE \(StateQueries.raceIsActive)").map { try StateQueries.race($0) }
+    func activeRacesWithLiveCandidates() throws -> [Race] {
+        let pending = pendingOps ? " UNION SELECT o.race_id FROM outbox o JOIN live_status l ON l.user_id = o.user_id" : ""
+        return try Row.fetchAll(db, sql: """
+            SELECT \(StateQueries.raceColumns) FROM races r WHERE \(StateQueries.raceIsActive) AND r.id IN (
+                SELECT p.race_id FROM participants p JOIN live_status l ON l.user_id = p.user_id
+                UNION SELECT c.race_id FROM casters c JOIN live_status l ON l.user_id = c.user_id\(pending))
+            """).map { try StateQueries.race($0) }
     }
     func participants(race: UUID) throws -> Set<UUID> { try StateQueries.participants(db, race: race) }
     func users(_ ids: [UUID]) throws -> [UUID: User] {
