@@ -1,6 +1,7 @@
 import Foundation
 
-/// The pages and feeds with 50,000 active races: what one request costs when its cache is cold
+/// The pages and feeds with 50,000 active races and three runners live in three of them: what
+/// one request costs when its cache is cold
 /// (right after a change), next to `/healthz` timed the same way on the same hub. The front page
 /// lists the newest 200 races and a feed the newest 500 items, so neither grows with the store.
 enum ScaleBench {
@@ -16,7 +17,16 @@ enum ScaleBench {
             INSERT INTO races (id, created_seq, name, status, seeds_released, organizer_id, created_at, updated_at)
             SELECT randomblob(16), i, 'Race ' || i || ' <any%> & more', CASE i % 2 WHEN 0 THEN 'setup' ELSE 'running' END, 0,
                    (SELECT id FROM users WHERE login = 'organizer'), 1790000000000 + i, 1790000000000 + i FROM n;
-            """])
+            """ + (1...3).map { i in
+                // Three runners live, each a participant of an active race somewhere in the middle.
+                """
+                INSERT INTO users (id, login, display_name, created_at) VALUES (randomblob(16), 'runner\(i)', 'Runner \(i)', 0);
+                INSERT INTO participants (race_id, user_id)
+                    SELECT (SELECT id FROM races ORDER BY created_seq LIMIT 1 OFFSET \(i * 10_000)), id FROM users WHERE login = 'runner\(i)';
+                INSERT INTO live_status (user_id, stream_id, title, started_at, observed_at)
+                    SELECT id, 'stream\(i)', 'WR pace <b>', 1790000000000, 1790000000000 FROM users WHERE login = 'runner\(i)';
+                """
+            }.joined()])
         let hub = try ProcessBench.Hub(db: db)
         defer { hub.stop() }
         func afterEachChange(_ path: String) throws -> Double {

@@ -34,7 +34,7 @@ public struct FormGuard: Sendable {
     }
 
     /// A new random session id (43 characters of base64url).
-    public func newSession() -> String {
+    public static func newSession() -> String {
         Base64URL.random(byteCount: 32)
     }
 

@@ -19,7 +19,7 @@ public final class NodeWebAccess: Sendable {
     /// A new session when `token` is the secret (compared in constant time); nil otherwise.
     func open(with token: String?) -> String? {
         guard let token, FormGuard.constantTimeEqual(token, secret) else { return nil }
-        let session = Base64URL.random(byteCount: 32)
+        let session = FormGuard.newSession()
         sessions.withLock { list in
             list.append(session)
             if list.count > Self.maxSessions { list.removeFirst(list.count - Self.maxSessions) }

@@ -62,6 +62,11 @@ enum PostgresSchema {
         ),
         // Who pushed each op id first: a re-sent op id is answered only to its author.
         ("v2-op-authors", ["ALTER TABLE applied_ops ADD COLUMN author uuid"]),
+        // The newest races of a status, in list order, without sorting them all.
+        (
+            "v3-race-list-order",
+            ["DROP INDEX races_by_status", "CREATE INDEX races_by_status_newest ON races (status, created_at DESC, created_seq DESC)"]
+        ),
     ]
 
     /// Applies every migration this database lacks, under the migration lock.

@@ -5,7 +5,7 @@ import Testing
 /// The node's defences for its forms: Host, same origin, per-session token.
 @Suite struct FormGuardTests {
     let guardian = FormGuard(key: Array(repeating: 7, count: 32))
-    let session = FormGuard(key: Array(repeating: 7, count: 32)).newSession()
+    let session = FormGuard.newSession()
 
     func check(host: String? = "127.0.0.1:8090", origin: String? = "http://127.0.0.1:8090", fetchSite: String? = nil, referer: String? = nil, session: String?? = nil, token: String?? = nil) -> String? {
         let session = session ?? self.session
@@ -37,7 +37,7 @@ import Testing
         #expect(check(token: .some("guessed"))?.contains("token") == true)
         #expect(check(token: .some(nil))?.contains("token") == true)
         #expect(check(session: .some(nil))?.contains("session") == true)
-        let other = guardian.newSession()
+        let other = FormGuard.newSession()
         #expect(other != session)
         #expect(check(token: .some(guardian.token(for: other)))?.contains("token") == true)
         let restarted = FormGuard(key: Array(repeating: 8, count: 32))
@@ -69,5 +69,22 @@ import Testing
         #expect(NodeWebRoutes.safeReturnPath("https://evil.example") == "/")
         #expect(NodeWebRoutes.safeReturnPath("/races/\(race)/../../x") == "/")
         #expect(NodeWebRoutes.safeReturnPath(nil) == "/")
+    }
+}
+
+/// The node's login secret: only the exact secret opens a session, and only opened sessions count.
+@Suite struct NodeWebAccessTests {
+    @Test func onlyTheSecretOpensASession() throws {
+        let access = NodeWebAccess(secret: "s3cret-s3cret-s3cret-s3cret-s3cret-s3cret-x")
+        #expect(access.open(with: nil) == nil)
+        #expect(access.open(with: "s3cret") == nil)
+        #expect(access.open(with: access.secret + "x") == nil)
+        let session = try #require(access.open(with: access.secret))
+        #expect(access.isOpen(session))
+        #expect(!access.isOpen(FormGuard.newSession()), "a well-formed cookie nobody opened is refused")
+        #expect(!access.isOpen(nil) && !access.isOpen(""))
+        // Old sessions are forgotten past the cap, so a flood of logins cannot grow memory.
+        for _ in 0..<NodeWebAccess.maxSessions { _ = access.open(with: access.secret) }
+        #expect(!access.isOpen(session))
     }
 }

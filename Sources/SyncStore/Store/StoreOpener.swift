@@ -110,9 +110,4 @@ enum StoreOpener {
             throw StoreOpenError.from(error, path: path, doing: "cannot be created")
         }
     }
-
-    static func message(_ error: any Error) -> String {
-        if let error = error as? DatabaseError { return error.message ?? "\(error)" }
-        return "\(error)"
-    }
 }
