@@ -38,8 +38,8 @@ struct LoadedState: StateReader {
             for row in try await connection.all(
                 """
                 SELECT \(unescaped: PostgresRows.raceColumns) FROM races r WHERE r.status IN ('setup', 'running') AND r.id IN (
-                    SELECT p.race_id FROM participants p JOIN live_status l ON l.user_id = p.user_id
-                    UNION SELECT c.race_id FROM casters c JOIN live_status l ON l.user_id = c.user_id)
+                    SELECT p.race_id FROM live_status l JOIN participants p ON p.user_id = l.user_id
+                    UNION SELECT c.race_id FROM live_status l JOIN casters c ON c.user_id = l.user_id)
                 """,
                 as: PostgresRows.RaceRow.self, logger: logger)
             {

@@ -65,7 +65,10 @@ enum PostgresSchema {
         // The newest races of a status, in list order, without sorting them all.
         (
             "v3-race-list-order",
-            ["DROP INDEX races_by_status", "CREATE INDEX races_by_status_newest ON races (status, created_at DESC, created_seq DESC)"]
+            [
+                "DROP INDEX races_by_status", "CREATE INDEX races_by_status_newest ON races (status, created_at DESC, created_seq DESC)",
+                "CREATE INDEX participants_by_user ON participants (user_id)", "CREATE INDEX casters_by_user ON casters (user_id)",
+            ]
         ),
     ]
 

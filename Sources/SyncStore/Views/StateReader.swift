@@ -34,11 +34,13 @@ struct SQLiteStateReader: StateReader {
 
     func race(_ id: UUID) throws -> Race? { try StateQueries.race(db, id: id) }
     func activeRacesWithLiveCandidates() throws -> [Race] {
-        let pending = pendingOps ? " UNION SELECT o.race_id FROM outbox o JOIN live_status l ON l.user_id = o.user_id" : ""
+        // Driven from the few live users (CROSS JOIN fixes the order): never a scan of the races.
+        let pending = pendingOps ? " UNION SELECT o.race_id FROM live_status l CROSS JOIN outbox o ON o.user_id = l.user_id" : ""
         return try Row.fetchAll(db, sql: """
-            SELECT \(StateQueries.raceColumns) FROM races r WHERE \(StateQueries.raceIsActive) AND r.id IN (
-                SELECT p.race_id FROM participants p JOIN live_status l ON l.user_id = p.user_id
-                UNION SELECT c.race_id FROM casters c JOIN live_status l ON l.user_id = c.user_id\(pending))
+            SELECT \(StateQueries.raceColumns) FROM (
+                SELECT p.race_id AS race_id FROM live_status l CROSS JOIN participants p ON p.user_id = l.user_id
+                UNION SELECT c.race_id FROM live_status l CROSS JOIN casters c ON c.user_id = l.user_id\(pending)
+            ) m CROSS JOIN races r ON r.id = m.race_id WHERE \(StateQueries.raceIsActive)
             """).map { try StateQueries.race($0) }
     }
     func participants(race: UUID) throws -> Set<UUID> { try StateQueries.participants(db, race: race) }
