@@ -7,7 +7,7 @@ SWIFT        ?= swift
 APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev libxml2-dev zlib1g-dev sqlite3 python3 python3-pip
 HUB_ARGS     ?=
 
-.PHONY: run test build deps pgdeps pydeps browserdeps browser-test screenshots check-architecture openapi crash-test bench fuzz fuzz-native clean
+.PHONY: run test build deps pgdeps pydeps browserdeps browser-test screenshots check-architecture crash-test bench fuzz fuzz-native clean
 
 ## Install the Debian packages the build needs, only when some are missing.
 deps:
@@ -116,10 +116,6 @@ fuzz-native: deps
 	  .build-fuzz/release/fuzz-$$f .build-fuzz/corpus/$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 	    -artifact_prefix=.build-fuzz/crashes/$$f- -rss_limit_mb=4096 2>&1 | grep -E "^(stat::|==|#[0-9]+ +DONE|SUMMARY|.*ERROR)" ; \
 	done
-
-## Re-embed docs/openapi.yaml into the hub after editing it.
-openapi:
-	python3 scripts/embed-openapi.py
 
 clean:
 	rm -rf .build

@@ -108,6 +108,8 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "CompressNIO", package: "compress-nio"),
             ],
+            // The OpenAPI document served at /openapi.yaml, embedded in the code: one file, edited in place.
+            resources: [.embedInCode("Resources/openapi.yaml")],
             swiftSettings: strict
         ),
         // The web pages both servers show: view models, mustache templates, stylesheet and
@@ -122,7 +124,8 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            resources: [.copy("Resources/templates"), .copy("Resources/static")],
+            // Embedded in the code (`PackageResources`): one static binary carries its pages.
+            resources: [.embedInCode("Resources/templates"), .embedInCode("Resources/static")],
             swiftSettings: strict
         ),
         // The node's private web server: the race pages from the replica, with the caster's

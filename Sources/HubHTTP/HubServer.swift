@@ -51,7 +51,7 @@ public enum HubServer {
             return HTTPIO.raw(Data(#"{"status":"ok"}"#.utf8))
         }
         router.get("/openapi.yaml") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: openAPIDocument)))
+            Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.openapi_yaml)))
         }
         if metricsOnPublicPort { addMetricsRoute(to: router, metrics: metrics, pageEvents: pageEvents, longPolls: longPolls) }
         RaceRoutes(store: store, quota: quota).register(on: router)
@@ -93,9 +93,6 @@ public enum HubServer {
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger)
     }
-
-    /// Fails with a clear message when the pages' templates cannot be found (call at startup).
-    public static func checkWebResources() throws { try WebResources.check() }
 
     /// The HTTP application on `host:port`. `onRunning` gets the bound port (useful with port 0).
     /// Every connection runs under `limits` (head, body and idle timeouts, a connection cap).

@@ -36,9 +36,6 @@ public struct NodeWebServer: Sendable {
         self.onLocalWrite = onLocalWrite
     }
 
-    /// Fails with a clear message when the pages' templates cannot be found (call at startup).
-    public static func checkWebResources() throws { try WebResources.check() }
-
     /// Whether `host` is a loopback address `--web` may listen on.
     public static func isLoopback(_ host: String) -> Bool {
         host == "localhost" || host == "::1" || host.hasPrefix("127.")

@@ -116,3 +116,18 @@ import Testing
         #expect(ContentTag.of("page one") != ContentTag.of("page two"))
     }
 }
+
+/// Every template file of `Resources/templates` is embedded, parsed and follows the escaping rules.
+@Suite struct EmbeddedTemplateTests {
+    @Test func everyTemplateFileIsEmbeddedAsItIsOnDisk() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/RaceWeb/Resources/templates")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".mustache") }
+        #expect(Set(files.map { String($0.dropLast(".mustache".count)) }) == Set(PageRenderer.embedded.keys))
+        for file in files {
+            let name = String(file.dropLast(".mustache".count))
+            #expect(PageRenderer.embedded[name] == Array(try Data(contentsOf: folder.appendingPathComponent(file))), "\(file)")
+        }
+        _ = try PageRenderer(templates: PageRenderer.embedded.mapValues { String(decoding: $0, as: UTF8.self) })
+    }
+}

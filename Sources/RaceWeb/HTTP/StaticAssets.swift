@@ -3,8 +3,8 @@ import HTTPTypes
 import Hummingbird
 import SyncCore
 
-/// The stylesheet and script of the pages (`Resources/static`), served from memory with a
-/// content hash as `ETag` and a short cache life.
+/// The stylesheet and script of the pages (`Resources/static`, embedded in the code), served
+/// from memory with a content hash as `ETag` and a short cache life.
 public struct StaticAssets: Sendable {
     struct Asset: Sendable {
         var body: ByteBuffer
@@ -14,15 +14,17 @@ public struct StaticAssets: Sendable {
 
     private let assets: [String: Asset]
 
-    /// The assets of this module's resource bundle, loaded once.
-    public static let standard = StaticAssets(directory: WebResources.folder("static"))
+    /// The embedded stylesheet and script.
+    public static let standard = StaticAssets(files: [
+        ("racesync.css", "text/css; charset=utf-8", PackageResources.racesync_css),
+        ("racesync.js", "text/javascript; charset=utf-8", PackageResources.racesync_js),
+    ])
 
-    init(directory: URL) {
+    init(files: [(name: String, contentType: String, bytes: [UInt8])]) {
         var assets: [String: Asset] = [:]
-        for (file, type) in [("racesync.css", "text/css; charset=utf-8"), ("racesync.js", "text/javascript; charset=utf-8")] {
-            guard let data = try? Data(contentsOf: directory.appendingPathComponent(file)) else { continue }
-            let tag = "\"" + ContentTag.of(data) + "\""
-            assets[file] = Asset(body: ByteBuffer(bytes: data), contentType: type, etag: tag)
+        for file in files {
+            let tag = "\"" + ContentTag.of(Data(file.bytes)) + "\""
+            assets[file.name] = Asset(body: ByteBuffer(bytes: file.bytes), contentType: file.contentType, etag: tag)
         }
         self.assets = assets
     }

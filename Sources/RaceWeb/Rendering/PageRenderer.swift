@@ -13,22 +13,29 @@ public struct PageRenderer: Sendable {
 
     private let library: MustacheLibrary
 
-    /// The templates of this module's resource bundle, loaded once.
+    /// The templates of `Resources/templates`, embedded in the code (`PackageResources`), by name.
+    static let embedded: [String: [UInt8]] = [
+        "error": PackageResources.error_mustache, "foot": PackageResources.foot_mustache,
+        "front-body": PackageResources.front_body_mustache, "front": PackageResources.front_mustache,
+        "head": PackageResources.head_mustache, "member": PackageResources.member_mustache,
+        "race-body": PackageResources.race_body_mustache, "race": PackageResources.race_mustache,
+        "status": PackageResources.status_mustache,
+    ]
+
+    /// The embedded templates, parsed once (a test parses them all, so this cannot fail in a build that passed).
     public static let standard: PageRenderer = {
-        do { return try PageRenderer(directory: WebResources.folder("templates")) } catch {
-            fatalError("RaceWeb's templates are missing or do not parse: \(error)")
+        do { return try PageRenderer(templates: embedded.mapValues { String(decoding: $0, as: UTF8.self) }) } catch {
+            fatalError("RaceWeb's templates do not parse: \(error)")
         }
     }()
 
-    /// Loads every `*.mustache` file of `directory`, named by its file name.
-    public init(directory: URL) throws {
+    /// Parses `templates` (name → text), each checked for the escaping rules (`checkEscaping`).
+    public init(templates: [String: String]) throws {
         MustacheContentTypes.register(CodePointHTML(), named: CodePointHTML.name)
         var library = MustacheLibrary()
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".mustache") }
-        for file in files {
-            let text = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
-            try Self.checkEscaping(text, file: file)
-            try library.register(text, named: String(file.dropLast(".mustache".count)))
+        for (name, text) in templates {
+            try Self.checkEscaping(text, file: name + ".mustache")
+            try library.register(text, named: name)
         }
         self.library = library
     }
@@ -72,55 +79,5 @@ struct ErrorPageModel {
         heading = error.heading
         detail = error.detail
         title = "\(error.heading) — RaceSync"
-    }
-}
-
-/// Where the templates and static files are: the resource bundle SwiftPM puts beside the
-/// executable (`RaceSync_RaceWeb.resources`, which must be copied along with a copied binary),
-/// or `RACESYNC_WEB_RESOURCES`, or the source tree of a checkout. Looked up by hand rather than
-/// with `Bundle.module`, whose accessor stops the process when the bundle is missing: a hub must
-/// refuse to start with a clear message instead, never crash on its first page.
-public enum WebResources {
-    public struct Missing: Error, CustomStringConvertible {
-        public var searched: [String]
-        public var description: String {
-            "the web pages' templates are missing: looked in \(searched.joined(separator: ", ")); "
-                + "copy RaceSync_RaceWeb.resources from the build folder next to the executable, or set RACESYNC_WEB_RESOURCES"
-        }
-    }
-
-    /// The resource folder, found once.
-    public static let root: Result<URL, Missing> = locate()
-
-    /// Fails with a clear message when the resources cannot be found (call at startup).
-    public static func check() throws {
-        _ = try root.get()
-        _ = PageRenderer.standard
-    }
-
-    /// A folder of the resources (`templates`, `static`).
-    public static func folder(_ name: String) -> URL {
-        switch root {
-        case .success(let url): return url.appendingPathComponent(name)
-        case .failure(let missing): fatalError(missing.description)
-        }
-    }
-
-    static func locate() -> Result<URL, Missing> {
-        var candidates: [URL] = []
-        if let given = ProcessInfo.processInfo.environment["RACESYNC_WEB_RESOURCES"], !given.isEmpty {
-            candidates.append(URL(fileURLWithPath: given))
-        }
-        if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() {
-            let folder = executable.deletingLastPathComponent()
-            candidates.append(folder.appendingPathComponent("RaceSync_RaceWeb.resources"))
-            // A test bundle runs from inside `.xctest/...`; its resources sit beside the bundle.
-            candidates.append(folder.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("RaceSync_RaceWeb.resources"))
-        }
-        candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Resources"))
-        for candidate in candidates where FileManager.default.fileExists(atPath: candidate.appendingPathComponent("templates/race.mustache").path) {
-            return .success(candidate)
-        }
-        return .failure(Missing(searched: candidates.map(\.path)))
     }
 }

@@ -100,7 +100,6 @@ struct HubCommand: AsyncParsableCommand {
     func run() async throws {
         LogSetup.bootstrap()
         let logger = Logger(label: "racesync.hub")
-        do { try HubServer.checkWebResources() } catch { throw CommandFailure.user("\(error)") }
         let backend = try await HubBackend.open(db, serving: true, logger: logger)
         logger.info("store open", metadata: ["db": .string(backend.description)])
         let storage = backend.storage

@@ -73,7 +73,6 @@ struct NodeCommand: AsyncParsableCommand {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: NodeService(loop: loop))]
         if let web {
             let address = try ListenAddress(web, flag: "--web", loopbackOnly: true)
-            do { try NodeWebServer.checkWebResources() } catch { throw CommandFailure.user("\(error)") }
             let wake = loop.wake
             let server = NodeWebServer(store: store, status: loop.status, onLocalWrite: { wake?.signal.notify() })
             let replicaPath = path
