@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
 
-/// A `HOST:PORT` a listener binds to, from the command line (`--web`, `--metrics-address`). The
-/// host must be an IP literal (IPv4, or IPv6 in brackets): a name is resolved by whoever controls
-/// its DNS, and a prefix test on text would let `127.evil.example` pass for loopback.
+/// A `HOST:PORT` a listener binds to, from the command line (`--web`, `--metrics-address`). With
+/// `loopbackOnly` the host must be an IP literal (IPv4, or IPv6 in brackets) in 127.0.0.0/8 or
+/// `::1`: a name is resolved by whoever controls its DNS, and a prefix test on text would let
+/// `127.evil.example` pass for loopback.
 struct ListenAddress: Equatable {
     var host: String
     var port: Int
@@ -15,10 +16,12 @@ struct ListenAddress: Equatable {
         }
         var host = String(text[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard let loopback = Self.isLoopback(ipLiteral: host) else {
+        guard !host.isEmpty else { throw ValidationError("\(flag) must be HOST:PORT, like 127.0.0.1:9090") }
+        let loopback = Self.isLoopback(ipLiteral: host)
+        if loopbackOnly, loopback == nil {
             throw ValidationError("\(flag) takes an IP address, not the name '\(host)' (for example 127.0.0.1 or [::1])")
         }
-        if loopbackOnly, !loopback {
+        if loopbackOnly, loopback != true {
             throw ValidationError("\(flag) serves your caster controls, so it listens only on loopback (127.0.0.1 or [::1]), not '\(host)'")
         }
         self.host = host
