@@ -122,7 +122,8 @@ import Testing
         let replica = disk.file("replica.sqlite")
         #expect(try box.run("racecli", ["login", "--hub", hub.url, "--token-stdin", "--db", replica], stdin: alice + "\n").status == 0)
         // Fill every byte left.
-        let filler = FileHandle(forWritingAtPath: { FileManager.default.createFile(atPath: disk.file("fill"), contents: nil); return disk.file("fill") }())!
+        #expect(FileManager.default.createFile(atPath: disk.file("fill"), contents: nil))
+        let filler = try #require(FileHandle(forWritingAtPath: disk.file("fill")))
         while (try? filler.write(contentsOf: Data(count: 64 * 1024))) != nil {}
         while (try? filler.write(contentsOf: Data(count: 512))) != nil {}
         try? filler.close()
