@@ -18,7 +18,7 @@ public func fuzzPageRenderer(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
     for (page, reference) in zip(hostile, harmless) {
         precondition(delimiterCounts(page) == delimiterCounts(reference), "markup added: \(fields.map(\.debugDescription))")
     }
-    let heading = hostile[0].components(separatedBy: "<h1>").dropFirst().first?.components(separatedBy: "</h1>").first ?? ""
+    let heading = between(hostile[0], "<h1>", "</h1>")
     precondition(Array(decode(heading).unicodeScalars) == Array(field(0).replacingOccurrences(of: "\0", with: "\u{FFFD}").unicodeScalars),
                  "the name does not read back: \(field(0).debugDescription)")
     return 0
@@ -36,6 +36,18 @@ func pages(_ renderer: PageRenderer, name: String, display: String, title: Strin
         renderer.frontPage(FrontPageModel(FrontPageData(races: [RaceSummary(id: race.id, name: name, status: .running, organizer: organizer, participantCount: 1, casterCount: 1, createdAt: Date())], live: []), since: "s.1")),
         renderer.errorPage(WebPageError(.notFound, name, title)),
     ]
+}
+
+/// The text between the first `open` and the next `close`, found by UTF-8 bytes: `String`'s own
+/// search works per grapheme cluster, and `"\u{0600}</h1>"` holds no `Character` equal to `"<"`.
+func between(_ text: String, _ open: String, _ close: String) -> String {
+    let bytes = Array(text.utf8), start = Array(open.utf8), end = Array(close.utf8)
+    func find(_ needle: [UInt8], from: Int) -> Int? {
+        guard needle.count <= bytes.count, from <= bytes.count - needle.count else { return nil }
+        return (from...(bytes.count - needle.count)).first { Array(bytes[$0..<$0 + needle.count]) == needle }
+    }
+    guard let first = find(start, from: 0), let last = find(end, from: first + start.count) else { return "" }
+    return String(decoding: bytes[(first + start.count)..<last], as: UTF8.self)
 }
 
 func delimiterCounts(_ html: String) -> [Int] {
