@@ -101,8 +101,12 @@ public struct SQLiteHubStorage: HubStorage {
     public func racePage(_ id: UUID) async throws -> RacePageData? { try await run { try $0.racePage(id) } }
     public func frontPage() async throws -> FrontPageData { try await run { try $0.frontPage() } }
     public func logHead() async throws -> PullCursor { try await run { try $0.logHead() } }
-    /// Unavailable while its disk is full (see `HubStore.canWrite`).
-    public func isAvailable() async -> Bool { (try? await run { $0.canWrite() }) ?? false }
+    /// Unavailable while its disk is full (see `HubStore.canWrite`); the usual answer needs no
+    /// store thread (`/healthz` is a load balancer's hot path).
+    public func isAvailable() async -> Bool {
+        guard store.lastWriteFoundDiskFull else { return true }
+        return (try? await run { $0.canWrite() }) ?? false
+    }
 }
 
 extension SQLiteHubStorage: LiveStatusStore {

@@ -10,6 +10,9 @@ struct DiskFullState: Sendable {
 }
 
 extension HubStore {
+    /// Whether the last write failed for lack of disk space (cheap: no store access).
+    var lastWriteFoundDiskFull: Bool { diskFull.withLock { $0.full } }
+
     /// Whether the store can write now (`/healthz`). After a write failed for lack of space, at
     /// most once a second it looks whether space was freed: the disk has room again (a small
     /// write alone can succeed in WAL space the failed write left, so it is not proof) and a
