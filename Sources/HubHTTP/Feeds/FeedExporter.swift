@@ -51,7 +51,9 @@ public final class FeedExporter: Sendable {
             let root = try ExportFolder.root(directory)
             let races = try root.folder("races")
             var count = 0
-            for (name, feed) in allFeeds where try write(feed, name, in: root, key: name) { count += 1 }
+            for (name, feed) in allFeeds {
+                if try write(feed, name, in: root, key: name) { count += 1 }
+            }
             for (race, name, feed) in raceFeeds {
                 let folder = try races.folder(race.lowercased)
                 if try write(feed, name, in: folder, key: "races/\(race.lowercased)/\(name)") { count += 1 }

@@ -40,7 +40,8 @@ public enum StoreFailure: Equatable, Sendable {
         var stats = statvfs()
         let directory = (path as NSString).deletingLastPathComponent
         guard statvfs(directory.isEmpty ? "." : directory, &stats) == 0 else { return nil }
-        return UInt64(stats.f_bavail).multipliedReportingOverflow(by: UInt64(stats.f_frsize)).partialValue
+        let (bytes, overflow) = UInt64(stats.f_bavail).multipliedReportingOverflow(by: UInt64(stats.f_frsize))
+        return overflow ? .max : bytes
     }
 
     /// Where an operator learns what to do with a damaged store.
