@@ -7,7 +7,7 @@ SWIFT        ?= swift
 APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev libxml2-dev zlib1g-dev sqlite3 python3 python3-pip
 HUB_ARGS     ?=
 
-.PHONY: run test build deps pgdeps pydeps browserdeps browser-test screenshots check-architecture crash-test bench fuzz fuzz-native clean
+.PHONY: format format-check run test build deps pgdeps pydeps browserdeps browser-test screenshots check-architecture crash-test bench fuzz fuzz-native clean
 
 ## Install the Debian packages the build needs, only when some are missing.
 deps:
@@ -60,6 +60,14 @@ screenshots: deps browserdeps
 	$(SWIFT) build --product racecli
 	RACESYNC_SCREENSHOTS=docs/screenshots python3 -m pytest Tests/Browser -q
 
+## The checked-in .swift-format (4 spaces, lines up to 120) over every Swift file; make test checks it.
+SWIFT_TREES := Sources Tests Benchmarks Fuzz Package.swift
+format:
+	$(SWIFT) format -i -r $(SWIFT_TREES)
+
+format-check:
+	$(SWIFT) format lint --strict -r $(SWIFT_TREES)
+
 ## The module graph is the architecture: fail when a target declares or imports a module
 ## outside its allowed set (see docs/architecture.md).
 check-architecture:
@@ -77,7 +85,7 @@ pgdeps:
 ## The whole suite. The Swift tests run against a throwaway PostgreSQL cluster in a temporary
 ## folder (scripts/pg-test-cluster), stopped at the end even when tests fail. scripts/watchdog
 ## stops a run that hangs and names the tests still running (the suite takes ~5 minutes here).
-test: deps pgdeps pydeps browserdeps check-architecture
+test: deps pgdeps pydeps browserdeps check-architecture format-check
 	$(SWIFT) build --build-tests
 	scripts/pg-test-cluster run -- scripts/watchdog 30 -- \
 	  env RACESYNC_REQUIRE_FEEDPARSER=1 RACESYNC_REQUIRE_POSTGRES=1 $(SWIFT) test --skip-build

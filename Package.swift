@@ -151,7 +151,8 @@ let package = Package(
         .executableTarget(
             name: "syncd",
             dependencies: [
-                "SyncCore", "SyncStore", "SyncPostgres", "SyncNode", "SyncTwitch", "HubHTTP", "NodeWeb", "RaceSyncCommand",
+                "SyncCore", "SyncStore", "SyncPostgres", "SyncNode", "SyncTwitch", "HubHTTP", "NodeWeb",
+                "RaceSyncCommand",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -172,7 +173,8 @@ let package = Package(
         .executableTarget(
             name: "racesync-bench",
             dependencies: [
-                "SyncCore", "SyncStore", "SyncPostgres", "SyncNode", "SyncTwitch", "HubHTTP", "FakeHelix", "ChildProcesses",
+                "SyncCore", "SyncStore", "SyncPostgres", "SyncNode", "SyncTwitch", "HubHTTP", "FakeHelix",
+                "ChildProcesses",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -235,7 +237,9 @@ let package = Package(
         // Child processes of the tests, started and watched safely from parallel tests.
         .target(name: "ChildProcesses", path: "Tests/ChildProcesses", swiftSettings: strict),
         // The test PostgreSQL server: fresh databases, private clusters for the fault tests.
-        .target(name: "PostgresTestSupport", dependencies: ["ChildProcesses"], path: "Tests/PostgresTestSupport", swiftSettings: strict),
+        .target(
+            name: "PostgresTestSupport", dependencies: ["ChildProcesses"], path: "Tests/PostgresTestSupport",
+            swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["SyncCore", "SyncStore", "SyncNode", "FakeHelix", "PostgresTestSupport", "ChildProcesses"],
@@ -248,11 +252,14 @@ let package = Package(
 // `-sanitize=fuzzer,address -parse-as-library`; each hands its entry point to libFuzzer (FuzzSupport).
 if ProcessInfo.processInfo.environment["RACESYNC_FUZZ"] == "1" {
     package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/Support", swiftSettings: strict))
-    for (name, folder, module) in [("fuzz-parsers", "Parsers", "SyncCore"), ("fuzz-push-decoder", "PushDecoder", "SyncCore"),
-                                   ("fuzz-helix-decoder", "HelixDecoder", "SyncTwitch"), ("fuzz-feed-roundtrip", "FeedRoundTrip", "SyncCore"),
-                                   ("fuzz-page-renderer", "PageRenderer", "RaceWeb")] {
+    for (name, folder, module) in [
+        ("fuzz-parsers", "Parsers", "SyncCore"), ("fuzz-push-decoder", "PushDecoder", "SyncCore"),
+        ("fuzz-helix-decoder", "HelixDecoder", "SyncTwitch"), ("fuzz-feed-roundtrip", "FeedRoundTrip", "SyncCore"),
+        ("fuzz-page-renderer", "PageRenderer", "RaceWeb"),
+    ] {
         let dependencies: [Target.Dependency] = ["SyncCore", "FuzzSupport", .byName(name: module)]
-        package.targets.append(.executableTarget(name: name, dependencies: dependencies, path: "Fuzz/\(folder)", swiftSettings: strict))
+        package.targets.append(
+            .executableTarget(name: name, dependencies: dependencies, path: "Fuzz/\(folder)", swiftSettings: strict))
         package.products.append(.executable(name: name, targets: [name]))
     }
 }

@@ -25,13 +25,18 @@ final class Report {
 
     func printTable() {
         let rows = figures.map { f -> [String] in
-            [f.name, "\(format(f.value)) \(f.unit)", f.baseline.map { "\(format($0)) \(f.baselineName ?? "")" } ?? "—",
-             f.ratio.map { String(format: "%.2f", $0) } ?? "—", f.note ?? ""]
+            [
+                f.name, "\(format(f.value)) \(f.unit)",
+                f.baseline.map { "\(format($0)) \(f.baselineName ?? "")" } ?? "—",
+                f.ratio.map { String(format: "%.2f", $0) } ?? "—", f.note ?? "",
+            ]
         }
         let header = ["figure", "value", "baseline (same run)", "ratio", "note"]
         let widths = header.indices.map { i in ([header] + rows).map { $0[i].count }.max() ?? 0 }
         for (index, row) in ([header] + rows).enumerated() {
-            print(row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: " | "))
+            print(
+                row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(
+                    separator: " | "))
             if index == 0 { print(widths.map { String(repeating: "-", count: $0) }.joined(separator: "-|-")) }
         }
     }
@@ -41,10 +46,17 @@ final class Report {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let dir = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        struct Output: Codable { var date: String; var machine: String; var figures: [Figure] }
-        let machine = "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB"
-        try encoder.encode(Output(date: ISO8601DateFormatter().string(from: Date()), machine: machine, figures: figures))
-            .write(to: URL(fileURLWithPath: path))
+        struct Output: Codable {
+            var date: String
+            var machine: String
+            var figures: [Figure]
+        }
+        let machine =
+            "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB"
+        try encoder.encode(
+            Output(date: ISO8601DateFormatter().string(from: Date()), machine: machine, figures: figures)
+        )
+        .write(to: URL(fileURLWithPath: path))
     }
 }
 

@@ -32,7 +32,10 @@ final class InProcessHub: @unchecked Sendable {
             logger: logger, onRunning: { continuation.yield($0) })
         task = Task { try await app.run() }
         var bound = 0
-        for await port in ports { bound = port; break }
+        for await port in ports {
+            bound = port
+            break
+        }
         port = bound
     }
 
@@ -49,10 +52,14 @@ enum HTTPBench {
         let workload = try Workload.make(store: hub.store)
         let client = try HTTPHubClient(base: hub.url, token: workload.organizerToken)
         let (elapsed, latencies) = try await pushConcurrently(workload.ops, to: [client])
-        report.add(Figure(
-            name: "100k ops pushed over HTTP, 4 clients x 1000-op batches", value: Double(workload.ops.count) / elapsed, unit: "ops/s",
-            baseline: inProcessOpsPerSecond, baselineName: "ops/s in-process merge",
-            note: "push p50 \(format(percentile(latencies, 0.5) * 1000)) ms, p99 \(format(percentile(latencies, 0.99) * 1000)) ms"))
+        report.add(
+            Figure(
+                name: "100k ops pushed over HTTP, 4 clients x 1000-op batches",
+                value: Double(workload.ops.count) / elapsed, unit: "ops/s",
+                baseline: inProcessOpsPerSecond, baselineName: "ops/s in-process merge",
+                note:
+                    "push p50 \(format(percentile(latencies, 0.5) * 1000)) ms, p99 \(format(percentile(latencies, 0.99) * 1000)) ms"
+            ))
 
         // Bootstrap a fresh replica from this hub: by snapshot file (what `racecli login` does),
         // and by JSON pages from the start (the fallback), next to SQLite copying the same rows.
@@ -68,7 +75,8 @@ enum HTTPBench {
             try replica.login(session, snapshotFile: file)
             try replica.close()
         }
-        var fetch = 0.0, apply = 0.0
+        var fetch = 0.0
+        var apply = 0.0
         let byPages = try await seconds {
             let replica = try ReplicaStore(path: workDir + "/bootstrap-pages.sqlite")
             var pages: [PullPage] = []
@@ -87,18 +95,24 @@ enum HTTPBench {
         }
         let decode = try seconds { for body in bodies { _ = try PullPageDecoder.decode(body) } }
         let decodeCodable = try seconds { for body in bodies { _ = try WireJSON.decode(PullPage.self, from: body) } }
-        let tables = HubStore.replicatedTables.map { "CREATE TABLE \($0) AS SELECT * FROM h.\($0);" }.joined(separator: " ")
+        let tables = HubStore.replicatedTables.map { "CREATE TABLE \($0) AS SELECT * FROM h.\($0);" }.joined(
+            separator: " ")
         let copy = try seconds {
             try Shell.run("sqlite3", [workDir + "/copy.sqlite", "ATTACH '\(workDir)/http.sqlite' AS h; \(tables)"])
         }
-        report.add(Figure(
-            name: "fresh replica bootstrap by snapshot (\(changes) rows)", value: bySnapshot, unit: "s",
-            baseline: copy, baselineName: "s sqlite3 copy of the same rows",
-            note: "download (hub builds the file) \(format(download)) s, install \(format(bySnapshot - download)) s"))
-        report.add(Figure(
-            name: "fresh replica bootstrap by JSON pages (\(changes) changes)", value: byPages, unit: "s",
-            baseline: copy, baselineName: "s sqlite3 copy of the same rows",
-            note: "pull+decode \(format(fetch)) s (decoding alone \(format(decode)) s; with JSONDecoder \(format(decodeCodable)) s), apply \(format(apply)) s (one transaction)"))
+        report.add(
+            Figure(
+                name: "fresh replica bootstrap by snapshot (\(changes) rows)", value: bySnapshot, unit: "s",
+                baseline: copy, baselineName: "s sqlite3 copy of the same rows",
+                note: "download (hub builds the file) \(format(download)) s, install \(format(bySnapshot - download)) s"
+            ))
+        report.add(
+            Figure(
+                name: "fresh replica bootstrap by JSON pages (\(changes) changes)", value: byPages, unit: "s",
+                baseline: copy, baselineName: "s sqlite3 copy of the same rows",
+                note:
+                    "pull+decode \(format(fetch)) s (decoding alone \(format(decode)) s; with JSONDecoder \(format(decodeCodable)) s), apply \(format(apply)) s (one transaction)"
+            ))
         hub.stop()
         try? hub.store.close()
     }
@@ -115,7 +129,10 @@ enum HTTPBench {
                     group.addTask {
                         var mine: [Double] = []
                         for batch in batches.enumerated().filter({ $0.offset % 4 == worker }).map(\.element) {
-                            mine.append(try await seconds { _ = try await client.push(PushRequest(nodeID: "bench-\(worker)", ops: batch)) })
+                            mine.append(
+                                try await seconds {
+                                    _ = try await client.push(PushRequest(nodeID: "bench-\(worker)", ops: batch))
+                                })
                         }
                         return mine
                     }

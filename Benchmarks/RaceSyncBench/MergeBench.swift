@@ -12,22 +12,34 @@ enum MergeBench {
 
     static func run(_ report: Report) throws {
         log("merge: preparing 100k ops")
-        let (merge, workload) = try timed("merge.sqlite") { store, ops, caller in _ = try store.push(ops, caller: caller) }
-        let (oneByOne, _) = try timed("merge-one-by-one.sqlite") { store, ops, caller in _ = try store.pushOneByOne(ops, caller: caller) }
+        let (merge, workload) = try timed("merge.sqlite") { store, ops, caller in
+            _ = try store.push(ops, caller: caller)
+        }
+        let (oneByOne, _) = try timed("merge-one-by-one.sqlite") { store, ops, caller in
+            _ = try store.pushOneByOne(ops, caller: caller)
+        }
         let perRow = try rawInserts(workload.ops)
         let setBased = try setBasedInserts(workload.ops)
-        report.add(Figure(
-            name: mergeFigure, value: Double(workload.ops.count) / merge, unit: "ops/s",
-            baseline: Double(workload.ops.count) / setBased, baselineName: "ops/s SQLite set-based: stage + INSERT…SELECT",
-            note: "1000 ops per durable transaction, synchronous=FULL"))
-        report.add(Figure(
-            name: "hub merge, 100k ops in process (vs per-row floor)", value: Double(workload.ops.count) / merge, unit: "ops/s",
-            baseline: Double(workload.ops.count) / perRow, baselineName: "ops/s raw SQLite insert of register + log + op id",
-            note: "prepared statements, a row at a time"))
-        report.add(Figure(
-            name: "hub merge one op at a time (the reference path)", value: Double(workload.ops.count) / oneByOne, unit: "ops/s",
-            baseline: Double(workload.ops.count) / setBased, baselineName: "ops/s SQLite set-based: stage + INSERT…SELECT",
-            note: "what the set-based merge replaced"))
+        report.add(
+            Figure(
+                name: mergeFigure, value: Double(workload.ops.count) / merge, unit: "ops/s",
+                baseline: Double(workload.ops.count) / setBased,
+                baselineName: "ops/s SQLite set-based: stage + INSERT…SELECT",
+                note: "1000 ops per durable transaction, synchronous=FULL"))
+        report.add(
+            Figure(
+                name: "hub merge, 100k ops in process (vs per-row floor)", value: Double(workload.ops.count) / merge,
+                unit: "ops/s",
+                baseline: Double(workload.ops.count) / perRow,
+                baselineName: "ops/s raw SQLite insert of register + log + op id",
+                note: "prepared statements, a row at a time"))
+        report.add(
+            Figure(
+                name: "hub merge one op at a time (the reference path)", value: Double(workload.ops.count) / oneByOne,
+                unit: "ops/s",
+                baseline: Double(workload.ops.count) / setBased,
+                baselineName: "ops/s SQLite set-based: stage + INSERT…SELECT",
+                note: "what the set-based merge replaced"))
     }
 
     /// Seconds to merge a fresh workload in 1000-op batches with `merge`, on a new store.
@@ -37,7 +49,8 @@ enum MergeBench {
         let workload = try Workload.make(store: store)
         let elapsed = try seconds {
             for start in stride(from: 0, to: workload.ops.count, by: 1000) {
-                try merge(store, Array(workload.ops[start..<min(start + 1000, workload.ops.count)]), workload.organizer.id)
+                try merge(
+                    store, Array(workload.ops[start..<min(start + 1000, workload.ops.count)]), workload.organizer.id)
             }
         }
         return (elapsed, workload)
@@ -53,28 +66,35 @@ enum MergeBench {
             for start in stride(from: 0, to: ops.count, by: 1000) {
                 let batch = ops[start..<min(start + 1000, ops.count)]
                 try queue.write { db in
-                    try db.execute(sql: """
-                        CREATE TEMP TABLE IF NOT EXISTS stage (race_id BLOB, user_id BLOB, present INTEGER, wall INTEGER, counter INTEGER,
-                            node TEXT, op_id BLOB, key TEXT, payload TEXT);
-                        DELETE FROM stage;
-                        """)
+                    try db.execute(
+                        sql: """
+                            CREATE TEMP TABLE IF NOT EXISTS stage (race_id BLOB, user_id BLOB, present INTEGER, wall INTEGER, counter INTEGER,
+                                node TEXT, op_id BLOB, key TEXT, payload TEXT);
+                            DELETE FROM stage;
+                            """)
                     var arguments: [any DatabaseValueConvertible] = []
                     for op in batch {
-                        arguments += [op.raceID, op.userID, op.kind.present, op.hlc.wallMs, Int64(op.hlc.counter), op.hlc.node, op.opID,
-                                      "caster:\(op.raceID.lowercased):\(op.userID.lowercased)", String(repeating: "x", count: 240)]
+                        arguments += [
+                            op.raceID, op.userID, op.kind.present, op.hlc.wallMs, Int64(op.hlc.counter), op.hlc.node,
+                            op.opID,
+                            "caster:\(op.raceID.lowercased):\(op.userID.lowercased)",
+                            String(repeating: "x", count: 240),
+                        ]
                     }
                     try db.execute(
-                        sql: "INSERT INTO stage VALUES " + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?)", count: batch.count).joined(separator: ","),
+                        sql: "INSERT INTO stage VALUES "
+                            + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?)", count: batch.count).joined(separator: ","),
                         arguments: StatementArguments(arguments))
-                    try db.execute(sql: """
-                        INSERT INTO casters (race_id, user_id, present, hlc_wall, hlc_counter, hlc_node, op_id, changed_by)
-                        SELECT race_id, user_id, present, wall, counter, node, op_id, user_id FROM stage WHERE true
-                        ON CONFLICT (race_id, user_id) DO UPDATE SET present = excluded.present, hlc_wall = excluded.hlc_wall,
-                            hlc_counter = excluded.hlc_counter, hlc_node = excluded.hlc_node, op_id = excluded.op_id, changed_by = excluded.changed_by
-                            WHERE (excluded.hlc_wall, excluded.hlc_counter, excluded.hlc_node) > (casters.hlc_wall, casters.hlc_counter, casters.hlc_node);
-                        INSERT OR REPLACE INTO change_log (kind, key, payload, at) SELECT 'caster', key, payload, wall FROM stage;
-                        INSERT INTO applied_ops (op_id, status, code, detail) SELECT op_id, 'applied', NULL, NULL FROM stage;
-                        """)
+                    try db.execute(
+                        sql: """
+                            INSERT INTO casters (race_id, user_id, present, hlc_wall, hlc_counter, hlc_node, op_id, changed_by)
+                            SELECT race_id, user_id, present, wall, counter, node, op_id, user_id FROM stage WHERE true
+                            ON CONFLICT (race_id, user_id) DO UPDATE SET present = excluded.present, hlc_wall = excluded.hlc_wall,
+                                hlc_counter = excluded.hlc_counter, hlc_node = excluded.hlc_node, op_id = excluded.op_id, changed_by = excluded.changed_by
+                                WHERE (excluded.hlc_wall, excluded.hlc_counter, excluded.hlc_node) > (casters.hlc_wall, casters.hlc_counter, casters.hlc_node);
+                            INSERT OR REPLACE INTO change_log (kind, key, payload, at) SELECT 'caster', key, payload, wall FROM stage;
+                            INSERT INTO applied_ops (op_id, status, code, detail) SELECT op_id, 'applied', NULL, NULL FROM stage;
+                            """)
                 }
             }
         }
@@ -87,17 +107,26 @@ enum MergeBench {
         return try seconds {
             for start in stride(from: 0, to: ops.count, by: 1000) {
                 try queue.write { db in
-                    let register = try db.cachedStatement(sql: """
-                        INSERT INTO casters (race_id, user_id, present, hlc_wall, hlc_counter, hlc_node, op_id, changed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT (race_id, user_id) DO UPDATE SET present = excluded.present, hlc_wall = excluded.hlc_wall,
-                            hlc_counter = excluded.hlc_counter, hlc_node = excluded.hlc_node, op_id = excluded.op_id, changed_by = excluded.changed_by
-                        """)
+                    let register = try db.cachedStatement(
+                        sql: """
+                            INSERT INTO casters (race_id, user_id, present, hlc_wall, hlc_counter, hlc_node, op_id, changed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                            ON CONFLICT (race_id, user_id) DO UPDATE SET present = excluded.present, hlc_wall = excluded.hlc_wall,
+                                hlc_counter = excluded.hlc_counter, hlc_node = excluded.hlc_node, op_id = excluded.op_id, changed_by = excluded.changed_by
+                            """)
                     // The log is compacted by row: a key's new change replaces its previous one.
-                    let change = try db.cachedStatement(sql: "INSERT OR REPLACE INTO change_log (kind, key, payload, at) VALUES (?, ?, ?, ?)")
-                    let answer = try db.cachedStatement(sql: "INSERT INTO applied_ops (op_id, status, code, detail) VALUES (?, ?, NULL, NULL)")
+                    let change = try db.cachedStatement(
+                        sql: "INSERT OR REPLACE INTO change_log (kind, key, payload, at) VALUES (?, ?, ?, ?)")
+                    let answer = try db.cachedStatement(
+                        sql: "INSERT INTO applied_ops (op_id, status, code, detail) VALUES (?, ?, NULL, NULL)")
                     for op in ops[start..<min(start + 1000, ops.count)] {
-                        try register.execute(arguments: [op.raceID, op.userID, op.kind.present, op.hlc.wallMs, Int64(op.hlc.counter), op.hlc.node, op.opID, op.userID])
-                        try change.execute(arguments: ["caster", "caster:\(op.raceID.lowercased):\(op.userID.lowercased)", String(repeating: "x", count: 240), op.hlc.wallMs])
+                        try register.execute(arguments: [
+                            op.raceID, op.userID, op.kind.present, op.hlc.wallMs, Int64(op.hlc.counter), op.hlc.node,
+                            op.opID, op.userID,
+                        ])
+                        try change.execute(arguments: [
+                            "caster", "caster:\(op.raceID.lowercased):\(op.userID.lowercased)",
+                            String(repeating: "x", count: 240), op.hlc.wallMs,
+                        ])
                         try answer.execute(arguments: [op.opID, "applied"])
                     }
                 }

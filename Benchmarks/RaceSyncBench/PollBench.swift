@@ -20,24 +20,37 @@ enum PollBench {
         let now = WallClock.nowMs()
         for i in 0..<10_000 {
             let user = try store.addUser(login: "streamer\(i)", displayName: nil).user
-            ops.append(Op(kind: .join, raceID: races[i % 100], userID: user.id, hlc: HLC(wallMs: now, counter: UInt16(i % 1000), node: "b\(i / 1000)")))
+            ops.append(
+                Op(
+                    kind: .join, raceID: races[i % 100], userID: user.id,
+                    hlc: HLC(wallMs: now, counter: UInt16(i % 1000), node: "b\(i / 1000)")))
             if i % 5 == 0 { fake.state.setLive("streamer\(i)", streamID: "s\(i)") }
         }
-        for start in stride(from: 0, to: ops.count, by: 1000) { _ = try store.push(Array(ops[start..<start + 1000]), caller: organizer.id) }
+        for start in stride(from: 0, to: ops.count, by: 1000) {
+            _ = try store.push(Array(ops[start..<start + 1000]), caller: organizer.id)
+        }
         let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
-        let config = TwitchConfig(clientID: fake.state.clientID, clientSecret: fake.state.clientSecret, apiURL: fake.apiURL, authURL: fake.authURL)
+        let config = TwitchConfig(
+            clientID: fake.state.clientID, clientSecret: fake.state.clientSecret, apiURL: fake.apiURL,
+            authURL: fake.authURL)
         let transport = AsyncHTTPTwitchTransport(client: http)
-        let helix = HelixClient(config: config, transport: transport, tokens: AppTokenProvider(config: config, transport: transport))
+        let helix = HelixClient(
+            config: config, transport: transport, tokens: AppTokenProvider(config: config, transport: transport))
         var logger = Logger(label: "bench")
         logger.logLevel = .error
         let poller = LivePoller(store: SQLiteHubStorage(store), helix: helix, interval: .seconds(60), logger: logger)
         var changes: [LiveState] = []
         let wall = try await seconds { changes = try await poller.pollOnce() }
         let requests = fake.state.streamsRequests
-        report.add(Figure(
-            name: "Helix poll, 10k logins / 2k live: requests", value: Double(requests), unit: "requests",
-            baseline: 100, baselineName: "minimum (10k / 100 per request)", note: "\(changes.count) live-status changes written"))
-        report.add(Figure(name: "Helix poll, 10k logins / 2k live: wall time", value: wall, unit: "s", note: "against the fake Helix on loopback"))
+        report.add(
+            Figure(
+                name: "Helix poll, 10k logins / 2k live: requests", value: Double(requests), unit: "requests",
+                baseline: 100, baselineName: "minimum (10k / 100 per request)",
+                note: "\(changes.count) live-status changes written"))
+        report.add(
+            Figure(
+                name: "Helix poll, 10k logins / 2k live: wall time", value: wall, unit: "s",
+                note: "against the fake Helix on loopback"))
         try await http.shutdown()
         try store.close()
     }

@@ -20,18 +20,25 @@ enum PostgresBench {
         var logger = Logger(label: "bench.postgres")
         logger.logLevel = .error
         var ops: [Op] = []
-        var single = 0.0, double = 0.0
-        var singleLatencies: [Double] = [], doubleLatencies: [Double] = []
+        var single = 0.0
+        var double = 0.0
+        var singleLatencies: [Double] = []
+        var doubleLatencies: [Double] = []
         for instances in [1, 2] {
             let url = try await database(admin, "bench_http_\(instances)", logger: logger)
-            let stores = try await (0..<instances).asyncMap { _ in try await PostgresHubStore.open(url, logger: logger) }
+            let stores = try await (0..<instances).asyncMap { _ in try await PostgresHubStore.open(url, logger: logger)
+            }
             log("postgres: \(instances) hub(s), preparing \(opCount) ops")
             let workload = try await workloadOps(stores[0], reuse: ops)
             ops = workload.ops
             let hubs = try await stores.asyncMap { try await InProcessHub(storage: $0) }
             let clients = try hubs.map { try HTTPHubClient(base: $0.url, token: workload.token) }
             let (elapsed, latencies) = try await HTTPBench.pushConcurrently(workload.ops, to: clients)
-            if instances == 1 { (single, singleLatencies) = (elapsed, latencies) } else { (double, doubleLatencies) = (elapsed, latencies) }
+            if instances == 1 {
+                (single, singleLatencies) = (elapsed, latencies)
+            } else {
+                (double, doubleLatencies) = (elapsed, latencies)
+            }
             hubs.forEach { $0.stop() }
             stores.forEach { $0.close() }
         }
@@ -42,7 +49,8 @@ enum PostgresBench {
         let caller = try await mergeStore.user(token: mergeWorkload.token)!.id
         let merge = try await seconds {
             for start in stride(from: 0, to: mergeWorkload.ops.count, by: 1000) {
-                _ = try await mergeStore.push(Array(mergeWorkload.ops[start..<min(start + 1000, mergeWorkload.ops.count)]), caller: caller)
+                _ = try await mergeStore.push(
+                    Array(mergeWorkload.ops[start..<min(start + 1000, mergeWorkload.ops.count)]), caller: caller)
             }
         }
         mergeStore.close()
@@ -50,25 +58,35 @@ enum PostgresBench {
         let floor = try await floorSeconds(floorURL, ops, logger: logger)
         let floorRate = Double(opCount) / floor
         let floorName = "ops/s PostgreSQL multi-row inserts of the same rows, 1000 per transaction"
-        report.add(Figure(
-            name: "hub merge on PostgreSQL, 100k ops in process", value: Double(opCount) / merge, unit: "ops/s",
-            baseline: floorRate, baselineName: floorName,
-            note: "1000-op batches one after another; the floor does the writes without the merge's reads"))
+        report.add(
+            Figure(
+                name: "hub merge on PostgreSQL, 100k ops in process", value: Double(opCount) / merge, unit: "ops/s",
+                baseline: floorRate, baselineName: floorName,
+                note: "1000-op batches one after another; the floor does the writes without the merge's reads"))
         let sqlite = sqliteHTTPOpsPerSecond.map { ", SQLite hub over HTTP \(format($0)) ops/s" } ?? ""
-        report.add(Figure(
-            name: "100k ops pushed over HTTP to 1 hub on PostgreSQL, 4 clients", value: Double(opCount) / single, unit: "ops/s",
-            baseline: floorRate, baselineName: floorName,
-            note: "push p50 \(format(percentile(singleLatencies, 0.5) * 1000)) ms, p99 \(format(percentile(singleLatencies, 0.99) * 1000)) ms\(sqlite)"))
-        report.add(Figure(
-            name: "100k ops pushed over HTTP to 2 hubs on one PostgreSQL, 4 clients", value: Double(opCount) / double, unit: "ops/s",
-            baseline: floorRate, baselineName: floorName,
-            note: "push p50 \(format(percentile(doubleLatencies, 0.5) * 1000)) ms, p99 \(format(percentile(doubleLatencies, 0.99) * 1000)) ms; log appends serialize on the head row"))
+        report.add(
+            Figure(
+                name: "100k ops pushed over HTTP to 1 hub on PostgreSQL, 4 clients", value: Double(opCount) / single,
+                unit: "ops/s",
+                baseline: floorRate, baselineName: floorName,
+                note:
+                    "push p50 \(format(percentile(singleLatencies, 0.5) * 1000)) ms, p99 \(format(percentile(singleLatencies, 0.99) * 1000)) ms\(sqlite)"
+            ))
+        report.add(
+            Figure(
+                name: "100k ops pushed over HTTP to 2 hubs on one PostgreSQL, 4 clients",
+                value: Double(opCount) / double, unit: "ops/s",
+                baseline: floorRate, baselineName: floorName,
+                note:
+                    "push p50 \(format(percentile(doubleLatencies, 0.5) * 1000)) ms, p99 \(format(percentile(doubleLatencies, 0.99) * 1000)) ms; log appends serialize on the head row"
+            ))
     }
 
     /// A new database named `name` (dropped first if a run left it).
     static func database(_ admin: String, _ name: String, logger: Logger) async throws -> PostgresURL {
         var url = try PostgresURL(admin)
-        let connection = try await PostgresConnection.connect(configuration: url.connectionConfiguration(), id: 1, logger: logger)
+        let connection = try await PostgresConnection.connect(
+            configuration: url.connectionConfiguration(), id: 1, logger: logger)
         try await connection.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name)"), logger: logger)
         try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
         try await connection.close()
@@ -87,8 +105,10 @@ enum PostgresBench {
         var rng = SystemRandomNumberGenerator()
         let now = WallClock.nowMs()
         let ops = (0..<opCount).map { i in
-            Op(kind: Bool.random(using: &rng) ? .join : .leave, raceID: races.randomElement(using: &rng)!,
-               userID: users.randomElement(using: &rng)!.id, hlc: HLC(wallMs: now - 50_000 + Int64(i / 60), counter: UInt16(i % 60), node: "bench"))
+            Op(
+                kind: Bool.random(using: &rng) ? .join : .leave, raceID: races.randomElement(using: &rng)!,
+                userID: users.randomElement(using: &rng)!.id,
+                hlc: HLC(wallMs: now - 50_000 + Int64(i / 60), counter: UInt16(i % 60), node: "bench"))
         }
         return (ops, token)
     }
@@ -96,7 +116,8 @@ enum PostgresBench {
     /// PostgreSQL writing what the merge writes per op (a register upsert, a log row, an op
     /// id), 1000 rows per transaction as multi-row `UNNEST` inserts, without the merge's reads.
     static func floorSeconds(_ url: PostgresURL, _ ops: [Op], logger: Logger) async throws -> Double {
-        let connection = try await PostgresConnection.connect(configuration: url.connectionConfiguration(), id: 1, logger: logger)
+        let connection = try await PostgresConnection.connect(
+            configuration: url.connectionConfiguration(), id: 1, logger: logger)
         defer { Task { try? await connection.close() } }
         for statement in [
             "CREATE TABLE casters (race_id uuid, user_id uuid, present boolean, hlc_wall bigint, hlc_counter integer, hlc_node text, op_id uuid, PRIMARY KEY (race_id, user_id))",
@@ -127,7 +148,8 @@ enum PostgresBench {
                     ON CONFLICT (key) DO UPDATE SET seq = excluded.seq, payload = excluded.payload
                     """, logger: logger)
                 try await connection.query(
-                    "INSERT INTO applied_ops SELECT * FROM unnest(\(part.map(\.opID))::uuid[], \(part.map { _ in "applied" })::text[])", logger: logger)
+                    "INSERT INTO applied_ops SELECT * FROM unnest(\(part.map(\.opID))::uuid[], \(part.map { _ in "applied" })::text[])",
+                    logger: logger)
                 try await connection.query("COMMIT", logger: logger)
             }
         }

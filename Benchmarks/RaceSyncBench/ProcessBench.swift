@@ -20,8 +20,11 @@ enum ProcessBench {
             self.db = db
             port = Int.random(in: 20000...40000)
             process = try ChildProcess(
-                binDir + "/syncd", ["hub", "--db", db, "--port", String(port), "--max-ops-per-minute", "0", "--max-races-per-day", "0"],
-                environment: ProcessInfo.processInfo.environment.merging(["LOG_LEVEL": "error"].merging(env) { $1 }) { $1 },
+                binDir + "/syncd",
+                ["hub", "--db", db, "--port", String(port), "--max-ops-per-minute", "0", "--max-races-per-day", "0"],
+                environment: ProcessInfo.processInfo.environment.merging(["LOG_LEVEL": "error"].merging(env) { $1 }) {
+                    $1
+                },
                 stderr: "/dev/null")
             for _ in 0..<200 {
                 if (try? Shell.run("curl", ["-sf", url + "/healthz"]))?.contains("ok") == true { return }
@@ -52,7 +55,9 @@ enum ProcessBench {
     }
 
     static func feeds(_ report: Report) throws {
-        guard (try? Shell.run("wrk", ["--version"])) != nil, FileManager.default.isExecutableFile(atPath: "/usr/bin/wrk") else {
+        guard (try? Shell.run("wrk", ["--version"])) != nil,
+            FileManager.default.isExecutableFile(atPath: "/usr/bin/wrk")
+        else {
             log("feeds: wrk not installed (make bench installs it); skipped")
             return
         }
@@ -65,7 +70,8 @@ enum ProcessBench {
         for i in 0..<100 {
             let user = try store.addUser(login: "caster\(i)", displayName: "Caster \(i)").user
             for race in races { _ = try store.addCaster(race: race.id, caller: org.id, login: user.twitchUsername) }
-            seen[user.id] = LiveStream(streamID: "\(1000 + i)", title: "Casting & chatting <live>", startedAt: Date(), observedAt: Date())
+            seen[user.id] = LiveStream(
+                streamID: "\(1000 + i)", title: "Casting & chatting <live>", startedAt: Date(), observedAt: Date())
         }
         try store.recordPoll(seen: seen, at: Date())
         try store.close()
@@ -74,12 +80,24 @@ enum ProcessBench {
         let health = try wrk(hub.url + "/healthz")
         let get = try wrk(hub.url + "/feeds/live.atom")
         let headers = try Shell.run("curl", ["-sI", hub.url + "/feeds/live.atom"])
-        let etag = headers.split(separator: "\r\n").first { $0.lowercased().hasPrefix("etag:") }.map { String($0.dropFirst(5)).trimmingCharacters(in: .whitespaces) } ?? ""
+        let etag =
+            headers.split(separator: "\r\n").first { $0.lowercased().hasPrefix("etag:") }.map {
+                String($0.dropFirst(5)).trimmingCharacters(in: .whitespaces)
+            } ?? ""
         let notModified = try wrk(hub.url + "/feeds/live.atom", header: "If-None-Match: \(etag)")
         let gzip = try wrk(hub.url + "/feeds/live.atom", header: "Accept-Encoding: gzip")
-        report.add(Figure(name: "cached feed GET (300 live items), wrk", value: get, unit: "req/s", baseline: health, baselineName: "req/s /healthz"))
-        report.add(Figure(name: "cached feed GET, gzip accepted (as feed readers send), wrk", value: gzip, unit: "req/s", baseline: health, baselineName: "req/s /healthz"))
-        report.add(Figure(name: "feed conditional GET -> 304, wrk", value: notModified, unit: "req/s", baseline: health, baselineName: "req/s /healthz"))
+        report.add(
+            Figure(
+                name: "cached feed GET (300 live items), wrk", value: get, unit: "req/s", baseline: health,
+                baselineName: "req/s /healthz"))
+        report.add(
+            Figure(
+                name: "cached feed GET, gzip accepted (as feed readers send), wrk", value: gzip, unit: "req/s",
+                baseline: health, baselineName: "req/s /healthz"))
+        report.add(
+            Figure(
+                name: "feed conditional GET -> 304, wrk", value: notModified, unit: "req/s", baseline: health,
+                baselineName: "req/s /healthz"))
     }
 
     static func racecli(_ report: Report) throws {
@@ -88,12 +106,16 @@ enum ProcessBench {
         let organizer = User(id: UUID(), twitchUsername: "organizer", twitchDisplayName: "Organizer")
         var changes: [Change] = [Change(seq: 1, key: "user", data: .user(organizer))]
         for i in 0..<10_000 {
-            let race = Race(id: UUID(), name: "race \(i)", status: [.setup, .running, .finished][i % 3], seedsReleased: false,
-                            organizerID: organizer.id, createdAt: Date(timeIntervalSince1970: 1_790_000_000 + Double(i)), updatedAt: Date())
-            changes.append(Change(seq: Int64(i + 2), key: "race", data: .race(RaceState(race: race, createdSeq: Int64(i)))))
+            let race = Race(
+                id: UUID(), name: "race \(i)", status: [.setup, .running, .finished][i % 3], seedsReleased: false,
+                organizerID: organizer.id, createdAt: Date(timeIntervalSince1970: 1_790_000_000 + Double(i)),
+                updatedAt: Date())
+            changes.append(
+                Change(seq: Int64(i + 2), key: "race", data: .race(RaceState(race: race, createdSeq: Int64(i)))))
         }
-        try replica.login(ReplicaSession(hub: "http://127.0.0.1:1", token: "t", user: organizer),
-                          snapshot: [PullPage(changes: changes, cursor: "abc.1", hasMore: false, reset: false)])
+        try replica.login(
+            ReplicaSession(hub: "http://127.0.0.1:1", token: "t", user: organizer),
+            snapshot: [PullPage(changes: changes, cursor: "abc.1", hasMore: false, reset: false)])
         try replica.close()
         func median(_ runs: Int, _ body: () throws -> Void) rethrows -> Double {
             var times: [Double] = []
@@ -101,9 +123,13 @@ enum ProcessBench {
             return percentile(times, 0.5)
         }
         let cli = try median(20) { try Shell.run(binDir + "/racecli", ["races", "--json", "--db", path]) }
-        let raw = try median(20) { try Shell.run("sqlite3", ["-json", path, "SELECT * FROM races ORDER BY created_at DESC"]) }
-        report.add(Figure(name: "racecli races --json, 10k-race replica (median of 20)", value: cli * 1000, unit: "ms",
-                          baseline: raw * 1000, baselineName: "ms sqlite3 -json on the same file"))
+        let raw = try median(20) {
+            try Shell.run("sqlite3", ["-json", path, "SELECT * FROM races ORDER BY created_at DESC"])
+        }
+        report.add(
+            Figure(
+                name: "racecli races --json, 10k-race replica (median of 20)", value: cli * 1000, unit: "ms",
+                baseline: raw * 1000, baselineName: "ms sqlite3 -json on the same file"))
         let status = try median(20) { try Shell.run(binDir + "/racecli", ["status", "--json", "--db", path]) }
         report.add(Figure(name: "racecli status --json (median of 20)", value: status * 1000, unit: "ms"))
     }
@@ -123,17 +149,23 @@ enum ProcessBench {
         var ops: [Op] = []
         for (index, race) in races.enumerated() {
             for k in 0..<10 {
-                ops.append(Op(kind: .join, raceID: race, userID: users[(index * 10 + k) % users.count].id,
-                              hlc: HLC(wallMs: now, counter: UInt16(k), node: "m\(index)")))
+                ops.append(
+                    Op(
+                        kind: .join, raceID: race, userID: users[(index * 10 + k) % users.count].id,
+                        hlc: HLC(wallMs: now, counter: UInt16(k), node: "m\(index)")))
             }
         }
-        for start in stride(from: 0, to: ops.count, by: 1000) { _ = try store.push(Array(ops[start..<start + 1000]), caller: org.id) }
+        for start in stride(from: 0, to: ops.count, by: 1000) {
+            _ = try store.push(Array(ops[start..<start + 1000]), caller: org.id)
+        }
         try store.close()
         let hub = try Hub(db: db)
         defer { hub.stop() }
         _ = try Shell.run("curl", ["-s", hub.url + "/api/races", "-o", "/dev/null"])
         _ = try Shell.run("curl", ["-s", hub.url + "/feeds/live.atom", "-o", "/dev/null"])
-        report.add(Figure(name: "hub RSS with 10k races / 100k members (after GET /api/races)", value: hub.rssMiB, unit: "MiB",
-                          baseline: idleRSS, baselineName: "MiB idle hub, empty store"))
+        report.add(
+            Figure(
+                name: "hub RSS with 10k races / 100k members (after GET /api/races)", value: hub.rssMiB, unit: "MiB",
+                baseline: idleRSS, baselineName: "MiB idle hub, empty store"))
     }
 }

@@ -19,39 +19,67 @@ enum PropagationBench {
     static func run(_ report: Report) async throws {
         let db = workDir + "/prop-hub.sqlite"
         func syncd(_ args: [String]) throws -> String { try Shell.run(binDir + "/syncd", args) }
-        func token(_ login: String) throws -> String { try syncd(["user", "add", login, "--db", db]).split(separator: "\n").last.map(String.init) ?? "" }
-        let org = try token("org"), alice = try token("alice"), bob = try token("bob")
+        func token(_ login: String) throws -> String {
+            try syncd(["user", "add", login, "--db", db]).split(separator: "\n").last.map(String.init) ?? ""
+        }
+        let org = try token("org")
+        let alice = try token("alice")
+        let bob = try token("bob")
         let hub = try ProcessBench.Hub(db: db)
         defer { hub.stop() }
-        let created = try Shell.run("curl", ["-s", "-X", "POST", hub.url + "/api/races", "-H", "Authorization: Bearer \(org)", "-d", "{\"name\":\"r\"}"])
-        let race = ((try? JSONSerialization.jsonObject(with: Data(created.utf8))) as? [String: Any])?["id"] as? String ?? ""
+        let created = try Shell.run(
+            "curl",
+            [
+                "-s", "-X", "POST", hub.url + "/api/races", "-H", "Authorization: Bearer \(org)", "-d",
+                "{\"name\":\"r\"}",
+            ])
+        let race =
+            ((try? JSONSerialization.jsonObject(with: Data(created.utf8))) as? [String: Any])?["id"] as? String ?? ""
         let floor = try await floorSamples(hub: hub.url, race: race, tokens: (alice, bob))
-        report.add(Figure(name: "floor: bare push → long-poll wake, p50 (30)", value: percentile(floor, 0.5) * 1000, unit: "ms"))
-        report.add(Figure(name: "floor: bare push → long-poll wake, p99 (30)", value: percentile(floor, 0.99) * 1000, unit: "ms"))
+        report.add(
+            Figure(
+                name: "floor: bare push → long-poll wake, p50 (30)", value: percentile(floor, 0.5) * 1000, unit: "ms"))
+        report.add(
+            Figure(
+                name: "floor: bare push → long-poll wake, p99 (30)", value: percentile(floor, 0.99) * 1000, unit: "ms"))
         for (label, wake) in [("event path", "on"), ("timer only", "off")] {
             let samples = try nodeSamples(hub: hub.url, race: race, tokens: (alice, bob), wake: wake, tag: wake)
-            report.add(Figure(name: "join A→B, \(label), p50 (50 joins)", value: percentile(samples, 0.5) * 1000, unit: "ms",
-                              note: "goal < 50 ms; floor p50 \(String(format: "%.1f", percentile(floor, 0.5) * 1000)) ms"))
-            report.add(Figure(name: "join A→B, \(label), p99 (50 joins)", value: percentile(samples, 0.99) * 1000, unit: "ms",
-                              note: "goal < 150 ms"))
+            report.add(
+                Figure(
+                    name: "join A→B, \(label), p50 (50 joins)", value: percentile(samples, 0.5) * 1000, unit: "ms",
+                    note: "goal < 50 ms; floor p50 \(String(format: "%.1f", percentile(floor, 0.5) * 1000)) ms"))
+            report.add(
+                Figure(
+                    name: "join A→B, \(label), p99 (50 joins)", value: percentile(samples, 0.99) * 1000, unit: "ms",
+                    note: "goal < 150 ms"))
         }
     }
 
     /// Two node daemons; 50 joins on A, each timed until B's replica shows it.
-    static func nodeSamples(hub: String, race: String, tokens: (String, String), wake: String, tag: String) throws -> [Double] {
-        let a = workDir + "/prop-a-\(tag).sqlite", b = workDir + "/prop-b-\(tag).sqlite"
+    static func nodeSamples(hub: String, race: String, tokens: (String, String), wake: String, tag: String) throws
+        -> [Double]
+    {
+        let a = workDir + "/prop-a-\(tag).sqlite"
+        let b = workDir + "/prop-b-\(tag).sqlite"
         var nodes: [ChildProcess] = []
         for (replica, token) in [(a, tokens.0), (b, tokens.1)] {
-            nodes.append(try ChildProcess(
-                binDir + "/syncd", ["node", "--db", replica, "--hub", hub, "--interval", "5"],
-                environment: ProcessInfo.processInfo.environment.merging(
-                    ["LOG_LEVEL": "error", "RACESYNC_TOKEN": token, "RACESYNC_NODE_WAKE": wake]) { $1 },
-                stderr: "/dev/null"))
+            nodes.append(
+                try ChildProcess(
+                    binDir + "/syncd", ["node", "--db", replica, "--hub", hub, "--interval", "5"],
+                    environment: ProcessInfo.processInfo.environment.merging(
+                        ["LOG_LEVEL": "error", "RACESYNC_TOKEN": token, "RACESYNC_NODE_WAKE": wake]) { $1 },
+                    stderr: "/dev/null"))
         }
         defer { nodes.forEach { $0.stop(grace: 20) } }
         usleep(1_500_000)
         // B's replica read directly by one open connection (a process per check adds its start-up).
-        let reader = try DatabaseQueue(path: b, configuration: { var c = Configuration(); c.readonly = true; return c }())
+        let reader = try DatabaseQueue(
+            path: b,
+            configuration: {
+                var c = Configuration()
+                c.readonly = true
+                return c
+            }())
         defer { try? reader.close() }
         func aliceOnB() throws -> Bool {
             try reader.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM casters WHERE present = 1") } == 1
@@ -82,7 +110,9 @@ enum PropagationBench {
         return samples
     }
 
-    static func floorSamples(http: HTTPClient, hub: String, race: String, tokens: (String, String)) async throws -> [Double] {
+    static func floorSamples(http: HTTPClient, hub: String, race: String, tokens: (String, String)) async throws
+        -> [Double]
+    {
         func call(_ method: HTTPMethod, _ path: String, token: String, body: String? = nil) async throws -> String {
             var request = HTTPClientRequest(url: hub + path)
             request.method = method
@@ -95,7 +125,8 @@ enum PropagationBench {
         let alice = ((try? JSONSerialization.jsonObject(with: Data(me.utf8))) as? [String: Any])?["id"] as? String ?? ""
         func cursor() async throws -> String {
             let page = try await call(.GET, "/api/sync/pull?limit=5000", token: tokens.1)
-            return ((try? JSONSerialization.jsonObject(with: Data(page.utf8))) as? [String: Any])?["cursor"] as? String ?? ""
+            return ((try? JSONSerialization.jsonObject(with: Data(page.utf8))) as? [String: Any])?["cursor"] as? String
+                ?? ""
         }
         var samples: [Double] = []
         for i in 0..<30 {

@@ -13,7 +13,9 @@ struct Workload {
     let ops: [Op]
 
     /// Creates `userCount` users and `raceCount` races in `store`, and `opCount` ops over random pairs.
-    static func make(store: HubStore, userCount: Int = 1000, raceCount: Int = 100, opCount: Int = 100_000) throws -> Workload {
+    static func make(store: HubStore, userCount: Int = 1000, raceCount: Int = 100, opCount: Int = 100_000) throws
+        -> Workload
+    {
         let (organizer, token) = try store.addUser(login: "organizer", displayName: nil)
         var users: [User] = []
         for i in 0..<userCount { users.append(try store.addUser(login: "user\(i)", displayName: nil).user) }
@@ -21,8 +23,10 @@ struct Workload {
         var rng = SystemRandomNumberGenerator()
         let now = WallClock.nowMs()
         let ops = (0..<opCount).map { i in
-            Op(kind: Bool.random(using: &rng) ? .join : .leave, raceID: races.randomElement(using: &rng)!,
-               userID: users.randomElement(using: &rng)!.id, hlc: HLC(wallMs: now - 50_000 + Int64(i / 60), counter: UInt16(i % 60), node: "bench"))
+            Op(
+                kind: Bool.random(using: &rng) ? .join : .leave, raceID: races.randomElement(using: &rng)!,
+                userID: users.randomElement(using: &rng)!.id,
+                hlc: HLC(wallMs: now - 50_000 + Int64(i / 60), counter: UInt16(i % 60), node: "bench"))
         }
         return Workload(organizer: organizer, organizerToken: token, users: users, races: races, ops: ops)
     }

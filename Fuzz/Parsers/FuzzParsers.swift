@@ -13,23 +13,33 @@ public func fuzzParsers(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     if let date = Timestamp.parse(text) {
         let ms = Timestamp.milliseconds(date)
-        precondition(Timestamp.parse(Timestamp.format(milliseconds: ms)).map(Timestamp.milliseconds) == ms, "RFC 3339 round trip: \(text.debugDescription)")
+        precondition(
+            Timestamp.parse(Timestamp.format(milliseconds: ms)).map(Timestamp.milliseconds) == ms,
+            "RFC 3339 round trip: \(text.debugDescription)")
     }
     if let cursor = PullCursor(text) { precondition(PullCursor(cursor.text) == cursor, "pull cursor round trip") }
-    if let cursor = RaceListCursor(text) { precondition(RaceListCursor(cursor.text) == cursor, "race list cursor round trip") }
-    _ = ConditionalRequest.notModified(ifNoneMatch: text, ifModifiedSince: nil, etag: "\"0123abcd\"", lastModified: Date())
-    _ = ConditionalRequest.notModified(ifNoneMatch: nil, ifModifiedSince: text, etag: "\"0123abcd\"", lastModified: Date())
-    if case .success(let name) = Race.validatedName(text) {
-        precondition(!name.unicodeScalars.contains(where: DisplayText.isControl) && name.unicodeScalars.count <= 200, "name rule")
+    if let cursor = RaceListCursor(text) {
+        precondition(RaceListCursor(cursor.text) == cursor, "race list cursor round trip")
     }
-    precondition(!DisplayText.terminalSafe(text).unicodeScalars.contains(where: DisplayText.isControl), "terminal-safe text")
+    _ = ConditionalRequest.notModified(
+        ifNoneMatch: text, ifModifiedSince: nil, etag: "\"0123abcd\"", lastModified: Date())
+    _ = ConditionalRequest.notModified(
+        ifNoneMatch: nil, ifModifiedSince: text, etag: "\"0123abcd\"", lastModified: Date())
+    if case .success(let name) = Race.validatedName(text) {
+        precondition(
+            !name.unicodeScalars.contains(where: DisplayText.isControl) && name.unicodeScalars.count <= 200, "name rule"
+        )
+    }
+    precondition(
+        !DisplayText.terminalSafe(text).unicodeScalars.contains(where: DisplayText.isControl), "terminal-safe text")
     if let login = try? TwitchLogin(text) { precondition(login.value == text.lowercased(), "login") }
     _ = ContentCoding.acceptsGzip(text)
     // The pull page decoder and its JSON parser: total, and what they accept JSONDecoder reads the same.
     if let page = try? PullPageDecoder.decode(Data(UnsafeBufferPointer(start: data, count: size))),
         let reference = try? WireJSON.decode(PullPage.self, from: Data(UnsafeBufferPointer(start: data, count: size)))
     {
-        precondition(page.changes == reference.changes && page.cursor == reference.cursor, "pull page decoders disagree")
+        precondition(
+            page.changes == reference.changes && page.cursor == reference.cursor, "pull page decoders disagree")
     }
     return 0
 }

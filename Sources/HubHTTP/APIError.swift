@@ -19,7 +19,8 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     static func malformed(_ detail: String) -> APIError { .init(.unprocessableContent, detail) }
-    static let unauthorized = APIError(.unauthorized, "missing or unknown API token (send 'Authorization: Bearer <token>')")
+    static let unauthorized = APIError(
+        .unauthorized, "missing or unknown API token (send 'Authorization: Bearer <token>')")
     static let raceNotFound = APIError(.notFound, "race not found")
 
     /// The one place errors become responses: every error a handler throws, and every
@@ -32,7 +33,8 @@ public struct APIError: HTTPResponseError, Sendable {
             return APIError(.contentTooLarge, "request body is larger than 1 MiB")
         case let unavailable as StoreUnavailable:
             return APIError(
-                .serviceUnavailable, unavailable.detail ?? "the store is unavailable; nothing was acknowledged, retry later",
+                .serviceUnavailable,
+                unavailable.detail ?? "the store is unavailable; nothing was acknowledged, retry later",
                 retryAfter: unavailable.retryAfterSeconds)
         case let violation as RuleViolation:
             return APIError(.init(code: violation.status), violation.detail)

@@ -9,7 +9,9 @@ struct BearerAuthentication: RouterMiddleware {
     typealias Context = HubContext
     let store: any HubStorage
 
-    func handle(_ request: Request, context: HubContext, next: (Request, HubContext) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: HubContext, next: (Request, HubContext) async throws -> Response)
+        async throws -> Response
+    {
         var context = context
         context.user = try await caller(request)
         return try await next(request, context)
@@ -22,7 +24,9 @@ struct BearerAuthentication: RouterMiddleware {
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw APIError.unauthorized }
         let token = String(parts[1]).trimmingCharacters(in: .whitespaces)
-        guard APIToken.isWellFormed(token), let user = try await store.user(token: token) else { throw APIError.unauthorized }
+        guard APIToken.isWellFormed(token), let user = try await store.user(token: token) else {
+            throw APIError.unauthorized
+        }
         return user
     }
 }

@@ -75,4 +75,3 @@ public struct TrustedProxies: Sendable {
     /// The peer address of a channel as text ("unknown" for a Unix socket or a test channel).
     static func peer(_ address: SocketAddress?) -> String { address?.ipAddress ?? "unknown" }
 }
-

@@ -7,10 +7,15 @@ struct ClientAddressMiddleware: RouterMiddleware {
     typealias Context = HubContext
     let proxies: TrustedProxies
 
-    func handle(_ request: Request, context: HubContext, next: (Request, HubContext) async throws -> Response) async throws -> Response {
-        guard !proxies.networks.isEmpty, proxies.isTrusted(context.clientAddress) else { return try await next(request, context) }
+    func handle(_ request: Request, context: HubContext, next: (Request, HubContext) async throws -> Response)
+        async throws -> Response
+    {
+        guard !proxies.networks.isEmpty, proxies.isTrusted(context.clientAddress) else {
+            return try await next(request, context)
+        }
         var context = context
-        context.clientAddress = proxies.client(peer: context.clientAddress, forwardedFor: request.headers[values: Self.forwardedFor])
+        context.clientAddress = proxies.client(
+            peer: context.clientAddress, forwardedFor: request.headers[values: Self.forwardedFor])
         return try await next(request, context)
     }
 

@@ -1,6 +1,6 @@
 import NIOCore
-import RaceWeb
 import NIOHTTPTypes
+import RaceWeb
 import Synchronization
 
 /// The limits every hub connection lives under (CONTRACT §6).
@@ -36,7 +36,9 @@ final class ConnectionCounter: Sendable {
         while true {
             let current = open.load(ordering: .relaxed)
             guard current < limit else { return false }
-            if open.compareExchange(expected: current, desired: current + 1, ordering: .relaxed).exchanged { return true }
+            if open.compareExchange(expected: current, desired: current + 1, ordering: .relaxed).exchanged {
+                return true
+            }
         }
     }
 

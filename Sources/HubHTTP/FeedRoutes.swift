@@ -21,7 +21,8 @@ struct FeedRoutes {
         }
     }
 
-    private func respond(_ scope: FeedScope, _ format: FeedRenderer.Format, _ request: Request) async throws -> Response {
+    private func respond(_ scope: FeedScope, _ format: FeedRenderer.Format, _ request: Request) async throws -> Response
+    {
         // A memory copy while the store is unchanged; else a re-render from the store.
         var rendered = cache.current(scope, format)
         if rendered == nil { rendered = try await cache.get(scope, format) }

@@ -12,9 +12,13 @@ public final class HubMetrics: Sendable {
     public init() {
         mergeDuration = registry.makeDurationHistogram(
             name: "racesync_merge_batch_duration_seconds",
-            buckets: [.milliseconds(1), .milliseconds(5), .milliseconds(20), .milliseconds(100), .milliseconds(500), .seconds(2)],
+            buckets: [
+                .milliseconds(1), .milliseconds(5), .milliseconds(20), .milliseconds(100), .milliseconds(500),
+                .seconds(2),
+            ],
             help: "Time to merge one pushed batch, including the durable commit")
-        pullChanges = registry.makeCounter(name: "racesync_pull_changes_total", help: "Change-log entries served by pull")
+        pullChanges = registry.makeCounter(
+            name: "racesync_pull_changes_total", help: "Change-log entries served by pull")
     }
 
     func request(route: String, method: String, status: Int) {
@@ -40,7 +44,8 @@ public final class HubMetrics: Sendable {
 
     /// What is held open right now, recorded as the metrics are read.
     func held(pageStreams: Int, longPolls: Int) {
-        registry.makeGauge(name: "racesync_page_streams_open", help: "Open Server-Sent Event streams of the web pages").set(Int64(pageStreams))
+        registry.makeGauge(name: "racesync_page_streams_open", help: "Open Server-Sent Event streams of the web pages")
+            .set(Int64(pageStreams))
         registry.makeGauge(name: "racesync_long_polls_waiting", help: "Pulls waiting for changes").set(Int64(longPolls))
     }
 

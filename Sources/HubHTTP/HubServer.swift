@@ -12,7 +12,8 @@ public struct HubStreams: Sendable {
     public let longPolls: LongPollLimiter
 
     public init(
-        pageEvents: PageEvents = PageEvents(recheck: .seconds(15), slots: StreamSlots(limit: 1024)), longPolls: LongPollLimiter = LongPollLimiter()
+        pageEvents: PageEvents = PageEvents(recheck: .seconds(15), slots: StreamSlots(limit: 1024)),
+        longPolls: LongPollLimiter = LongPollLimiter()
     ) {
         self.pageEvents = pageEvents
         self.longPolls = longPolls
@@ -51,9 +52,13 @@ public enum HubServer {
             return HTTPIO.raw(Data(#"{"status":"ok"}"#.utf8))
         }
         router.get("/openapi.yaml") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.openapi_yaml)))
+            Response(
+                status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.openapi_yaml)))
         }
-        if metricsOnPublicPort { addMetricsRoute(to: router, metrics: metrics, pageEvents: pageEvents, longPolls: longPolls) }
+        if metricsOnPublicPort {
+            addMetricsRoute(to: router, metrics: metrics, pageEvents: pageEvents, longPolls: longPolls)
+        }
         RaceRoutes(store: store, quota: quota).register(on: router)
         SyncRoutes(store: store, metrics: metrics, longPolls: longPolls, quota: quota).register(on: router)
         SnapshotRoute(store: store, cache: SnapshotCache(store: store)).register(on: router)
@@ -88,7 +93,8 @@ public enum HubServer {
             router: router,
             server: .http1(
                 configuration: .init(
-                    additionalChannelHandlers: [ConnectionGuard(limits: limits, counter: ConnectionCounter())], idleTimeout: limits.idleTimeout)),
+                    additionalChannelHandlers: [ConnectionGuard(limits: limits, counter: ConnectionCounter())],
+                    idleTimeout: limits.idleTimeout)),
             configuration: .init(address: .hostname(host, port: port), serverName: "racesync-hub-metrics"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger)
@@ -100,7 +106,8 @@ public enum HubServer {
         store: any HubStorage, metrics: HubMetrics, feeds: FeedCache, host: String, port: Int, logger: Logger,
         limits: ConnectionLimits = ConnectionLimits(),
         pageEvents: PageEvents = PageEvents(recheck: .seconds(15), slots: StreamSlots(limit: 1024)),
-        longPolls: LongPollLimiter = LongPollLimiter(), metricsOnPublicPort: Bool = true, quota: WriteQuota = .unlimited,
+        longPolls: LongPollLimiter = LongPollLimiter(), metricsOnPublicPort: Bool = true,
+        quota: WriteQuota = .unlimited,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let connections = ConnectionCounter(perClient: limits.maxConnectionsPerClient)

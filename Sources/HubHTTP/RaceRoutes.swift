@@ -33,13 +33,15 @@ struct RaceRoutes {
                 }
                 before = cursor
             }
-            let limit = try HTTPIO.intQuery(request, "limit", in: 1...Self.maxRaceListLimit, fallback: Self.defaultRaceListLimit)
+            let limit = try HTTPIO.intQuery(
+                request, "limit", in: 1...Self.maxRaceListLimit, fallback: Self.defaultRaceListLimit)
             let (wanted, after) = (status, before)
             let page = try await store.raceSummaries(status: wanted, before: after, limit: limit)
             var response = HTTPIO.raw(Data(page.races.fastJSON.utf8))
             if let next = page.next {
                 let statusPart = status.map { "&status=\($0.rawValue)" } ?? ""
-                response.headers[HTTPField.Name("Link")!] = "</api/races?limit=\(limit)&before=\(next.text)\(statusPart)>; rel=\"next\""
+                response.headers[HTTPField.Name("Link")!] =
+                    "</api/races?limit=\(limit)&before=\(next.text)\(statusPart)>; rel=\"next\""
             }
             return response
         }
@@ -71,7 +73,7 @@ struct RaceRoutes {
                 let caller = try context.caller()
                 let id = try HTTPIO.uuid(context, "race_id")
                 try quota.take(ops: 1, user: caller.id)
-            return try HTTPIO.json(try await store.transition(step, race: id, caller: caller.id))
+                return try HTTPIO.json(try await store.transition(step, race: id, caller: caller.id))
             }
         }
         users.post("/api/races/:race_id/cast-join") { request, context in

@@ -32,14 +32,18 @@ enum HTTPIO {
 
     /// A response of already-encoded JSON.
     static func raw(_ data: Data, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     /// An integer query parameter within `range`, `fallback` when absent, else 422.
     static func intQuery(_ request: Request, _ name: String, in range: ClosedRange<Int>, fallback: Int) throws -> Int {
         guard let text = request.uri.queryParameters.get(name) else { return fallback }
         guard let value = Int(text), range.contains(value) else {
-            throw APIError.malformed("query parameter '\(name)' must be an integer in \(range.lowerBound)...\(range.upperBound), got '\(text)'")
+            throw APIError.malformed(
+                "query parameter '\(name)' must be an integer in \(range.lowerBound)...\(range.upperBound), got '\(text)'"
+            )
         }
         return value
     }

@@ -13,7 +13,9 @@ struct RequestLogAndErrors: RouterMiddleware {
     let metrics: HubMetrics
     let routes: RouteTable
 
-    func handle(_ request: Request, context: HubContext, next: (Request, HubContext) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: HubContext, next: (Request, HubContext) async throws -> Response)
+        async throws -> Response
+    {
         let start = ContinuousClock.now
         var response: Response
         do {
@@ -21,13 +23,19 @@ struct RequestLogAndErrors: RouterMiddleware {
         } catch {
             if let apiError = APIError.from(error) {
                 response = apiError.response()
-                if let routing = error as? HTTPError, routing.status == .notFound || routing.status == .methodNotAllowed,
+                if let routing = error as? HTTPError,
+                    routing.status == .notFound || routing.status == .methodNotAllowed,
                     let allowed = routes.allowedMethods(for: request.uri.path)
                 {
-                    response = APIError(.methodNotAllowed, "\(request.method) is not allowed here; use \(allowed.joined(separator: ", "))").response()
+                    response = APIError(
+                        .methodNotAllowed,
+                        "\(request.method) is not allowed here; use \(allowed.joined(separator: ", "))"
+                    ).response()
                     response.headers[.allow] = allowed.joined(separator: ", ")
                 }
-            } else if let own = error as? any HTTPResponseError, let rendered = try? own.response(from: request, context: context) {
+            } else if let own = error as? any HTTPResponseError,
+                let rendered = try? own.response(from: request, context: context)
+            {
                 // An error that renders itself (a page's HTML error) keeps its own form.
                 response = rendered
             } else {
@@ -39,7 +47,8 @@ struct RequestLogAndErrors: RouterMiddleware {
         let route = context.endpointPath ?? "unmatched"
         metrics.request(route: route, method: request.method.rawValue, status: response.status.code)
         context.logger.info(
-            "\(request.method) \(request.uri.path) \(response.status.code) \(String(format: "%.1f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000))ms")
+            "\(request.method) \(request.uri.path) \(response.status.code) \(String(format: "%.1f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000))ms"
+        )
         return response
     }
 }

@@ -28,7 +28,9 @@ actor SnapshotCache {
 
     func current() async throws -> Snapshot {
         let generation = store.changeSignal.generation
-        if let cached, cached.generation == generation || ContinuousClock.now - cached.builtAt < minInterval { return cached.snapshot }
+        if let cached, cached.generation == generation || ContinuousClock.now - cached.builtAt < minInterval {
+            return cached.snapshot
+        }
         if let building { return try await building.value }
         let store = self.store
         let task = Task { try await Self.build(store) }
@@ -41,7 +43,8 @@ actor SnapshotCache {
 
     private static func build(_ store: any HubStorage) async throws -> Snapshot {
         let folder = NSTemporaryDirectory() + "racesync-snapshot-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let cursor = try await store.writeSnapshot(to: folder + "/snapshot.sqlite")
         // Reading these bytes directly is safe: the file is ours alone, written inside one SQLite
@@ -60,7 +63,9 @@ struct SnapshotRoute {
         router.authenticated(by: store).get("/api/sync/snapshot") { request, _ in
             let snapshot = try await cache.current()
             let etag = "\"\(snapshot.cursor)\""
-            var headers: HTTPFields = [.contentType: "application/vnd.sqlite3", .eTag: etag, .cacheControl: "private, no-cache"]
+            var headers: HTTPFields = [
+                .contentType: "application/vnd.sqlite3", .eTag: etag, .cacheControl: "private, no-cache",
+            ]
             headers[HTTPField.Name("X-RaceSync-Cursor")!] = snapshot.cursor
             if let inm = request.headers[.ifNoneMatch], ConditionalRequest.matches(inm, etag: etag) {
                 return Response(status: .notModified, headers: headers)

@@ -18,7 +18,8 @@ struct SyncRoutes {
             let caller = try context.caller()
             let push = try await HTTPIO.body(PushRequest.self, request, context)
             guard push.ops.count <= PushRequest.maxOps else {
-                throw APIError.malformed("a push carries at most \(PushRequest.maxOps) ops, this one has \(push.ops.count)")
+                throw APIError.malformed(
+                    "a push carries at most \(PushRequest.maxOps) ops, this one has \(push.ops.count)")
             }
             guard HLC.isValidNode(push.nodeID) else {
                 throw APIError.malformed("field 'node_id' must be 1-64 bytes")
@@ -39,7 +40,8 @@ struct SyncRoutes {
                 }
                 since = cursor
             }
-            let limit = try HTTPIO.intQuery(request, "limit", in: 1...PullPage.maxLimit, fallback: PullPage.defaultLimit)
+            let limit = try HTTPIO.intQuery(
+                request, "limit", in: 1...PullPage.maxLimit, fallback: PullPage.defaultLimit)
             var wait = try HTTPIO.intQuery(request, "wait", in: 0...Self.maxWait, fallback: 0)
             // Past the caller's few waiting slots, the pull is answered at once with what there is.
             let client = context.clientAddress

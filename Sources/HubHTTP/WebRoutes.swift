@@ -24,7 +24,9 @@ struct WebRoutes {
             }
         }
         router.get("/races/:race_id") { _, context in
-            guard let page = try await race(try WebPageError.raceID(context.parameters)) else { throw WebPageError.raceNotFound }
+            guard let page = try await race(try WebPageError.raceID(context.parameters)) else {
+                throw WebPageError.raceNotFound
+            }
             return WebPage.html(renderer.racePage(page.model))
         }
         router.get("/races/:race_id/events") { request, context in

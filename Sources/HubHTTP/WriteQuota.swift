@@ -36,8 +36,12 @@ public final class WriteQuota: Sendable {
     func take(ops count: Int, createsRace: Bool = false, user: UUID) throws(APIError) {
         let at = now()
         // A bucket holds at least one full push, or a node back from a long outage could never sync.
-        let opsBucket = opsPerMinute > 0 ? TokenBucket.Shape(capacity: max(Double(opsPerMinute), 1000), perSecond: Double(opsPerMinute) / 60) : nil
-        let raceBucket = createsRace && racesPerDay > 0 ? TokenBucket.Shape(capacity: Double(racesPerDay), perSecond: Double(racesPerDay) / 86_400) : nil
+        let opsBucket =
+            opsPerMinute > 0
+            ? TokenBucket.Shape(capacity: max(Double(opsPerMinute), 1000), perSecond: Double(opsPerMinute) / 60) : nil
+        let raceBucket =
+            createsRace && racesPerDay > 0
+            ? TokenBucket.Shape(capacity: Double(racesPerDay), perSecond: Double(racesPerDay) / 86_400) : nil
         let wait: (seconds: Double, what: String)? = buckets.withLock { buckets in
             var ops = opsBucket.map { buckets.ops[user, default: TokenBucket(full: $0, at: at)].refilled(at, $0) }
             var races = raceBucket.map { buckets.races[user, default: TokenBucket(full: $0, at: at)].refilled(at, $0) }
@@ -57,7 +61,9 @@ public final class WriteQuota: Sendable {
         }
         if let wait {
             let seconds = max(1, Int(wait.seconds.rounded(.up)))
-            throw APIError(.tooManyRequests, "rate limit: at most \(wait.what); nothing was written, retry in \(seconds) s", retryAfter: seconds)
+            throw APIError(
+                .tooManyRequests, "rate limit: at most \(wait.what); nothing was written, retry in \(seconds) s",
+                retryAfter: seconds)
         }
     }
 }

@@ -57,21 +57,32 @@ public struct FormGuard: Sendable {
 
     /// Checks a form post; nil when it may go ahead.
     public func checkPost(
-        host: String?, port: Int, origin: String?, fetchSite: String?, referer: String?, session: String?, token: String?
+        host: String?, port: Int, origin: String?, fetchSite: String?, referer: String?, session: String?,
+        token: String?
     ) -> Refusal? {
-        guard Self.hostAllowed(host, port: port), let host else { return Refusal(reason: "the request does not name this node (Host)") }
+        guard Self.hostAllowed(host, port: port), let host else {
+            return Refusal(reason: "the request does not name this node (Host)")
+        }
         let ownOrigin = "http://\(host.lowercased())"
         if let origin {
-            guard origin.lowercased() == ownOrigin else { return Refusal(reason: "cross-site request refused (Origin \(origin.prefix(100)))") }
+            guard origin.lowercased() == ownOrigin else {
+                return Refusal(reason: "cross-site request refused (Origin \(origin.prefix(100)))")
+            }
         } else if let fetchSite {
-            guard fetchSite == "same-origin" else { return Refusal(reason: "cross-site request refused (Sec-Fetch-Site \(fetchSite.prefix(40)))") }
+            guard fetchSite == "same-origin" else {
+                return Refusal(reason: "cross-site request refused (Sec-Fetch-Site \(fetchSite.prefix(40)))")
+            }
         } else if let referer {
             let lowered = referer.lowercased()
-            guard lowered == ownOrigin || lowered.hasPrefix(ownOrigin + "/") else { return Refusal(reason: "cross-site request refused (Referer)") }
+            guard lowered == ownOrigin || lowered.hasPrefix(ownOrigin + "/") else {
+                return Refusal(reason: "cross-site request refused (Referer)")
+            }
         } else {
             return Refusal(reason: "cross-site request refused (no Origin, Sec-Fetch-Site or Referer)")
         }
-        guard let session, Self.isSession(session) else { return Refusal(reason: "no session: reload the page and try again") }
+        guard let session, Self.isSession(session) else {
+            return Refusal(reason: "no session: reload the page and try again")
+        }
         guard let token, Self.constantTimeEqual(token, self.token(for: session)) else {
             return Refusal(reason: "the form's token does not match this session: reload the page and try again")
         }

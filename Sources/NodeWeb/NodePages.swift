@@ -14,7 +14,9 @@ struct NodePages: Sendable {
 
     /// A race page's model and its live section (what a stream sends); nil for a race the
     /// replica does not know. Only a page view renders the whole page (`renderer.racePage`).
-    func race(_ id: UUID, session: String, flash: String? = nil) async throws -> (model: RacePageModel, state: PageState)? {
+    func race(_ id: UUID, session: String, flash: String? = nil) async throws -> (
+        model: RacePageModel, state: PageState
+    )? {
         try await Offload.replica.run {
             let (viewer, feedBase) = try viewer(session: session)
             guard let data = try store.racePage(id) else { return nil }
@@ -53,14 +55,19 @@ struct NodePages: Sendable {
         var notices = rejected.map { op in
             Notice(
                 opID: op.opID, raceID: op.raceID, heading: "Rejected by the hub",
-                text: "your \(op.kind == .join ? "join" : "leave") of \(name(op.raceID)) was refused: \(op.detail) (\(op.code)). The page shows the hub's state.",
+                text:
+                    "your \(op.kind == .join ? "join" : "leave") of \(name(op.raceID)) was refused: \(op.detail) (\(op.code)). The page shows the hub's state.",
                 formToken: token)
         }
         notices += overridden.map { op in
-            Notice(opID: op.opID, raceID: op.raceID, heading: "Overridden", text: op.explanation(raceName: name(op.raceID), me: login.user.id), formToken: token)
+            Notice(
+                opID: op.opID, raceID: op.raceID, heading: "Overridden",
+                text: op.explanation(raceName: name(op.raceID), me: login.user.id), formToken: token)
         }
         let state = status.current
-        let offline = state.reachable == false ? OfflineNotice(problem: state.problem ?? "unreachable", lastSync: try store.lastSyncAt()) : nil
+        let offline =
+            state.reachable == false
+            ? OfflineNotice(problem: state.problem ?? "unreachable", lastSync: try store.lastSyncAt()) : nil
         return (Viewer(user: login.user, formToken: token, notices: notices, offline: offline), feedBase)
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import SyncStore
+import Synchronization
 
 /// Who may use the node's pages: only a browser that opened the login URL printed at start
 /// (`/login?token=SECRET`, as Jupyter does). `Host` and `Origin` are headers any local process

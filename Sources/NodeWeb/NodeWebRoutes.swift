@@ -13,13 +13,16 @@ struct NodeWebRoutes {
     func register(on router: Router<BasicRequestContext>) {
         StaticAssets.standard.register(on: router)
         router.get("/login") { request, _ in
-            guard let session = server.access.open(with: request.uri.queryParameters.get("token").map { String($0) }) else {
+            guard let session = server.access.open(with: request.uri.queryParameters.get("token").map { String($0) })
+            else {
                 throw WebPageError(
                     .forbidden, "Login link not valid",
-                    "This login link is not (or no longer) valid: it changes each time syncd node starts. Run 'racecli web' for the current one.")
+                    "This login link is not (or no longer) valid: it changes each time syncd node starts. Run 'racecli web' for the current one."
+                )
             }
             var response = Self.seeOther("/")
-            response.setCookie(Cookie(name: FormGuard.cookieName, value: session, path: "/", httpOnly: true, sameSite: .strict))
+            response.setCookie(
+                Cookie(name: FormGuard.cookieName, value: session, path: "/", httpOnly: true, sameSite: .strict))
             return response
         }
         router.get("/") { request, _ in
@@ -34,7 +37,9 @@ struct NodeWebRoutes {
         }
         router.get("/races/:race_id") { request, context in
             let session = Self.session(request)
-            guard let race = try await pages.race(try WebPageError.raceID(context.parameters), session: session) else { throw WebPageError.raceNotFound }
+            guard let race = try await pages.race(try WebPageError.raceID(context.parameters), session: session) else {
+                throw WebPageError.raceNotFound
+            }
             return WebPage.html(PageRenderer.standard.racePage(race.model))
         }
         router.get("/races/:race_id/events") { request, context in
@@ -59,7 +64,9 @@ struct NodeWebRoutes {
                     refusal = error.description
                 }
                 guard let refusal else { return Self.seeOther("/races/\(id.lowercased)") }
-                guard let race = try await pages.race(id, session: session, flash: refusal) else { throw WebPageError.raceNotFound }
+                guard let race = try await pages.race(id, session: session, flash: refusal) else {
+                    throw WebPageError.raceNotFound
+                }
                 return WebPage.html(PageRenderer.standard.racePage(race.model), status: .conflict)
             }
         }
@@ -93,10 +100,10 @@ struct NodeWebRoutes {
         return (session ?? "", form)
     }
 
-
     /// After a form: back to a page of this node (`/` or a race page), never elsewhere.
     static func safeReturnPath(_ given: String?) -> String {
-        guard let given, given.hasPrefix("/races/"), UUID(uuidString: String(given.dropFirst("/races/".count))) != nil else { return "/" }
+        guard let given, given.hasPrefix("/races/"), UUID(uuidString: String(given.dropFirst("/races/".count))) != nil
+        else { return "/" }
         return given
     }
 

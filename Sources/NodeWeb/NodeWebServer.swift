@@ -25,7 +25,8 @@ public struct NodeWebServer: Sendable {
     let port = BoundPort()
 
     public init(
-        store: ReplicaStore, status: NodeSyncStatus, access: NodeWebAccess = NodeWebAccess(), onLocalWrite: @escaping @Sendable () -> Void
+        store: ReplicaStore, status: NodeSyncStatus, access: NodeWebAccess = NodeWebAccess(),
+        onLocalWrite: @escaping @Sendable () -> Void
     ) {
         let guardian = FormGuard()
         self.access = access
@@ -50,7 +51,9 @@ public struct NodeWebServer: Sendable {
     }
 
     /// The HTTP application. `onRunning` gets the bound port.
-    public func application(host: String, port: Int, logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+    public func application(
+        host: String, port: Int, logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    )
         -> some ApplicationProtocol
     {
         let bound = self.port
@@ -87,10 +90,14 @@ struct NodeWebGate: RouterMiddleware {
     /// What anyone may fetch: the login itself and the stylesheet and script.
     static func isPublic(_ path: String) -> Bool { path == "/login" || path.hasPrefix("/static/") }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         let response: Response
         if !FormGuard.hostAllowed(request.head.authority, port: port.current) {
-            response = WebPageError(.forbidden, "Unknown host", "This node's pages answer only to a loopback address and their own port.").response()
+            response = WebPageError(
+                .forbidden, "Unknown host", "This node's pages answer only to a loopback address and their own port."
+            ).response()
         } else if !Self.isPublic(request.uri.path), !access.isOpen(request.cookies[FormGuard.cookieName]?.value) {
             response = WebPageError(
                 .forbidden, "Open your login link",
@@ -104,7 +111,9 @@ struct NodeWebGate: RouterMiddleware {
             } catch let refusal as FormGuard.Refusal {
                 response = WebPageError(.forbidden, "Refused", refusal.reason).response()
             } catch let error as HTTPError {
-                response = WebPageError(error.status, error.status.reasonPhrase, error.body ?? error.status.reasonPhrase).response()
+                response = WebPageError(
+                    error.status, error.status.reasonPhrase, error.body ?? error.status.reasonPhrase
+                ).response()
             } catch {
                 logger.error("web page failed", metadata: ["error": "\(error)"])
                 response = WebPageError(.internalServerError, "Something went wrong", "\(error)").response()

@@ -7,7 +7,9 @@ import Foundation
 /// its code; anything else exits 1. `report` writes to standard error (racecli passes one that
 /// replaces control characters).
 public enum CommandMain {
-    public static func run<Root: AsyncParsableCommand>(_ root: Root.Type, name: String, report: @Sendable (String) -> Void) async -> Never {
+    public static func run<Root: AsyncParsableCommand>(
+        _ root: Root.Type, name: String, report: @Sendable (String) -> Void
+    ) async -> Never {
         let command: any ParsableCommand
         do {
             command = try root.parseAsRoot()

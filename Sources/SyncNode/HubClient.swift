@@ -1,10 +1,10 @@
-import SyncCore
-import TransportErrors
-import SyncStore
 import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import SyncCore
+import SyncStore
+import TransportErrors
 
 /// Why a call to the hub failed.
 public enum HubClientError: Error, CustomStringConvertible, Equatable {
@@ -78,25 +78,32 @@ public struct HTTPHubClient: HubAPI {
 
     public func pull(since cursor: String?, limit: Int, wait: Int = 0) async throws -> PullPage {
         var query = "limit=\(limit)"
-        if let cursor { query += "&since=" + (cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? cursor) }
+        if let cursor {
+            query += "&since=" + (cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? cursor)
+        }
         if wait > 0 { query += "&wait=\(wait)" }
-        let (status, data) = try await exchange(.GET, "/api/sync/pull?" + query, body: nil, extraTime: .seconds(Int64(wait)), limit: 256 << 20)
+        let (status, data) = try await exchange(
+            .GET, "/api/sync/pull?" + query, body: nil, extraTime: .seconds(Int64(wait)), limit: 256 << 20)
         guard status == .ok else { throw Self.refusal(status, data) }
         // Pages are the bulk of what a node reads: decoded without JSONDecoder.
         do { return try PullPageDecoder.decode(data) } catch { throw HubClientError.badResponse("\(error)") }
     }
 
     public func snapshot(to path: String) async throws -> Bool {
-        let (status, data) = try await exchange(.GET, "/api/sync/snapshot", body: nil, extraTime: .seconds(270), limit: 1 << 30)
+        let (status, data) = try await exchange(
+            .GET, "/api/sync/snapshot", body: nil, extraTime: .seconds(270), limit: 1 << 30)
         if status == .notFound || status == .methodNotAllowed { return false }
         guard status == .ok else { throw Self.refusal(status, data) }
-        guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600]) else {
+        guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600])
+        else {
             throw HubClientError.badResponse("cannot write the snapshot to \(path)")
         }
         return true
     }
 
-    private func send<T: Decodable>(_ method: HTTPMethod, _ path: String, body: Data?, as type: T.Type, extraTime: TimeAmount = .zero) async throws -> T {
+    private func send<T: Decodable>(
+        _ method: HTTPMethod, _ path: String, body: Data?, as type: T.Type, extraTime: TimeAmount = .zero
+    ) async throws -> T {
         let (status, data) = try await exchange(method, path, body: body, extraTime: extraTime, limit: 256 << 20)
         guard status == .ok || status == .created else { throw Self.refusal(status, data) }
         do {
@@ -107,7 +114,9 @@ public struct HTTPHubClient: HubAPI {
     }
 
     /// One request with the token; no answer at all is `unreachable`.
-    private func exchange(_ method: HTTPMethod, _ path: String, body: Data?, extraTime: TimeAmount, limit: Int) async throws -> (HTTPResponseStatus, Data) {
+    private func exchange(_ method: HTTPMethod, _ path: String, body: Data?, extraTime: TimeAmount, limit: Int)
+        async throws -> (HTTPResponseStatus, Data)
+    {
         var request = HTTPClientRequest(url: base + path)
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
@@ -129,7 +138,9 @@ public struct HTTPHubClient: HubAPI {
 
     /// A refusal with the hub's `{"detail"}` (or the start of whatever it sent).
     static func refusal(_ status: HTTPResponseStatus, _ data: Data) -> HubClientError {
-        let detail = (try? JSONDecoder().decode([String: String].self, from: data))?["detail"] ?? String(decoding: data.prefix(200), as: UTF8.self)
+        let detail =
+            (try? JSONDecoder().decode([String: String].self, from: data))?["detail"]
+            ?? String(decoding: data.prefix(200), as: UTF8.self)
         if status == .unauthorized { return .unauthorized(detail) }
         return .refused(status: Int(status.code), detail: detail)
     }

@@ -1,8 +1,9 @@
+import Foundation
 import SyncCore
 import SyncStore
-import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The nudge from `racecli` to the `syncd node` that serves the same replica: after a local
@@ -42,7 +43,8 @@ public enum LocalWake {
     /// Tells a listening daemon that the outbox has a new op. Never blocks, never fails.
     public static func poke(replica: String) {
         guard let path = socketPath(forReplica: replica) else { return }
-        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let fd = socket(
+            AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return }
         defer { close(fd) }
         var address = unixAddress(path)
@@ -80,13 +82,17 @@ public final class LocalWakeListener: @unchecked Sendable {
 
     /// Listens beside `replica`; nil when the socket cannot be made (the caller falls back to polling).
     public init?(replica: String) {
-        guard let path = LocalWake.socketPath(forReplica: replica), LocalWake.ownerOnlyFolder(for: path) else { return nil }
+        guard let path = LocalWake.socketPath(forReplica: replica), LocalWake.ownerOnlyFolder(for: path) else {
+            return nil
+        }
         let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return nil }
         unlink(path)  // a socket left by a daemon that did not stop cleanly
         var address = LocalWake.unixAddress(path)
         let bound = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard bound == 0 else {
             close(fd)

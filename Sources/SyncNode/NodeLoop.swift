@@ -1,7 +1,7 @@
-import SyncCore
-import SyncStore
 import Foundation
 import Logging
+import SyncCore
+import SyncStore
 
 /// The `syncd node` loop: sync rounds every `interval`, a long-poll pull in between so hub
 /// changes arrive as soon as the hub commits them, an outbox watcher so local writes (from
@@ -78,7 +78,9 @@ public struct NodeLoop: Sendable {
                 "pulled": "\(report.changesPulled)",
             ])
         for entry in report.rejected {
-            logger.warning("op rejected by the hub", metadata: ["op": "\(entry.op.opID.lowercased)", "code": "\(entry.code)", "detail": "\(entry.detail)"])
+            logger.warning(
+                "op rejected by the hub",
+                metadata: ["op": "\(entry.op.opID.lowercased)", "code": "\(entry.code)", "detail": "\(entry.detail)"])
         }
     }
 

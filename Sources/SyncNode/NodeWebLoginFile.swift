@@ -15,7 +15,9 @@ public enum NodeWebLoginFile {
         guard fd >= 0 else { throw Failure(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
         let bytes = Array((url + "\n").utf8)
-        guard Glibc.write(fd, bytes, bytes.count) == bytes.count else { throw Failure(path: path, reason: String(cString: strerror(errno))) }
+        guard Glibc.write(fd, bytes, bytes.count) == bytes.count else {
+            throw Failure(path: path, reason: String(cString: strerror(errno)))
+        }
     }
 
     public struct Failure: Error, CustomStringConvertible, Sendable {

@@ -1,6 +1,6 @@
+import Foundation
 import SyncCore
 import SyncStore
-import Foundation
 
 /// Logging a replica in, for `racecli login` and `syncd node --hub`: the hub's snapshot file
 /// is downloaded beside the replica and installed in one transaction, then the tail is pulled
@@ -16,7 +16,8 @@ public enum ReplicaLogin {
         // A first login may name a replica in a folder that does not exist yet (the default one).
         let folder = (replicaPath as NSString).deletingLastPathComponent
         if !folder.isEmpty {
-            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try? FileManager.default.createDirectory(
+                atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         }
         guard try await hub.snapshot(to: file) else {
             let pages = try await SyncRound.snapshot(from: hub)

@@ -1,6 +1,6 @@
+import Foundation
 import SyncCore
 import SyncStore
-import Foundation
 
 /// What one push+pull round did.
 public struct SyncReport: Sendable {
@@ -76,7 +76,10 @@ public struct SyncRound: Sendable {
             try await Offload.replica.run { [store] in try store.apply(page) }
             report.changesPulled += page.changes.count
             lastWasReset = page.reset
-            if page.reset { report.reset = true; continue }
+            if page.reset {
+                report.reset = true
+                continue
+            }
             if !page.hasMore { return }
         }
     }

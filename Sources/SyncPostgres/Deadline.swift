@@ -1,5 +1,5 @@
-import Synchronization
 import SyncStore
+import Synchronization
 
 /// Bounds how long a store call may wait on the database.
 enum Deadline {
@@ -8,7 +8,8 @@ enum Deadline {
     /// waiting for a server that is away): the body is cancelled and ends on its own. Whoever
     /// answers first (the body, the deadline, the caller's cancellation) cancels the others, so
     /// a call that finishes early leaves no timer behind.
-    static func run<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    static func run<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T
+    {
         let answer = Answer<T>()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
@@ -61,10 +62,14 @@ private final class Answer<T: Sendable>: Sendable {
     /// Answers the caller unless it was answered already, and cancels what is still running
     /// for it (cancelling the task that answers is harmless: it is finishing).
     func resume(_ result: Result<T, any Error>) {
-        let (continuation, tasks) = state.withLock { state -> (CheckedContinuation<T, any Error>?, [Task<Void, Never>]) in
+        let (continuation, tasks) = state.withLock {
+            state -> (CheckedContinuation<T, any Error>?, [Task<Void, Never>]) in
             guard !state.done else { return (nil, []) }
             state.done = true
-            defer { state.continuation = nil; state.tasks = [] }
+            defer {
+                state.continuation = nil
+                state.tasks = []
+            }
             return (state.continuation, state.tasks)
         }
         tasks.forEach { $0.cancel() }

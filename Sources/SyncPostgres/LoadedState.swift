@@ -24,11 +24,13 @@ struct LoadedState: StateReader {
     /// `people`, the users they name, those users' live status and the last poll (what views
     /// show; a rule check needs only the races and their members).
     static func load(
-        _ connection: PostgresConnection, races ids: [UUID], active includeActive: Bool, people: Bool = true, logger: Logger
+        _ connection: PostgresConnection, races ids: [UUID], active includeActive: Bool, people: Bool = true,
+        logger: Logger
     ) async throws -> LoadedState {
         var state = LoadedState()
         for row in try await connection.all(
-            "SELECT \(unescaped: PostgresRows.raceColumns) FROM races r WHERE r.id = ANY(\(ids)::uuid[])", as: PostgresRows.RaceRow.self, logger: logger)
+            "SELECT \(unescaped: PostgresRows.raceColumns) FROM races r WHERE r.id = ANY(\(ids)::uuid[])",
+            as: PostgresRows.RaceRow.self, logger: logger)
         {
             let race = try PostgresRows.race(row).race
             state.races[race.id] = race
@@ -50,7 +52,8 @@ struct LoadedState: StateReader {
         }
         let raceIDs = Array(state.races.keys)
         for (race, user) in try await connection.all(
-            "SELECT race_id, user_id FROM participants WHERE race_id = ANY(\(raceIDs)::uuid[])", as: (UUID, UUID).self, logger: logger)
+            "SELECT race_id, user_id FROM participants WHERE race_id = ANY(\(raceIDs)::uuid[])", as: (UUID, UUID).self,
+            logger: logger)
         {
             state.participants[race, default: []].insert(user)
         }
@@ -70,7 +73,8 @@ struct LoadedState: StateReader {
         }
         let userIDs = Array(named)
         for row in try await connection.all(
-            "SELECT id, login, display_name FROM users WHERE id = ANY(\(userIDs)::uuid[])", as: (UUID, String, String?).self, logger: logger)
+            "SELECT id, login, display_name FROM users WHERE id = ANY(\(userIDs)::uuid[])",
+            as: (UUID, String, String?).self, logger: logger)
         {
             state.users[row.0] = PostgresRows.user(row)
         }

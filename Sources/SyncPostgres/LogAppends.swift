@@ -33,7 +33,8 @@ struct LogAppends: Sendable {
         let kept = entries.indices.filter { lastIndex[entries[$0].key] == $0 }
         try await connection.run(
             Statements.AppendLog(
-                seqs: kept.map { head + Int64($0) + 1 }, kinds: kept.map { entries[$0].kind }, keys: kept.map { entries[$0].key },
+                seqs: kept.map { head + Int64($0) + 1 }, kinds: kept.map { entries[$0].kind },
+                keys: kept.map { entries[$0].key },
                 payloads: kept.map { entries[$0].payload }, ats: kept.map { entries[$0].at }),
             logger: logger)
     }

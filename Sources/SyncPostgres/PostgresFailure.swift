@@ -59,7 +59,8 @@ enum PostgresFailure {
         let error = cause(error)
         guard let psql = error as? PSQLError else { return error }
         if let info = psql.serverInfo {
-            return Unexpected(description: "PostgreSQL error \(info[.sqlState] ?? "?"): \(info[.message] ?? "no message")")
+            return Unexpected(
+                description: "PostgreSQL error \(info[.sqlState] ?? "?"): \(info[.message] ?? "no message")")
         }
         return Unexpected(description: "PostgreSQL client error: \(psql.code)")
     }
@@ -72,7 +73,8 @@ enum PostgresFailure {
             return Unexpected(description: "cannot connect to \(url): \(tls)")
         }
         if let psql = cause as? PSQLError, psql.code == .connectionError || psql.code == .serverClosedConnection {
-            return Unexpected(description: "cannot connect to \(url): \(psql.underlying.map { "\($0)" } ?? "\(psql.code)")")
+            return Unexpected(
+                description: "cannot connect to \(url): \(psql.underlying.map { "\($0)" } ?? "\(psql.code)")")
         }
         if isSocketFailure(cause) { return Unexpected(description: "cannot connect to \(url): \(cause)") }
         return Unexpected(description: "\(reported(error)) (\(url))")

@@ -23,7 +23,10 @@ extension PostgresHubStore: LiveStatusStore {
     public func recordPoll(seen: [UUID: LiveStream], at date: Date) async throws -> [LiveState] {
         try await write { [self] connection, log -> [LiveState] in
             var current: [UUID: LiveStream] = [:]
-            for row in try await connection.all("SELECT \(unescaped: PostgresRows.liveColumns) FROM live_status", as: PostgresRows.LiveRow.self, logger: logger) {
+            for row in try await connection.all(
+                "SELECT \(unescaped: PostgresRows.liveColumns) FROM live_status", as: PostgresRows.LiveRow.self,
+                logger: logger)
+            {
                 current[row.0] = PostgresRows.live(row)
             }
             let changes = LiveDiff.changes(current: current, seen: seen, observedAt: date)
@@ -39,7 +42,8 @@ extension PostgresHubStore: LiveStatusStore {
                             started_at = excluded.started_at, observed_at = excluded.observed_at
                         """, logger: logger)
                 } else {
-                    try await connection.query("DELETE FROM live_status WHERE user_id = \(change.userID)", logger: logger)
+                    try await connection.query(
+                        "DELETE FROM live_status WHERE user_id = \(change.userID)", logger: logger)
                 }
                 try log.append(.live(change), atMs: at)
             }

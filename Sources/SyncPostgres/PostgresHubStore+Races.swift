@@ -7,7 +7,10 @@ extension PostgresHubStore {
     public func createRace(name: String, organizer: UUID) async throws -> RaceDetail {
         try await write { [self] connection, log in
             let at = now()
-            let seq = try await connection.all("SELECT coalesce(max(created_seq), 0) + 1 FROM races", as: Int64.self, logger: logger).first ?? 1
+            let seq =
+                try await connection.all(
+                    "SELECT coalesce(max(created_seq), 0) + 1 FROM races", as: Int64.self, logger: logger
+                ).first ?? 1
             let race = Race(
                 id: UUID(), name: name, status: .setup, seedsReleased: false, organizerID: organizer,
                 createdAt: Timestamp.date(milliseconds: at), updatedAt: Timestamp.date(milliseconds: at))
@@ -25,9 +28,12 @@ extension PostgresHubStore {
         try await write { [self] connection, log in
             let facts = try await Self.facts(connection, id, logger: logger)
             let target = try await Self.user(connection, login: login, logger: logger)
-            if let violation = RaceRules.addParticipant(facts, caller: caller, target: target, login: login) { throw violation }
+            if let violation = RaceRules.addParticipant(facts, caller: caller, target: target, login: login) {
+                throw violation
+            }
             let userID = target!.id
-            try await connection.query("INSERT INTO participants (race_id, user_id) VALUES (\(id), \(userID))", logger: logger)
+            try await connection.query(
+                "INSERT INTO participants (race_id, user_id) VALUES (\(id), \(userID))", logger: logger)
             try log.append(.participant(ParticipantState(raceID: id, userID: userID)), atMs: now())
             return try await Self.detail(connection, id, logger: logger)!
         }
@@ -39,12 +45,13 @@ extension PostgresHubStore {
             var race = try RaceRules.transition(step, facts, caller: caller).get()
             let at = now()
             race.updatedAt = Timestamp.date(milliseconds: at)
-            let seq = try await connection.all(
-                """
-                UPDATE races SET status = \(race.status.rawValue), seeds_released = \(race.seedsReleased), updated_at = \(at)
-                WHERE id = \(id) RETURNING created_seq
-                """, as: Int64.self, logger: logger
-            ).first ?? 0
+            let seq =
+                try await connection.all(
+                    """
+                    UPDATE races SET status = \(race.status.rawValue), seeds_released = \(race.seedsReleased), updated_at = \(at)
+                    WHERE id = \(id) RETURNING created_seq
+                    """, as: Int64.self, logger: logger
+                ).first ?? 0
             try log.append(.race(RaceState(race: race, createdSeq: seq)), atMs: at)
             return try await Self.detail(connection, id, logger: logger)!
         }
@@ -67,7 +74,9 @@ extension PostgresHubStore {
     public func addCaster(race id: UUID, caller: UUID, login: String) async throws -> RaceDetail {
         try await restOp(race: id, caller: caller, kind: .join) { [logger] connection, facts in
             let target = try await Self.user(connection, login: login, logger: logger)
-            if let violation = RaceRules.addCaster(facts, caller: caller, target: target, login: login) { throw violation }
+            if let violation = RaceRules.addCaster(facts, caller: caller, target: target, login: login) {
+                throw violation
+            }
             return target!.id
         }
     }
@@ -99,12 +108,14 @@ extension PostgresHubStore {
     static func facts(_ connection: PostgresConnection, _ id: UUID, logger: Logger) async throws -> RaceFacts {
         let state = try await LoadedState.load(connection, races: [id], active: false, people: false, logger: logger)
         guard let race = state.races[id] else { throw RuleViolation.raceNotFound() }
-        return RaceFacts(race: race, participants: state.participants[id] ?? [], casters: Set(state.presentCasters(id).keys))
+        return RaceFacts(
+            race: race, participants: state.participants[id] ?? [], casters: Set(state.presentCasters(id).keys))
     }
 
     static func user(_ connection: PostgresConnection, login: String, logger: Logger) async throws -> User? {
         try await connection.all(
-            "SELECT id, login, display_name FROM users WHERE login = \(login.lowercased())", as: (UUID, String, String?).self, logger: logger
+            "SELECT id, login, display_name FROM users WHERE login = \(login.lowercased())",
+            as: (UUID, String, String?).self, logger: logger
         ).first.map(PostgresRows.user)
     }
 }

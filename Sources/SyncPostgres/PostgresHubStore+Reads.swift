@@ -17,17 +17,24 @@ extension PostgresHubStore {
     /// Every user, by login (never tokens).
     public func users() async throws -> [User] {
         try await read { [logger] connection in
-            try await connection.all("SELECT id, login, display_name FROM users ORDER BY login", as: (UUID, String, String?).self, logger: logger)
-                .map(PostgresRows.user)
+            try await connection.all(
+                "SELECT id, login, display_name FROM users ORDER BY login", as: (UUID, String, String?).self,
+                logger: logger
+            )
+            .map(PostgresRows.user)
         }
     }
 
     public func raceSummaries(status: RaceStatus?, before: RaceListCursor?, limit: Int) async throws -> RaceListPage {
-        try await read { [logger] connection in try await Self.listing(connection, status: status, before: before, limit: limit, logger: logger) }
+        try await read { [logger] connection in
+            try await Self.listing(connection, status: status, before: before, limit: limit, logger: logger)
+        }
     }
 
     /// A page of the race list, newest first (the SQLite listing's query, in PostgreSQL).
-    static func listing(_ connection: PostgresConnection, status: RaceStatus?, before: RaceListCursor?, limit: Int, logger: Logger) async throws -> RaceListPage {
+    static func listing(
+        _ connection: PostgresConnection, status: RaceStatus?, before: RaceListCursor?, limit: Int, logger: Logger
+    ) async throws -> RaceListPage {
         let rows = try await connection.all(
             """
             SELECT r.id, r.name, r.status, r.created_at, u.id, u.login, u.display_name,
@@ -39,17 +46,20 @@ extension PostgresHubStore {
               AND (\(before?.createdAtMs)::int8 IS NULL OR (r.created_at, r.created_seq) < (\(before?.createdAtMs)::int8, \(before?.createdSeq)::int8))
             ORDER BY r.created_at DESC, r.created_seq DESC
             LIMIT \(Int64(limit) + 1)
-            """, as: (UUID, String, String, Int64, UUID?, String?, String?, Int64, Int64, UUID, Int64).self, logger: logger)
+            """, as: (UUID, String, String, Int64, UUID?, String?, String?, Int64, Int64, UUID, Int64).self,
+            logger: logger)
         let more = rows.count > limit
         let shown = more ? Array(rows.prefix(limit)) : rows
         let races = try shown.map { row in
             guard let status = RaceStatus(rawValue: row.2) else {
                 throw StoreRowError(table: "races", id: row.0, reason: "status '\(row.2)' is not one RaceSync knows")
             }
-            let organizer = row.4.map { User(id: $0, twitchUsername: row.5 ?? "unknown", twitchDisplayName: row.6) }
+            let organizer =
+                row.4.map { User(id: $0, twitchUsername: row.5 ?? "unknown", twitchDisplayName: row.6) }
                 ?? User(id: row.9, twitchUsername: "unknown", twitchDisplayName: nil)
             return RaceSummary(
-                id: row.0, name: row.1, status: status, organizer: organizer, participantCount: Int(row.7), casterCount: Int(row.8),
+                id: row.0, name: row.1, status: status, organizer: organizer, participantCount: Int(row.7),
+                casterCount: Int(row.8),
                 createdAt: Timestamp.date(milliseconds: row.3))
         }
         let next = more ? shown.last.map { RaceListCursor(createdAtMs: $0.3, createdSeq: $0.10) } : nil
@@ -77,7 +87,10 @@ extension PostgresHubStore {
         try await read { [logger] connection in
             var lists: [[RaceSummary]] = []
             for status in RaceStatus.allCases where status.isActive {
-                lists.append(try await Self.listing(connection, status: status, before: nil, limit: FrontPageData.maxRaces, logger: logger).races)
+                lists.append(
+                    try await Self.listing(
+                        connection, status: status, before: nil, limit: FrontPageData.maxRaces, logger: logger
+                    ).races)
             }
             let state = try await LoadedState.load(connection, races: [], active: true, logger: logger)
             return try PageViews.frontPage(state, newest: lists, casters: state.presentCasters)
@@ -89,7 +102,8 @@ extension PostgresHubStore {
             let state: LoadedState
             switch scope {
             case .all: state = try await LoadedState.load(connection, races: [], active: true, logger: logger)
-            case .race(let id): state = try await LoadedState.load(connection, races: [id], active: false, logger: logger)
+            case .race(let id):
+                state = try await LoadedState.load(connection, races: [id], active: false, logger: logger)
             }
             return try FeedSource.feed(state, scope: scope, baseURL: baseURL, casters: state.presentCasters)
         }
@@ -97,7 +111,8 @@ extension PostgresHubStore {
 
     public func activeRaceIDs() async throws -> [UUID] {
         try await read { [logger] connection in
-            try await connection.all("SELECT id FROM races WHERE status IN ('setup', 'running')", as: UUID.self, logger: logger)
+            try await connection.all(
+                "SELECT id FROM races WHERE status IN ('setup', 'running')", as: UUID.self, logger: logger)
         }
     }
 

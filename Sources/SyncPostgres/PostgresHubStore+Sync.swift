@@ -12,12 +12,15 @@ extension PostgresHubStore {
         try await read { [storeID, logger] connection in
             let last = try await Self.head(connection, logger: logger)
             if let since, since.storeID != storeID || since.seq > last {
-                return PullBatch(entries: [], cursor: PullCursor(storeID: storeID, seq: 0), hasMore: last > 0, reset: true)
+                return PullBatch(
+                    entries: [], cursor: PullCursor(storeID: storeID, seq: 0), hasMore: last > 0, reset: true)
             }
             let after = since?.seq ?? 0
             let rows = try await connection.rows(Statements.LogAfter(after: after, limit: Int64(limit)), logger: logger)
             let cursor = PullCursor(storeID: storeID, seq: rows.last?.0 ?? after)
-            return PullBatch(entries: rows.map { ($0.0, $0.1, $0.2, $0.3) }, cursor: cursor, hasMore: cursor.seq < last, reset: false)
+            return PullBatch(
+                entries: rows.map { ($0.0, $0.1, $0.2, $0.3) }, cursor: cursor, hasMore: cursor.seq < last, reset: false
+            )
         }
     }
 
@@ -28,17 +31,30 @@ extension PostgresHubStore {
             var rows = ReplicatedRows()
             let cursor = PullCursor(storeID: storeID, seq: try await Self.head(connection, logger: logger))
             rows.users = try await connection.all(
-                "SELECT id, login, display_name, created_at FROM users", as: (UUID, String, String?, Int64).self, logger: logger
-            ).map { ReplicatedRows.UserRow(user: User(id: $0.0, twitchUsername: $0.1, twitchDisplayName: $0.2), createdAtMs: $0.3) }
-            rows.races = try await connection.all("SELECT \(unescaped: PostgresRows.raceColumns) FROM races r", as: PostgresRows.RaceRow.self, logger: logger)
-                .map(PostgresRows.race)
-            rows.participants = try await connection.all("SELECT race_id, user_id FROM participants", as: (UUID, UUID).self, logger: logger)
-                .map { ParticipantState(raceID: $0.0, userID: $0.1) }
+                "SELECT id, login, display_name, created_at FROM users", as: (UUID, String, String?, Int64).self,
+                logger: logger
+            ).map {
+                ReplicatedRows.UserRow(
+                    user: User(id: $0.0, twitchUsername: $0.1, twitchDisplayName: $0.2), createdAtMs: $0.3)
+            }
+            rows.races = try await connection.all(
+                "SELECT \(unescaped: PostgresRows.raceColumns) FROM races r", as: PostgresRows.RaceRow.self,
+                logger: logger
+            )
+            .map(PostgresRows.race)
+            rows.participants = try await connection.all(
+                "SELECT race_id, user_id FROM participants", as: (UUID, UUID).self, logger: logger
+            )
+            .map { ParticipantState(raceID: $0.0, userID: $0.1) }
             rows.casters = try await connection.all(
-                "SELECT \(unescaped: PostgresRows.registerColumns) FROM casters c", as: PostgresRows.RegisterRow.self, logger: logger
+                "SELECT \(unescaped: PostgresRows.registerColumns) FROM casters c", as: PostgresRows.RegisterRow.self,
+                logger: logger
             ).map(PostgresRows.register)
-            rows.live = try await connection.all("SELECT \(unescaped: PostgresRows.liveColumns) FROM live_status", as: PostgresRows.LiveRow.self, logger: logger)
-                .map { ($0.0, PostgresRows.live($0)) }
+            rows.live = try await connection.all(
+                "SELECT \(unescaped: PostgresRows.liveColumns) FROM live_status", as: PostgresRows.LiveRow.self,
+                logger: logger
+            )
+            .map { ($0.0, PostgresRows.live($0)) }
             rows.lastPoll = try await LoadedState.lastPoll(connection, logger: logger)
             return (rows, cursor)
         }

@@ -18,7 +18,8 @@ extension PostgresHubStore {
                 INSERT INTO users (id, login, display_name, created_at)
                 VALUES (\(user.id), \(user.twitchUsername), \(user.twitchDisplayName), \(at))
                 """, logger: logger)
-            try await connection.query("INSERT INTO tokens (hash, user_id) VALUES (\(hash), \(user.id))", logger: logger)
+            try await connection.query(
+                "INSERT INTO tokens (hash, user_id) VALUES (\(hash), \(user.id))", logger: logger)
             try log.append(.user(user), atMs: at)
         }
         return (user, token)

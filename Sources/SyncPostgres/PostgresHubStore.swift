@@ -1,9 +1,9 @@
 import Foundation
 import Logging
 import PostgresNIO
-import Synchronization
 import SyncCore
 import SyncStore
+import Synchronization
 
 /// The hub store on PostgreSQL: the same `HubStorage` as the SQLite store, for any number of
 /// hub instances sharing one database.
@@ -46,11 +46,13 @@ public final class PostgresHubStore: HubStorage, Sendable {
     /// together do not race) and reads the store id. Throws `StoreUnavailable` when that has
     /// not succeeded within `openTimeout`. Afterwards each call may take at most `timeout`.
     public static func open(
-        _ url: PostgresURL, maxConnections: Int = 16, timeout: Duration = .seconds(5), openTimeout: Duration = .seconds(60), logger: Logger,
+        _ url: PostgresURL, maxConnections: Int = 16, timeout: Duration = .seconds(5),
+        openTimeout: Duration = .seconds(60), logger: Logger,
         now: @escaping @Sendable () -> Int64 = WallClock.nowMs, beforeCommit: (@Sendable () async -> Void)? = nil
     ) async throws -> PostgresHubStore {
         try await checkReachable(url, within: openTimeout, logger: logger)
-        let client = PostgresClient(configuration: url.clientConfiguration(maxConnections: maxConnections), backgroundLogger: logger)
+        let client = PostgresClient(
+            configuration: url.clientConfiguration(maxConnections: maxConnections), backgroundLogger: logger)
         let runTask = Task { await client.run() }
         do {
             let storeID = try await Deadline.run(openTimeout) {
@@ -60,7 +62,8 @@ public final class PostgresHubStore: HubStorage, Sendable {
                 throw StoreUnavailable("the store has no id (meta.store_id)")
             }
             return PostgresHubStore(
-                client: client, runTask: runTask, url: url, storeID: storeID, timeout: timeout, logger: logger, now: now,
+                client: client, runTask: runTask, url: url, storeID: storeID, timeout: timeout, logger: logger,
+                now: now,
                 beforeCommit: beforeCommit)
         } catch {
             runTask.cancel()
@@ -75,19 +78,23 @@ public final class PostgresHubStore: HubStorage, Sendable {
         let start = ContinuousClock.now
         while true {
             do {
-                let connection = try await PostgresConnection.connect(configuration: url.connectionConfiguration(), id: 0, logger: logger)
+                let connection = try await PostgresConnection.connect(
+                    configuration: url.connectionConfiguration(), id: 0, logger: logger)
                 try? await connection.close()
                 return
             } catch {
                 let waitable = PostgresFailure.isStartingUp(error)
-                if !waitable || ContinuousClock.now - start > limit { throw PostgresFailure.reported(error, connecting: url) }
+                if !waitable || ContinuousClock.now - start > limit {
+                    throw PostgresFailure.reported(error, connecting: url)
+                }
                 try await Task.sleep(for: .milliseconds(250))
             }
         }
     }
 
     private init(
-        client: PostgresClient, runTask: Task<Void, Never>, url: PostgresURL, storeID: String, timeout: Duration, logger: Logger,
+        client: PostgresClient, runTask: Task<Void, Never>, url: PostgresURL, storeID: String, timeout: Duration,
+        logger: Logger,
         now: @escaping @Sendable () -> Int64, beforeCommit: (@Sendable () async -> Void)?
     ) {
         self.client = client
@@ -174,7 +181,9 @@ public final class PostgresHubStore: HubStorage, Sendable {
     /// it, runs `body`, appends what `body` logged with consecutive seqs, stores the head and
     /// the clock, and notifies every instance at commit when the log grew (unless `body` said
     /// the appends wake no reader: `LogAppends.wakesReaders`).
-    func write<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection, inout LogAppends) async throws -> T) async throws -> T {
+    func write<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection, inout LogAppends) async throws -> T)
+        async throws -> T
+    {
         let (value, wakes) = try await guarded { [self] in
             try await client.withTransaction(logger: logger) { connection -> (T, Bool) in
                 let head = try await connection.rows(Statements.LockHead(), logger: logger).first ?? (0, 0, 0)
@@ -185,7 +194,9 @@ public final class PostgresHubStore: HubStorage, Sendable {
                 let value = try await body(connection, &log)
                 let last = currentHLC
                 try await log.flush(connection, logger: logger)
-                try await connection.run(Statements.StoreHead(seq: log.lastSeq, wall: last.wallMs, counter: Int32(last.counter)), logger: logger)
+                try await connection.run(
+                    Statements.StoreHead(seq: log.lastSeq, wall: last.wallMs, counter: Int32(last.counter)),
+                    logger: logger)
                 let wakes = !log.isEmpty && log.wakesReaders
                 if wakes { try await connection.query(Utility.notify, logger: logger) }
                 if !log.isEmpty, let beforeCommit { await beforeCommit() }

@@ -25,7 +25,8 @@ public struct PostgresLeadership: Sendable {
         while !Task.isCancelled {
             connectionID += 1
             do {
-                let connection = try await PostgresConnection.connect(configuration: url.connectionConfiguration(), id: connectionID, logger: logger)
+                let connection = try await PostgresConnection.connect(
+                    configuration: url.connectionConfiguration(), id: connectionID, logger: logger)
                 defer { Task { try? await connection.close() } }
                 while !Task.isCancelled {
                     if try await tryLock(connection) {
@@ -43,7 +44,9 @@ public struct PostgresLeadership: Sendable {
     }
 
     private func tryLock(_ connection: PostgresConnection) async throws -> Bool {
-        for try await held in try await connection.query("SELECT pg_try_advisory_lock(\(Self.key))", logger: logger).decode(Bool.self) {
+        for try await held in try await connection.query("SELECT pg_try_advisory_lock(\(Self.key))", logger: logger)
+            .decode(Bool.self)
+        {
             return held
         }
         return false

@@ -6,7 +6,8 @@ import SyncStore
 /// The column lists and row decoders of the PostgreSQL hub store. A stored value RaceSync does
 /// not know is an error that names the row (`StoreRowError`), never a silent default.
 enum PostgresRows {
-    static let raceColumns = "r.id, r.name, r.status, r.seeds_released, r.organizer_id, r.created_at, r.updated_at, r.created_seq"
+    static let raceColumns =
+        "r.id, r.name, r.status, r.seeds_released, r.organizer_id, r.created_at, r.updated_at, r.created_seq"
     typealias RaceRow = (UUID, String, String, Bool, UUID, Int64, Int64, Int64)
 
     static func race(_ row: RaceRow) throws -> RaceState {
@@ -19,14 +20,16 @@ enum PostgresRows {
         return RaceState(race: race, createdSeq: row.7)
     }
 
-    static let registerColumns = "c.race_id, c.user_id, c.present, c.hlc_wall, c.hlc_counter, c.hlc_node, c.op_id, c.changed_by"
+    static let registerColumns =
+        "c.race_id, c.user_id, c.present, c.hlc_wall, c.hlc_counter, c.hlc_node, c.op_id, c.changed_by"
     typealias RegisterRow = (UUID, UUID, Bool, Int64, Int32, String, UUID, UUID?)
 
     static func register(_ row: RegisterRow) throws -> CasterState {
         guard let counter = UInt16(exactly: row.4) else {
             throw StoreRowError(table: "casters", id: row.6, reason: "HLC counter \(row.4) is out of range")
         }
-        let register = CasterRegister(present: row.2, hlc: HLC(wallMs: row.3, counter: counter, node: row.5), opID: row.6, changedBy: row.7)
+        let register = CasterRegister(
+            present: row.2, hlc: HLC(wallMs: row.3, counter: counter, node: row.5), opID: row.6, changedBy: row.7)
         return CasterState(raceID: row.0, userID: row.1, register: register)
     }
 
@@ -35,7 +38,8 @@ enum PostgresRows {
 
     static func live(_ row: LiveRow) -> LiveStream {
         LiveStream(
-            streamID: row.1, title: row.2, startedAt: Timestamp.date(milliseconds: row.3), observedAt: Timestamp.date(milliseconds: row.4))
+            streamID: row.1, title: row.2, startedAt: Timestamp.date(milliseconds: row.3),
+            observedAt: Timestamp.date(milliseconds: row.4))
     }
 
     static func user(_ row: (UUID, String, String?)) -> User {
@@ -52,16 +56,21 @@ enum PostgresRows {
 
 extension PostgresConnection {
     /// All rows of `query` decoded as `Row`.
-    func all<Row>(_ query: PostgresQuery, as type: Row.Type, logger: Logger) async throws -> [Row] where Row: PostgresDecodable {
+    func all<Row>(_ query: PostgresQuery, as type: Row.Type, logger: Logger) async throws -> [Row]
+    where Row: PostgresDecodable {
         var rows: [Row] = []
         for try await row in try await self.query(query, logger: logger).decode(Row.self) { rows.append(row) }
         return rows
     }
 
     /// All rows of `query` decoded as a tuple of columns.
-    func all<each Column: PostgresDecodable>(_ query: PostgresQuery, as type: (repeat each Column).Type, logger: Logger) async throws -> [(repeat each Column)] {
+    func all<each Column: PostgresDecodable>(_ query: PostgresQuery, as type: (repeat each Column).Type, logger: Logger)
+        async throws -> [(repeat each Column)]
+    {
         var rows: [(repeat each Column)] = []
-        for try await row in try await self.query(query, logger: logger).decode((repeat each Column).self) { rows.append(row) }
+        for try await row in try await self.query(query, logger: logger).decode((repeat each Column).self) {
+            rows.append(row)
+        }
         return rows
     }
 }

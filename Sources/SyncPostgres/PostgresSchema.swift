@@ -66,8 +66,10 @@ enum PostgresSchema {
         (
             "v3-race-list-order",
             [
-                "DROP INDEX races_by_status", "CREATE INDEX races_by_status_newest ON races (status, created_at DESC, created_seq DESC)",
-                "CREATE INDEX participants_by_user ON participants (user_id)", "CREATE INDEX casters_by_user ON casters (user_id)",
+                "DROP INDEX races_by_status",
+                "CREATE INDEX races_by_status_newest ON races (status, created_at DESC, created_seq DESC)",
+                "CREATE INDEX participants_by_user ON participants (user_id)",
+                "CREATE INDEX casters_by_user ON casters (user_id)",
             ]
         ),
     ]
@@ -80,12 +82,15 @@ enum PostgresSchema {
                 "CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
                 logger: logger)
             var applied = Set<String>()
-            for try await name in try await connection.query("SELECT name FROM schema_migrations", logger: logger).decode(String.self) {
+            for try await name in try await connection.query("SELECT name FROM schema_migrations", logger: logger)
+                .decode(String.self)
+            {
                 applied.insert(name)
             }
             for migration in migrations where !applied.contains(migration.name) {
                 for statement in migration.sql { try await connection.query(statement, logger: logger) }
-                try await connection.query("INSERT INTO schema_migrations (name) VALUES (\(migration.name))", logger: logger)
+                try await connection.query(
+                    "INSERT INTO schema_migrations (name) VALUES (\(migration.name))", logger: logger)
                 logger.info("migration applied", metadata: ["name": "\(migration.name)"])
             }
         }

@@ -20,7 +20,8 @@ enum Utility {
 /// arrays (`UNNEST`), so their text is the same for every batch size.
 enum Statements {
     struct TokenUser: PostgresPreparedStatement {
-        static let sql = "SELECT u.id, u.login, u.display_name FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = $1"
+        static let sql =
+            "SELECT u.id, u.login, u.display_name FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = $1"
         typealias Row = (UUID, String, String?)
         var hash: Data
         func makeBindings() throws -> PostgresBindings { try bindings(hash) }
@@ -121,8 +122,11 @@ enum Statements {
                 hlc_counter = excluded.hlc_counter, hlc_node = excluded.hlc_node, op_id = excluded.op_id, changed_by = excluded.changed_by
             """
         typealias Row = ()
-        var races: [UUID], users: [UUID], present: [Bool], walls: [Int64], counters: [Int32], nodes: [String], opIDs: [UUID], authors: [UUID]
-        func makeBindings() throws -> PostgresBindings { try bindings(races, users, present, walls, counters, nodes, opIDs, authors) }
+        var races: [UUID], users: [UUID], present: [Bool], walls: [Int64], counters: [Int32], nodes: [String],
+            opIDs: [UUID], authors: [UUID]
+        func makeBindings() throws -> PostgresBindings {
+            try bindings(races, users, present, walls, counters, nodes, opIDs, authors)
+        }
     }
 
     /// Codes are HTTP statuses (100...599) and details never empty: -1 and "" stand for none.
@@ -152,7 +156,9 @@ extension PostgresPreparedStatement where Row == () {
 
 extension PostgresConnection {
     /// Runs a prepared statement and collects its rows.
-    func rows<Statement: PostgresPreparedStatement>(_ statement: Statement, logger: Logger) async throws -> [Statement.Row] {
+    func rows<Statement: PostgresPreparedStatement>(_ statement: Statement, logger: Logger) async throws -> [Statement
+        .Row]
+    {
         var rows: [Statement.Row] = []
         for try await row in try await execute(statement, logger: logger) { rows.append(row) }
         return rows
@@ -160,7 +166,8 @@ extension PostgresConnection {
 
     /// Runs a prepared statement that returns no rows (its result is read to the end: asking
     /// postgres-nio for the command tag at once was seen to trap).
-    func run<Statement: PostgresPreparedStatement>(_ statement: Statement, logger: Logger) async throws where Statement.Row == () {
+    func run<Statement: PostgresPreparedStatement>(_ statement: Statement, logger: Logger) async throws
+    where Statement.Row == () {
         _ = try await rows(statement, logger: logger)
     }
 }

@@ -28,11 +28,16 @@ extension PostgresURL {
             throw Invalid(description: "sslmode \(modeText ?? "") is not one of \(known)")
         }
         if overSocket, mode != .disable, mode != .prefer {
-            throw Invalid(description: "sslmode=\(mode.rawValue) needs a TCP host: a Unix socket (?host=/folder) is local and never encrypted")
+            throw Invalid(
+                description:
+                    "sslmode=\(mode.rawValue) needs a TCP host: a Unix socket (?host=/folder) is local and never encrypted"
+            )
         }
         if let root {
             guard root.hasPrefix("/") else { throw Invalid(description: "sslrootcert must be an absolute path") }
-            guard FileManager.default.isReadableFile(atPath: root) else { throw Invalid(description: "sslrootcert \(root) cannot be read") }
+            guard FileManager.default.isReadableFile(atPath: root) else {
+                throw Invalid(description: "sslrootcert \(root) cannot be read")
+            }
         }
         return (mode, root)
     }
@@ -71,7 +76,8 @@ extension PostgresURL {
         do {
             context = try NIOSSLContext(configuration: tlsConfiguration)
         } catch {
-            throw Invalid(description: "sslrootcert \(rootCertificateFile ?? "") holds no usable certificate (\(error))")
+            throw Invalid(
+                description: "sslrootcert \(rootCertificateFile ?? "") holds no usable certificate (\(error))")
         }
         return tlsMode == .prefer ? .prefer(context) : .require(context)
     }
@@ -85,12 +91,14 @@ extension PostgresURL {
             return "the server does not offer TLS, which sslmode=\(tlsMode.rawValue) requires"
         }
         if let error = error as? NIOSSLExtraError, error == .failedToValidateHostname {
-            return "the server's certificate is not issued for \(host ?? "the host") (sslmode=verify-full checks the name, verify-ca does not)"
+            return
+                "the server's certificate is not issued for \(host ?? "the host") (sslmode=verify-full checks the name, verify-ca does not)"
         }
         guard error is NIOSSLError || error is BoringSSLError else { return nil }
         if "\(error)".contains("CERTIFICATE_VERIFY_FAILED") {
             let authorities = rootCertificateFile.map { "an authority in \($0)" } ?? "an authority this system trusts"
-            return "the server's certificate is not signed by \(authorities) (sslmode=\(tlsMode.rawValue); name the authorities with sslrootcert=/path/ca.crt)"
+            return
+                "the server's certificate is not signed by \(authorities) (sslmode=\(tlsMode.rawValue); name the authorities with sslrootcert=/path/ca.crt)"
         }
         return "the TLS handshake failed: \(error)"
     }

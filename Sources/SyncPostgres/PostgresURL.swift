@@ -35,32 +35,47 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
 
     public init(_ text: String) throws(Invalid) {
         guard Self.isPostgres(text), let parts = URLComponents(string: text) else {
-            throw Invalid(description: "not a PostgreSQL URL; use postgresql://USER@HOST[:PORT]/DB or postgresql://USER@/DB?host=/socket/folder")
+            throw Invalid(
+                description:
+                    "not a PostgreSQL URL; use postgresql://USER@HOST[:PORT]/DB or postgresql://USER@/DB?host=/socket/folder"
+            )
         }
         // Percent-decoded exactly once (a password holding "%41" written as "%2541" stays "%41").
-        guard let encodedUser = parts.percentEncodedUser, !encodedUser.isEmpty, let user = encodedUser.removingPercentEncoding else {
+        guard let encodedUser = parts.percentEncodedUser, !encodedUser.isEmpty,
+            let user = encodedUser.removingPercentEncoding
+        else {
             throw Invalid(description: "the PostgreSQL URL names no user (postgresql://USER@HOST/DB)")
         }
         let encodedDatabase = String(parts.percentEncodedPath.drop { $0 == "/" })
-        guard !encodedDatabase.isEmpty, !encodedDatabase.contains("/"), let database = encodedDatabase.removingPercentEncoding else {
+        guard !encodedDatabase.isEmpty, !encodedDatabase.contains("/"),
+            let database = encodedDatabase.removingPercentEncoding
+        else {
             throw Invalid(description: "the PostgreSQL URL names no database (postgresql://USER@HOST/DB)")
         }
         self.user = user
         if let encoded = parts.percentEncodedPassword {
-            guard let decoded = encoded.removingPercentEncoding else { throw Invalid(description: "the PostgreSQL URL's password is not valid percent-encoding") }
+            guard let decoded = encoded.removingPercentEncoding else {
+                throw Invalid(description: "the PostgreSQL URL's password is not valid percent-encoding")
+            }
             self.password = decoded
         } else {
             self.password = nil
         }
         self.database = database
         self.port = parts.port ?? 5432
-        guard (1...65535).contains(port) else { throw Invalid(description: "the PostgreSQL URL's port must be in 1...65535") }
+        guard (1...65535).contains(port) else {
+            throw Invalid(description: "the PostgreSQL URL's port must be in 1...65535")
+        }
         let query = parts.queryItems ?? []
         let socket = query.first { $0.name == "host" }?.value
         let unknown = query.map(\.name).filter { !["host", "sslmode", "sslrootcert"].contains($0) }
         // A security setting that is not honoured would leave the connection weaker than asked for.
-        if let tlsSetting = unknown.first(where: { $0.hasPrefix("ssl") || $0 == "requiressl" || $0 == "channel_binding" }) {
-            throw Invalid(description: "the PostgreSQL URL parameter \(tlsSetting) is not supported (TLS settings: sslmode, sslrootcert)")
+        if let tlsSetting = unknown.first(where: {
+            $0.hasPrefix("ssl") || $0 == "requiressl" || $0 == "channel_binding"
+        }) {
+            throw Invalid(
+                description:
+                    "the PostgreSQL URL parameter \(tlsSetting) is not supported (TLS settings: sslmode, sslrootcert)")
         }
         ignoredParameters = unknown
         (tlsMode, rootCertificateFile) = try Self.tls(query, overSocket: socket?.hasPrefix("/") == true)
@@ -71,14 +86,16 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
             self.host = host
             self.socketFolder = nil
         } else {
-            throw Invalid(description: "the PostgreSQL URL names no host (postgresql://USER@HOST/DB, or ?host=/socket/folder)")
+            throw Invalid(
+                description: "the PostgreSQL URL names no host (postgresql://USER@HOST/DB, or ?host=/socket/folder)")
         }
     }
 
     /// What an operator should know at start: TLS that does not check who answers, to a
     /// server that is not on this machine.
     public var warnings: [String] {
-        guard let host, rootCertificateFile == nil, tlsMode == .prefer || tlsMode == .require, !Self.isLocal(host) else { return [] }
+        guard let host, rootCertificateFile == nil, tlsMode == .prefer || tlsMode == .require, !Self.isLocal(host)
+        else { return [] }
         return [
             "sslmode=\(tlsMode.rawValue) without sslrootcert encrypts the connection to \(host) but does not check who answers; "
                 + "add sslmode=verify-full&sslrootcert=/path/to/ca.crt"
@@ -86,11 +103,14 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
     }
 
     static func isLocal(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host == "[::1]" || (host.hasPrefix("127.") && host.split(separator: ".").count == 4 && host.split(separator: ".").allSatisfy { UInt8($0) != nil })
+        host == "localhost" || host == "::1" || host == "[::1]"
+            || (host.hasPrefix("127.") && host.split(separator: ".").count == 4
+                && host.split(separator: ".").allSatisfy { UInt8($0) != nil })
     }
 
     public var description: String {
-        let place = socketFolder.map { "@/\(database)?host=\($0)" }
+        let place =
+            socketFolder.map { "@/\(database)?host=\($0)" }
             ?? "@\(host ?? ""):\(port)/\(database)?sslmode=\(tlsMode.rawValue)"
         return "postgresql://\(user)\(password == nil ? "" : ":***")\(place)"
     }
@@ -100,9 +120,12 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
         var configuration: PostgresClient.Configuration
         if let socketFolder {
             configuration = .init(
-                unixSocketPath: "\(socketFolder)/.s.PGSQL.\(port)", username: user, password: password, database: database)
+                unixSocketPath: "\(socketFolder)/.s.PGSQL.\(port)", username: user, password: password,
+                database: database)
         } else {
-            configuration = .init(host: host ?? "localhost", port: port, username: user, password: password, database: database, tls: clientTLS)
+            configuration = .init(
+                host: host ?? "localhost", port: port, username: user, password: password, database: database,
+                tls: clientTLS)
         }
         configuration.options.maximumConnections = maxConnections
         configuration.options.minimumConnections = 1
@@ -115,9 +138,13 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
     public func connectionConfiguration() throws -> PostgresConnection.Configuration {
         var configuration: PostgresConnection.Configuration
         if let socketFolder {
-            configuration = .init(unixSocketPath: "\(socketFolder)/.s.PGSQL.\(port)", username: user, password: password, database: database)
+            configuration = .init(
+                unixSocketPath: "\(socketFolder)/.s.PGSQL.\(port)", username: user, password: password,
+                database: database)
         } else {
-            configuration = .init(host: host ?? "localhost", port: port, username: user, password: password, database: database, tls: try connectionTLS())
+            configuration = .init(
+                host: host ?? "localhost", port: port, username: user, password: password, database: database,
+                tls: try connectionTLS())
         }
         configuration.options.connectTimeout = .seconds(3)
         return configuration

@@ -83,17 +83,27 @@ public struct SQLiteHubStorage: HubStorage {
     public func transition(_ step: RaceRules.Transition, race id: UUID, caller: UUID) async throws -> RaceDetail {
         try await run { try $0.transition(step, race: id, caller: caller) }
     }
-    public func castJoin(race id: UUID, caller: UUID) async throws -> RaceDetail { try await run { try $0.castJoin(race: id, caller: caller) } }
-    public func castLeave(race id: UUID, caller: UUID) async throws -> RaceDetail { try await run { try $0.castLeave(race: id, caller: caller) } }
+    public func castJoin(race id: UUID, caller: UUID) async throws -> RaceDetail {
+        try await run { try $0.castJoin(race: id, caller: caller) }
+    }
+    public func castLeave(race id: UUID, caller: UUID) async throws -> RaceDetail {
+        try await run { try $0.castLeave(race: id, caller: caller) }
+    }
     public func addCaster(race id: UUID, caller: UUID, login: String) async throws -> RaceDetail {
         try await run { try $0.addCaster(race: id, caller: caller, login: login) }
     }
     public func removeCaster(race id: UUID, caller: UUID, casterID: UUID) async throws -> RaceDetail {
         try await run { try $0.removeCaster(race: id, caller: caller, casterID: casterID) }
     }
-    public func push(_ ops: [Op], caller: UUID) async throws -> PushResponse { try await run { try $0.push(ops, caller: caller) } }
-    public func pull(since: PullCursor?, limit: Int) async throws -> PullBatch { try await run { try $0.pull(since: since, limit: limit) } }
-    public func writeSnapshot(to file: String) async throws -> PullCursor { try await run { try $0.writeSnapshot(to: file) } }
+    public func push(_ ops: [Op], caller: UUID) async throws -> PushResponse {
+        try await run { try $0.push(ops, caller: caller) }
+    }
+    public func pull(since: PullCursor?, limit: Int) async throws -> PullBatch {
+        try await run { try $0.pull(since: since, limit: limit) }
+    }
+    public func writeSnapshot(to file: String) async throws -> PullCursor {
+        try await run { try $0.writeSnapshot(to: file) }
+    }
     public func liveFeed(_ scope: FeedScope, baseURL: String) async throws -> LiveFeed? {
         try await run { try $0.liveFeed(scope, baseURL: baseURL) }
     }

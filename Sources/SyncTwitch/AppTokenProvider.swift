@@ -1,5 +1,5 @@
-import SyncCore
 import Foundation
+import SyncCore
 
 /// The Twitch app access token (client-credentials grant): fetched on first use, cached,
 /// renewed 60 s before it expires or right after Helix refuses it. Concurrent callers share
@@ -16,7 +16,10 @@ public actor AppTokenProvider {
     /// The longest token lifetime believed (a year); longer claims are clamped to it.
     static let longestLifetimeSeconds: Int64 = 365 * 86_400
 
-    public init(config: TwitchConfig, transport: any TwitchTransport, now: @escaping @Sendable () -> Int64 = WallClock.nowMs, observer: any TwitchObserver = NoTwitchObserver()) {
+    public init(
+        config: TwitchConfig, transport: any TwitchTransport, now: @escaping @Sendable () -> Int64 = WallClock.nowMs,
+        observer: any TwitchObserver = NoTwitchObserver()
+    ) {
         self.config = config
         self.transport = transport
         self.now = now
@@ -46,18 +49,24 @@ public actor AppTokenProvider {
     }
 
     private func fetch() async throws -> String {
-        let form = [("client_id", config.clientID), ("client_secret", config.clientSecret), ("grant_type", "client_credentials")]
-            .map { "\($0)=\(Self.formEscape($1))" }.joined(separator: "&")
+        let form = [
+            ("client_id", config.clientID), ("client_secret", config.clientSecret),
+            ("grant_type", "client_credentials"),
+        ]
+        .map { "\($0)=\(Self.formEscape($1))" }.joined(separator: "&")
         let response = try await transport.send(
             method: .POST, url: config.authURL + "/token",
             headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
             body: Data(form.utf8), timeout: .seconds(10))
-        guard response.status == 200 else { throw TwitchError.http(status: response.status, what: "the app token request") }
+        guard response.status == 200 else {
+            throw TwitchError.http(status: response.status, what: "the app token request")
+        }
         struct TokenReply: Decodable {
             var access_token: String
             var expires_in: Int64
         }
-        guard let reply = try? JSONDecoder().decode(TokenReply.self, from: response.body), !reply.access_token.isEmpty else {
+        guard let reply = try? JSONDecoder().decode(TokenReply.self, from: response.body), !reply.access_token.isEmpty
+        else {
             throw TwitchError.badResponse("the token endpoint's answer has no access_token/expires_in")
         }
         // Twitch grants about 60 days; a misconfigured endpoint may send anything: clamp, never trap.

@@ -1,5 +1,5 @@
-import SyncCore
 import Foundation
+import SyncCore
 
 /// A live stream as Helix reports it (the fields RaceSync keeps).
 public struct HelixStream: Sendable, Equatable, Decodable {
@@ -46,7 +46,10 @@ public struct HelixClient: Sendable {
     public var maxRateLimitWait: Duration = .seconds(30)
     public var requestTimeout: Duration = .seconds(10)
 
-    public init(config: TwitchConfig, transport: any TwitchTransport, tokens: AppTokenProvider, observer: any TwitchObserver = NoTwitchObserver(), now: @escaping @Sendable () -> Int64 = WallClock.nowMs) {
+    public init(
+        config: TwitchConfig, transport: any TwitchTransport, tokens: AppTokenProvider,
+        observer: any TwitchObserver = NoTwitchObserver(), now: @escaping @Sendable () -> Int64 = WallClock.nowMs
+    ) {
         self.config = config
         self.transport = transport
         self.tokens = tokens
@@ -75,7 +78,9 @@ public struct HelixClient: Sendable {
     /// Milliseconds until `Ratelimit-Reset` (Unix seconds) plus a little, from a header that may
     /// hold anything: absent, garbage or negative means no wait; absurd values saturate.
     public static func rateLimitWaitMs(reset header: String?, nowMs: Int64) -> Int64 {
-        guard let seconds = header.flatMap({ Int64($0.trimmingCharacters(in: .whitespaces)) }), seconds > 0 else { return 50 }
+        guard let seconds = header.flatMap({ Int64($0.trimmingCharacters(in: .whitespaces)) }), seconds > 0 else {
+            return 50
+        }
         let (resetMs, overflow) = seconds.multipliedReportingOverflow(by: 1000)
         if overflow { return Int64.max / 2 }
         return max(0, resetMs - nowMs) + 50
@@ -109,10 +114,15 @@ public struct HelixClient: Sendable {
             try Task.checkCancellation()
             let response = try await transport.send(
                 method: .GET, url: url,
-                headers: [("Client-Id", config.clientID), ("Authorization", "Bearer \(token)"), ("Accept", "application/json")],
+                headers: [
+                    ("Client-Id", config.clientID), ("Authorization", "Bearer \(token)"),
+                    ("Accept", "application/json"),
+                ],
                 body: nil, timeout: requestTimeout)
             observer.helixRequest(status: response.status)
-            if let remaining = response.header("Ratelimit-Remaining").flatMap(Int.init) { observer.rateLimitRemaining(remaining) }
+            if let remaining = response.header("Ratelimit-Remaining").flatMap(Int.init) {
+                observer.rateLimitRemaining(remaining)
+            }
             switch response.status {
             case 200:
                 return try Self.decodePage(response.body)

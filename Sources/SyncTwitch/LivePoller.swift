@@ -1,6 +1,6 @@
-import SyncCore
 import Foundation
 import Logging
+import SyncCore
 
 /// Polls Twitch for the participants and casters of active races, once at start and then
 /// every `interval`, and writes only the differences to the hub's live status. A failed poll
@@ -14,8 +14,11 @@ public struct LivePoller: Sendable {
     /// Called after every successful poll with whether live status changed (feed export hooks in here).
     public var afterPoll: @Sendable (_ changed: Bool) async -> Void
 
-    public init(store: any LiveStatusStore, helix: HelixClient, interval: Duration, logger: Logger,
-                observer: any TwitchObserver = NoTwitchObserver(), afterPoll: @escaping @Sendable (Bool) async -> Void = { _ in }) {
+    public init(
+        store: any LiveStatusStore, helix: HelixClient, interval: Duration, logger: Logger,
+        observer: any TwitchObserver = NoTwitchObserver(),
+        afterPoll: @escaping @Sendable (Bool) async -> Void = { _ in }
+    ) {
         self.store = store
         self.helix = helix
         self.interval = interval
@@ -36,7 +39,8 @@ public struct LivePoller: Sendable {
             } catch {
                 if Task.isCancelled { break }
                 observer.pollFailed()
-                logger.warning("Twitch poll failed; keeping the last known live status", metadata: ["error": "\(error)"])
+                logger.warning(
+                    "Twitch poll failed; keeping the last known live status", metadata: ["error": "\(error)"])
             }
             next = next.advanced(by: interval)
             if next < clock.now { next = clock.now.advanced(by: interval) }
@@ -59,7 +63,9 @@ public struct LivePoller: Sendable {
         let changes = try await store.recordPoll(seen: seen, at: at)
         observer.pollSucceeded(liveStreams: seen.count, at: at)
         if !changes.isEmpty {
-            logger.info("live status changed", metadata: ["live": "\(seen.count)", "changes": "\(changes.count)", "polled": "\(targets.count)"])
+            logger.info(
+                "live status changed",
+                metadata: ["live": "\(seen.count)", "changes": "\(changes.count)", "polled": "\(targets.count)"])
         }
         await afterPoll(!changes.isEmpty)
         return changes

@@ -1,5 +1,7 @@
 import SyncCore
 
 extension TwitchConfig: RedactedDescription {
-    public var redactedDescription: String { "TwitchConfig(clientID: \(clientID), clientSecret: [redacted], api: \(apiURL), auth: \(authURL))" }
+    public var redactedDescription: String {
+        "TwitchConfig(clientID: \(clientID), clientSecret: [redacted], api: \(apiURL), auth: \(authURL))"
+    }
 }

@@ -1,5 +1,5 @@
-import SyncCore
 import Foundation
+import SyncCore
 
 /// Where and how the hub talks to Twitch, from the environment.
 public struct TwitchConfig: Sendable, Equatable {
@@ -10,7 +10,10 @@ public struct TwitchConfig: Sendable, Equatable {
     /// OAuth base, default `https://id.twitch.tv/oauth2`.
     public var authURL: String
 
-    public init(clientID: String, clientSecret: String, apiURL: String = "https://api.twitch.tv/helix", authURL: String = "https://id.twitch.tv/oauth2") {
+    public init(
+        clientID: String, clientSecret: String, apiURL: String = "https://api.twitch.tv/helix",
+        authURL: String = "https://id.twitch.tv/oauth2"
+    ) {
         self.clientID = clientID
         self.clientSecret = clientSecret
         self.apiURL = apiURL.hasSuffix("/") ? String(apiURL.dropLast()) : apiURL
@@ -19,7 +22,8 @@ public struct TwitchConfig: Sendable, Equatable {
 
     /// The configuration when `TWITCH_CLIENT_ID` and `TWITCH_CLIENT_SECRET` are both set, else nil.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> TwitchConfig? {
-        guard let id = env["TWITCH_CLIENT_ID"], !id.isEmpty, let secret = env["TWITCH_CLIENT_SECRET"], !secret.isEmpty else { return nil }
+        guard let id = env["TWITCH_CLIENT_ID"], !id.isEmpty, let secret = env["TWITCH_CLIENT_SECRET"], !secret.isEmpty
+        else { return nil }
         return TwitchConfig(
             clientID: id, clientSecret: secret,
             apiURL: env["TWITCH_API_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://api.twitch.tv/helix",

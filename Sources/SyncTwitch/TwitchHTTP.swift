@@ -1,13 +1,14 @@
-import SyncCore
-import TransportErrors
 import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import SyncCore
+import TransportErrors
 
 /// The one HTTP seam of the Twitch code: a request in, status + headers + body out.
 public protocol TwitchTransport: Sendable {
-    func send(method: HTTPMethod, url: String, headers: [(String, String)], body: Data?, timeout: Duration) async throws -> TwitchHTTPResponse
+    func send(method: HTTPMethod, url: String, headers: [(String, String)], body: Data?, timeout: Duration) async throws
+        -> TwitchHTTPResponse
 }
 
 /// A raw HTTP answer.
@@ -34,7 +35,9 @@ public struct AsyncHTTPTwitchTransport: TwitchTransport {
 
     public init(client: HTTPClient) { self.client = client }
 
-    public func send(method: HTTPMethod, url: String, headers: [(String, String)], body: Data?, timeout: Duration) async throws -> TwitchHTTPResponse {
+    public func send(method: HTTPMethod, url: String, headers: [(String, String)], body: Data?, timeout: Duration)
+        async throws -> TwitchHTTPResponse
+    {
         var request = HTTPClientRequest(url: url)
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
@@ -44,7 +47,8 @@ public struct AsyncHTTPTwitchTransport: TwitchTransport {
             let bytes = try await response.body.collect(upTo: 16 << 20)
             var headerMap: [String: String] = [:]
             for header in response.headers { headerMap[header.name] = header.value }
-            return TwitchHTTPResponse(status: Int(response.status.code), headers: headerMap, body: Data(bytes.readableBytesView))
+            return TwitchHTTPResponse(
+                status: Int(response.status.code), headers: headerMap, body: Data(bytes.readableBytesView))
         } catch is CancellationError {
             throw CancellationError()
         } catch {

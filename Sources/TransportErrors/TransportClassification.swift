@@ -10,7 +10,8 @@ extension TransportFailure {
         switch error {
         case let error as HTTPClientError:
             switch error {
-            case .connectTimeout, .readTimeout, .writeTimeout, .deadlineExceeded, .getConnectionFromPoolTimeout: self = .timedOut
+            case .connectTimeout, .readTimeout, .writeTimeout, .deadlineExceeded, .getConnectionFromPoolTimeout:
+                self = .timedOut
             case .remoteConnectionClosed: self = .closed
             default: self = .other(String(describing: error))
             }

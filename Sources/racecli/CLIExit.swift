@@ -8,7 +8,8 @@ extension CommandFailure {
     /// again later is right.
     static func from(hub error: HubClientError) -> CommandFailure {
         switch error {
-        case .unreachable, .refused(429, _), .refused(502...504, _): return .unreachable("\(error); local state is intact, try again later")
+        case .unreachable, .refused(429, _), .refused(502...504, _):
+            return .unreachable("\(error); local state is intact, try again later")
         case .unauthorized, .refused, .badResponse: return .user("\(error)")
         }
     }

@@ -18,9 +18,10 @@ enum Output {
         let rows = rawRows.map { $0.map { DisplayText.terminalSafe($0) } }
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
         for row in [header] + rows {
-            print(row.enumerated().map { index, cell in
-                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
-            }.joined(separator: "  "))
+            print(
+                row.enumerated().map { index, cell in
+                    index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+                }.joined(separator: "  "))
         }
     }
 
@@ -37,7 +38,9 @@ enum Output {
 
     /// Race names by id, for lines that mention races of the replica.
     static func name(_ user: User) -> String {
-        if let display = user.twitchDisplayName, display.lowercased() != user.twitchUsername { return "\(user.twitchUsername) (\(display))" }
+        if let display = user.twitchDisplayName, display.lowercased() != user.twitchUsername {
+            return "\(user.twitchUsername) (\(display))"
+        }
         return user.twitchUsername
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import RaceSyncCommand
 import Foundation
+import RaceSyncCommand
 
 /// `racecli`: query and edit the local replica from the shell, offline.
 ///

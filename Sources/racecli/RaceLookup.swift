@@ -1,5 +1,5 @@
-import RaceSyncCommand
 import Foundation
+import RaceSyncCommand
 import SyncCore
 import SyncNode
 import SyncStore
@@ -10,7 +10,9 @@ enum RaceLookup {
         let matches = try store.races(matching: text)
         switch matches.count {
         case 1: return matches[0]
-        case 0: throw CommandFailure.user("no race in the replica matches '\(text)' (try 'racecli races', or 'racecli sync' to refresh)")
+        case 0:
+            throw CommandFailure.user(
+                "no race in the replica matches '\(text)' (try 'racecli races', or 'racecli sync' to refresh)")
         default:
             let list = matches.map { "  \($0.id.lowercased)  \($0.name)" }.joined(separator: "\n")
             throw CommandFailure.user("'\(text)' matches \(matches.count) races; give more of the id:\n\(list)")

@@ -1,13 +1,15 @@
 import ArgumentParser
-import RaceSyncCommand
 import Foundation
+import RaceSyncCommand
 import SyncCore
 import SyncNode
 import SyncStore
 
 /// Options every command shares.
 struct ReplicaOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Replica file.", discussion: "Default: $RACECLI_DB, else $XDG_DATA_HOME/racesync/replica.sqlite."))
+    @Option(
+        help: ArgumentHelp(
+            "Replica file.", discussion: "Default: $RACECLI_DB, else $XDG_DATA_HOME/racesync/replica.sqlite."))
     var db: String?
 
     var path: String { db ?? DefaultPaths.replicaDatabase() }

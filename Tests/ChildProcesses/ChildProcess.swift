@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A child process of a test, started with `posix_spawn` and watched with `waitpid`.
@@ -33,9 +34,11 @@ public final class ChildProcess: @unchecked Sendable {
     ///   - stdout: a file the child's standard output is appended to (created when missing).
     ///   - stderr: likewise for standard error (both go to one file, in order, when it is the
     ///     same path); the test process's own standard error when nil.
-    public init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                directory: String? = nil, stdin: String = "/dev/null", stdout: String = "/dev/null",
-                stderr: String? = nil) throws {
+    public init(
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+        directory: String? = nil, stdin: String = "/dev/null", stdout: String = "/dev/null",
+        stderr: String? = nil
+    ) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -64,7 +67,9 @@ public final class ChildProcess: @unchecked Sendable {
         } else {
             result = posix_spawn(&pid, executable, &actions, nil, argv.pointers, environ)
         }
-        guard result == 0 else { throw ChildProcessError("cannot start \(executable): \(String(cString: strerror(result)))") }
+        guard result == 0 else {
+            throw ChildProcessError("cannot start \(executable): \(String(cString: strerror(result)))")
+        }
         self.pid = pid
     }
 
@@ -150,7 +155,8 @@ private final class CStrings {
 /// glibc spawn file actions the Swift overlay does not export, looked up by name.
 private enum GlibcSpawn {
     typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-    typealias ChangeDirectory = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+    typealias ChangeDirectory =
+        @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
 
     /// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34+): close every descriptor from n up.
     static let closeFrom: CloseFrom? = symbol("posix_spawn_file_actions_addclosefrom_np")

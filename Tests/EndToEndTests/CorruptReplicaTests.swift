@@ -11,9 +11,13 @@ import Testing
         let hub = try HubProcess(in: box)
         let token = try box.run("syncd", ["user", "add", "alice", "--db", hub.db]).lastLine
         for i in 0..<30 {
-            _ = try box.run("syncd", ["user", "add", "filler\(i)", "--display-name", String(repeating: "x", count: 150), "--db", hub.db])
+            _ = try box.run(
+                "syncd",
+                ["user", "add", "filler\(i)", "--display-name", String(repeating: "x", count: 150), "--db", hub.db])
         }
-        guard try box.run("racecli", ["login", "--hub", hub.url, "--token", token, "--db", good]).status == 0 else { throw HarnessError("login") }
+        guard try box.run("racecli", ["login", "--hub", hub.url, "--token", token, "--db", good]).status == 0 else {
+            throw HarnessError("login")
+        }
         _ = hub.daemon.stop()
         // Fold the WAL into the main file first, so the truncated copy really loses data.
         try sqlite3(good, "PRAGMA wal_checkpoint(TRUNCATE);")

@@ -1,9 +1,9 @@
 import Foundation
+import PostgresTestSupport
 import SyncCore
 import SyncNode
 import SyncStore
 import Testing
-import PostgresTestSupport
 
 /// `kill -9` the hub at random moments while four clients push; nothing acknowledged may be
 /// lost, nothing applied twice, and every replica ends equal to the hub.
@@ -54,7 +54,9 @@ final class HubGroup: @unchecked Sendable {
     init(box: Sandbox, db: String, count: Int) throws {
         self.box = box
         self.db = db
-        hubs = try (0..<count).map { _ in try HubProcess(in: box, db: db, extra: HubProcess.unlimited, env: Self.environment) }
+        hubs = try (0..<count).map { _ in
+            try HubProcess(in: box, db: db, extra: HubProcess.unlimited, env: Self.environment)
+        }
     }
 
     /// `kill -9` hub `index`, then start it again on its port: a restart that is refused fails the test.
@@ -62,7 +64,8 @@ final class HubGroup: @unchecked Sendable {
         let hub = hubs[index]
         hub.daemon.kill9()
         usleep(UInt32.random(in: 50_000...300_000, using: &rng))
-        let restarted = try HubProcess(in: box, db: db, port: hub.port, extra: HubProcess.unlimited, env: Self.environment)
+        let restarted = try HubProcess(
+            in: box, db: db, port: hub.port, extra: HubProcess.unlimited, env: Self.environment)
         let log = restarted.daemon.log
         if log.contains("store recovered after a crash") { recovered += 1 }
         if log.contains("mid-checkpoint") { midCheckpoint += 1 }
@@ -74,7 +77,8 @@ final class HubGroup: @unchecked Sendable {
 /// nothing acknowledged may be lost, nothing applied twice, every replica ends equal to the hub.
 enum CrashScenario {
     static func run(
-        box: Sandbox, db: String, hubs count: Int, disrupt: @escaping (HubGroup, inout SystemRandomNumberGenerator) async throws -> Void
+        box: Sandbox, db: String, hubs count: Int,
+        disrupt: @escaping (HubGroup, inout SystemRandomNumberGenerator) async throws -> Void
     ) async throws {
         let cycles = CrashTests.cycles
         let org = try box.run("syncd", ["user", "add", "org", "--db", db]).lastLine
@@ -83,7 +87,9 @@ enum CrashScenario {
         let urls = hubs.hubs.map(\.url)
         var races: [String] = []
         for i in 0..<5 {
-            races.append(try await HTTP.send("POST", urls[i % count] + "/api/races", token: org, json: ["name": "race \(i)"]).object["id"] as! String)
+            races.append(
+                try await HTTP.send("POST", urls[i % count] + "/api/races", token: org, json: ["name": "race \(i)"])
+                    .object["id"] as! String)
         }
         let clients = try await withThrowingTaskGroup(of: CrashClient.self) { group in
             for (index, token) in tokens.enumerated() {
@@ -104,7 +110,8 @@ enum CrashScenario {
             var index = 0
             while !stop.isSet {
                 index += 1
-                if let reply = try? await HTTP.send("POST", urls[index % count] + "/api/races", token: org, json: ["name": "growth \(index)"]),
+                if let reply = try? await HTTP.send(
+                    "POST", urls[index % count] + "/api/races", token: org, json: ["name": "growth \(index)"]),
                     reply.status == 201, let id = reply.object["id"] as? String
                 {
                     created.append(id)
@@ -127,7 +134,9 @@ enum CrashScenario {
         let acknowledged = clients.flatMap(\.acknowledged.values)
         #expect(acknowledged.count > 0)
         // 0. Every race the hub answered 201 for is there.
-        for id in created { #expect(try await HTTP.send("GET", urls[0] + "/api/races/\(id)").status == 200, "race \(id) lost") }
+        for id in created {
+            #expect(try await HTTP.send("GET", urls[0] + "/api/races/\(id)").status == 200, "race \(id) lost")
+        }
         // 1. Every acknowledged op is in the hub's store: re-sent, each is a duplicate.
         for client in clients {
             let ops = client.acknowledged.values.map(\.self)
@@ -142,7 +151,9 @@ enum CrashScenario {
         var cursor: String?
         repeat {
             let page = try await clients[0].hub.pull(since: cursor, limit: 5000, wait: 0)
-            for change in page.changes { if case .caster(let c) = change.data { seen[c.register.opID.lowercased, default: 0] += 1 } }
+            for change in page.changes {
+                if case .caster(let c) = change.data { seen[c.register.opID.lowercased, default: 0] += 1 }
+            }
             cursor = page.cursor
             if !page.hasMore { break }
         } while true
@@ -153,7 +164,9 @@ enum CrashScenario {
         // 3. Every replica equals the hub, whichever instance it asks.
         for race in races {
             let detail = try await HTTP.send("GET", urls[0] + "/api/races/\(race)").object
-            let truth = (detail["casters"] as? [[String: Any]] ?? []).compactMap { ($0["user"] as? [String: Any])?["twitch_username"] as? String }
+            let truth = (detail["casters"] as? [[String: Any]] ?? []).compactMap {
+                ($0["user"] as? [String: Any])?["twitch_username"] as? String
+            }
             for client in clients {
                 let view = try client.store.detail(UUID(uuidString: race)!)?.casters.map(\.user.twitchUsername) ?? []
                 #expect(view == truth, "client \(client.index), race \(race)")
@@ -175,11 +188,17 @@ final class CrashClient: @unchecked Sendable {
         self.index = index
         hub = try HTTPHubClient(base: url, token: token)
         store = try ReplicaStore(path: box.file("client\(index).sqlite"))
-        try store.login(ReplicaSession(hub: url, token: token, user: try await hub.me()), snapshot: try await SyncRound.snapshot(from: hub))
+        try store.login(
+            ReplicaSession(hub: url, token: token, user: try await hub.me()),
+            snapshot: try await SyncRound.snapshot(from: hub))
     }
 
     /// Ops the hub answered applied, superseded or duplicate.
-    var acknowledged: [UUID: Op] { lock.lock(); defer { lock.unlock() }; return answered }
+    var acknowledged: [UUID: Op] {
+        lock.lock()
+        defer { lock.unlock() }
+        return answered
+    }
 
     private func remember(_ report: SyncReport) {
         lock.lock()
@@ -192,7 +211,9 @@ final class CrashClient: @unchecked Sendable {
         while !stop.isSet {
             for _ in 0..<Int.random(in: 1...20, using: &rng) {
                 let race = races.randomElement(using: &rng)!
-                let isCaster = (try? store.detail(race))??.casters.contains { $0.user.id == (try? store.session())??.user.id } ?? false
+                let isCaster =
+                    (try? store.detail(race))??.casters.contains { $0.user.id == (try? store.session())??.user.id }
+                    ?? false
                 _ = try? store.enqueue(isCaster ? .leave : .join, race: race)
             }
             var report = SyncReport()
@@ -213,6 +234,14 @@ final class CrashClient: @unchecked Sendable {
 final class StopFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var value = false
-    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
-    func set() { lock.lock(); value = true; lock.unlock() }
+    var isSet: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
+    }
+    func set() {
+        lock.lock()
+        value = true
+        lock.unlock()
+    }
 }

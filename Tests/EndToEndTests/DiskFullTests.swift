@@ -14,7 +14,9 @@ import Testing
             guard getuid() == 0 else { return nil }
             path = box.file("disk")
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-            let status = try ChildProcess("/bin/mount", ["-t", "tmpfs", "-o", "size=\(megabytes)m,mode=0700", "tmpfs", path]).waitForExit()
+            let status = try ChildProcess(
+                "/bin/mount", ["-t", "tmpfs", "-o", "size=\(megabytes)m,mode=0700", "tmpfs", path]
+            ).waitForExit()
             guard status == 0 else { throw HarnessError("mount tmpfs failed (\(status))") }
         }
 
@@ -38,7 +40,9 @@ import Testing
         var acknowledged: [String] = []
         var refusal: HTTP.Reply?
         for i in 0..<5000 {
-            let reply = try await HTTP.send("POST", hub.url + "/api/races", token: org, json: ["name": "race \(i) " + String(repeating: "x", count: 180)])
+            let reply = try await HTTP.send(
+                "POST", hub.url + "/api/races", token: org,
+                json: ["name": "race \(i) " + String(repeating: "x", count: 180)])
             if reply.status == 201 {
                 acknowledged.append(reply.object["id"] as! String)
             } else {
@@ -49,7 +53,9 @@ import Testing
         #expect(acknowledged.count > 10)
         let full = try #require(refusal, "the disk never filled")
         #expect(full.status == 503)
-        #expect((full.object["detail"] as? String)?.contains("disk is full") == true, "\(String(decoding: full.body, as: UTF8.self))")
+        #expect(
+            (full.object["detail"] as? String)?.contains("disk is full") == true,
+            "\(String(decoding: full.body, as: UTF8.self))")
         #expect(full.headers["retry-after"] == "10")
         #expect(try await HTTP.send("GET", hub.url + "/healthz").status == 503)
         // Reads still work.
@@ -65,7 +71,9 @@ import Testing
         if fullStart.process.isRunning {
             let line = fullStart.log.split(separator: "\n").first { $0.contains("listening") } ?? ""
             let port = line.range(of: "127.0.0.1:").map { String(line[$0.upperBound...].prefix { $0.isNumber }) } ?? ""
-            let write = try await HTTP.send("POST", "http://127.0.0.1:\(port)/api/races", token: org, json: ["name": String(repeating: "z", count: 200)])
+            let write = try await HTTP.send(
+                "POST", "http://127.0.0.1:\(port)/api/races", token: org,
+                json: ["name": String(repeating: "z", count: 200)])
             #expect(write.status == 503 && write.headers["retry-after"] == "10", "\(write.status)")
             #expect(try await HTTP.send("GET", "http://127.0.0.1:\(port)/healthz").status == 503)
             fullStart.kill9()
@@ -99,7 +107,10 @@ import Testing
         let hub = try HubProcess(in: box, db: db, extra: HubProcess.unlimited)
         var status = 201
         for i in 0..<5000 where status == 201 {
-            status = try await HTTP.send("POST", hub.url + "/api/races", token: org, json: ["name": "race \(i) " + String(repeating: "x", count: 180)]).status
+            status = try await HTTP.send(
+                "POST", hub.url + "/api/races", token: org,
+                json: ["name": "race \(i) " + String(repeating: "x", count: 180)]
+            ).status
         }
         #expect(status == 503)
         #expect(try await HTTP.send("GET", hub.url + "/healthz").status == 503)
@@ -118,9 +129,12 @@ import Testing
         let hub = try HubProcess(in: box)
         let org = try box.run("syncd", ["user", "add", "org", "--db", hub.db]).lastLine
         let alice = try box.run("syncd", ["user", "add", "alice", "--db", hub.db]).lastLine
-        let race = try await HTTP.send("POST", hub.url + "/api/races", token: org, json: ["name": "r"]).object["id"] as! String
+        let race =
+            try await HTTP.send("POST", hub.url + "/api/races", token: org, json: ["name": "r"]).object["id"] as! String
         let replica = disk.file("replica.sqlite")
-        #expect(try box.run("racecli", ["login", "--hub", hub.url, "--token-stdin", "--db", replica], stdin: alice + "\n").status == 0)
+        #expect(
+            try box.run("racecli", ["login", "--hub", hub.url, "--token-stdin", "--db", replica], stdin: alice + "\n")
+                .status == 0)
         // Fill every byte left.
         #expect(FileManager.default.createFile(atPath: disk.file("fill"), contents: nil))
         let filler = try #require(FileHandle(forWritingAtPath: disk.file("fill")))
@@ -129,7 +143,9 @@ import Testing
         try? filler.close()
         let join = try box.run("racecli", ["cast-join", race, "--db", replica])
         #expect(join.status == 1, "\(join.stderr)")
-        #expect(join.stderr.contains(replica) && join.stderr.contains("disk") && join.stderr.contains("full"), "\(join.stderr)")
+        #expect(
+            join.stderr.contains(replica) && join.stderr.contains("disk") && join.stderr.contains("full"),
+            "\(join.stderr)")
         try FileManager.default.removeItem(atPath: disk.file("fill"))
         #expect(try box.run("racecli", ["cast-join", race, "--db", replica]).status == 0)
         #expect(hub.daemon.stop() == 0)

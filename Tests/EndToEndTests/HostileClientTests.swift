@@ -1,8 +1,9 @@
 import Foundation
 import SyncCore
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A real hub process against what a hostile (or merely broken) client sends: odd header
@@ -21,11 +22,14 @@ import Glibc
                 tokens[login] = try box.run("syncd", ["user", "add", login, "--db", box.file("hub.sqlite")]).lastLine
             }
             hub = try HubProcess(in: box, extra: hubArgs)
-            let created = try await HTTP.send("POST", hub.url + "/api/races", token: tokens["org"], json: ["name": "Any% Glitchless"])
+            let created = try await HTTP.send(
+                "POST", hub.url + "/api/races", token: tokens["org"], json: ["name": "Any% Glitchless"])
             race = created.object["id"] as! String
         }
 
-        var healthy: Bool { RawHTTP.exchange(port: hub.port, RawHTTP.request("GET", "/healthz"), timeout: 5).status == 200 }
+        var healthy: Bool {
+            RawHTTP.exchange(port: hub.port, RawHTTP.request("GET", "/healthz"), timeout: 5).status == 200
+        }
     }
 
     static let oddHeaders: [(String, [UInt8])] = [
@@ -34,7 +38,11 @@ import Glibc
         ("huge day", Array("If-Modified-Since: Thu, 99999999999999999999 Mar 2026 00:00:00 GMT".utf8)),
         ("RFC 850", Array("If-Modified-Since: Sunday, 06-Nov-94 08:49:37 GMT".utf8)),
         ("asctime", Array("If-Modified-Since: Sun Nov  6 08:49:37 1994".utf8)),
-        ("giant If-None-Match", Array("If-None-Match: ".utf8) + Array(repeating: UInt8(ascii: "\""), count: 1) + Array(repeating: UInt8(ascii: "a"), count: 60_000) + [UInt8(ascii: "\"")]),
+        (
+            "giant If-None-Match",
+            Array("If-None-Match: ".utf8) + Array(repeating: UInt8(ascii: "\""), count: 1)
+                + Array(repeating: UInt8(ascii: "a"), count: 60_000) + [UInt8(ascii: "\"")]
+        ),
         ("many etags", Array(("If-None-Match: " + (0..<3000).map { "\"\($0)\"" }.joined(separator: ", ")).utf8)),
         ("garbage Authorization", Array("Authorization: Bearer ☃☃☃ \u{7F} -- ".utf8)),
         ("bearer without token", Array("Authorization: Bearer".utf8)),
@@ -47,19 +55,23 @@ import Glibc
     @Test func oddHeaderValuesOnEveryGetRouteNeverGive5xx() async throws {
         let w = try await World()
         let routes = [
-            "/healthz", "/api/me", "/api/races", "/api/races/\(w.race)", "/api/races?limit=0", "/feeds/live.atom", "/feeds/live.rss",
+            "/healthz", "/api/me", "/api/races", "/api/races/\(w.race)", "/api/races?limit=0", "/feeds/live.atom",
+            "/feeds/live.rss",
             "/feeds/races/\(w.race)/live.atom", "/feeds/races/\(w.race)/live.rss", "/metrics", "/openapi.yaml",
             "/", "/races/\(w.race)", "/static/racesync.css",
             "/api/sync/pull", "/api/sync/pull?since=\(String(repeating: "f", count: 64)).99999999999999999999",
         ]
         for route in routes {
             for (name, header) in Self.oddHeaders {
-                let reply = RawHTTP.exchange(port: w.hub.port, RawHTTP.request("GET", route, headers: [header]), timeout: 10)
-                #expect(reply.status == 0 || (200..<500).contains(reply.status), "\(route) with \(name): \(reply.status)")
+                let reply = RawHTTP.exchange(
+                    port: w.hub.port, RawHTTP.request("GET", route, headers: [header]), timeout: 10)
+                #expect(
+                    reply.status == 0 || (200..<500).contains(reply.status), "\(route) with \(name): \(reply.status)")
             }
         }
         // An invalid If-Modified-Since is ignored: a full 200 with the feed.
-        let feed = RawHTTP.exchange(port: w.hub.port, RawHTTP.request("GET", "/feeds/live.atom", headers: [Self.oddHeaders[0].1]))
+        let feed = RawHTTP.exchange(
+            port: w.hub.port, RawHTTP.request("GET", "/feeds/live.atom", headers: [Self.oddHeaders[0].1]))
         #expect(feed.status == 200)
         #expect(w.healthy, "the hub must still serve")
         #expect(w.hub.daemon.process.isRunning)
@@ -69,15 +81,21 @@ import Glibc
         let w = try await World()
         for i in 0..<5 {
             // A change renders new bytes; the very next GET carries the new Last-Modified.
-            #expect(try await HTTP.send("POST", w.hub.url + "/api/races", token: w.tokens["org"], json: ["name": "r\(i)"]).status == 201)
+            #expect(
+                try await HTTP.send("POST", w.hub.url + "/api/races", token: w.tokens["org"], json: ["name": "r\(i)"])
+                    .status == 201)
             _ = try await HTTP.send("POST", w.hub.url + "/api/races/\(w.race)/cast-join", token: w.tokens["alice"])
             let reply = RawHTTP.exchange(port: w.hub.port, RawHTTP.request("GET", "/feeds/races/\(w.race)/live.atom"))
             let head = String(decoding: reply.bytes.prefix(2048), as: UTF8.self)
             func header(_ name: String) -> Date? {
                 head.split(separator: "\r\n").first { $0.lowercased().hasPrefix(name.lowercased() + ":") }
-                    .flatMap { Timestamp.parseHTTPDate(String($0.dropFirst(name.count + 1)).trimmingCharacters(in: .whitespaces)) }
+                    .flatMap {
+                        Timestamp.parseHTTPDate(
+                            String($0.dropFirst(name.count + 1)).trimmingCharacters(in: .whitespaces))
+                    }
             }
-            let date = try #require(header("Date")), lastModified = try #require(header("Last-Modified"))
+            let date = try #require(header("Date"))
+            let lastModified = try #require(header("Last-Modified"))
             #expect(lastModified <= date, "Last-Modified \(lastModified) is after Date \(date)")
             _ = try await HTTP.send("POST", w.hub.url + "/api/races/\(w.race)/cast-leave", token: w.tokens["alice"])
         }
@@ -99,7 +117,8 @@ import Glibc
         }
         // Within the 30 s head timeout (plus slack) every half-sent connection is closed.
         let closed = await offThePool { RawHTTP.readUntilClosed(slow, timeout: 45) }
-        #expect(closed.allSatisfy { $0.closedAfter != nil }, "\(closed.filter { $0.closedAfter == nil }.count) still open")
+        #expect(
+            closed.allSatisfy { $0.closedAfter != nil }, "\(closed.filter { $0.closedAfter == nil }.count) still open")
         #expect(closed.allSatisfy { ($0.closedAfter ?? 99) >= 20 }, "closed too early: a slow client gets its 30 s")
         #expect(w.healthy)
     }
@@ -114,22 +133,34 @@ import Glibc
             // the pulls past those are answered at once).
             let fd = RawHTTP.connect(port: w.hub.port, from: "127.0.3.\(index % users.count + 1)")
             let token = w.tokens[users[index % users.count]]!
-            RawHTTP.send(fd, RawHTTP.request("GET", "/api/sync/pull?since=\(Self.endCursor(w))&wait=\(wait)", headers: [Array("Authorization: Bearer \(token)".utf8)]))
+            RawHTTP.send(
+                fd,
+                RawHTTP.request(
+                    "GET", "/api/sync/pull?since=\(Self.endCursor(w))&wait=\(wait)",
+                    headers: [Array("Authorization: Bearer \(token)".utf8)]))
             return fd
         }
         defer { sockets.forEach { close($0) } }
         let replies = await offThePool { RawHTTP.readUntilClosed(sockets, timeout: Double(wait) + 20) }
         let elapsed = Date().timeIntervalSince(started)
-        #expect(replies.allSatisfy { RawHTTP.status($0.bytes) == 200 }, "statuses: \(Set(replies.map { RawHTTP.status($0.bytes) }))")
-        #expect(replies.allSatisfy { ($0.closedAfter ?? 999) <= Double(wait) + 5 }, "every waiter within wait + 5 s (took \(elapsed) s)")
+        #expect(
+            replies.allSatisfy { RawHTTP.status($0.bytes) == 200 },
+            "statuses: \(Set(replies.map { RawHTTP.status($0.bytes) }))")
+        #expect(
+            replies.allSatisfy { ($0.closedAfter ?? 999) <= Double(wait) + 5 },
+            "every waiter within wait + 5 s (took \(elapsed) s)")
         #expect(w.healthy)
     }
 
     /// The cursor at the end of the log, so a pull from it has nothing and would wait.
     static func endCursor(_ w: World) -> String {
-        let reply = RawHTTP.exchange(port: w.hub.port, RawHTTP.request("GET", "/api/sync/pull?limit=5000", headers: [Array("Authorization: Bearer \(w.tokens["org"]!)".utf8)]))
+        let reply = RawHTTP.exchange(
+            port: w.hub.port,
+            RawHTTP.request(
+                "GET", "/api/sync/pull?limit=5000", headers: [Array("Authorization: Bearer \(w.tokens["org"]!)".utf8)]))
         let body = String(decoding: reply.bytes, as: UTF8.self)
-        guard let range = body.range(of: "\"cursor\":\""), let end = body[range.upperBound...].firstIndex(of: "\"") else { return "" }
+        guard let range = body.range(of: "\"cursor\":\""), let end = body[range.upperBound...].firstIndex(of: "\"")
+        else { return "" }
         return String(body[range.upperBound..<end])
     }
 }

@@ -14,10 +14,13 @@ import Testing
         let alice = try box.run("syncd", ["user", "add", "alice", "--db", hub.db]).lastLine
         var races: [String] = []
         for i in 0..<4 {
-            races.append(try await HTTP.send("POST", hub.url + "/api/races", token: org, json: ["name": "race \(i)"]).object["id"] as! String)
+            races.append(
+                try await HTTP.send("POST", hub.url + "/api/races", token: org, json: ["name": "race \(i)"]).object[
+                    "id"] as! String)
         }
         let replica = box.file("replica.sqlite")
-        let login = try box.run("racecli", ["login", "--hub", hub.url, "--token-stdin", "--db", replica], stdin: alice + "\n")
+        let login = try box.run(
+            "racecli", ["login", "--hub", hub.url, "--token-stdin", "--db", replica], stdin: alice + "\n")
         #expect(login.status == 0, "\(login.stderr)")
         let env = ["RACESYNC_WAL_AUTOCHECKPOINT": "8"]
         func startNode() throws -> Daemon {
@@ -33,17 +36,20 @@ import Testing
         let creator = Task {
             var created = 0
             while !Task.isCancelled {
-                _ = try? await HTTP.send("POST", hub.url + "/api/races", token: org, json: ["name": "pulled \(created)"])
+                _ = try? await HTTP.send(
+                    "POST", hub.url + "/api/races", token: org, json: ["name": "pulled \(created)"])
                 created += 1
                 try? await Task.sleep(for: .milliseconds(30))
             }
         }
         var rng = SystemRandomNumberGenerator()
-        var recovered = 0, walLeft = 0
+        var recovered = 0
+        var walLeft = 0
         for _ in 0..<CrashTests.cycles {
             try await Task.sleep(for: .milliseconds(Int.random(in: 200...700, using: &rng)))
             node.kill9()
-            let wal = (try? FileManager.default.attributesOfItem(atPath: replica + "-wal")[.size] as? NSNumber)?.intValue ?? 0
+            let wal =
+                (try? FileManager.default.attributesOfItem(atPath: replica + "-wal")[.size] as? NSNumber)?.intValue ?? 0
             if wal > 0 { walLeft += 1 }
             let read = try box.run("racecli", ["races", "--db", replica, "--json"], env: env)
             #expect(read.status == 0, "racecli after kill -9: \(read.stderr)")
@@ -68,7 +74,9 @@ import Testing
         // Alice's last accepted write per race is the hub's truth.
         for race in races {
             let detail = try await HTTP.send("GET", hub.url + "/api/races/\(race)").object
-            let casters = (detail["casters"] as? [[String: Any]] ?? []).compactMap { ($0["user"] as? [String: Any])?["twitch_username"] as? String }
+            let casters = (detail["casters"] as? [[String: Any]] ?? []).compactMap {
+                ($0["user"] as? [String: Any])?["twitch_username"] as? String
+            }
             #expect(casters.contains("alice") == (accepted[race] ?? false), "race \(race)")
         }
         print(
@@ -104,7 +112,8 @@ final class RacecliWriter: @unchecked Sendable {
             while !lock.withLock({ stopped }) {
                 let race = races.randomElement()!
                 let join = !(lock.withLock { isCaster[race] } ?? false)
-                let result = try? box.run("racecli", [join ? "cast-join" : "cast-leave", race, "--db", replica], env: env)
+                let result = try? box.run(
+                    "racecli", [join ? "cast-join" : "cast-leave", race, "--db", replica], env: env)
                 lock.withLock {
                     if result?.status == 0 {
                         isCaster[race] = join

@@ -15,7 +15,8 @@ import Testing
                 tokens[login] = try box.run("syncd", ["user", "add", login, "--db", box.file("hub.sqlite")]).lastLine
             }
             hub = try HubProcess(in: box)
-            let created = try await HTTP.send("POST", hub.url + "/api/races", token: tokens["org"], json: ["name": "Any% Glitchless"])
+            let created = try await HTTP.send(
+                "POST", hub.url + "/api/races", token: tokens["org"], json: ["name": "Any% Glitchless"])
             race = created.object["id"] as! String
         }
 
@@ -38,7 +39,9 @@ import Testing
 
         func hubCasters() async throws -> [String] {
             let detail = try await HTTP.send("GET", hub.url + "/api/races/\(race)").object
-            return (detail["casters"] as? [[String: Any]] ?? []).compactMap { ($0["user"] as? [String: Any])?["twitch_username"] as? String }
+            return (detail["casters"] as? [[String: Any]] ?? []).compactMap {
+                ($0["user"] as? [String: Any])?["twitch_username"] as? String
+            }
         }
 
         func json(_ result: CommandResult) -> [String: Any] {
@@ -99,7 +102,9 @@ import Testing
         let w = try await World()
         try w.login("bob")
         #expect(try w.racecli("bob", ["cast-join", w.race]).status == 0)
-        _ = try await HTTP.send("POST", w.hub.url + "/api/races/\(w.race)/participants", token: w.tokens["org"], json: ["twitch_username": "bob"])
+        _ = try await HTTP.send(
+            "POST", w.hub.url + "/api/races/\(w.race)/participants", token: w.tokens["org"],
+            json: ["twitch_username": "bob"])
         #expect(try w.racecli("bob", ["sync"]).status == 0)
         let status = w.json(try w.racecli("bob", ["status", "--json"]))
         #expect((status["rejected"] as? [[String: Any]])?.first?["code"] as? Int == 409)
@@ -123,7 +128,9 @@ import Testing
             #expect(hub == ["alice"])
             for login in ["alice", "bob"] {
                 let view = w.json(try w.racecli(login, ["race", w.race, "--json"]))
-                let names = (view["casters"] as? [[String: Any]] ?? []).compactMap { ($0["user"] as? [String: Any])?["twitch_username"] as? String }
+                let names = (view["casters"] as? [[String: Any]] ?? []).compactMap {
+                    ($0["user"] as? [String: Any])?["twitch_username"] as? String
+                }
                 #expect(names == hub, "\(login) after \(order)")
             }
         }
@@ -163,7 +170,8 @@ import Testing
         let unknown = try w.racecli("alice", ["race", "ffffffff"])
         #expect(unknown.status == 1 && unknown.stderr.contains("no race"))
         // Two races sharing a prefix: find a one-character prefix they share, if any, else use "".
-        let second = try await HTTP.send("POST", w.hub.url + "/api/races", token: w.tokens["org"], json: ["name": "Second"])
+        let second = try await HTTP.send(
+            "POST", w.hub.url + "/api/races", token: w.tokens["org"], json: ["name": "Second"])
         _ = try w.racecli("alice", ["sync"])
         let ids = [w.race, second.object["id"] as! String]
         var prefix = ""
@@ -186,12 +194,15 @@ import Testing
         #expect(try String(contentsOfFile: foreign, encoding: .utf8) == "SQLite format 3 but not really")
         // Login mistakes: malformed URL (usage), wrong token (401, exit 1), hub down (exit 3); nothing stored.
         let fresh = w.box.file("fresh.sqlite")
-        let badURL = try w.box.run("racecli", ["login", "--hub", "not a url", "--token", w.tokens["bob"]!, "--db", fresh])
+        let badURL = try w.box.run(
+            "racecli", ["login", "--hub", "not a url", "--token", w.tokens["bob"]!, "--db", fresh])
         #expect(badURL.status == 2 && badURL.stderr.contains("not a hub URL"))
-        let wrong = try w.box.run("racecli", ["login", "--hub", w.hub.url, "--token", String(repeating: "x", count: 40), "--db", fresh])
+        let wrong = try w.box.run(
+            "racecli", ["login", "--hub", w.hub.url, "--token", String(repeating: "x", count: 40), "--db", fresh])
         #expect(wrong.status == 1 && wrong.stderr.contains("refused the token"))
         #expect(!FileManager.default.fileExists(atPath: fresh))
-        let down = try w.box.run("racecli", ["login", "--hub", "http://127.0.0.1:1", "--token", w.tokens["bob"]!, "--db", fresh])
+        let down = try w.box.run(
+            "racecli", ["login", "--hub", "http://127.0.0.1:1", "--token", w.tokens["bob"]!, "--db", fresh])
         #expect(down.status == 3)
         #expect(!FileManager.default.fileExists(atPath: fresh))
         // Usage errors are exit 2; the default replica path comes from RACECLI_DB.

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Limits per client address (CONTRACT §6): one address cannot take every connection, event
@@ -28,7 +29,8 @@ import Glibc
     /// address still gets one.
     @Test func oneAddressCannotHoldEveryEventStream() async throws {
         let w = try await HostileClientTests.World(hubArgs: ["--max-streams-per-ip", "3"])
-        let port = w.hub.port, race = w.race
+        let port = w.hub.port
+        let race = w.race
         let (held, refused, other) = await offThePool { () -> ([Int32], Int, Int) in
             let streams = (0..<3).map { _ in Self.openStream(port: port, race: race, from: "127.0.0.3") }
             let fourth = Self.firstStatus(port: port, race: race, from: "127.0.0.3")
@@ -44,13 +46,20 @@ import Glibc
     /// Behind `--trusted-proxy`, each forwarded client has its own cap; without the flag (or
     /// from an untrusted peer) `X-Forwarded-For` changes nothing.
     @Test func forwardedAddressesCountOnlyBehindATrustedProxy() async throws {
-        let trusted = try await HostileClientTests.World(hubArgs: ["--max-streams-per-ip", "2", "--trusted-proxy", "127.0.0.5/32"])
+        let trusted = try await HostileClientTests.World(hubArgs: [
+            "--max-streams-per-ip", "2", "--trusted-proxy", "127.0.0.5/32",
+        ])
         let untrusted = try await HostileClientTests.World(hubArgs: ["--max-streams-per-ip", "2"])
         for (world, expected) in [(trusted, 200), (untrusted, 429)] {
-            let port = world.hub.port, race = world.race
+            let port = world.hub.port
+            let race = world.race
             let (held, third) = await offThePool { () -> ([Int32], Int) in
-                let streams = (0..<2).map { Self.openStream(port: port, race: race, from: "127.0.0.5", forwardedFor: "203.0.113.\($0)") }
-                return (streams, Self.firstStatus(port: port, race: race, from: "127.0.0.5", forwardedFor: "203.0.113.9"))
+                let streams = (0..<2).map {
+                    Self.openStream(port: port, race: race, from: "127.0.0.5", forwardedFor: "203.0.113.\($0)")
+                }
+                return (
+                    streams, Self.firstStatus(port: port, race: race, from: "127.0.0.5", forwardedFor: "203.0.113.9")
+                )
             }
             defer { held.forEach { close($0) } }
             #expect(third == expected, "trusted: \(expected == 200)")
@@ -78,7 +87,9 @@ import Glibc
     }
 
     /// Opens an event stream; returns the open socket and the response's status.
-    static func stream(port: Int, race: String, from source: String, forwardedFor: String? = nil) -> (fd: Int32, status: Int) {
+    static func stream(port: Int, race: String, from source: String, forwardedFor: String? = nil) -> (
+        fd: Int32, status: Int
+    ) {
         let fd = RawHTTP.connect(port: port, from: source)
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))

@@ -7,8 +7,11 @@ enum PostgresE2E {
     /// Whether the test can run; records a failure when PostgreSQL is required and missing.
     static func available() -> Bool {
         guard let missing = PostgresTestServer.missing else { return true }
-        if PostgresTestServer.isRequired { Issue.record("RACESYNC_REQUIRE_POSTGRES is set but there is \(missing)") }
-        else { print("note: PostgreSQL end-to-end test skipped: \(missing)") }
+        if PostgresTestServer.isRequired {
+            Issue.record("RACESYNC_REQUIRE_POSTGRES is set but there is \(missing)")
+        } else {
+            print("note: PostgreSQL end-to-end test skipped: \(missing)")
+        }
         return false
     }
 

@@ -1,7 +1,8 @@
 import ChildProcesses
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Runs the built `syncd` and `racecli` binaries as real processes.
@@ -9,7 +10,8 @@ enum Binaries {
     /// The folder holding the test bundle, which is also where SwiftPM put the executables.
     static let directory: String = {
         if let dir = ProcessInfo.processInfo.environment["RACESYNC_BIN_DIR"] { return dir }
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let exe =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return (exe as NSString).deletingLastPathComponent
     }()
 
@@ -50,14 +52,20 @@ final class Sandbox: @unchecked Sendable {
 
     /// Runs a binary to completion (killed after `timeout`).
     @discardableResult
-    func run(_ binary: String, _ arguments: [String], env extra: [String: String] = [:], stdin: String? = nil, timeout: TimeInterval = 60) throws -> CommandResult {
-        let out = file(".out-\(UUID().uuidString)"), err = file(".err-\(UUID().uuidString)")
+    func run(
+        _ binary: String, _ arguments: [String], env extra: [String: String] = [:], stdin: String? = nil,
+        timeout: TimeInterval = 60
+    ) throws -> CommandResult {
+        let out = file(".out-\(UUID().uuidString)")
+        let err = file(".err-\(UUID().uuidString)")
         var input = "/dev/null"
         if let stdin {
             input = file(".in-\(UUID().uuidString)")
             FileManager.default.createFile(atPath: input, contents: Data(stdin.utf8))
         }
-        defer { for path in [out, err] + (stdin == nil ? [] : [input]) { try? FileManager.default.removeItem(atPath: path) } }
+        defer {
+            for path in [out, err] + (stdin == nil ? [] : [input]) { try? FileManager.default.removeItem(atPath: path) }
+        }
         let process = try ChildProcess(
             binary.hasPrefix("/") ? binary : Binaries.path(binary), arguments,
             environment: environment.merging(extra) { $1 }, directory: path, stdin: input, stdout: out, stderr: err)
@@ -114,14 +122,18 @@ final class HubProcess: @unchecked Sendable {
     let port: Int
     let db: String
 
-    init(in sandbox: Sandbox, db: String? = nil, port: Int = 0, extra: [String] = [], env: [String: String] = [:]) throws {
+    init(in sandbox: Sandbox, db: String? = nil, port: Int = 0, extra: [String] = [], env: [String: String] = [:])
+        throws
+    {
         let db = db ?? sandbox.file("hub.sqlite")
         self.db = db
         daemon = try Daemon("syncd", ["hub", "--db", db, "--port", String(port)] + extra, in: sandbox, env: env)
         // The hub's own line (with public_url), not a listener's (the metrics one may start first).
         guard daemon.waitForLog("public_url=") else { throw HarnessError("hub did not start:\n\(daemon.log)") }
         let line = daemon.log.split(separator: "\n").first { $0.contains("public_url=") } ?? ""
-        guard let range = line.range(of: "127.0.0.1:"), let parsed = Int(line[range.upperBound...].prefix { $0.isNumber }) else {
+        guard let range = line.range(of: "127.0.0.1:"),
+            let parsed = Int(line[range.upperBound...].prefix { $0.isNumber })
+        else {
             throw HarnessError("no port in: \(line)")
         }
         self.port = parsed

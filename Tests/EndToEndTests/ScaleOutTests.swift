@@ -1,7 +1,7 @@
 import FakeHelix
 import Foundation
-import Testing
 import PostgresTestSupport
+import Testing
 
 /// Two `syncd hub` processes on one PostgreSQL database behave as one hub: a write through one
 /// is seen through the other, long-polls wake across them, nodes syncing through different
@@ -12,13 +12,19 @@ import PostgresTestSupport
         let box = Sandbox()
         let org = try box.run("syncd", ["user", "add", "org", "--db", db]).lastLine
         var tokens: [String: String] = [:]
-        for login in ["alice", "bob", "runner"] { tokens[login] = try box.run("syncd", ["user", "add", login, "--db", db]).lastLine }
+        for login in ["alice", "bob", "runner"] {
+            tokens[login] = try box.run("syncd", ["user", "add", login, "--db", db]).lastLine
+        }
         let listed = try box.run("syncd", ["user", "list", "--json"], env: ["RACESYNC_DATABASE_URL": db])
         #expect(listed.status == 0 && listed.stdout.contains("\"runner\""))
-        let a = try HubProcess(in: box, db: db), b = try HubProcess(in: box, db: db)
+        let a = try HubProcess(in: box, db: db)
+        let b = try HubProcess(in: box, db: db)
         // A REST write through one instance is the state of the other.
-        let race = try await HTTP.send("POST", a.url + "/api/races", token: org, json: ["name": "Any%"]).object["id"] as! String
-        let added = try await HTTP.send("POST", b.url + "/api/races/\(race)/participants", token: org, json: ["twitch_username": "runner"])
+        let race =
+            try await HTTP.send("POST", a.url + "/api/races", token: org, json: ["name": "Any%"]).object["id"]
+            as! String
+        let added = try await HTTP.send(
+            "POST", b.url + "/api/races/\(race)/participants", token: org, json: ["twitch_username": "runner"])
         #expect(added.status == 200)
         let onA = try await HTTP.send("GET", a.url + "/api/races/\(race)").object
         #expect((onA["participants"] as? [[String: Any]])?.count == 1)
@@ -46,8 +52,12 @@ import PostgresTestSupport
         #expect(try racecli("bob", ["cast-leave", race]).status == 0)
         for login in ["alice", "bob", "alice", "bob"] { #expect(try racecli(login, ["sync"]).status == 0) }
         func casters(_ login: String) throws -> [String] {
-            let view = try JSONSerialization.jsonObject(with: Data(try racecli(login, ["race", race, "--json"]).stdout.utf8)) as? [String: Any]
-            return (view?["casters"] as? [[String: Any]] ?? []).compactMap { ($0["user"] as? [String: Any])?["twitch_username"] as? String }
+            let view =
+                try JSONSerialization.jsonObject(with: Data(try racecli(login, ["race", race, "--json"]).stdout.utf8))
+                as? [String: Any]
+            return (view?["casters"] as? [[String: Any]] ?? []).compactMap {
+                ($0["user"] as? [String: Any])?["twitch_username"] as? String
+            }
         }
         #expect(try casters("alice") == ["alice"])
         #expect(try casters("bob") == ["alice"])
@@ -55,7 +65,9 @@ import PostgresTestSupport
         let feedA = try await HTTP.send("GET", a.url + "/feeds/races/\(race)/live.atom").body
         let feedB = try await HTTP.send("GET", b.url + "/feeds/races/\(race)/live.atom").body
         #expect(!feedA.isEmpty)
-        #expect(String(decoding: feedA, as: UTF8.self).replacingOccurrences(of: a.url, with: "") == String(decoding: feedB, as: UTF8.self).replacingOccurrences(of: b.url, with: ""))
+        #expect(
+            String(decoding: feedA, as: UTF8.self).replacingOccurrences(of: a.url, with: "")
+                == String(decoding: feedB, as: UTF8.self).replacingOccurrences(of: b.url, with: ""))
         #expect(a.daemon.stop() == 0 && b.daemon.stop() == 0)
     }
 
@@ -68,7 +80,9 @@ import PostgresTestSupport
         let org = try box.run("syncd", ["user", "add", "org", "--db", cluster.url]).lastLine
         let alice = try box.run("syncd", ["user", "add", "alice", "--db", cluster.url]).lastLine
         let hub = try HubProcess(in: box, db: cluster.url)
-        let race = try await HTTP.send("POST", hub.url + "/api/races", token: org, json: ["name": "Any%"]).object["id"] as! String
+        let race =
+            try await HTTP.send("POST", hub.url + "/api/races", token: org, json: ["name": "Any%"]).object["id"]
+            as! String
         let replica = box.file("alice.sqlite")
         #expect(try box.run("racecli", ["login", "--hub", hub.url, "--token", alice, "--db", replica]).status == 0)
         cluster.stop()
@@ -96,15 +110,22 @@ import PostgresTestSupport
         guard let db = try PostgresE2E.database() else { return }
         let fake = try await FakeHelixServer()
         defer { fake.stop() }
-        let env = ["TWITCH_CLIENT_ID": fake.state.clientID, "TWITCH_CLIENT_SECRET": fake.state.clientSecret,
-                   "TWITCH_API_URL": fake.apiURL, "TWITCH_AUTH_URL": fake.authURL]
+        let env = [
+            "TWITCH_CLIENT_ID": fake.state.clientID, "TWITCH_CLIENT_SECRET": fake.state.clientSecret,
+            "TWITCH_API_URL": fake.apiURL, "TWITCH_AUTH_URL": fake.authURL,
+        ]
         let box = Sandbox()
         let org = try box.run("syncd", ["user", "add", "org", "--db", db]).lastLine
         _ = try box.run("syncd", ["user", "add", "runner", "--db", db])
         let interval = 2
-        let hubs = try (0..<2).map { _ in try HubProcess(in: box, db: db, extra: ["--poll-interval", String(interval)], env: env) }
-        let race = try await HTTP.send("POST", hubs[0].url + "/api/races", token: org, json: ["name": "Any%"]).object["id"] as! String
-        _ = try await HTTP.send("POST", hubs[1].url + "/api/races/\(race)/participants", token: org, json: ["twitch_username": "runner"])
+        let hubs = try (0..<2).map { _ in
+            try HubProcess(in: box, db: db, extra: ["--poll-interval", String(interval)], env: env)
+        }
+        let race =
+            try await HTTP.send("POST", hubs[0].url + "/api/races", token: org, json: ["name": "Any%"]).object["id"]
+            as! String
+        _ = try await HTTP.send(
+            "POST", hubs[1].url + "/api/races/\(race)/participants", token: org, json: ["twitch_username": "runner"])
         // Exactly one instance leads.
         var leaders: [Int] = []
         for _ in 0..<100 {

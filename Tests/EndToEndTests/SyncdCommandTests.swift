@@ -38,13 +38,16 @@ import Testing
 
     @Test func aPostgresStoreThatCannotBeOpenedIsNamedWithTheReasonAtOnce() throws {
         let box = Sandbox()
-        let missing = try box.run("syncd", ["user", "list", "--db", "postgresql://racesync@/races?host=\(box.path)/no-server"], timeout: 20)
+        let missing = try box.run(
+            "syncd", ["user", "list", "--db", "postgresql://racesync@/races?host=\(box.path)/no-server"], timeout: 20)
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("cannot connect to postgresql://racesync@/races"), "\(missing.stderr)")
         let noUser = try box.run("syncd", ["user", "add", "alice", "--db", "postgresql://db.internal/races"])
         #expect(noUser.status == 1 && noUser.stderr.contains("names no user") && noUser.stdout.isEmpty)
         // The environment names the database when --db is absent.
-        let hub = try box.run("syncd", ["hub", "--port", "0"], env: ["RACESYNC_DATABASE_URL": "postgresql://racesync:hunter2@/races?host=\(box.path)/none"], timeout: 20)
+        let hub = try box.run(
+            "syncd", ["hub", "--port", "0"],
+            env: ["RACESYNC_DATABASE_URL": "postgresql://racesync:hunter2@/races?host=\(box.path)/none"], timeout: 20)
         #expect(hub.status == 1 && hub.stderr.contains("cannot connect"))
         #expect(!hub.stderr.contains("hunter2"))
         #expect(!FileManager.default.fileExists(atPath: box.file("xdg/racesync/hub.sqlite")))
@@ -76,7 +79,10 @@ import Testing
         #expect(!hub.daemon.log.contains(late.lastLine) && !hub.daemon.log.contains(added.lastLine))
     }
 
-    @Test(arguments: [["--help"], ["hub", "--help"], ["node", "--help"], ["user", "--help"], ["user", "add", "--help"], ["user", "list", "--help"], ["help", "hub"]])
+    @Test(arguments: [
+        ["--help"], ["hub", "--help"], ["node", "--help"], ["user", "--help"], ["user", "add", "--help"],
+        ["user", "list", "--help"], ["help", "hub"],
+    ])
     func helpIsPrinted(_ args: [String]) throws {
         let help = try Sandbox().run("syncd", args)
         #expect(help.status == 0)

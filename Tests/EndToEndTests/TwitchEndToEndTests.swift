@@ -5,8 +5,10 @@ import Testing
 /// The hub process polling a fake Helix on loopback, and live status reaching a replica.
 @Suite struct TwitchEndToEndTests {
     func twitchEnv(_ fake: FakeHelixServer) -> [String: String] {
-        ["TWITCH_CLIENT_ID": fake.state.clientID, "TWITCH_CLIENT_SECRET": fake.state.clientSecret,
-         "TWITCH_API_URL": fake.apiURL, "TWITCH_AUTH_URL": fake.authURL]
+        [
+            "TWITCH_CLIENT_ID": fake.state.clientID, "TWITCH_CLIENT_SECRET": fake.state.clientSecret,
+            "TWITCH_API_URL": fake.apiURL, "TWITCH_AUTH_URL": fake.authURL,
+        ]
     }
 
     @Test func liveStatusReachesTheHubAndAReplica() async throws {
@@ -18,13 +20,18 @@ import Testing
         let alice = try box.run("syncd", ["user", "add", "alice", "--display-name", "Alice", "--db", db]).lastLine
         _ = try box.run("syncd", ["user", "add", "bob", "--db", db])
         var hub = try HubProcess(in: box, db: db)
-        let race = try await HTTP.send("POST", hub.url + "/api/races", token: org, json: ["name": "Any%"]).object["id"] as! String
-        _ = try await HTTP.send("POST", hub.url + "/api/races/\(race)/participants", token: org, json: ["twitch_username": "bob"])
+        let race =
+            try await HTTP.send("POST", hub.url + "/api/races", token: org, json: ["name": "Any%"]).object["id"]
+            as! String
+        _ = try await HTTP.send(
+            "POST", hub.url + "/api/races/\(race)/participants", token: org, json: ["twitch_username": "bob"])
         _ = try await HTTP.send("POST", hub.url + "/api/races/\(race)/cast-join", token: alice)
         _ = hub.daemon.stop()
         fake.state.setLive("alice", streamID: "777", title: "Casting <Any%> & more")
         let feedDir = box.file("public-feeds")
-        hub = try HubProcess(in: box, db: db, port: hub.port, extra: ["--poll-interval", "1", "--feed-dir", feedDir], env: twitchEnv(fake))
+        hub = try HubProcess(
+            in: box, db: db, port: hub.port, extra: ["--poll-interval", "1", "--feed-dir", feedDir],
+            env: twitchEnv(fake))
         #expect(hub.daemon.waitForLog("Twitch polling on"))
         var caster: [String: Any] = [:]
         for _ in 0..<100 {
@@ -51,7 +58,8 @@ import Testing
         #expect(localFeed.status == 0)
         #expect(localFeed.stdout == String(decoding: hubFeed.body, as: UTF8.self))
         #expect(localFeed.stdout.contains("Alice is live (caster) in Any%"))
-        let localRace = try box.run("racecli", ["feed", "--format", "rss", "--race", String(race.prefix(8)), "--db", replica])
+        let localRace = try box.run(
+            "racecli", ["feed", "--format", "rss", "--race", String(race.prefix(8)), "--db", replica])
         let hubRace = try await HTTP.send("GET", hub.url + "/feeds/races/\(race)/live.rss")
         #expect(localRace.stdout == String(decoding: hubRace.body, as: UTF8.self))
         // The export followed the poll into --feed-dir (within 2 s, CONTRACT §4).
@@ -73,7 +81,9 @@ import Testing
         let fake = try await FakeHelixServer()
         defer { fake.stop() }
         let box = Sandbox()
-        let hub = try HubProcess(in: box, extra: ["--poll-interval", "1"], env: ["TWITCH_API_URL": fake.apiURL, "TWITCH_AUTH_URL": fake.authURL])
+        let hub = try HubProcess(
+            in: box, extra: ["--poll-interval", "1"],
+            env: ["TWITCH_API_URL": fake.apiURL, "TWITCH_AUTH_URL": fake.authURL])
         #expect(hub.daemon.waitForLog("Twitch polling off"))
         try await Task.sleep(for: .milliseconds(1500))
         #expect(fake.state.tokenRequests == 0 && fake.state.streamsRequests == 0)
@@ -88,7 +98,8 @@ import Testing
         let db = box.file("hub.sqlite")
         let org = try box.run("syncd", ["user", "add", "org", "--db", db]).lastLine
         var hub = try HubProcess(in: box, db: db)
-        let race = try await HTTP.send("POST", hub.url + "/api/races", token: org, json: ["name": "r"]).object["id"] as! String
+        let race =
+            try await HTTP.send("POST", hub.url + "/api/races", token: org, json: ["name": "r"]).object["id"] as! String
         _ = try await HTTP.send("POST", hub.url + "/api/races/\(race)/cast-join", token: org)
         _ = hub.daemon.stop()
         hub = try HubProcess(in: box, db: db, env: twitchEnv(fake))

@@ -24,7 +24,10 @@ public final class FakeHelixServer: Sendable {
             onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) })
         task = Task { try await app.run() }
         var bound = 0
-        for await port in stream { bound = port; break }
+        for await port in stream {
+            bound = port
+            break
+        }
         port = bound
     }
 
@@ -38,19 +41,25 @@ public final class FakeHelixServer: Sendable {
     static func json(_ status: HTTPResponse.Status, _ object: Any, headers: HTTPFields = [:]) throws -> Response {
         var headers = headers
         headers[.contentType] = "application/json"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: object))))
+        return Response(
+            status: status, headers: headers,
+            body: .init(byteBuffer: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: object))))
     }
 
     static func error(_ status: HTTPResponse.Status, _ message: String) throws -> Response {
         try json(status, ["error": status.reasonPhrase, "status": Int(status.code), "message": message])
     }
 
-    static func token(_ request: Request, _ context: BasicRequestContext, _ state: FakeHelixState) async throws -> Response {
+    static func token(_ request: Request, _ context: BasicRequestContext, _ state: FakeHelixState) async throws
+        -> Response
+    {
         var request = request
         let body = String(buffer: try await request.collectBody(upTo: 1 << 16))
         var form: [String: String] = [:]
         for pair in body.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
+            let parts = pair.split(separator: "=", maxSplits: 1).map {
+                String($0).removingPercentEncoding ?? String($0)
+            }
             if parts.count == 2 { form[parts[0]] = parts[1] }
         }
         guard form["grant_type"] == "client_credentials" else { return try error(.badRequest, "invalid grant type") }
@@ -94,22 +103,34 @@ public final class FakeHelixServer: Sendable {
         if let failure {
             if failure.status == 429 { state.state.withLock { $0.lastRateLimitReset = reset } }
             headers[HTTPField.Name("Ratelimit-Remaining")!] = "0"
-            return try json(.init(code: failure.status), ["error": "injected", "status": failure.status, "message": "injected failure"], headers: headers)
+            return try json(
+                .init(code: failure.status),
+                ["error": "injected", "status": failure.status, "message": "injected failure"], headers: headers)
         }
         headers[HTTPField.Name("Ratelimit-Remaining")!] = "799"
-        guard logins.count <= 100 else { return try error(.badRequest, "The parameter \"user_login\" may only be specified up to 100 times") }
+        guard logins.count <= 100 else {
+            return try error(.badRequest, "The parameter \"user_login\" may only be specified up to 100 times")
+        }
         let first = query.get("first").map { Int($0) ?? -1 } ?? 20
         guard (1...100).contains(first) else { return try error(.badRequest, "Invalid value for \"first\"") }
-        let offset = query.get("after").flatMap { Data(base64Encoded: $0) }.flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? 0
+        let offset =
+            query.get("after").flatMap { Data(base64Encoded: $0) }.flatMap { Int(String(decoding: $0, as: UTF8.self)) }
+            ?? 0
         let (live, cap) = state.state.withLock { s in (logins.compactMap { s.streams[$0] }, s.pageCap) }
         let size = min(first, cap)
         let page = Array(live.dropFirst(offset).prefix(size))
         let next = offset + page.count
-        let pagination: [String: Any] = next < live.count ? ["cursor": Data(String(next).utf8).base64EncodedString()] : [:]
+        let pagination: [String: Any] =
+            next < live.count ? ["cursor": Data(String(next).utf8).base64EncodedString()] : [:]
         let data: [[String: Any]] = page.map { s in
-            ["id": s.id, "user_id": String(abs(s.login.hashValue) % 1_000_000), "user_login": s.login, "user_name": s.name,
-             "game_id": "0", "game_name": "Speedrun", "type": s.type, "title": s.title, "tags": [String](), "viewer_count": 42,
-             "started_at": s.startedAt, "language": "en", "thumbnail_url": "", "tag_ids": [String](), "is_mature": false]
+            [
+                "id": s.id, "user_id": String(abs(s.login.hashValue) % 1_000_000), "user_login": s.login,
+                "user_name": s.name,
+                "game_id": "0", "game_name": "Speedrun", "type": s.type, "title": s.title, "tags": [String](),
+                "viewer_count": 42,
+                "started_at": s.startedAt, "language": "en", "thumbnail_url": "", "tag_ids": [String](),
+                "is_mature": false,
+            ]
         }
         return try json(.ok, ["data": data, "pagination": pagination], headers: headers)
     }

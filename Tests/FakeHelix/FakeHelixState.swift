@@ -39,14 +39,20 @@ public final class FakeHelixState: Sendable {
     }
 
     /// Puts `login` live with a stream session id and title.
-    public func setLive(_ login: String, streamID: String? = nil, title: String = "Racing!", startedAt: String = "2026-11-26T04:00:00Z", type: String = "live") {
+    public func setLive(
+        _ login: String, streamID: String? = nil, title: String = "Racing!", startedAt: String = "2026-11-26T04:00:00Z",
+        type: String = "live"
+    ) {
         state.withLock {
-            $0.streams[login.lowercased()] = Stream(id: streamID ?? String(abs(login.hashValue) % 1_000_000_000), login: login.lowercased(),
-                                                    name: login.capitalized, title: title, startedAt: startedAt, type: type)
+            $0.streams[login.lowercased()] = Stream(
+                id: streamID ?? String(abs(login.hashValue) % 1_000_000_000), login: login.lowercased(),
+                name: login.capitalized, title: title, startedAt: startedAt, type: type)
         }
     }
 
-    public func setOffline(_ login: String) { state.withLock { _ = $0.streams.removeValue(forKey: login.lowercased()) } }
+    public func setOffline(_ login: String) {
+        state.withLock { _ = $0.streams.removeValue(forKey: login.lowercased()) }
+    }
 
     /// The next `count` `/streams` requests answer `status` (429 carries a reset `resetIn` s ahead).
     public func fail(_ status: Int, count: Int = 1, resetIn: Int = 1) {

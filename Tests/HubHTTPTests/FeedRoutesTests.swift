@@ -1,16 +1,18 @@
 import CompressNIO
 import Foundation
-import Logging
 import HTTPTypes
+import Logging
 import Testing
+
 @testable import HubHTTP
 @testable import SyncCore
-@testable import SyncTwitch
 @testable import SyncStore
+@testable import SyncTwitch
 
 @Suite struct FeedRoutesTests {
     func stream(_ id: String, _ title: String = "Racing", login: String) -> LiveStream {
-        LiveStream(streamID: id, title: title, startedAt: Date(timeIntervalSince1970: 1_790_000_000), observedAt: Date())
+        LiveStream(
+            streamID: id, title: title, startedAt: Date(timeIntervalSince1970: 1_790_000_000), observedAt: Date())
     }
 
     @Test func servesAtomAndRSSWithValidatorsAnd304() async throws {
@@ -32,7 +34,9 @@ import Testing
             #expect(notModified.status == .notModified && notModified.body.readableBytes == 0)
             var since = HTTPFields()
             since[.ifModifiedSince] = empty.headers[.lastModified]!
-            #expect(try await c.client.execute(uri: "/feeds/live.atom", method: .get, headers: since) { $0 }.status == .notModified)
+            #expect(
+                try await c.client.execute(uri: "/feeds/live.atom", method: .get, headers: since) { $0 }.status
+                    == .notModified)
             // A streamer goes live: new ETag, 200, one item.
             try hub.store.recordPoll(seen: [hub.ids["alice"]!: stream("1", login: "alice")], at: Date())
             let live = try await c.client.execute(uri: "/feeds/live.atom", method: .get, headers: headers) { $0 }
@@ -54,13 +58,20 @@ import Testing
         let hub = try HubHarness()
         try await hub.run { c in
             let race = try await c.race()
-            for login in ["alice", "bob", "carol"] { _ = try await c.call(.post, "/api/races/\(race)/cast-join", as: login) }
+            for login in ["alice", "bob", "carol"] {
+                _ = try await c.call(.post, "/api/races/\(race)/cast-join", as: login)
+            }
             try hub.store.recordPoll(
-                seen: Dictionary(uniqueKeysWithValues: ["alice", "bob", "carol"].map { (hub.ids[$0]!, stream($0, "Any% in \($0)'s style", login: $0)) }),
+                seen: Dictionary(
+                    uniqueKeysWithValues: ["alice", "bob", "carol"].map {
+                        (hub.ids[$0]!, stream($0, "Any% in \($0)'s style", login: $0))
+                    }),
                 at: Date())
             let plain = try await c.client.execute(uri: "/feeds/live.atom", method: .get) { $0 }
             #expect(plain.headers[.contentEncoding] == nil && plain.headers[.vary] == "Accept-Encoding")
-            let packed = try await c.client.execute(uri: "/feeds/live.atom", method: .get, headers: [.acceptEncoding: "br;q=1, gzip;q=0.8"]) { $0 }
+            let packed = try await c.client.execute(
+                uri: "/feeds/live.atom", method: .get, headers: [.acceptEncoding: "br;q=1, gzip;q=0.8"]
+            ) { $0 }
             #expect(packed.status == .ok && packed.headers[.contentEncoding] == "gzip")
             #expect(packed.headers[.contentLength] == String(packed.body.readableBytes))
             #expect(packed.body.readableBytes < plain.body.readableBytes)
@@ -69,9 +80,13 @@ import Testing
             #expect(unpacked == plain.body)
             let etag = try #require(packed.headers[.eTag])
             #expect(etag != plain.headers[.eTag])
-            let again = try await c.client.execute(uri: "/feeds/live.atom", method: .get, headers: [.acceptEncoding: "gzip", .ifNoneMatch: etag]) { $0.status }
+            let again = try await c.client.execute(
+                uri: "/feeds/live.atom", method: .get, headers: [.acceptEncoding: "gzip", .ifNoneMatch: etag]
+            ) { $0.status }
             #expect(again == .notModified)
-            let refused = try await c.client.execute(uri: "/feeds/live.atom", method: .get, headers: [.acceptEncoding: "gzip;q=0"]) { $0 }
+            let refused = try await c.client.execute(
+                uri: "/feeds/live.atom", method: .get, headers: [.acceptEncoding: "gzip;q=0"]
+            ) { $0 }
             #expect(refused.headers[.contentEncoding] == nil)
         }
     }
@@ -127,7 +142,9 @@ import Testing
         let b = try hub.store.createRace(name: "B", organizer: org)
         _ = try hub.store.castJoin(race: a.id, caller: hub.ids["alice"]!)
         #expect(try await exporter.export() == 6)
-        for path in ["live.atom", "live.rss", "races/\(a.id.lowercased)/live.atom", "races/\(b.id.lowercased)/live.rss"] {
+        for path in [
+            "live.atom", "live.rss", "races/\(a.id.lowercased)/live.atom", "races/\(b.id.lowercased)/live.rss",
+        ] {
             #expect(FileManager.default.fileExists(atPath: dir + "/" + path), "\(path)")
         }
         // A reader loops over the files while exports rewrite them: it never sees a partial file.
@@ -147,7 +164,13 @@ import Testing
             return reads
         }
         for i in 0..<40 {
-            let streams = i % 2 == 0 ? [hub.ids["alice"]!: LiveStream(streamID: "\(i)", title: String(repeating: "long title ", count: 200), startedAt: Date(), observedAt: Date())] : [:]
+            let streams =
+                i % 2 == 0
+                ? [
+                    hub.ids["alice"]!: LiveStream(
+                        streamID: "\(i)", title: String(repeating: "long title ", count: 200), startedAt: Date(),
+                        observedAt: Date())
+                ] : [:]
             try hub.store.recordPoll(seen: streams, at: Date())
             try await exporter.export()
         }
@@ -168,7 +191,8 @@ import Testing
 extension FeedExportTests {
     @Test func cleanupDeletesOnlyItsOwnRaceFoldersAndNeverFollowsLinks() async throws {
         let hub = try HubHarness()
-        let dir = hub.dir + "/feeds", elsewhere = hub.dir + "/elsewhere"
+        let dir = hub.dir + "/feeds"
+        let elsewhere = hub.dir + "/elsewhere"
         let fm = FileManager.default
         try fm.createDirectory(atPath: dir + "/races", withIntermediateDirectories: true)
         try fm.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
@@ -184,7 +208,8 @@ extension FeedExportTests {
         for name in ["live.atom", "live.rss", "mine.txt"] {
             try Data("old".utf8).write(to: URL(fileURLWithPath: dir + "/races/\(stale)/" + name))
         }
-        let exporter = FeedExporter(directory: dir, cache: FeedCache(store: hub.storage, baseURL: "http://hub.test"), store: hub.storage)
+        let exporter = FeedExporter(
+            directory: dir, cache: FeedCache(store: hub.storage, baseURL: "http://hub.test"), store: hub.storage)
         try await exporter.export()
         #expect(fm.fileExists(atPath: dir + "/races/notes") && fm.fileExists(atPath: dir + "/races/README"))
         #expect(fm.fileExists(atPath: elsewhere + "/precious.txt"))
@@ -202,13 +227,17 @@ extension FeedExportTests {
     /// link to somewhere else is refused and nothing is written through it.
     @Test func unchangedFilesStayAndASwappedFolderIsNeverFollowed() async throws {
         let hub = try HubHarness()
-        let dir = hub.dir + "/feeds", elsewhere = hub.dir + "/elsewhere"
+        let dir = hub.dir + "/feeds"
+        let elsewhere = hub.dir + "/elsewhere"
         let fm = FileManager.default
         try fm.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
         let race = try hub.store.createRace(name: "A", organizer: hub.ids["org"]!)
-        let exporter = FeedExporter(directory: dir, cache: FeedCache(store: hub.storage, baseURL: "http://hub.test"), store: hub.storage)
+        let exporter = FeedExporter(
+            directory: dir, cache: FeedCache(store: hub.storage, baseURL: "http://hub.test"), store: hub.storage)
         #expect(try await exporter.export() == 4)
-        func inode(_ path: String) -> UInt64? { (try? fm.attributesOfItem(atPath: dir + "/" + path)[.systemFileNumber] as? NSNumber)?.uint64Value }
+        func inode(_ path: String) -> UInt64? {
+            (try? fm.attributesOfItem(atPath: dir + "/" + path)[.systemFileNumber] as? NSNumber)?.uint64Value
+        }
         let before = inode("races/\(race.id.lowercased)/live.atom")
         #expect(try await exporter.export() == 0, "nothing changed, nothing written")
         #expect(inode("races/\(race.id.lowercased)/live.atom") == before)
@@ -217,7 +246,9 @@ extension FeedExportTests {
         // Swap the race folder for a link to a folder the export must never write into.
         try fm.removeItem(atPath: dir + "/races/" + race.id.lowercased)
         try fm.createSymbolicLink(atPath: dir + "/races/" + race.id.lowercased, withDestinationPath: elsewhere)
-        try hub.store.recordPoll(seen: [hub.ids["alice"]!: LiveStream(streamID: "s", title: "t", startedAt: Date(), observedAt: Date())], at: Date())
+        try hub.store.recordPoll(
+            seen: [hub.ids["alice"]!: LiveStream(streamID: "s", title: "t", startedAt: Date(), observedAt: Date())],
+            at: Date())
         await #expect(throws: FeedExporter.ExportError.self) { try await exporter.export() }
         #expect(try fm.contentsOfDirectory(atPath: elsewhere).isEmpty)
     }
@@ -225,10 +256,12 @@ extension FeedExportTests {
     @Test func theExportServiceFollowsARaceThroughItsLifeWithoutTwitch() async throws {
         let hub = try HubHarness()
         let dir = hub.dir + "/feeds"
-        let exporter = FeedExporter(directory: dir, cache: FeedCache(store: hub.storage, baseURL: "http://hub.test"), store: hub.storage)
+        let exporter = FeedExporter(
+            directory: dir, cache: FeedCache(store: hub.storage, baseURL: "http://hub.test"), store: hub.storage)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        let service = FeedExportService(exporter: exporter, signal: hub.store.changeSignal, debounce: .milliseconds(50), logger: logger)
+        let service = FeedExportService(
+            exporter: exporter, signal: hub.store.changeSignal, debounce: .milliseconds(50), logger: logger)
         let running = Task { try await service.run() }
         defer { running.cancel() }
         let org = hub.ids["org"]!
@@ -245,10 +278,14 @@ extension FeedExportTests {
         let folder = "races/\(race.id.lowercased)/live.rss"
         #expect(await eventually { exists(folder) })
         _ = try hub.store.castJoin(race: race.id, caller: hub.ids["alice"]!)
-        try hub.store.recordPoll(seen: [hub.ids["alice"]!: LiveStream(streamID: "s1", title: "casting", startedAt: Date(), observedAt: Date())], at: Date())
-        #expect(await eventually {
-            ((try? String(contentsOfFile: dir + "/" + folder, encoding: .utf8)) ?? "").contains("casting")
-        })
+        try hub.store.recordPoll(
+            seen: [
+                hub.ids["alice"]!: LiveStream(streamID: "s1", title: "casting", startedAt: Date(), observedAt: Date())
+            ], at: Date())
+        #expect(
+            await eventually {
+                ((try? String(contentsOfFile: dir + "/" + folder, encoding: .utf8)) ?? "").contains("casting")
+            })
         _ = try hub.store.transition(.start, race: race.id, caller: org)
         _ = try hub.store.transition(.finish, race: race.id, caller: org)
         #expect(await eventually { !exists("races/\(race.id.lowercased)") })
@@ -259,6 +296,14 @@ extension FeedExportTests {
 final class ManagedAtomicFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var value = false
-    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
-    func set() { lock.lock(); value = true; lock.unlock() }
+    var isSet: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
+    }
+    func set() {
+        lock.lock()
+        value = true
+        lock.unlock()
+    }
 }

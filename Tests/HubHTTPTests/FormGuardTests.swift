@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NodeWeb
 
 /// The node's defences for its forms: Host, same origin, per-session token.
@@ -7,10 +8,15 @@ import Testing
     let guardian = FormGuard(key: Array(repeating: 7, count: 32))
     let session = FormGuard.newSession()
 
-    func check(host: String? = "127.0.0.1:8090", origin: String? = "http://127.0.0.1:8090", fetchSite: String? = nil, referer: String? = nil, session: String?? = nil, token: String?? = nil) -> String? {
+    func check(
+        host: String? = "127.0.0.1:8090", origin: String? = "http://127.0.0.1:8090", fetchSite: String? = nil,
+        referer: String? = nil, session: String?? = nil, token: String?? = nil
+    ) -> String? {
         let session = session ?? self.session
         let token = token ?? session.map { guardian.token(for: $0) }
-        return guardian.checkPost(host: host, port: 8090, origin: origin, fetchSite: fetchSite, referer: referer, session: session, token: token)?.reason
+        return guardian.checkPost(
+            host: host, port: 8090, origin: origin, fetchSite: fetchSite, referer: referer, session: session,
+            token: token)?.reason
     }
 
     @Test func aSameOriginPostWithItsSessionsTokenPasses() {
@@ -49,7 +55,9 @@ import Testing
         #expect(!FormGuard.hostAllowed("127.0.0.1", port: 8090))
         #expect(!FormGuard.hostAllowed("127.0.0.1:80900", port: 8090))
         #expect(!FormGuard.hostAllowed("", port: 8090))
-        #expect(NodeWebServer.isLoopback("127.0.0.1") && NodeWebServer.isLoopback("::1") && !NodeWebServer.isLoopback("0.0.0.0"))
+        #expect(
+            NodeWebServer.isLoopback("127.0.0.1") && NodeWebServer.isLoopback("::1")
+                && !NodeWebServer.isLoopback("0.0.0.0"))
     }
 
     @Test func formBodiesParseTotally() {

@@ -6,8 +6,8 @@ import HummingbirdTesting
 import Logging
 import RaceWeb
 import SyncCore
-import SyncTwitch
 import SyncStore
+import SyncTwitch
 
 /// A hub store on a temporary file, a few users, and the real router under test.
 final class HubHarness: @unchecked Sendable {
@@ -37,7 +37,9 @@ final class HubHarness: @unchecked Sendable {
     }
 
     /// Runs `body` against the router in process.
-    func run(pageEvents: PageEvents? = nil, quota: WriteQuota = .unlimited, _ body: @Sendable (Client) async throws -> Void) async throws {
+    func run(
+        pageEvents: PageEvents? = nil, quota: WriteQuota = .unlimited, _ body: @Sendable (Client) async throws -> Void
+    ) async throws {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         let feeds = FeedCache(store: storage, baseURL: "http://hub.test")
@@ -67,7 +69,10 @@ final class HubHarness: @unchecked Sendable {
         }
 
         @discardableResult
-        func call(_ method: HTTPRequest.Method, _ uri: String, as login: String? = nil, token: String? = nil, json: Any? = nil, raw: String? = nil) async throws -> Reply {
+        func call(
+            _ method: HTTPRequest.Method, _ uri: String, as login: String? = nil, token: String? = nil,
+            json: Any? = nil, raw: String? = nil
+        ) async throws -> Reply {
             var headers: HTTPFields = [:]
             if let token = token ?? login.flatMap({ tokens[$0] }) { headers[.authorization] = "Bearer \(token)" }
             var body: ByteBuffer?
@@ -76,7 +81,9 @@ final class HubHarness: @unchecked Sendable {
             if body != nil { headers[.contentType] = "application/json" }
             return try await client.execute(uri: uri, method: method, headers: headers, body: body) { response in
                 let text = String(buffer: response.body)
-                return Reply(status: Int(response.status.code), json: try? JSONSerialization.jsonObject(with: Data(text.utf8)), text: text, headers: response.headers)
+                return Reply(
+                    status: Int(response.status.code), json: try? JSONSerialization.jsonObject(with: Data(text.utf8)),
+                    text: text, headers: response.headers)
             }
         }
 
@@ -87,12 +94,17 @@ final class HubHarness: @unchecked Sendable {
 
         func casters(_ race: String) async throws -> [String] {
             let detail = try await call(.get, "/api/races/\(race)").object
-            return (detail["casters"] as? [[String: Any]] ?? []).map { ($0["user"] as! [String: Any])["twitch_username"] as! String }
+            return (detail["casters"] as? [[String: Any]] ?? []).map {
+                ($0["user"] as! [String: Any])["twitch_username"] as! String
+            }
         }
     }
 
     /// An op in wire form.
-    func op(_ kind: String = "caster.join", race: String, user: String, wallMs: Int64? = nil, counter: Int = 0, node: String = "node-a", opID: String = UUID().uuidString.lowercased()) -> [String: Any] {
+    func op(
+        _ kind: String = "caster.join", race: String, user: String, wallMs: Int64? = nil, counter: Int = 0,
+        node: String = "node-a", opID: String = UUID().uuidString.lowercased()
+    ) -> [String: Any] {
         [
             "op_id": opID, "kind": kind, "race_id": race, "user_id": ids[user]!.uuidString.lowercased(),
             "hlc": ["wall_ms": wallMs ?? Timestamp.milliseconds(Date()), "counter": counter, "node": node],

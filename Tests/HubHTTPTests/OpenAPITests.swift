@@ -1,13 +1,15 @@
 import Foundation
 import Hummingbird
-import Testing
-@testable import HubHTTP
 import SyncCore
-import SyncTwitch
 import SyncStore
+import SyncTwitch
+import Testing
+
+@testable import HubHTTP
 
 @Suite struct OpenAPITests {
-    static let yamlFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let yamlFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
         .appendingPathComponent("Sources/HubHTTP/Resources/openapi.yaml")
 
     /// "METHOD /path/{param}" for every operation in the document.
@@ -16,13 +18,18 @@ import SyncStore
         var inPaths = false
         var path: String?
         for line in yaml.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line == "paths:" { inPaths = true; continue }
+            if line == "paths:" {
+                inPaths = true
+                continue
+            }
             guard inPaths else { continue }
             if line.hasPrefix("  /"), line.hasSuffix(":") {
                 path = String(line.dropFirst(2).dropLast())
             } else if line.hasPrefix("    "), !line.hasPrefix("     "), let path {
                 let method = line.dropFirst(4).prefix { $0 != ":" }
-                if ["get", "post", "put", "delete", "head", "patch"].contains(method) { operations.insert("\(method.uppercased()) \(path)") }
+                if ["get", "post", "put", "delete", "head", "patch"].contains(method) {
+                    operations.insert("\(method.uppercased()) \(path)")
+                }
             }
         }
         return operations
@@ -30,15 +37,21 @@ import SyncStore
 
     @Test func everyRouteIsDocumentedAndEveryDocumentedRouteExists() throws {
         let hub = try HubHarness(users: [])
-        let router = HubServer.router(store: hub.storage, metrics: hub.metrics, feeds: FeedCache(store: hub.storage, baseURL: "http://x"))
-        let routed = Set(router.routes.map { route -> String in
-            let path = "\(route.path)".split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
-            return "\(route.method) /\(path)"
-        })
+        let router = HubServer.router(
+            store: hub.storage, metrics: hub.metrics, feeds: FeedCache(store: hub.storage, baseURL: "http://x"))
+        let routed = Set(
+            router.routes.map { route -> String in
+                let path = "\(route.path)".split(separator: "/").map {
+                    $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0)
+                }.joined(separator: "/")
+                return "\(route.method) /\(path)"
+            })
         let documented = Self.documentedOperations(try String(contentsOf: Self.yamlFile, encoding: .utf8))
         #expect(routed.count > 20)
         #expect(routed.subtracting(documented).isEmpty, "undocumented: \(routed.subtracting(documented).sorted())")
-        #expect(documented.subtracting(routed).isEmpty, "documented but not routed: \(documented.subtracting(routed).sorted())")
+        #expect(
+            documented.subtracting(routed).isEmpty,
+            "documented but not routed: \(documented.subtracting(routed).sorted())")
     }
 
     @Test func theServedDocumentIsTheOneInTheSources() async throws {

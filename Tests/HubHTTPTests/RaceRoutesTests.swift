@@ -1,9 +1,10 @@
 import Foundation
-import Testing
-@testable import HubHTTP
 import SyncCore
-import SyncTwitch
 import SyncStore
+import SyncTwitch
+import Testing
+
+@testable import HubHTTP
 
 @Suite struct RaceRoutesTests {
     @Test func healthAndMe() async throws {
@@ -22,7 +23,9 @@ import SyncStore
     @Test func authFailuresAre401WithDetail() async throws {
         let hub = try HubHarness()
         try await hub.run { c in
-            for token in [nil, "", "short", String(repeating: "x", count: 40), "-" + String(repeating: "a", count: 40)] as [String?] {
+            for token in [nil, "", "short", String(repeating: "x", count: 40), "-" + String(repeating: "a", count: 40)]
+                as [String?]
+            {
                 let reply = try await c.call(.get, "/api/me", token: token)
                 #expect(reply.status == 401)
                 #expect(reply.detail?.isEmpty == false)
@@ -76,7 +79,10 @@ import SyncStore
             #expect(seen == made.reversed() && pages == 3)
             #expect(try await c.call(.get, "/api/races").array.count == 7)
             #expect(try await c.call(.get, "/api/races?status=running").array.isEmpty)
-            for bad in ["limit=0", "limit=1001", "limit=x", "before=abc", "before=1.2.3", "before=99999999999999999999.1", "status=done"] {
+            for bad in [
+                "limit=0", "limit=1001", "limit=x", "before=abc", "before=1.2.3", "before=99999999999999999999.1",
+                "status=done",
+            ] {
                 let reply = try await c.call(.get, "/api/races?" + bad)
                 #expect(reply.status == 422, "\(bad)")
             }
@@ -108,10 +114,13 @@ import SyncStore
             #expect(try await c.call(.post, "/api/races/\(race)/finish", as: "org").status == 400)
             let seeds = try await c.call(.post, "/api/races/\(race)/release-seeds", as: "org")
             #expect(seeds.status == 200 && seeds.object["seeds_released"] as? Bool == true)
-            #expect(try await c.call(.post, "/api/races/\(race)/start", as: "org").object["status"] as? String == "running")
+            #expect(
+                try await c.call(.post, "/api/races/\(race)/start", as: "org").object["status"] as? String == "running")
             #expect(try await c.call(.post, "/api/races/\(race)/release-seeds", as: "org").status == 400)
             #expect(try await c.call(.post, "/api/races/\(race)/start", as: "org").status == 400)
-            #expect(try await c.call(.post, "/api/races/\(race)/finish", as: "org").object["status"] as? String == "finished")
+            #expect(
+                try await c.call(.post, "/api/races/\(race)/finish", as: "org").object["status"] as? String
+                    == "finished")
             #expect(try await c.call(.post, "/api/races/\(race)/finish", as: "org").status == 400)
             #expect(try await c.call(.post, "/api/races/\(UUID().uuidString)/start", as: "org").status == 404)
         }
@@ -126,7 +135,9 @@ import SyncStore
             let member = try #require((joined.object["casters"] as? [[String: Any]])?.first)
             #expect(member["is_live"] as? Bool == false)
             #expect(member.keys.contains("stream_url") && member["stream_url"] is NSNull)
-            #expect(member["id"] as? String == CasterID.of(race: UUID(uuidString: race)!, user: hub.ids["alice"]!).lowercased)
+            #expect(
+                member["id"] as? String
+                    == CasterID.of(race: UUID(uuidString: race)!, user: hub.ids["alice"]!).lowercased)
             let again = try await c.call(.post, "/api/races/\(race)/cast-join", as: "alice")
             #expect(again.status == 409 && again.detail?.contains("already a caster") == true)
             _ = try await c.call(.post, "/api/races/\(race)/start", as: "org")
@@ -146,16 +157,29 @@ import SyncStore
         let hub = try HubHarness()
         try await hub.run { c in
             let race = try await c.race()
-            #expect(try await c.call(.post, "/api/races/\(race)/participants", as: "alice", json: ["twitch_username": "bob"]).status == 403)
-            #expect(try await c.call(.post, "/api/races/\(race)/participants", as: "org", json: ["twitch_username": "ghost"]).status == 404)
-            #expect(try await c.call(.post, "/api/races/\(race)/participants", as: "org", json: ["twitch_username": "bad name"]).status == 422)
-            let added = try await c.call(.post, "/api/races/\(race)/participants", as: "org", json: ["twitch_username": "Bob"])
+            #expect(
+                try await c.call(
+                    .post, "/api/races/\(race)/participants", as: "alice", json: ["twitch_username": "bob"]
+                ).status == 403)
+            #expect(
+                try await c.call(
+                    .post, "/api/races/\(race)/participants", as: "org", json: ["twitch_username": "ghost"]
+                ).status == 404)
+            #expect(
+                try await c.call(
+                    .post, "/api/races/\(race)/participants", as: "org", json: ["twitch_username": "bad name"]
+                ).status == 422)
+            let added = try await c.call(
+                .post, "/api/races/\(race)/participants", as: "org", json: ["twitch_username": "Bob"])
             #expect(added.status == 200 && (added.object["participants"] as? [Any])?.count == 1)
-            #expect(try await c.call(.post, "/api/races/\(race)/participants", as: "org", json: ["twitch_username": "bob"]).status == 409)
+            #expect(
+                try await c.call(.post, "/api/races/\(race)/participants", as: "org", json: ["twitch_username": "bob"])
+                    .status == 409)
             let participantJoins = try await c.call(.post, "/api/races/\(race)/cast-join", as: "bob")
             #expect(participantJoins.status == 409 && participantJoins.detail?.contains("participant") == true)
             _ = try await c.call(.post, "/api/races/\(race)/cast-join", as: "alice")
-            let casterAsParticipant = try await c.call(.post, "/api/races/\(race)/participants", as: "org", json: ["twitch_username": "alice"])
+            let casterAsParticipant = try await c.call(
+                .post, "/api/races/\(race)/participants", as: "org", json: ["twitch_username": "alice"])
             #expect(casterAsParticipant.status == 409)
         }
     }
@@ -164,17 +188,28 @@ import SyncStore
         let hub = try HubHarness()
         try await hub.run { c in
             let race = try await c.race()
-            #expect(try await c.call(.post, "/api/races/\(race)/casters", as: "alice", json: ["twitch_username": "bob"]).status == 403)
+            #expect(
+                try await c.call(.post, "/api/races/\(race)/casters", as: "alice", json: ["twitch_username": "bob"])
+                    .status == 403)
             // 404 (unknown user) comes before 403 (not organizer).
-            #expect(try await c.call(.post, "/api/races/\(race)/casters", as: "alice", json: ["twitch_username": "ghost"]).status == 404)
-            let added = try await c.call(.post, "/api/races/\(race)/casters", as: "org", json: ["twitch_username": "bob"])
+            #expect(
+                try await c.call(.post, "/api/races/\(race)/casters", as: "alice", json: ["twitch_username": "ghost"])
+                    .status == 404)
+            let added = try await c.call(
+                .post, "/api/races/\(race)/casters", as: "org", json: ["twitch_username": "bob"])
             #expect(added.status == 200)
-            #expect(try await c.call(.post, "/api/races/\(race)/casters", as: "org", json: ["twitch_username": "bob"]).status == 409)
-            _ = try await c.call(.post, "/api/races/\(race)/participants", as: "org", json: ["twitch_username": "carol"])
-            #expect(try await c.call(.post, "/api/races/\(race)/casters", as: "org", json: ["twitch_username": "carol"]).status == 409)
+            #expect(
+                try await c.call(.post, "/api/races/\(race)/casters", as: "org", json: ["twitch_username": "bob"])
+                    .status == 409)
+            _ = try await c.call(
+                .post, "/api/races/\(race)/participants", as: "org", json: ["twitch_username": "carol"])
+            #expect(
+                try await c.call(.post, "/api/races/\(race)/casters", as: "org", json: ["twitch_username": "carol"])
+                    .status == 409)
             let casterID = try #require((added.object["casters"] as? [[String: Any]])?.first?["id"] as? String)
             #expect(try await c.call(.delete, "/api/races/\(race)/casters/\(casterID)", as: "alice").status == 403)
-            #expect(try await c.call(.delete, "/api/races/\(race)/casters/\(UUID().uuidString)", as: "org").status == 404)
+            #expect(
+                try await c.call(.delete, "/api/races/\(race)/casters/\(UUID().uuidString)", as: "org").status == 404)
             #expect(try await c.call(.delete, "/api/races/\(race)/casters/nope", as: "org").status == 422)
             let removed = try await c.call(.delete, "/api/races/\(race)/casters/\(casterID)", as: "org")
             #expect(removed.status == 200 && (removed.object["casters"] as? [Any])?.isEmpty == true)
@@ -189,7 +224,9 @@ import SyncStore
         let hub = try HubHarness(users: ["org", "zed", "amy", "mia"])
         try await hub.run { c in
             let race = try await c.race()
-            for login in ["zed", "amy", "mia"] { _ = try await c.call(.post, "/api/races/\(race)/cast-join", as: login) }
+            for login in ["zed", "amy", "mia"] {
+                _ = try await c.call(.post, "/api/races/\(race)/cast-join", as: login)
+            }
             #expect(try await c.casters(race) == ["amy", "mia", "zed"])
         }
     }

@@ -2,10 +2,11 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Testing
+
 @testable import HubHTTP
 @testable import SyncCore
-@testable import SyncTwitch
 @testable import SyncStore
+@testable import SyncTwitch
 
 @Suite struct SnapshotRouteTests {
     @Test func aSnapshotIsTheReplicatedStateAtACursorAndNothingElse() async throws {
@@ -15,8 +16,13 @@ import Testing
             #expect(try await c.call(.post, "/api/races/\(race)/cast-join", as: "alice").status == 200)
             #expect(try await c.call(.get, "/api/sync/snapshot").status == 401)
             var headers: HTTPFields = [.authorization: "Bearer \(c.tokens["bob"]!)"]
-            let (status, bytes, cursor, etag) = try await c.client.execute(uri: "/api/sync/snapshot", method: .get, headers: headers) { response in
-                (response.status.code, Data(buffer: response.body), response.headers[HTTPField.Name("X-RaceSync-Cursor")!], response.headers[.eTag])
+            let (status, bytes, cursor, etag) = try await c.client.execute(
+                uri: "/api/sync/snapshot", method: .get, headers: headers
+            ) { response in
+                (
+                    response.status.code, Data(buffer: response.body),
+                    response.headers[HTTPField.Name("X-RaceSync-Cursor")!], response.headers[.eTag]
+                )
             }
             #expect(status == 200)
             #expect(bytes.prefix(16) == Data("SQLite format 3\u{0}".utf8))
@@ -25,7 +31,9 @@ import Testing
             #expect(pulled.status == 200 && (pulled.object["changes"] as? [Any])?.isEmpty == true)
             #expect(etag == "\"\(cursor ?? "")\"")
             headers[.ifNoneMatch] = etag
-            let again = try await c.client.execute(uri: "/api/sync/snapshot", method: .get, headers: headers) { $0.status.code }
+            let again = try await c.client.execute(uri: "/api/sync/snapshot", method: .get, headers: headers) {
+                $0.status.code
+            }
             #expect(again == 304)
             // A replica installs it: the same race, the same caster, and no hub-only table.
             let dir = TempDir()
@@ -35,11 +43,14 @@ import Testing
             let replica = try ReplicaStore(path: dir.file("replica.sqlite"))
             defer { try? replica.close() }
             let bob = User(id: hub.ids["bob"]!, twitchUsername: "bob", twitchDisplayName: "Bob")
-            try replica.login(ReplicaSession(hub: "http://hub.test", token: c.tokens["bob"]!, user: bob), snapshotFile: file)
+            try replica.login(
+                ReplicaSession(hub: "http://hub.test", token: c.tokens["bob"]!, user: bob), snapshotFile: file)
             #expect(try replica.detail(UUID(uuidString: race)!)?.casters.map(\.user.twitchUsername) == ["alice"])
             #expect(try replica.cursor() == cursor)
             let text = String(decoding: bytes, as: UTF8.self)
-            #expect(!text.contains("CREATE TABLE tokens") && !text.contains("CREATE TABLE change_log") && !text.contains("applied_ops"))
+            #expect(
+                !text.contains("CREATE TABLE tokens") && !text.contains("CREATE TABLE change_log")
+                    && !text.contains("applied_ops"))
         }
     }
 }
@@ -53,7 +64,9 @@ extension SnapshotRouteTests {
             let race = try await c.race()
             let headers: HTTPFields = [.authorization: "Bearer \(c.tokens["bob"]!)"]
             func cursor() async throws -> String? {
-                try await c.client.execute(uri: "/api/sync/snapshot", method: .get, headers: headers) { $0.headers[HTTPField.Name("X-RaceSync-Cursor")!] }
+                try await c.client.execute(uri: "/api/sync/snapshot", method: .get, headers: headers) {
+                    $0.headers[HTTPField.Name("X-RaceSync-Cursor")!]
+                }
             }
             let first = try await cursor()
             #expect(try await c.call(.post, "/api/races/\(race)/cast-join", as: "alice").status == 200)

@@ -1,16 +1,18 @@
 import Foundation
-import Testing
-@testable import HubHTTP
 import SyncCore
-import SyncTwitch
 import SyncStore
+import SyncTwitch
+import Testing
+
+@testable import HubHTTP
 
 @Suite struct SyncRoutesTests {
     @Test func mixedBatchGetsOneResultPerOpInOrder() async throws {
         let hub = try HubHarness()
         try await hub.run { c in
             let race = try await c.race()
-            _ = try await c.call(.post, "/api/races/\(race)/participants", as: "org", json: ["twitch_username": "alice"])
+            _ = try await c.call(
+                .post, "/api/races/\(race)/participants", as: "org", json: ["twitch_username": "alice"])
             let now = Timestamp.milliseconds(Date())
             let first = hub.op(race: race, user: "bob", wallMs: now)
             _ = try await c.call(.post, "/api/sync/push", as: "bob", json: ["node_id": "node-b", "ops": [first]])
@@ -27,7 +29,10 @@ import SyncStore
             #expect(reply.status == 200)
             let results = try #require(reply.object["results"] as? [[String: Any]])
             #expect(results.map { $0["op_id"] as? String } == ops.map { $0["op_id"] as? String })
-            #expect(results.map { $0["status"] as? String } == ["applied", "duplicate", "superseded", "rejected", "rejected", "rejected"])
+            #expect(
+                results.map { $0["status"] as? String } == [
+                    "applied", "duplicate", "superseded", "rejected", "rejected", "rejected",
+                ])
             #expect(results.map { $0["code"] as? Int } == [nil, nil, nil, 403, 404, 400])
             #expect((results[5]["detail"] as? String)?.contains("ahead") == true)
             #expect(results[0]["code"] is NSNull && results[0]["detail"] is NSNull)
@@ -35,7 +40,8 @@ import SyncStore
             #expect(hlc["node"] as? String == "hub")
             #expect(try await c.casters(race) == ["bob"])
             // Re-sending a rejected op gives the first code and detail again.
-            let again = try await c.call(.post, "/api/sync/push", as: "bob", json: ["node_id": "node-b", "ops": [ops[3]]])
+            let again = try await c.call(
+                .post, "/api/sync/push", as: "bob", json: ["node_id": "node-b", "ops": [ops[3]]])
             let repeated = try #require((again.object["results"] as? [[String: Any]])?.first)
             #expect(repeated["status"] as? String == "rejected" && repeated["code"] as? Int == 403)
             #expect(repeated["detail"] as? String == results[3]["detail"] as? String)
@@ -47,11 +53,14 @@ import SyncStore
         try await hub.run { c in
             let race = try await c.race()
             let forged = hub.op(race: race, user: "alice")
-            let reply = try await c.call(.post, "/api/sync/push", as: "mallory-free", token: hub.tokens["bob"], json: ["node_id": "n", "ops": [forged]])
+            let reply = try await c.call(
+                .post, "/api/sync/push", as: "mallory-free", token: hub.tokens["bob"],
+                json: ["node_id": "n", "ops": [forged]])
             #expect((reply.object["results"] as? [[String: Any]])?.first?["code"] as? Int == 403)
             #expect(try await c.casters(race).isEmpty)
             // The organizer may write for others.
-            let byOrganizer = try await c.call(.post, "/api/sync/push", as: "org", json: ["node_id": "n", "ops": [hub.op(race: race, user: "alice")]])
+            let byOrganizer = try await c.call(
+                .post, "/api/sync/push", as: "org", json: ["node_id": "n", "ops": [hub.op(race: race, user: "alice")]])
             #expect((byOrganizer.object["results"] as? [[String: Any]])?.first?["status"] as? String == "applied")
         }
     }
@@ -61,10 +70,14 @@ import SyncStore
         try await hub.run { c in
             let race = try await c.race()
             let good = hub.op(race: race, user: "alice")
-            var badKind = hub.op(race: race, user: "alice"); badKind["kind"] = "caster.teleport"
-            var badUUID = hub.op(race: race, user: "alice"); badUUID["race_id"] = "1234"
-            var badType = hub.op(race: race, user: "alice"); badType["hlc"] = "yesterday"
-            var missing = hub.op(race: race, user: "alice"); missing.removeValue(forKey: "op_id")
+            var badKind = hub.op(race: race, user: "alice")
+            badKind["kind"] = "caster.teleport"
+            var badUUID = hub.op(race: race, user: "alice")
+            badUUID["race_id"] = "1234"
+            var badType = hub.op(race: race, user: "alice")
+            badType["hlc"] = "yesterday"
+            var missing = hub.op(race: race, user: "alice")
+            missing.removeValue(forKey: "op_id")
             let bodies: [Any] = [
                 ["node_id": "n", "ops": [good, badKind]],
                 ["node_id": "n", "ops": [good, badUUID]],
@@ -93,7 +106,9 @@ import SyncStore
         try await hub.run { c in
             let race = try await c.race()
             let now = Timestamp.milliseconds(Date())
-            let ops = (0..<1000).map { i in hub.op(i % 2 == 0 ? "caster.join" : "caster.leave", race: race, user: "alice", wallMs: now, counter: i) }
+            let ops = (0..<1000).map { i in
+                hub.op(i % 2 == 0 ? "caster.join" : "caster.leave", race: race, user: "alice", wallMs: now, counter: i)
+            }
             let reply = try await c.call(.post, "/api/sync/push", as: "alice", json: ["node_id": "n", "ops": ops])
             #expect(reply.status == 200)
             #expect((reply.object["results"] as? [Any])?.count == 1000)

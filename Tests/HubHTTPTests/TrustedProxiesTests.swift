@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HubHTTP
 
 /// `--trusted-proxy`: networks, and which address of `X-Forwarded-For` is the client.
@@ -11,7 +12,9 @@ import Testing
         let v6 = try #require(IPNetwork("2001:db8::/32"))
         #expect(v6.contains("2001:db8:1::5") && !v6.contains("2001:db9::1") && !v6.contains("10.0.0.1"))
         #expect(IPNetwork("::1/128")?.contains("::1") == true)
-        for bad in ["10.0.0.0/33", "::/129", "example.org/8", "10.0.0.0/-1", "10.0.0.0/x", ""] { #expect(IPNetwork(bad) == nil, "\(bad)") }
+        for bad in ["10.0.0.0/33", "::/129", "example.org/8", "10.0.0.0/-1", "10.0.0.0/x", ""] {
+            #expect(IPNetwork(bad) == nil, "\(bad)")
+        }
     }
 
     @Test func theClientIsTheNearestUntrustedHop() throws {

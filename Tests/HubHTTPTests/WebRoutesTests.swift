@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Testing
+
 @testable import HubHTTP
 @testable import RaceWeb
 @testable import SyncCore
@@ -32,11 +33,16 @@ import Testing
     @Test func theStylesheetAndScriptAreServedWithAnETag() async throws {
         let hub = try HubHarness()
         try await hub.run { c in
-            for (path, type) in [("/static/racesync.css", "text/css; charset=utf-8"), ("/static/racesync.js", "text/javascript; charset=utf-8")] {
+            for (path, type) in [
+                ("/static/racesync.css", "text/css; charset=utf-8"),
+                ("/static/racesync.js", "text/javascript; charset=utf-8"),
+            ] {
                 let first = try await c.call(.get, path)
                 #expect(first.status == 200 && first.headers[.contentType] == type && !first.text.isEmpty)
                 let etag = try #require(first.headers[.eTag])
-                let again = try await c.client.execute(uri: path, method: .get, headers: [.ifNoneMatch: etag]) { $0.status.code }
+                let again = try await c.client.execute(uri: path, method: .get, headers: [.ifNoneMatch: etag]) {
+                    $0.status.code
+                }
                 #expect(again == 304)
             }
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+
 @testable import HubHTTP
 
 /// Per-user write limits: token buckets for ops and for new races, 429 with Retry-After,
@@ -30,7 +31,8 @@ import Testing
     @Test func opsRefillAtTheirRateAfterABurstOfOneFullPush() {
         let clock = Clock()
         let quota = WriteQuota(opsPerMinute: 600, racesPerDay: 0, now: { clock.now })
-        let alice = UUID(), bob = UUID()
+        let alice = UUID()
+        let bob = UUID()
         #expect(retryAfter { try quota.take(ops: 1000, user: alice) } == nil)
         #expect(retryAfter { try quota.take(ops: 10, user: alice) } == 1)
         #expect(retryAfter { try quota.take(ops: 1000, user: bob) } == nil, "users have buckets of their own")
@@ -69,10 +71,15 @@ import Testing
             // One full push of 1000 ops always fits; the next op does not, and changes nothing.
             let user = harness.ids["alice"]!.uuidString.lowercased()
             let ops = (0..<1000).map { i in
-                ["op_id": UUID().uuidString, "kind": i % 2 == 0 ? "caster.join" : "caster.leave", "race_id": race, "user_id": user,
-                 "hlc": ["wall_ms": 1_790_000_000_000 + i, "counter": 0, "node": "n1"]] as [String: Any]
+                [
+                    "op_id": UUID().uuidString, "kind": i % 2 == 0 ? "caster.join" : "caster.leave", "race_id": race,
+                    "user_id": user,
+                    "hlc": ["wall_ms": 1_790_000_000_000 + i, "counter": 0, "node": "n1"],
+                ] as [String: Any]
             }
-            #expect(try await client.call(.post, "/api/sync/push", as: "alice", json: ["node_id": "n1", "ops": ops]).status == 200)
+            #expect(
+                try await client.call(.post, "/api/sync/push", as: "alice", json: ["node_id": "n1", "ops": ops]).status
+                    == 200)
             let join = try await client.call(.post, "/api/races/\(race)/cast-join", as: "alice")
             #expect(join.status == 429 && join.headers[.retryAfter] != nil)
             #expect((try await client.call(.get, "/api/races/\(race)").object["casters"] as? [Any])?.isEmpty == true)

@@ -28,7 +28,9 @@ public enum PostgresTestServer {
 
     /// `url` naming database `name` instead.
     public static func database(_ url: String, _ name: String) -> String {
-        guard let slash = url.range(of: "/", options: [], range: url.range(of: "://")!.upperBound..<url.endIndex) else { return url }
+        guard let slash = url.range(of: "/", options: [], range: url.range(of: "://")!.upperBound..<url.endIndex) else {
+            return url
+        }
         let rest = url[slash.upperBound...]
         let query = rest.firstIndex(of: "?").map { String(rest[$0...]) } ?? ""
         return String(url[..<slash.upperBound]) + name + query
@@ -56,7 +58,8 @@ public final class PrivateCluster: Sendable {
     /// Makes and starts the cluster.
     public init(listening: Listening = .socketOnly) throws {
         folder = "/tmp/racesync-pg-\(UUID().uuidString.prefix(8))"
-        url = try Spawn.check("'\(Self.script)' start '\(folder)' \(listening.rawValue)").trimmingCharacters(in: .whitespacesAndNewlines)
+        url = try Spawn.check("'\(Self.script)' start '\(folder)' \(listening.rawValue)").trimmingCharacters(
+            in: .whitespacesAndNewlines)
     }
 
     public func start() throws { try Spawn.check("'\(Self.script)' start '\(folder)'") }
@@ -71,7 +74,9 @@ public final class PrivateCluster: Sendable {
     /// `scripts/pg-test-cluster` of this checkout.
     static let script: String = {
         var dir = URL(fileURLWithPath: #filePath)
-        while dir.path != "/" && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("scripts/pg-test-cluster").path) {
+        while dir.path != "/"
+            && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("scripts/pg-test-cluster").path)
+        {
             dir.deleteLastPathComponent()
         }
         return dir.appendingPathComponent("scripts/pg-test-cluster").path

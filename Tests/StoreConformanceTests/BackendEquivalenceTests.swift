@@ -11,29 +11,48 @@ import Testing
         let store = hub.storage
         var lines: [String] = []
         let ids = IDNames()
-        func note(_ value: some Encodable) throws { lines.append(ids.replace(String(decoding: try WireJSON.encode(value), as: UTF8.self))) }
-        let org = try await hub.user("org"), runner = try await hub.user("runner")
-        let alice = try await hub.addUser("alice").user, bob = try await hub.user("bob")
+        func note(_ value: some Encodable) throws {
+            lines.append(ids.replace(String(decoding: try WireJSON.encode(value), as: UTF8.self)))
+        }
+        let org = try await hub.user("org")
+        let runner = try await hub.user("runner")
+        let alice = try await hub.addUser("alice").user
+        let bob = try await hub.user("bob")
         let race = try await store.createRace(name: "Any% & <more>", organizer: org.id).id
-        for (id, name) in [(org.id, "ORG"), (runner.id, "RUNNER"), (alice.id, "ALICE"), (bob.id, "BOB"), (race, "RACE")] { ids.names[id.lowercased] = name }
+        for (id, name) in [
+            (org.id, "ORG"), (runner.id, "RUNNER"), (alice.id, "ALICE"), (bob.id, "BOB"), (race, "RACE"),
+        ] { ids.names[id.lowercased] = name }
         clock.advance(1000)
         try note(try await store.addParticipant(race: race, caller: org.id, login: "runner"))
         try note(try await store.castJoin(race: race, caller: alice.id))
         clock.advance(10)
         let base = clock.now
         let ops = [
-            Op(opID: UUID(uuidString: "00000000-0000-4000-8000-000000000001")!, kind: .join, raceID: race, userID: bob.id, hlc: HLC(wallMs: base, counter: 0, node: "bobs-laptop")),
-            Op(opID: UUID(uuidString: "00000000-0000-4000-8000-000000000002")!, kind: .leave, raceID: race, userID: alice.id, hlc: HLC(wallMs: base - 5000, counter: 0, node: "n")),
-            Op(opID: UUID(uuidString: "00000000-0000-4000-8000-000000000003")!, kind: .join, raceID: race, userID: runner.id, hlc: HLC(wallMs: base, counter: 1, node: "n")),
+            Op(
+                opID: UUID(uuidString: "00000000-0000-4000-8000-000000000001")!, kind: .join, raceID: race,
+                userID: bob.id, hlc: HLC(wallMs: base, counter: 0, node: "bobs-laptop")),
+            Op(
+                opID: UUID(uuidString: "00000000-0000-4000-8000-000000000002")!, kind: .leave, raceID: race,
+                userID: alice.id, hlc: HLC(wallMs: base - 5000, counter: 0, node: "n")),
+            Op(
+                opID: UUID(uuidString: "00000000-0000-4000-8000-000000000003")!, kind: .join, raceID: race,
+                userID: runner.id, hlc: HLC(wallMs: base, counter: 1, node: "n")),
         ]
         try note(try await store.push(ops, caller: org.id).results)
         try note(try await store.push(ops, caller: bob.id).results)
         let at = Timestamp.date(milliseconds: clock.now)
-        try await hub.live.recordPoll(seen: [
-            alice.id: LiveStream(streamID: "s1", title: "Casting <Any%>", startedAt: at.addingTimeInterval(-30), observedAt: at),
-            runner.id: LiveStream(streamID: "s2", title: "Running & talking", startedAt: at.addingTimeInterval(-90), observedAt: at),
-        ], at: at)
-        try await hub.live.recordPoll(seen: [alice.id: LiveStream(streamID: "s1", title: "Casting <Any%>", startedAt: at.addingTimeInterval(-30), observedAt: at)], at: at.addingTimeInterval(60))
+        try await hub.live.recordPoll(
+            seen: [
+                alice.id: LiveStream(
+                    streamID: "s1", title: "Casting <Any%>", startedAt: at.addingTimeInterval(-30), observedAt: at),
+                runner.id: LiveStream(
+                    streamID: "s2", title: "Running & talking", startedAt: at.addingTimeInterval(-90), observedAt: at),
+            ], at: at)
+        try await hub.live.recordPoll(
+            seen: [
+                alice.id: LiveStream(
+                    streamID: "s1", title: "Casting <Any%>", startedAt: at.addingTimeInterval(-30), observedAt: at)
+            ], at: at.addingTimeInterval(60))
         // Rows of one poll follow the users' ids, which differ between the runs: compare the
         // log as a set, and its length and head.
         let pulled = try await store.pull(since: nil, limit: 1000)
@@ -50,7 +69,8 @@ import Testing
     }
 
     @Test func bothBackendsAnswerLogAndRenderTheSame() async throws {
-        let sqliteClock = TestClock(), postgresClock = TestClock()
+        let sqliteClock = TestClock()
+        let postgresClock = TestClock()
         guard let postgres = try await TestHub.make(.postgres, clock: postgresClock) else { return }
         defer { postgres.close() }
         let sqlite = try #require(try await TestHub.make(.sqlite, clock: sqliteClock))
@@ -70,7 +90,8 @@ import Testing
 /// Names for ids: given ones, then `ID1`, `ID2`, ... in order of first appearance.
 final class IDNames {
     var names: [String: String] = [:]
-    private let pattern = try! NSRegularExpression(pattern: "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+    private let pattern = try! NSRegularExpression(
+        pattern: "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
     func replace(_ text: String) -> String {
         var out = ""

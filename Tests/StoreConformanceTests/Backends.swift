@@ -1,10 +1,10 @@
 import Foundation
 import Logging
 import PostgresTestSupport
-import Synchronization
 import SyncCore
 import SyncPostgres
 import SyncStore
+import Synchronization
 import Testing
 
 /// The hub store backends every conformance test runs against.
@@ -48,7 +48,8 @@ struct TestHub: Sendable {
                 })
         case .postgres:
             guard let url = try await TestPostgres.freshDatabase() else { return nil }
-            let store = try await PostgresHubStore.open(url, maxConnections: 8, timeout: TestPostgres.timeout, logger: TestPostgres.logger, now: { clock.now })
+            let store = try await PostgresHubStore.open(
+                url, maxConnections: 8, timeout: TestPostgres.timeout, logger: TestPostgres.logger, now: { clock.now })
             return TestHub(
                 backend: backend, storage: store, live: store,
                 addUser: { login in try await store.addUser(login: login, displayName: nil) }, close: { store.close() })
@@ -74,8 +75,11 @@ enum TestPostgres {
     /// not required, a recorded failure when it is.
     static func freshDatabase() async throws -> PostgresURL? {
         if let missing = PostgresTestServer.missing {
-            if PostgresTestServer.isRequired { Issue.record("RACESYNC_REQUIRE_POSTGRES is set but there is \(missing)") }
-            else { print("note: PostgreSQL tests skipped: \(missing)") }
+            if PostgresTestServer.isRequired {
+                Issue.record("RACESYNC_REQUIRE_POSTGRES is set but there is \(missing)")
+            } else {
+                print("note: PostgreSQL tests skipped: \(missing)")
+            }
             return nil
         }
         return try PostgresURL(try PostgresTestServer.freshDatabase())

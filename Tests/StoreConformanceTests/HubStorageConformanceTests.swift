@@ -24,11 +24,16 @@ import Testing
         guard let hub = try await TestHub.make(backend) else { return }
         defer { hub.close() }
         let store = hub.storage
-        let org = try await hub.user("org"), runner = try await hub.user("runner"), caster = try await hub.user("caster")
+        let org = try await hub.user("org")
+        let runner = try await hub.user("runner")
+        let caster = try await hub.user("caster")
         let race = try await store.createRace(name: "Any% <glitchless>", organizer: org.id)
         #expect(race.status == .setup && race.organizer.id == org.id)
-        #expect(await violation { try await store.addParticipant(race: race.id, caller: runner.id, login: "runner") } == 403)
-        #expect(await violation { try await store.addParticipant(race: race.id, caller: org.id, login: "nobody") } == 404)
+        #expect(
+            await violation { try await store.addParticipant(race: race.id, caller: runner.id, login: "runner") } == 403
+        )
+        #expect(
+            await violation { try await store.addParticipant(race: race.id, caller: org.id, login: "nobody") } == 404)
         let withRunner = try await store.addParticipant(race: race.id, caller: org.id, login: "RUNNER")
         #expect(withRunner.participants.map(\.user.id) == [runner.id])
         #expect(await violation { try await store.castJoin(race: race.id, caller: runner.id) } == 409)
@@ -36,7 +41,10 @@ import Testing
         #expect(joined.casters.map(\.user.id) == [caster.id])
         #expect(joined.casters.first?.changedBy?.id == caster.id)
         #expect(await violation { try await store.castJoin(race: race.id, caller: caster.id) } == 409)
-        #expect(await violation { try await store.removeCaster(race: race.id, caller: caster.id, casterID: joined.casters[0].id) } == 403)
+        #expect(
+            await violation {
+                try await store.removeCaster(race: race.id, caller: caster.id, casterID: joined.casters[0].id)
+            } == 403)
         let removed = try await store.removeCaster(race: race.id, caller: org.id, casterID: joined.casters[0].id)
         #expect(removed.casters.isEmpty)
         #expect(await violation { try await store.castLeave(race: race.id, caller: caster.id) } == 404)
@@ -72,13 +80,17 @@ import Testing
         guard let hub = try await TestHub.make(backend, clock: clock) else { return }
         defer { hub.close() }
         let store = hub.storage
-        let org = try await hub.user("org"), runner = try await hub.user("runner"), alice = try await hub.user("alice")
+        let org = try await hub.user("org")
+        let runner = try await hub.user("runner")
+        let alice = try await hub.user("alice")
         let race = try await store.createRace(name: "Race", organizer: org.id).id
         _ = try await store.addParticipant(race: race, caller: org.id, login: "runner")
         let t = clock.now
         let join = Op(kind: .join, raceID: race, userID: alice.id, hlc: HLC(wallMs: t, counter: 0, node: "n1"))
-        let olderLeave = Op(kind: .leave, raceID: race, userID: alice.id, hlc: HLC(wallMs: t - 10, counter: 0, node: "n2"))
-        let asParticipant = Op(kind: .join, raceID: race, userID: runner.id, hlc: HLC(wallMs: t, counter: 0, node: "n3"))
+        let olderLeave = Op(
+            kind: .leave, raceID: race, userID: alice.id, hlc: HLC(wallMs: t - 10, counter: 0, node: "n2"))
+        let asParticipant = Op(
+            kind: .join, raceID: race, userID: runner.id, hlc: HLC(wallMs: t, counter: 0, node: "n3"))
         let unknownRace = Op(kind: .join, raceID: UUID(), userID: alice.id, hlc: HLC(wallMs: t, counter: 1, node: "n1"))
         let first = try await store.push([join, olderLeave, join, asParticipant, unknownRace], caller: alice.id)
         #expect(first.results.map(\.status) == [.applied, .superseded, .duplicate, .rejected, .rejected])
@@ -93,7 +105,8 @@ import Testing
         #expect(try await store.logHead() == head)
         #expect(try await store.raceDetail(race)?.casters.map(\.user.id) == [alice.id])
         // An op stamped more than 60 s ahead of the hub's clock is refused.
-        let future = Op(kind: .leave, raceID: race, userID: alice.id, hlc: HLC(wallMs: t + 120_000, counter: 0, node: "n1"))
+        let future = Op(
+            kind: .leave, raceID: race, userID: alice.id, hlc: HLC(wallMs: t + 120_000, counter: 0, node: "n1"))
         #expect(try await store.push([future], caller: alice.id).results.first?.status == .rejected)
         #expect(try await store.push([], caller: alice.id).results.isEmpty)
     }
@@ -106,14 +119,20 @@ import Testing
         guard let hub = try await TestHub.make(backend, clock: clock) else { return }
         defer { hub.close() }
         let store = hub.storage
-        let org = try await hub.user("org"), alice = try await hub.user("alice"), mallory = try await hub.user("mallory")
+        let org = try await hub.user("org")
+        let alice = try await hub.user("alice")
+        let mallory = try await hub.user("mallory")
         let race = try await store.createRace(name: "Race", organizer: org.id).id
         let join = Op(kind: .join, raceID: race, userID: alice.id, hlc: HLC(wallMs: clock.now, counter: 0, node: "n1"))
-        let refused = Op(kind: .join, raceID: UUID(), userID: alice.id, hlc: HLC(wallMs: clock.now, counter: 1, node: "n1"))
-        #expect(try await store.push([join, refused], caller: alice.id).results.map(\.status) == [.applied, .rejected])
+        let refused = Op(
+            kind: .join, raceID: UUID(), userID: alice.id, hlc: HLC(wallMs: clock.now, counter: 1, node: "n1"))
+        #expect(
+            try await store.push([join, refused], caller: alice.id).results.map(\.status) == [.applied, .rejected])
         let head = try await store.logHead()
         // Mallory sends both ids again, with her own payloads.
-        let reused = [join, refused].map { Op(opID: $0.opID, kind: .leave, raceID: race, userID: mallory.id, hlc: $0.hlc) }
+        let reused = [join, refused].map {
+            Op(opID: $0.opID, kind: .leave, raceID: race, userID: mallory.id, hlc: $0.hlc)
+        }
         let answers = try await store.push(reused, caller: mallory.id).results
         for answer in answers {
             #expect(answer.status == .rejected && answer.code == 409 && answer.detail == "op_id already used")
@@ -121,7 +140,8 @@ import Testing
         }
         #expect(try await store.logHead() == head)
         // Alice still gets her own answers.
-        #expect(try await store.push([join, refused], caller: alice.id).results.map(\.status) == [.duplicate, .rejected])
+        #expect(
+            try await store.push([join, refused], caller: alice.id).results.map(\.status) == [.duplicate, .rejected])
         #expect(try await store.push([join], caller: alice.id).results.first?.code == nil)
     }
 
@@ -130,7 +150,8 @@ import Testing
         guard let hub = try await TestHub.make(backend) else { return }
         defer { hub.close() }
         let store = hub.storage
-        let org = try await hub.user("org"), alice = try await hub.user("alice")
+        let org = try await hub.user("org")
+        let alice = try await hub.user("alice")
         let race = try await store.createRace(name: "Race", organizer: org.id).id
         for _ in 0..<3 {
             _ = try await store.castJoin(race: race, caller: alice.id)
@@ -164,11 +185,17 @@ import Testing
         guard let hub = try await TestHub.make(backend) else { return }
         defer { hub.close() }
         let store = hub.storage
-        let org = try await hub.user("org"), alice = try await hub.user("alice")
+        let org = try await hub.user("org")
+        let alice = try await hub.user("alice")
         let race = try await store.createRace(name: "Race", organizer: org.id).id
         _ = try await store.addParticipant(race: race, caller: org.id, login: "org")
         _ = try await store.castJoin(race: race, caller: alice.id)
-        try await hub.live.recordPoll(seen: [alice.id: LiveStream(streamID: "1", title: "t", startedAt: Date(timeIntervalSince1970: 1_790_000_000), observedAt: Date(timeIntervalSince1970: 1_790_000_001))], at: Date(timeIntervalSince1970: 1_790_000_001))
+        try await hub.live.recordPoll(
+            seen: [
+                alice.id: LiveStream(
+                    streamID: "1", title: "t", startedAt: Date(timeIntervalSince1970: 1_790_000_000),
+                    observedAt: Date(timeIntervalSince1970: 1_790_000_001))
+            ], at: Date(timeIntervalSince1970: 1_790_000_001))
         let folder = NSTemporaryDirectory() + "racesync-snap-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -176,7 +203,8 @@ import Testing
         #expect(cursor == (try await store.logHead()))
         let replica = try ReplicaStore(path: folder + "/replica.sqlite")
         defer { try? replica.close() }
-        try replica.login(ReplicaSession(hub: "http://hub", token: "t", user: alice), snapshotFile: folder + "/snapshot.sqlite")
+        try replica.login(
+            ReplicaSession(hub: "http://hub", token: "t", user: alice), snapshotFile: folder + "/snapshot.sqlite")
         let local = try replica.detail(race)
         let remote = try await store.raceDetail(race)
         #expect(local?.casters.map(\.user) == remote?.casters.map(\.user))
@@ -190,13 +218,16 @@ import Testing
         guard let hub = try await TestHub.make(backend) else { return }
         defer { hub.close() }
         let store = hub.storage
-        let org = try await hub.user("org"), runner = try await hub.user("runner"), alice = try await hub.user("alice")
+        let org = try await hub.user("org")
+        let runner = try await hub.user("runner")
+        let alice = try await hub.user("alice")
         let race = try await store.createRace(name: "Race & <co>", organizer: org.id).id
         _ = try await store.addParticipant(race: race, caller: org.id, login: "runner")
         _ = try await store.castJoin(race: race, caller: alice.id)
         #expect(try await hub.live.pollTargets() == ["runner": runner.id, "alice": alice.id])
         let at = Date(timeIntervalSince1970: 1_790_000_100)
-        let stream = LiveStream(streamID: "42", title: "Live <now>", startedAt: at.addingTimeInterval(-60), observedAt: at)
+        let stream = LiveStream(
+            streamID: "42", title: "Live <now>", startedAt: at.addingTimeInterval(-60), observedAt: at)
         let generation = store.changeSignal.generation
         #expect(try await hub.live.recordPoll(seen: [alice.id: stream], at: at).count == 1)
         #expect(store.changeSignal.generation > generation)

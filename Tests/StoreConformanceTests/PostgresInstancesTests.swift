@@ -1,16 +1,17 @@
 import Foundation
-import Synchronization
+import PostgresTestSupport
 import SyncCore
 import SyncPostgres
 import SyncStore
+import Synchronization
 import Testing
-import PostgresTestSupport
 
 /// Several hub instances on one PostgreSQL database: migrations once, one op applied once,
 /// wake-ups across instances, one leader at a time, and a database that goes away and comes back.
 @Suite struct PostgresInstancesTests {
     func open(_ url: PostgresURL) async throws -> PostgresHubStore {
-        try await PostgresHubStore.open(url, maxConnections: 4, timeout: TestPostgres.timeout, logger: TestPostgres.logger)
+        try await PostgresHubStore.open(
+            url, maxConnections: 4, timeout: TestPostgres.timeout, logger: TestPostgres.logger)
     }
 
     @Test func instancesStartingTogetherMigrateOnceAndShareOneStore() async throws {
@@ -27,30 +28,45 @@ import PostgresTestSupport
 
     @Test func oneOpPushedToTwoInstancesAtOnceIsAppliedOnce() async throws {
         guard let url = try await TestPostgres.freshDatabase() else { return }
-        let a = try await open(url), b = try await open(url)
-        defer { a.close(); b.close() }
+        let a = try await open(url)
+        let b = try await open(url)
+        defer {
+            a.close()
+            b.close()
+        }
         let org = try await a.addUser(login: "org", displayName: nil).user
         let alice = try await a.addUser(login: "alice", displayName: nil).user
         for round in 0..<10 {
             let race = try await a.createRace(name: "Race \(round)", organizer: org.id).id
-            let op = Op(kind: .join, raceID: race, userID: alice.id, hlc: HLC(wallMs: WallClock.nowMs(), counter: 0, node: "laptop"))
+            let op = Op(
+                kind: .join, raceID: race, userID: alice.id,
+                hlc: HLC(wallMs: WallClock.nowMs(), counter: 0, node: "laptop"))
             async let first = a.push([op], caller: alice.id)
             async let second = b.push([op], caller: alice.id)
-            let answers = try await [first.results[0].status, second.results[0].status].sorted { $0.rawValue < $1.rawValue }
+            let answers = try await [first.results[0].status, second.results[0].status].sorted {
+                $0.rawValue < $1.rawValue
+            }
             #expect(answers == [.applied, .duplicate])
-            let log = try await a.pull(since: nil, limit: 10_000).entries.filter { $0.key.hasPrefix("caster:\(race.lowercased)") }
+            let log = try await a.pull(since: nil, limit: 10_000).entries.filter {
+                $0.key.hasPrefix("caster:\(race.lowercased)")
+            }
             #expect(log.count == 1)
         }
     }
 
     @Test func aWriteThroughOneInstanceWakesReadersOfAnother() async throws {
         guard let url = try await TestPostgres.freshDatabase() else { return }
-        let a = try await open(url), b = try await open(url)
-        defer { a.close(); b.close() }
+        let a = try await open(url)
+        let b = try await open(url)
+        defer {
+            a.close()
+            b.close()
+        }
         let listener = Task { await PostgresChangeListener(store: a, logger: TestPostgres.logger).run() }
         defer { listener.cancel() }
         let org = try await b.addUser(login: "org", displayName: nil).user
-        for _ in 0..<50 where a.changeSignal.generation == 0 { try await Task.sleep(for: .milliseconds(20)) }  // listening
+        // Wait until the listener is listening.
+        for _ in 0..<50 where a.changeSignal.generation == 0 { try await Task.sleep(for: .milliseconds(20)) }
         for round in 0..<3 {
             let seen = a.changeSignal.generation
             let start = ContinuousClock.now
@@ -64,20 +80,29 @@ import PostgresTestSupport
 
     @Test func onlyOneInstanceLeadsAndAnotherTakesOverWhenItStops() async throws {
         guard let url = try await TestPostgres.freshDatabase() else { return }
-        let a = try await open(url), b = try await open(url)
-        defer { a.close(); b.close() }
+        let a = try await open(url)
+        let b = try await open(url)
+        defer {
+            a.close()
+            b.close()
+        }
         let leading = Leaders()
         func leader(_ name: String, _ store: PostgresHubStore) -> Task<Void, Never> {
             Task {
-                await PostgresLeadership(store: store, retry: .milliseconds(200), logger: TestPostgres.logger).whileLeader {
-                    leading.names.withLock { $0.append(name) }
-                    defer { leading.names.withLock { $0.removeAll { $0 == name } } }
-                    try? await Task.sleep(for: .seconds(3600))
-                }
+                await PostgresLeadership(store: store, retry: .milliseconds(200), logger: TestPostgres.logger)
+                    .whileLeader {
+                        leading.names.withLock { $0.append(name) }
+                        defer { leading.names.withLock { $0.removeAll { $0 == name } } }
+                        try? await Task.sleep(for: .seconds(3600))
+                    }
             }
         }
-        let first = leader("a", a), second = leader("b", b)
-        defer { first.cancel(); second.cancel() }
+        let first = leader("a", a)
+        let second = leader("b", b)
+        defer {
+            first.cancel()
+            second.cancel()
+        }
         for _ in 0..<100 where leading.names.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(20)) }
         try await Task.sleep(for: .milliseconds(600))
         let now = leading.names.withLock { $0 }
@@ -85,7 +110,9 @@ import PostgresTestSupport
         // The leader goes away (its task ends, its session closes); the other takes over.
         if now == ["a"] { first.cancel() } else { second.cancel() }
         let start = ContinuousClock.now
-        while ContinuousClock.now - start < .seconds(5), leading.names.withLock({ $0 }) == now || leading.names.withLock({ $0.isEmpty }) {
+        while ContinuousClock.now - start < .seconds(5),
+            leading.names.withLock({ $0 }) == now || leading.names.withLock({ $0.isEmpty })
+        {
             try await Task.sleep(for: .milliseconds(20))
         }
         let next = leading.names.withLock { $0 }
@@ -96,12 +123,14 @@ import PostgresTestSupport
         guard TestPostgres.adminURL != nil else { return }
         let cluster = try PrivateCluster()
         defer { cluster.stop() }
-        let store = try await PostgresHubStore.open(try PostgresURL(cluster.url), maxConnections: 4, timeout: .seconds(3), logger: TestPostgres.logger)
+        let store = try await PostgresHubStore.open(
+            try PostgresURL(cluster.url), maxConnections: 4, timeout: .seconds(3), logger: TestPostgres.logger)
         defer { store.close() }
         let org = try await store.addUser(login: "org", displayName: nil).user
         let race = try await store.createRace(name: "Race", organizer: org.id).id
         cluster.stop()
-        let op = Op(kind: .join, raceID: race, userID: org.id, hlc: HLC(wallMs: WallClock.nowMs(), counter: 0, node: "laptop"))
+        let op = Op(
+            kind: .join, raceID: race, userID: org.id, hlc: HLC(wallMs: WallClock.nowMs(), counter: 0, node: "laptop"))
         await #expect(throws: StoreUnavailable.self) { try await store.push([op], caller: org.id) }
         #expect(await store.isAvailable() == false)
         // Meanwhile a crowd of requests is answered at once, all unavailable, none acknowledged.

@@ -1,8 +1,8 @@
 import Foundation
-import Synchronization
 import SyncCore
 import SyncPostgres
 import SyncStore
+import Synchronization
 import Testing
 
 /// The change feed on PostgreSQL never skips: writers that dawdle inside their transactions
@@ -17,7 +17,8 @@ import Testing
         defer { store.close() }
         let org = try await store.addUser(login: "org", displayName: nil).user
         let writersDone = Count()
-        let writers = 8, rounds = 12
+        let writers = 8
+        let rounds = 12
         try await withThrowingTaskGroup(of: [String: (seq: Int64, payload: String)].self) { group in
             for writer in 0..<writers {
                 group.addTask {
@@ -54,7 +55,10 @@ import Testing
             var pullers = 0
             for try await state in group where !state.isEmpty {
                 pullers += 1
-                let expected = Dictionary(uniqueKeysWithValues: try await store.pull(since: nil, limit: 100_000).entries.map { ($0.key, $0.payload) })
+                let expected = Dictionary(
+                    uniqueKeysWithValues: try await store.pull(since: nil, limit: 100_000).entries.map {
+                        ($0.key, $0.payload)
+                    })
                 #expect(state.count == expected.count)
                 for (key, payload) in expected where state[key]?.payload != payload {
                     Issue.record("a puller missed the newest change of \(key)")

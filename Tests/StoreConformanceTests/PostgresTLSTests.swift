@@ -31,10 +31,12 @@ import Testing
 
     /// Whether a connection made with `url`'s settings is encrypted; throws when none can be made.
     static func encrypted(_ url: PostgresURL) async throws -> Bool {
-        let connection = try await PostgresConnection.connect(configuration: url.connectionConfiguration(), id: 1, logger: TestPostgres.logger)
+        let connection = try await PostgresConnection.connect(
+            configuration: url.connectionConfiguration(), id: 1, logger: TestPostgres.logger)
         var ssl = false
         do {
-            let rows = try await connection.query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", logger: TestPostgres.logger)
+            let rows = try await connection.query(
+                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", logger: TestPostgres.logger)
             for try await value in rows.decode(Bool.self) { ssl = value }
         } catch {
             try? await connection.close()
@@ -45,9 +47,12 @@ import Testing
     }
 
     /// Opening a store at `url` fails with a message containing `reason`.
-    static func refused(_ url: PostgresURL, saying reason: String, sourceLocation: SourceLocation = #_sourceLocation) async {
+    static func refused(_ url: PostgresURL, saying reason: String, sourceLocation: SourceLocation = #_sourceLocation)
+        async
+    {
         do {
-            let store = try await PostgresHubStore.open(url, maxConnections: 2, openTimeout: .seconds(20), logger: TestPostgres.logger)
+            let store = try await PostgresHubStore.open(
+                url, maxConnections: 2, openTimeout: .seconds(20), logger: TestPostgres.logger)
             store.close()
             Issue.record("\(url) was accepted", sourceLocation: sourceLocation)
         } catch {
@@ -59,7 +64,8 @@ import Testing
         guard let tls = try Cluster() else { return }
         defer { tls.cluster.stop() }
         #expect(tls.url.tlsMode == .verifyFull && tls.url.host == "localhost")
-        let store = try await PostgresHubStore.open(tls.url, maxConnections: 4, timeout: TestPostgres.timeout, logger: TestPostgres.logger)
+        let store = try await PostgresHubStore.open(
+            tls.url, maxConnections: 4, timeout: TestPostgres.timeout, logger: TestPostgres.logger)
         defer { store.close() }
         let org = try await store.addUser(login: "org", displayName: nil).user
         #expect(try await store.createRace(name: "Over TLS", organizer: org.id).name == "Over TLS")
@@ -78,24 +84,29 @@ import Testing
         #expect(try await Self.encrypted(try tls.variant(host: "127.0.0.1", "sslmode=verify-ca&sslrootcert=\(tls.ca)")))
         let untrusted = "the server's certificate is not signed by an authority in \(tls.otherCA)"
         await Self.refused(try tls.variant("sslmode=verify-ca&sslrootcert=\(tls.otherCA)"), saying: untrusted)
-        await Self.refused(try tls.variant(host: "127.0.0.1", "sslmode=verify-full&sslrootcert=\(tls.ca)"),
-                           saying: "the server's certificate is not issued for 127.0.0.1")
+        await Self.refused(
+            try tls.variant(host: "127.0.0.1", "sslmode=verify-full&sslrootcert=\(tls.ca)"),
+            saying: "the server's certificate is not issued for 127.0.0.1")
         // As in libpq, require with named authorities checks the signer.
         await Self.refused(try tls.variant("sslmode=require&sslrootcert=\(tls.otherCA)"), saying: untrusted)
         // A file of authorities that holds none is named before any connection is tried.
         let notACertificate = tls.cluster.folder + "/tls/server.ext"
-        await Self.refused(try tls.variant("sslmode=verify-full&sslrootcert=\(notACertificate)"),
-                           saying: "sslrootcert \(notACertificate) holds no usable certificate")
+        await Self.refused(
+            try tls.variant("sslmode=verify-full&sslrootcert=\(notACertificate)"),
+            saying: "sslrootcert \(notACertificate) holds no usable certificate")
     }
 
     @Test func againstAServerWithoutTLSPreferConnectsPlainAndRequireSaysWhy() async throws {
         guard let plain = try Cluster(.tcp) else { return }
         defer { plain.cluster.stop() }
         #expect(plain.url.tlsMode == .prefer)
-        let store = try await PostgresHubStore.open(plain.url, maxConnections: 2, timeout: TestPostgres.timeout, logger: TestPostgres.logger)
+        let store = try await PostgresHubStore.open(
+            plain.url, maxConnections: 2, timeout: TestPostgres.timeout, logger: TestPostgres.logger)
         defer { store.close() }
         #expect(try await store.addUser(login: "org", displayName: nil).user.twitchUsername == "org")
         #expect(try await Self.encrypted(plain.url) == false)
-        await Self.refused(try plain.variant("sslmode=require"), saying: "the server does not offer TLS, which sslmode=require requires")
+        await Self.refused(
+            try plain.variant("sslmode=require"),
+            saying: "the server does not offer TLS, which sslmode=require requires")
     }
 }

@@ -6,7 +6,9 @@ import Testing
 @Suite struct PostgresURLTests {
     @Test func tcpAndSocketURLsAreRead() throws {
         let tcp = try PostgresURL("postgresql://racesync:s3cret@db.internal:6543/races")
-        #expect(tcp.user == "racesync" && tcp.password == "s3cret" && tcp.host == "db.internal" && tcp.port == 6543 && tcp.database == "races")
+        #expect(
+            tcp.user == "racesync" && tcp.password == "s3cret" && tcp.host == "db.internal" && tcp.port == 6543
+                && tcp.database == "races")
         #expect(tcp.socketFolder == nil)
         let socket = try PostgresURL("postgres://postgres@/postgres?host=/tmp/racesync-pg")
         #expect(socket.socketFolder == "/tmp/racesync-pg" && socket.host == nil && socket.port == 5432)
@@ -22,8 +24,12 @@ import Testing
     /// TLS that checks nobody, to a server elsewhere, is said at start; locally it is not.
     @Test func weakTLSToARemoteServerIsWarnedAbout() throws {
         #expect(try PostgresURL("postgresql://u@db.internal/races").warnings.count == 1)
-        #expect(try PostgresURL("postgresql://u@db.internal/races?sslmode=require").warnings.first?.contains("verify-full") == true)
-        #expect(try PostgresURL("postgresql://u@db.internal/races?sslmode=verify-full&sslrootcert=/dev/null").warnings.isEmpty)
+        #expect(
+            try PostgresURL("postgresql://u@db.internal/races?sslmode=require").warnings.first?.contains("verify-full")
+                == true)
+        #expect(
+            try PostgresURL("postgresql://u@db.internal/races?sslmode=verify-full&sslrootcert=/dev/null").warnings
+                .isEmpty)
         #expect(try PostgresURL("postgresql://u@127.0.0.1/races").warnings.isEmpty)
         #expect(try PostgresURL("postgresql://u@localhost/races?sslmode=require").warnings.isEmpty)
         #expect(try PostgresURL("postgresql://u@127.evil.example/races").warnings.count == 1)
@@ -38,12 +44,15 @@ import Testing
     }
 
     @Test(arguments: [
-        "/var/lib/racesync/hub.sqlite", "postgresql://", "postgresql://db.internal/races", "postgresql://u@db.internal/",
+        "/var/lib/racesync/hub.sqlite", "postgresql://", "postgresql://db.internal/races",
+        "postgresql://u@db.internal/",
         "postgresql://u@db.internal:70000/races", "postgresql://u@/races", "postgresql://u@db.internal/a/b",
-        "postgresql://u@db.internal/races?sslmode=always", "postgresql://u@db.internal/races?sslmode=verify-full&sslrootcert=relative.pem",
+        "postgresql://u@db.internal/races?sslmode=always",
+        "postgresql://u@db.internal/races?sslmode=verify-full&sslrootcert=relative.pem",
         "postgresql://u@db.internal/races?sslmode=verify-ca&sslrootcert=/nonexistent/ca.pem",
         "postgresql://u@/races?host=/run/postgresql&sslmode=require", "postgresql://u@db.internal/races?sslcert=/x.pem",
-        "postgresql://u@db.internal/races?sslmdoe=verify-full", "postgresql://u@db.internal/races?channel_binding=require",
+        "postgresql://u@db.internal/races?sslmdoe=verify-full",
+        "postgresql://u@db.internal/races?channel_binding=require",
         "postgresql://u@db.internal/races?requiressl=1",
     ])
     func badURLsAreRefusedWithAReason(_ text: String) {
@@ -60,7 +69,8 @@ import Testing
         let verified = try PostgresURL("postgresql://u@db.internal/races?sslmode=verify-full&sslrootcert=/dev/null")
         #expect(verified.rootCertificateFile == "/dev/null")
         // Other libpq parameters are let through to be warned about; unknown TLS ones are refused.
-        let named = try PostgresURL("postgresql://u@db.internal/races?application_name=hub&sslmode=disable&connect_timeout=5")
+        let named = try PostgresURL(
+            "postgresql://u@db.internal/races?application_name=hub&sslmode=disable&connect_timeout=5")
         #expect(named.ignoredParameters == ["application_name", "connect_timeout"] && named.tlsMode == .disable)
         #expect(try PostgresURL("postgresql://u@db.internal/races").ignoredParameters.isEmpty)
     }

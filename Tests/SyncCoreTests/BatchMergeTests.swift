@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import PropertyBased
 import Testing
+
 @testable import SyncCore
 @testable import SyncStore
 
@@ -50,15 +51,18 @@ import Testing
         /// Everything a pull, a page or a later merge can see, without the log's sequence numbers.
         static func state(_ store: HubStore) throws -> [String] {
             try store.pool.read { db in
-                let casters = try Row.fetchAll(db, sql: "SELECT * FROM casters ORDER BY race_id, user_id").map(\.description)
+                let casters = try Row.fetchAll(db, sql: "SELECT * FROM casters ORDER BY race_id, user_id").map(
+                    \.description)
                 let answers = try Row.fetchAll(db, sql: "SELECT * FROM applied_ops ORDER BY op_id").map(\.description)
-                let log = try Row.fetchAll(db, sql: "SELECT kind, key, payload FROM change_log ORDER BY seq").map(\.description)
+                let log = try Row.fetchAll(db, sql: "SELECT kind, key, payload FROM change_log ORDER BY seq").map(
+                    \.description)
                 return casters + ["--"] + answers + ["--"] + log
             }
         }
     }
 
-    static func batch(_ twins: Twins, _ rng: inout SeededGenerator, resendable: inout [Op]) -> (ops: [Op], caller: UUID) {
+    static func batch(_ twins: Twins, _ rng: inout SeededGenerator, resendable: inout [Op]) -> (ops: [Op], caller: UUID)
+    {
         let base: Int64 = 1_790_000_000_000
         let caller = Bool.random(using: &rng) ? twins.organizer.id : twins.users.randomElement(using: &rng)!.id
         var ops: [Op] = []
@@ -69,9 +73,14 @@ import Testing
                 continue
             }
             let race = roll < 12 ? UUID() : twins.races.randomElement(using: &rng)!
-            let user = roll < 15 ? UUID() : (Bool.random(using: &rng) ? caller : twins.users.randomElement(using: &rng)!.id)
-            let wall = roll < 18 ? base + 61_000 + Int64.random(in: 0...5000, using: &rng) : base + Int64.random(in: -3...3, using: &rng)
-            let hlc = HLC(wallMs: wall, counter: UInt16.random(in: 0...2, using: &rng), node: ["a", "b"].randomElement(using: &rng)!)
+            let user =
+                roll < 15 ? UUID() : (Bool.random(using: &rng) ? caller : twins.users.randomElement(using: &rng)!.id)
+            let wall =
+                roll < 18
+                ? base + 61_000 + Int64.random(in: 0...5000, using: &rng) : base + Int64.random(in: -3...3, using: &rng)
+            let hlc = HLC(
+                wallMs: wall, counter: UInt16.random(in: 0...2, using: &rng),
+                node: ["a", "b"].randomElement(using: &rng)!)
             ops.append(Op(kind: Bool.random(using: &rng) ? .join : .leave, raceID: race, userID: user, hlc: hlc))
         }
         resendable += ops

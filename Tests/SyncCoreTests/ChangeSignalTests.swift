@@ -1,10 +1,11 @@
 import Foundation
 import Synchronization
 import Testing
+
 @testable import SyncCore
-@testable import SyncTwitch
 @testable import SyncNode
 @testable import SyncStore
+@testable import SyncTwitch
 
 /// The long-poll wake-up: no waiter is ever left behind, whatever order its timer, a
 /// notification, a cancellation and its own registration happen in.
@@ -30,7 +31,9 @@ import Testing
         let ok = await Self.finishes(within: 60) {
             await withTaskGroup(of: Void.self) { group in
                 for i in 0..<4000 {
-                    group.addTask { await signal.wait(since: signal.generation, timeout: i % 2 == 0 ? .zero : .nanoseconds(1)) }
+                    group.addTask {
+                        await signal.wait(since: signal.generation, timeout: i % 2 == 0 ? .zero : .nanoseconds(1))
+                    }
                 }
             }
         }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import SyncCore
 @testable import SyncStore
 
@@ -47,7 +48,9 @@ import Testing
 
     static func expectEveryRow(_ pool: DatabasePool) throws {
         let stored = try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT key, value FROM meta WHERE key LIKE 'filler-%'").map { ($0[0] as String, $0[1] as String) }
+            try Row.fetchAll(db, sql: "SELECT key, value FROM meta WHERE key LIKE 'filler-%'").map {
+                ($0[0] as String, $0[1] as String)
+            }
         }
         let expected = Dictionary(uniqueKeysWithValues: fillerRows(0..<200))
         #expect(stored.count == expected.count)
@@ -94,11 +97,17 @@ import Testing
         header[0..<16] = ArraySlice(Array("SQLite format 3\0".utf8))
         header[16] = 0x10  // 4096-byte pages
         header[31] = 50  // 50 pages
-        header[27] = 7; header[95] = 7  // change counter == version-valid-for: the count is valid
-        for (index, byte) in withUnsafeBytes(of: StoreKind.hub.applicationID.bigEndian, Array.init).enumerated() { header[68 + index] = byte }
+        header[27] = 7
+        header[95] = 7  // change counter == version-valid-for: the count is valid
+        for (index, byte) in withUnsafeBytes(of: StoreKind.hub.applicationID.bigEndian, Array.init).enumerated() {
+            header[68 + index] = byte
+        }
         #expect(try StoreFileCheck.verdict(header: header, fileSize: 4096 * 10, path: "x", kind: .hub) == .askSQLite)
         #expect(try StoreFileCheck.verdict(header: header, fileSize: 4096 * 50, path: "x", kind: .hub) == .open)
-        header[31] = 0; header[28] = 0xFF; header[16] = 0; header[17] = 1  // 65536-byte pages, a huge count: no overflow trap
+        header[31] = 0
+        header[28] = 0xFF
+        header[16] = 0
+        header[17] = 1  // 65536-byte pages, a huge count: no overflow trap
         #expect(try StoreFileCheck.verdict(header: header, fileSize: 1, path: "x", kind: .hub) == .askSQLite)
     }
 }

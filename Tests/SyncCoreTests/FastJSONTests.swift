@@ -1,18 +1,25 @@
 import Foundation
 import Testing
+
 @testable import SyncCore
-@testable import SyncTwitch
 @testable import SyncNode
 @testable import SyncStore
+@testable import SyncTwitch
 
 @Suite struct FastJSONTests {
     @Test func fastJSONEqualsTheCodableForm() throws {
-        let names = ["Any% \"Glitchless\"", "tab\there\nnewline \\ backslash", "emoji 🏁 \u{01} control", "plain", "ünïcödé / slash"]
+        let names = [
+            "Any% \"Glitchless\"", "tab\there\nnewline \\ backslash", "emoji 🏁 \u{01} control", "plain",
+            "ünïcödé / slash",
+        ]
         let summaries = names.enumerated().map { index, name in
             RaceSummary(
                 id: UUID(), name: name, status: RaceStatus.allCases[index % 3],
-                organizer: User(id: UUID(), twitchUsername: "org\(index)", twitchDisplayName: index % 2 == 0 ? nil : "Org \"\(index)\""),
-                participantCount: index, casterCount: index * 2, createdAt: Date(timeIntervalSince1970: 1_790_000_000.123 + Double(index)))
+                organizer: User(
+                    id: UUID(), twitchUsername: "org\(index)",
+                    twitchDisplayName: index % 2 == 0 ? nil : "Org \"\(index)\""),
+                participantCount: index, casterCount: index * 2,
+                createdAt: Date(timeIntervalSince1970: 1_790_000_000.123 + Double(index)))
         }
         let fast = try JSONSerialization.jsonObject(with: Data(summaries.fastJSON.utf8)) as? NSArray
         let codable = try JSONSerialization.jsonObject(with: try WireJSON.encode(summaries)) as? NSArray
@@ -23,7 +30,10 @@ import Testing
 @Suite struct FastCasterPayloadTests {
     @Test func casterPayloadEqualsTheCodableForm() throws {
         for node in ["node-1", "we\"ird\\node", "ünï"] {
-            let state = CasterState(raceID: UUID(), userID: UUID(), register: CasterRegister(present: Bool.random(), hlc: HLC(wallMs: 1_790_000_000_000, counter: 7, node: node), opID: UUID()))
+            let state = CasterState(
+                raceID: UUID(), userID: UUID(),
+                register: CasterRegister(
+                    present: Bool.random(), hlc: HLC(wallMs: 1_790_000_000_000, counter: 7, node: node), opID: UUID()))
             let fast = try JSONSerialization.jsonObject(with: Data(state.fastJSON.utf8)) as? NSDictionary
             let codable = try JSONSerialization.jsonObject(with: try WireJSON.encode(state)) as? NSDictionary
             #expect(fast != nil && fast == codable)

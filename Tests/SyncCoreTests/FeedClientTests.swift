@@ -1,10 +1,11 @@
 import ChildProcesses
 import Foundation
 import Testing
+
 @testable import SyncCore
-@testable import SyncTwitch
 @testable import SyncNode
 @testable import SyncStore
+@testable import SyncTwitch
 
 /// Every rendered feed read by a real feed client: Python's feedparser (installed by `make test`).
 @Suite struct FeedClientTests {
@@ -12,32 +13,40 @@ import Testing
         .appendingPathComponent("Scripts/feedcheck.py").path
 
     static var feedparserAvailable: Bool {
-        (try? ChildProcess("/usr/bin/env", ["python3", "-c", "import feedparser"], stderr: "/dev/null").waitForExit()) == 0
+        (try? ChildProcess("/usr/bin/env", ["python3", "-c", "import feedparser"], stderr: "/dev/null").waitForExit())
+            == 0
     }
 
     @Test(arguments: ["empty", "one", "several", "hostile"], FeedRenderer.Format.allCases)
     func feedparserReadsEveryFeedWithoutErrors(_ name: String, _ format: FeedRenderer.Format) throws {
         guard Self.feedparserAvailable else {
             // `make test` installs feedparser and sets this, so CI never skips the check.
-            #expect(ProcessInfo.processInfo.environment["RACESYNC_REQUIRE_FEEDPARSER"] == nil, "feedparser is not installed")
+            #expect(
+                ProcessInfo.processInfo.environment["RACESYNC_REQUIRE_FEEDPARSER"] == nil, "feedparser is not installed"
+            )
             return
         }
         let feed = try #require(FeedRendererTests.states.first { $0.name == name }?.feed)
         let dir = TempDir()
         defer { dir.cleanup() }
-        let feedFile = dir.file("feed.xml"), specFile = dir.file("spec.json")
+        let feedFile = dir.file("feed.xml")
+        let specFile = dir.file("spec.json")
         try FeedRenderer.render(feed, as: format).write(to: URL(fileURLWithPath: feedFile))
         let spec: [String: Any] = [
             "version": format == .atom ? "atom10" : "rss20", "title": feed.title,
             "items": feed.items.map { item in
-                ["id": item.id, "title": item.title.unicodeScalars.filter(XMLText.isAllowed).map(String.init).joined(),
-                 "summary": item.streamTitle.unicodeScalars.filter(XMLText.isAllowed).map(String.init).joined(),
-                 "link": item.streamURL, "started_at": Int(item.startedAt.timeIntervalSince1970)] as [String: Any]
+                [
+                    "id": item.id,
+                    "title": item.title.unicodeScalars.filter(XMLText.isAllowed).map(String.init).joined(),
+                    "summary": item.streamTitle.unicodeScalars.filter(XMLText.isAllowed).map(String.init).joined(),
+                    "link": item.streamURL, "started_at": Int(item.startedAt.timeIntervalSince1970),
+                ] as [String: Any]
             },
         ]
         try JSONSerialization.data(withJSONObject: spec).write(to: URL(fileURLWithPath: specFile))
         let reportFile = dir.file("report.txt")
-        let status = try ChildProcess("/usr/bin/env", ["python3", Self.script, feedFile, specFile], stdout: reportFile).waitForExit()
+        let status = try ChildProcess("/usr/bin/env", ["python3", Self.script, feedFile, specFile], stdout: reportFile)
+            .waitForExit()
         let report = (try? String(contentsOfFile: reportFile, encoding: .utf8)) ?? ""
         #expect(status == 0, "\(name).\(format.rawValue): \(report)")
     }

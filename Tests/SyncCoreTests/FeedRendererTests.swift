@@ -1,43 +1,62 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Testing
+
 @testable import SyncCore
-@testable import SyncTwitch
 @testable import SyncNode
 @testable import SyncStore
+@testable import SyncTwitch
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// Renderers against golden files, XML well-formedness, and escaping.
 @Suite struct FeedRendererTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
         .appendingPathComponent("fixtures/feeds")
     static let race = UUID(uuidString: "3f2a1b4c-0000-4000-8000-00000000abcd")!
 
-    static func item(_ streamer: String, login: String? = nil, stream: String, title: String, at seconds: TimeInterval, role: String = "caster") -> LiveFeedItem {
+    static func item(
+        _ streamer: String, login: String? = nil, stream: String, title: String, at seconds: TimeInterval,
+        role: String = "caster"
+    ) -> LiveFeedItem {
         LiveFeedItem(
             id: FeedIDs.item(race: race, streamID: stream), title: "\(streamer) is live (\(role)) in Any% Glitchless",
-            streamURL: "https://twitch.tv/\(login ?? streamer.lowercased())", startedAt: Date(timeIntervalSince1970: seconds),
+            streamURL: "https://twitch.tv/\(login ?? streamer.lowercased())",
+            startedAt: Date(timeIntervalSince1970: seconds),
             streamTitle: title, streamer: streamer)
     }
 
     static func feed(_ items: [LiveFeedItem]) -> LiveFeed {
-        LiveFeed(id: FeedIDs.feed(race: nil), title: "RaceSync: live now", subtitle: "Participants and casters of active races who are live on Twitch",
-                 selfURLBase: "https://races.example.org/feeds/live", alternateURL: "https://races.example.org/api/races", items: items)
+        LiveFeed(
+            id: FeedIDs.feed(race: nil), title: "RaceSync: live now",
+            subtitle: "Participants and casters of active races who are live on Twitch",
+            selfURLBase: "https://races.example.org/feeds/live", alternateURL: "https://races.example.org/api/races",
+            items: items)
     }
 
     /// The fixed states the golden files hold.
     static let states: [(name: String, feed: LiveFeed)] = [
         ("empty", feed([])),
         ("one", feed([item("Alice", stream: "40952121085", title: "Any% race, casting with Bob", at: 1_790_000_000)])),
-        ("several", feed([
-            item("Alice", stream: "1001", title: "Practice", at: 1_790_000_000, role: "participant"),
-            item("Bob_99", stream: "1002", title: "Casting the final", at: 1_790_000_600),
-            item("Carol", stream: "1003", title: "Warm-up", at: 1_789_999_000),
-        ])),
-        ("hostile", feed([
-            item("M&M <script>", login: "mm_script", stream: "666", title: "<b>Bold</b> & \"quoted\" 'single' 🏁🎮 tab\there \u{01}bell\u{07} \u{FFFE}", at: 1_790_000_000),
-        ])),
+        (
+            "several",
+            feed([
+                item("Alice", stream: "1001", title: "Practice", at: 1_790_000_000, role: "participant"),
+                item("Bob_99", stream: "1002", title: "Casting the final", at: 1_790_000_600),
+                item("Carol", stream: "1003", title: "Warm-up", at: 1_789_999_000),
+            ])
+        ),
+        (
+            "hostile",
+            feed([
+                item(
+                    "M&M <script>", login: "mm_script", stream: "666",
+                    title: "<b>Bold</b> & \"quoted\" 'single' 🏁🎮 tab\there \u{01}bell\u{07} \u{FFFE}", at: 1_790_000_000
+                )
+            ])
+        ),
     ]
 
     @Test(arguments: ["empty", "one", "several", "hostile"], FeedRenderer.Format.allCases)
@@ -49,7 +68,9 @@ import Testing
             try rendered.write(to: file)
         }
         let golden = try Data(contentsOf: file)
-        #expect(rendered == golden, "regenerate with RACESYNC_UPDATE_GOLDEN=1 swift test --filter FeedRendererTests after checking the change")
+        #expect(
+            rendered == golden,
+            "regenerate with RACESYNC_UPDATE_GOLDEN=1 swift test --filter FeedRendererTests after checking the change")
     }
 
     @Test(arguments: ["empty", "one", "several", "hostile"], FeedRenderer.Format.allCases)
@@ -70,10 +91,15 @@ import Testing
         #expect(rss.contains("<title>M&#x26;M &#x3C;script&#x3E; is live"))
         #expect(!rss.contains("\u{01}") && !rss.contains("\u{07}") && !rss.contains("\u{FFFE}"))
         // RSS description holds HTML: the title is escaped for HTML, then for XML.
-        #expect(rss.contains("<description>&amp;lt;b&amp;gt;Bold&amp;lt;/b&amp;gt; &amp;amp; &amp;quot;quoted&amp;quot; 'single'"))
+        #expect(
+            rss.contains(
+                "<description>&amp;lt;b&amp;gt;Bold&amp;lt;/b&amp;gt; &amp;amp; &amp;quot;quoted&amp;quot; 'single'"))
         let atom = String(decoding: FeedRenderer.atom(feed), as: UTF8.self)
         // Markup-looking Atom text is declared HTML and escaped twice; plain text stays text.
-        #expect(atom.contains("<summary type=\"html\">&amp;lt;b&amp;gt;Bold&amp;lt;/b&amp;gt; &amp;amp; &amp;quot;quoted&amp;quot; 'single'"))
+        #expect(
+            atom.contains(
+                "<summary type=\"html\">&amp;lt;b&amp;gt;Bold&amp;lt;/b&amp;gt; &amp;amp; &amp;quot;quoted&amp;quot; 'single'"
+            ))
         #expect(atom.contains("<title type=\"html\">M&amp;amp;M &amp;lt;script&amp;gt; is live"))
         #expect(atom.contains("<title type=\"text\">RaceSync: live now</title>"))
         #expect(atom.contains("🏁🎮"))
@@ -100,12 +126,18 @@ import Testing
             default: return String(scalar)
             }
         }.joined()
-        let parsed = Array(collector.texts.joined().unicodeScalars), expected = Array(html.unicodeScalars)
-        #expect((0...(parsed.count - expected.count)).contains { parsed[$0..<($0 + expected.count)].elementsEqual(expected) })
+        let parsed = Array(collector.texts.joined().unicodeScalars)
+        let expected = Array(html.unicodeScalars)
+        #expect(
+            (0...(parsed.count - expected.count)).contains {
+                parsed[$0..<($0 + expected.count)].elementsEqual(expected)
+            })
     }
 
     @Test func aFeedHoldsTheNewest500Items() {
-        let items = (0..<750).map { Self.item("S\($0)", stream: "\($0)", title: "t", at: 1_790_000_000 + TimeInterval($0)) }
+        let items = (0..<750).map {
+            Self.item("S\($0)", stream: "\($0)", title: "t", at: 1_790_000_000 + TimeInterval($0))
+        }
         let feed = Self.feed(items.shuffled())
         #expect(feed.items.count == LiveFeed.maxItems)
         #expect(feed.items.first?.streamer == "S749" && feed.items.last?.streamer == "S250")
@@ -117,7 +149,9 @@ import Testing
         let several = Self.states.first { $0.name == "several" }!.feed
         #expect(several.updated == Date(timeIntervalSince1970: 1_790_000_600))
         #expect(several.items.map(\.streamer) == ["Bob_99", "Alice", "Carol"])
-        #expect(Timestamp.rfc1123(Date(timeIntervalSince1970: 1_790_000_600), zone: "+0000") == "Mon, 21 Sep 2026 14:23:20 +0000")
+        #expect(
+            Timestamp.rfc1123(Date(timeIntervalSince1970: 1_790_000_600), zone: "+0000")
+                == "Mon, 21 Sep 2026 14:23:20 +0000")
         #expect(Timestamp.parseHTTPDate("Mon, 21 Sep 2026 14:23:20 GMT") == Date(timeIntervalSince1970: 1_790_000_600))
     }
 
@@ -135,7 +169,10 @@ final class ElementCounter: NSObject, XMLParserDelegate, @unchecked Sendable {
     var counts: [String: Int] = [:]
     var texts: [String] = []
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
         counts[name, default: 0] += 1
     }
 

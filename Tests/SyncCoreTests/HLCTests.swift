@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+
 @testable import SyncCore
-@testable import SyncTwitch
 @testable import SyncNode
 @testable import SyncStore
+@testable import SyncTwitch
 
 @Suite struct HLCTests {
     @Test func ordersByWallThenCounterThenNode() {
@@ -43,7 +44,9 @@ import Testing
         var rng = SeededGenerator(seed: 42)
         var clock = HybridClock(node: "n")
         for _ in 0..<5000 {
-            let remote = HLC(wallMs: Int64.random(in: 0...5000, using: &rng), counter: UInt16.random(in: 0...100, using: &rng), node: "r")
+            let remote = HLC(
+                wallMs: Int64.random(in: 0...5000, using: &rng), counter: UInt16.random(in: 0...100, using: &rng),
+                node: "r")
             let now = Int64.random(in: 0...5000, using: &rng)
             let before = clock.last
             clock.receive(remote, now: now)
@@ -80,15 +83,23 @@ import Testing
     }
 
     @Test func outOfRangeNumbersNameTheirField() throws {
-        let op = #"{"op_id":"6f1c1d2e-0000-4000-8000-000000000001","kind":"caster.join","race_id":"6f1c1d2e-0000-4000-8000-000000000002","user_id":"6f1c1d2e-0000-4000-8000-000000000003","hlc":{"wall_ms":WALL,"counter":COUNTER,"node":"n"}}"#
-        for (wall, counter, field) in [("147573952589676412928", "0", "wall_ms"), ("253402300800000", "0", "wall_ms"), ("-5", "0", "wall_ms"), ("1", "1e30", "counter"), ("1", "65536", "counter"), ("1.5", "0", "wall_ms")] {
-            let body = #"{"node_id":"n","ops":["# + op.replacingOccurrences(of: "WALL", with: wall).replacingOccurrences(of: "COUNTER", with: counter) + "]}"
+        let op =
+            #"{"op_id":"6f1c1d2e-0000-4000-8000-000000000001","kind":"caster.join","race_id":"6f1c1d2e-0000-4000-8000-000000000002","user_id":"6f1c1d2e-0000-4000-8000-000000000003","hlc":{"wall_ms":WALL,"counter":COUNTER,"node":"n"}}"#
+        for (wall, counter, field) in [
+            ("147573952589676412928", "0", "wall_ms"), ("253402300800000", "0", "wall_ms"), ("-5", "0", "wall_ms"),
+            ("1", "1e30", "counter"), ("1", "65536", "counter"), ("1.5", "0", "wall_ms"),
+        ] {
+            let body =
+                #"{"node_id":"n","ops":["#
+                + op.replacingOccurrences(of: "WALL", with: wall).replacingOccurrences(of: "COUNTER", with: counter)
+                + "]}"
             do {
                 _ = try WireJSON.decode(PushRequest.self, from: Data(body.utf8))
                 Issue.record("\(wall)/\(counter) should be refused")
             } catch {
                 let message = WireJSON.describe(error)
-                #expect(message.contains("ops[0].hlc.\(field)") && message.contains("must be an integer in"), "\(message)")
+                #expect(
+                    message.contains("ops[0].hlc.\(field)") && message.contains("must be an integer in"), "\(message)")
             }
         }
         let wrongType = #"{"wall_ms":"soon","counter":0,"node":"n"}"#
@@ -100,7 +111,10 @@ import Testing
         let json = String(decoding: try WireJSON.encode(hlc), as: UTF8.self)
         #expect(json == #"{"counter":3,"node":"node-1","wall_ms":1700000000000}"#)
         #expect(try WireJSON.decode(HLC.self, from: Data(json.utf8)) == hlc)
-        for bad in [#"{"wall_ms":1,"counter":70000,"node":"a"}"#, #"{"wall_ms":-1,"counter":0,"node":"a"}"#, #"{"wall_ms":1,"counter":0,"node":""}"#] {
+        for bad in [
+            #"{"wall_ms":1,"counter":70000,"node":"a"}"#, #"{"wall_ms":-1,"counter":0,"node":"a"}"#,
+            #"{"wall_ms":1,"counter":0,"node":""}"#,
+        ] {
             #expect(throws: DecodingError.self) { try WireJSON.decode(HLC.self, from: Data(bad.utf8)) }
         }
     }

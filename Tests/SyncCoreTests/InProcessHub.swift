@@ -1,8 +1,9 @@
 import Foundation
+
 @testable import SyncCore
-@testable import SyncTwitch
 @testable import SyncNode
 @testable import SyncStore
+@testable import SyncTwitch
 
 /// `HubAPI` straight onto a `HubStore`, through the same wire encoding as HTTP, for tests
 /// that drive many replicas without sockets. `online` simulates a partition.
@@ -54,12 +55,15 @@ final class ReplicaFixture: @unchecked Sendable {
     let store: ReplicaStore
     let hub: InProcessHub
 
-    init(dir: TempDir, name: String, hubStore: HubStore, user: User, offsetMs: Int64 = 0, base: ManualClock) async throws {
+    init(dir: TempDir, name: String, hubStore: HubStore, user: User, offsetMs: Int64 = 0, base: ManualClock)
+        async throws
+    {
         store = try ReplicaStore(path: dir.file("\(name).sqlite"), now: { base.now + offsetMs })
         hub = InProcessHub(store: hubStore, user: user)
         let store = self.store
         _ = try await ReplicaLogin.run(
-            replicaPath: store.path, hub: hub, session: ReplicaSession(hub: "http://in-process", token: "t", user: user), open: { store })
+            replicaPath: store.path, hub: hub,
+            session: ReplicaSession(hub: "http://in-process", token: "t", user: user), open: { store })
     }
 
     @discardableResult

@@ -1,10 +1,11 @@
 import Foundation
 import PropertyBased
 import Testing
+
 @testable import SyncCore
-@testable import SyncTwitch
 @testable import SyncNode
 @testable import SyncStore
+@testable import SyncTwitch
 
 /// Random ops from several nodes, delivered in random orders with duplicates, must converge.
 @Suite struct MergePropertyTests {
@@ -25,11 +26,13 @@ import Testing
         let ops = (0..<Int.random(in: 5...40, using: &rng)).map { _ in
             var hlc: HLC
             repeat {
-                hlc = HLC(wallMs: Int64.random(in: 1000...1010, using: &rng), counter: UInt16.random(in: 0...2, using: &rng),
-                          node: nodes.randomElement(using: &rng)!)
+                hlc = HLC(
+                    wallMs: Int64.random(in: 1000...1010, using: &rng), counter: UInt16.random(in: 0...2, using: &rng),
+                    node: nodes.randomElement(using: &rng)!)
             } while !stamps.insert(hlc).inserted
-            return Op(kind: Bool.random(using: &rng) ? .join : .leave,
-                      raceID: races.randomElement(using: &rng)!, userID: users.randomElement(using: &rng)!, hlc: hlc)
+            return Op(
+                kind: Bool.random(using: &rng) ? .join : .leave,
+                raceID: races.randomElement(using: &rng)!, userID: users.randomElement(using: &rng)!, hlc: hlc)
         }
         return Scenario(races: races, users: users, ops: ops)
     }
@@ -44,18 +47,23 @@ import Testing
         return out
     }
 
-    struct Key: Hashable { var race: UUID; var user: UUID }
+    struct Key: Hashable {
+        var race: UUID
+        var user: UUID
+    }
 
     /// The hub's merge as a pure fold: registers and first answers.
     static func merge(_ ops: [Op]) -> (registers: [Key: CasterRegister], answers: [(Op, OpResult)]) {
         var registers: [Key: CasterRegister] = [:]
         var recorded: [UUID: OpResult] = [:]
         var answers: [(Op, OpResult)] = []
-        let race = Race(id: UUID(), name: "r", status: .running, seedsReleased: false, organizerID: UUID(),
-                        createdAt: Date(timeIntervalSince1970: 0), updatedAt: Date(timeIntervalSince1970: 0))
+        let race = Race(
+            id: UUID(), name: "r", status: .running, seedsReleased: false, organizerID: UUID(),
+            createdAt: Date(timeIntervalSince1970: 0), updatedAt: Date(timeIntervalSince1970: 0))
         for op in ops {
             let key = Key(race: op.raceID, user: op.userID)
-            let facts = CasterMerge.Facts(prior: recorded[op.opID], race: race, userExists: true, isParticipant: false, register: registers[key])
+            let facts = CasterMerge.Facts(
+                prior: recorded[op.opID], race: race, userExists: true, isParticipant: false, register: registers[key])
             let result: OpResult
             switch CasterMerge.decide(op, caller: op.userID, facts: facts, nowMs: 1005) {
             case .apply(let r):
@@ -63,7 +71,8 @@ import Testing
                 result = .init(opID: op.opID, status: .applied)
             case .supersede: result = .init(opID: op.opID, status: .superseded)
             case .repeatAnswer(let a): result = a
-            case .reject(let v), .refuseForeignOpID(let v): result = .init(opID: op.opID, status: .rejected, code: v.status, detail: v.detail)
+            case .reject(let v), .refuseForeignOpID(let v):
+                result = .init(opID: op.opID, status: .rejected, code: v.status, detail: v.detail)
             }
             if recorded[op.opID] == nil { recorded[op.opID] = result }
             answers.append((op, result))
@@ -123,9 +132,10 @@ import Testing
             var rng = SeededGenerator(seed: seed)
             let now = hub.clock.now
             let ops = Self.scenario(seed: seed).ops.map { op in
-                Op(opID: op.opID, kind: op.kind, raceID: races.randomElement(using: &rng)!,
-                   userID: users.randomElement(using: &rng)!.id,
-                   hlc: HLC(wallMs: now - 1010 + op.hlc.wallMs, counter: op.hlc.counter, node: op.hlc.node))
+                Op(
+                    opID: op.opID, kind: op.kind, raceID: races.randomElement(using: &rng)!,
+                    userID: users.randomElement(using: &rng)!.id,
+                    hlc: HLC(wallMs: now - 1010 + op.hlc.wallMs, counter: op.hlc.counter, node: op.hlc.node))
             }
             var delivery = Self.delivery(ops, seed: seed &* 31)
             var answers: [UUID: [OpStatus]] = [:]
@@ -165,8 +175,9 @@ import Testing
             let sent: [(op: Op, caller: UUID)] = Self.scenario(seed: seed).ops.map { op in
                 let user = users.randomElement(using: &rng)!.id
                 let race = Int.random(in: 0..<10, using: &rng) == 0 ? UUID() : races.randomElement(using: &rng)!
-                let op = Op(opID: op.opID, kind: op.kind, raceID: race, userID: user,
-                            hlc: HLC(wallMs: now - 1010 + op.hlc.wallMs, counter: op.hlc.counter, node: op.hlc.node))
+                let op = Op(
+                    opID: op.opID, kind: op.kind, raceID: race, userID: user,
+                    hlc: HLC(wallMs: now - 1010 + op.hlc.wallMs, counter: op.hlc.counter, node: op.hlc.node))
                 return (op, Bool.random(using: &rng) ? user : organizer.id)
             }
             var written: [HLC: (author: UUID, kind: OpKind)] = [:]
@@ -182,7 +193,8 @@ import Testing
                 case .superseded:
                     let winner = try #require(result.winner, "seed \(seed): a superseded op must name its winner")
                     #expect(winner.hlc >= op.hlc)
-                    let write = try #require(written[winner.hlc], "seed \(seed): the winner must be a write the hub applied")
+                    let write = try #require(
+                        written[winner.hlc], "seed \(seed): the winner must be a write the hub applied")
                     #expect(write.author == winner.user.id && write.kind == winner.kind)
                 case .rejected:
                     #expect(result.code != nil && result.detail?.isEmpty == false && result.winner == nil)
@@ -194,8 +206,11 @@ import Testing
             for race in races {
                 let detail = try #require(try hub.store.raceDetail(race))
                 for member in detail.casters {
-                    let last = sent.filter { $0.op.raceID == race && $0.op.userID == member.user.id && outcomes[$0.op.opID]?.status == .applied }
-                        .max { $0.op.hlc < $1.op.hlc }
+                    let last = sent.filter {
+                        $0.op.raceID == race && $0.op.userID == member.user.id
+                            && outcomes[$0.op.opID]?.status == .applied
+                    }
+                    .max { $0.op.hlc < $1.op.hlc }
                     #expect(member.changedBy?.id == last?.caller, "seed \(seed)")
                 }
             }

@@ -1,6 +1,7 @@
 import Foundation
 import PropertyBased
 import Testing
+
 @testable import SyncCore
 @testable import SyncStore
 
@@ -16,9 +17,12 @@ import Testing
         var rng = SeededGenerator(seed: seed)
         let hub = try HubFixture()
         let org = try hub.store.addUser(login: "org", displayName: "Org \"quoted\" \\ \u{1F3C1} \u{2028}").user
-        let users = try (0..<6).map { try hub.store.addUser(login: "u\($0)", displayName: Bool.random(using: &rng) ? nil : "Ü\($0) <b>&").user }
+        let users = try (0..<6).map {
+            try hub.store.addUser(login: "u\($0)", displayName: Bool.random(using: &rng) ? nil : "Ü\($0) <b>&").user
+        }
         for index in 0..<4 {
-            let race = try hub.store.createRace(name: "Race \(index) \u{00E9}\u{0301} \"x\" / \\n", organizer: org.id).id
+            let race = try hub.store.createRace(name: "Race \(index) \u{00E9}\u{0301} \"x\" / \\n", organizer: org.id)
+                .id
             if Bool.random(using: &rng) { _ = try hub.store.transition(.start, race: race, caller: org.id) }
             _ = try hub.store.addParticipant(race: race, caller: org.id, login: users[index].twitchUsername)
             for user in users.shuffled(using: &rng).prefix(3) where user.id != users[index].id {
@@ -26,9 +30,15 @@ import Testing
                 if Bool.random(using: &rng) { _ = try? hub.store.castLeave(race: race, caller: user.id) }
             }
         }
-        let live = Dictionary(uniqueKeysWithValues: users.prefix(3).map {
-            ($0.id, LiveStream(streamID: "\(UInt32.random(in: 0...UInt32.max, using: &rng))", title: "WR? \u{0007}\t\"tab\" 🏁", startedAt: Date(), observedAt: Date()))
-        })
+        let live = Dictionary(
+            uniqueKeysWithValues: users.prefix(3).map {
+                (
+                    $0.id,
+                    LiveStream(
+                        streamID: "\(UInt32.random(in: 0...UInt32.max, using: &rng))", title: "WR? \u{0007}\t\"tab\" 🏁",
+                        startedAt: Date(), observedAt: Date())
+                )
+            })
         try hub.store.recordPoll(seen: live, at: Date())
         try hub.store.recordPoll(seen: [:], at: Date())
         return hub
@@ -36,10 +46,16 @@ import Testing
 
     @Test func equalToJSONDecoderOnEveryPageAHubServes() async {
         await propertyCheck(count: 25, input: Gen.int(in: 0...Int.max), Gen.int(in: 1...40)) { seed, limit in
-            guard let hub = try? Self.busyHub(UInt64(seed)) else { Issue.record("setup failed"); return }
+            guard let hub = try? Self.busyHub(UInt64(seed)) else {
+                Issue.record("setup failed")
+                return
+            }
             var cursor: PullCursor?
             while true {
-                guard let batch = try? hub.store.pull(since: cursor, limit: limit) else { Issue.record("pull failed"); return }
+                guard let batch = try? hub.store.pull(since: cursor, limit: limit) else {
+                    Issue.record("pull failed")
+                    return
+                }
                 let body = batch.json()
                 let reference = try? WireJSON.decode(PullPage.self, from: body)
                 let fast = try? PullPageDecoder.decode(body)
@@ -68,7 +84,10 @@ import Testing
             let reference = try? WireJSON.decode(PullPage.self, from: Data(bytes))
             if let fast, let reference { #expect(Self.same(fast, reference)) }
         }
-        for hostile in ["", "[", String(repeating: "[", count: 10_000), "{\"changes\":[{\"seq\":99999999999999999999}]}", "\"\\ud800\"", "{\"a\":1e999999}"] {
+        for hostile in [
+            "", "[", String(repeating: "[", count: 10_000), "{\"changes\":[{\"seq\":99999999999999999999}]}",
+            "\"\\ud800\"", "{\"a\":1e999999}",
+        ] {
             #expect(throws: PullPageDecoder.Invalid.self) { try PullPageDecoder.decode(Data(hostile.utf8)) }
         }
     }

@@ -1,14 +1,17 @@
 import Foundation
 import Testing
+
 @testable import SyncCore
-@testable import SyncTwitch
 @testable import SyncNode
 @testable import SyncStore
+@testable import SyncTwitch
 
 @Suite struct RaceRulesTests {
     let organizer = UUID(), alice = UUID(), bob = UUID(), carol = UUID()
 
-    func facts(_ status: RaceStatus = .setup, participants: Set<UUID> = [], casters: Set<UUID> = [], seeds: Bool = false) -> RaceFacts {
+    func facts(
+        _ status: RaceStatus = .setup, participants: Set<UUID> = [], casters: Set<UUID> = [], seeds: Bool = false
+    ) -> RaceFacts {
         let race = Race(
             id: UUID(), name: "r", status: status, seedsReleased: seeds, organizerID: organizer,
             createdAt: Date(timeIntervalSince1970: 0), updatedAt: Date(timeIntervalSince1970: 0))
@@ -38,8 +41,11 @@ import Testing
         let bobUser = User(id: bob, twitchUsername: "bob", twitchDisplayName: nil)
         #expect(RaceRules.addCaster(facts(), caller: alice, target: nil, login: "ghost")?.status == 404)
         #expect(RaceRules.addCaster(facts(), caller: alice, target: bobUser, login: "bob")?.status == 403)
-        #expect(RaceRules.addCaster(facts(participants: [bob]), caller: organizer, target: bobUser, login: "bob")?.status == 409)
-        #expect(RaceRules.addCaster(facts(casters: [bob]), caller: organizer, target: bobUser, login: "bob")?.status == 409)
+        #expect(
+            RaceRules.addCaster(facts(participants: [bob]), caller: organizer, target: bobUser, login: "bob")?.status
+                == 409)
+        #expect(
+            RaceRules.addCaster(facts(casters: [bob]), caller: organizer, target: bobUser, login: "bob")?.status == 409)
         #expect(RaceRules.addCaster(facts(), caller: organizer, target: bobUser, login: "bob") == nil)
     }
 
@@ -47,18 +53,32 @@ import Testing
         let f = facts(casters: [bob])
         let casterID = CasterID.of(race: f.race.id, user: bob)
         #expect(RaceRules.removeCaster(f, caller: organizer, casterID: casterID) == .success(bob))
-        #expect(RaceRules.removeCaster(f, caller: alice, casterID: casterID) == .failure(.init(403, "only the race organizer may do this")))
-        if case .failure(let v) = RaceRules.removeCaster(f, caller: organizer, casterID: UUID()) { #expect(v.status == 404) } else { Issue.record("expected 404") }
+        #expect(
+            RaceRules.removeCaster(f, caller: alice, casterID: casterID)
+                == .failure(.init(403, "only the race organizer may do this")))
+        if case .failure(let v) = RaceRules.removeCaster(f, caller: organizer, casterID: UUID()) {
+            #expect(v.status == 404)
+        } else {
+            Issue.record("expected 404")
+        }
         // 404 before 403: a non-organizer asking for an unknown caster gets 404.
-        if case .failure(let v) = RaceRules.removeCaster(f, caller: alice, casterID: UUID()) { #expect(v.status == 404) } else { Issue.record("expected 404") }
+        if case .failure(let v) = RaceRules.removeCaster(f, caller: alice, casterID: UUID()) {
+            #expect(v.status == 404)
+        } else {
+            Issue.record("expected 404")
+        }
     }
 
     @Test func addParticipantRules() {
         let carolUser = User(id: carol, twitchUsername: "carol", twitchDisplayName: nil)
         #expect(RaceRules.addParticipant(facts(), caller: organizer, target: nil, login: "x")?.status == 404)
         #expect(RaceRules.addParticipant(facts(), caller: alice, target: carolUser, login: "carol")?.status == 403)
-        #expect(RaceRules.addParticipant(facts(participants: [carol]), caller: organizer, target: carolUser, login: "carol")?.status == 409)
-        #expect(RaceRules.addParticipant(facts(casters: [carol]), caller: organizer, target: carolUser, login: "carol")?.status == 409)
+        #expect(
+            RaceRules.addParticipant(
+                facts(participants: [carol]), caller: organizer, target: carolUser, login: "carol")?.status == 409)
+        #expect(
+            RaceRules.addParticipant(facts(casters: [carol]), caller: organizer, target: carolUser, login: "carol")?
+                .status == 409)
         #expect(RaceRules.addParticipant(facts(), caller: organizer, target: carolUser, login: "carol") == nil)
     }
 
@@ -66,14 +86,21 @@ import Testing
         #expect(try RaceRules.transition(.releaseSeeds, facts(.setup), caller: organizer).get().seedsReleased)
         #expect(try RaceRules.transition(.start, facts(.setup), caller: organizer).get().status == .running)
         #expect(try RaceRules.transition(.finish, facts(.running), caller: organizer).get().status == .finished)
-        for (step, status) in [(RaceRules.Transition.releaseSeeds, RaceStatus.running), (.releaseSeeds, .finished), (.start, .running), (.start, .finished), (.finish, .setup), (.finish, .finished)] {
+        for (step, status) in [
+            (RaceRules.Transition.releaseSeeds, RaceStatus.running), (.releaseSeeds, .finished), (.start, .running),
+            (.start, .finished), (.finish, .setup), (.finish, .finished),
+        ] {
             if case .failure(let v) = RaceRules.transition(step, facts(status), caller: organizer) {
                 #expect(v.status == 400, "\(step) from \(status)")
             } else {
                 Issue.record("\(step) from \(status) should be refused")
             }
         }
-        if case .failure(let v) = RaceRules.transition(.start, facts(.setup), caller: alice) { #expect(v.status == 403) } else { Issue.record("expected 403") }
+        if case .failure(let v) = RaceRules.transition(.start, facts(.setup), caller: alice) {
+            #expect(v.status == 403)
+        } else {
+            Issue.record("expected 403")
+        }
     }
 
     @Test func raceNames() {
@@ -92,7 +119,9 @@ import Testing
         #expect((try? Race.validatedName("🏁 Any% — 100 emoji-free").get()) == "🏁 Any% — 100 emoji-free")
     }
 
-    @Test(arguments: ["x\u{0000}y", "bell\u{0007}", "\u{001B}[31mred", "tab\there", "del\u{007F}", "c1\u{0085}", "c1\u{009F}"])
+    @Test(arguments: [
+        "x\u{0000}y", "bell\u{0007}", "\u{001B}[31mred", "tab\there", "del\u{007F}", "c1\u{0085}", "c1\u{009F}",
+    ])
     func controlCharactersAreRefused(_ name: String) {
         guard case .failure(.controlCharacter) = Race.validatedName(name) else {
             Issue.record("\(name.debugDescription) should be refused")
@@ -115,7 +144,9 @@ import Testing
         func hex(_ text: String) -> String { SHA1.hash(Array(text.utf8)).map { String(format: "%02x", $0) }.joined() }
         #expect(hex("abc") == "a9993e364706816aba3e25717850c26c9cd0d89d")
         #expect(hex("") == "da39a3ee5e6b4b0d3255bfef95601890afd80709")
-        #expect(hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") == "84983e441c3bd26ebaae4aa1f95129e5e54670f1")
+        #expect(
+            hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
+                == "84983e441c3bd26ebaae4aa1f95129e5e54670f1")
         #expect(hex(String(repeating: "a", count: 1_000)) == "291e9a6c66994949b57ba5e650361e98fc36b1ba")
     }
 

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+
 @testable import SyncCore
-@testable import SyncTwitch
 @testable import SyncNode
 @testable import SyncStore
+@testable import SyncTwitch
 
 /// Several replicas writing offline and syncing in random orders end equal to the hub.
 @Suite struct ReplicaConvergenceTests {
@@ -28,12 +29,17 @@ import Testing
             races.append(race)
             for user in users where Bool.random() { _ = try hub.store.castJoin(race: race, caller: user.id) }
         }
-        try hub.store.recordPoll(seen: [users[0].id: LiveStream(streamID: "9", title: "t", startedAt: Date(), observedAt: Date())], at: Date())
-        let bySnapshot = try await ReplicaFixture(dir: hub.dir, name: "snap", hubStore: hub.store, user: users[1], base: hub.clock)
+        try hub.store.recordPoll(
+            seen: [users[0].id: LiveStream(streamID: "9", title: "t", startedAt: Date(), observedAt: Date())],
+            at: Date())
+        let bySnapshot = try await ReplicaFixture(
+            dir: hub.dir, name: "snap", hubStore: hub.store, user: users[1], base: hub.clock)
         let json = try ReplicaStore(path: hub.dir.file("json.sqlite"))
         let pagesOnly = InProcessHub(store: hub.store, user: users[2])
         pagesOnly.snapshots = false
-        _ = try await ReplicaLogin.run(replicaPath: json.path, hub: pagesOnly, session: ReplicaSession(hub: "h", token: "t", user: users[2]), open: { json })
+        _ = try await ReplicaLogin.run(
+            replicaPath: json.path, hub: pagesOnly, session: ReplicaSession(hub: "h", token: "t", user: users[2]),
+            open: { json })
         #expect(try bySnapshot.store.cursor() == json.cursor())
         for race in races {
             #expect(try bySnapshot.store.detail(race) == json.detail(race))
@@ -51,7 +57,9 @@ import Testing
             #expect(confirmed(try json.racePage(race)) == (try hub.store.racePage(race)))
         }
         #expect(try json.frontPage() == hub.store.frontPage())
-        let castingLive = try races.filter { try hub.store.raceDetail($0)?.casters.contains { $0.user.id == users[0].id } == true }
+        let castingLive = try races.filter {
+            try hub.store.raceDetail($0)?.casters.contains { $0.user.id == users[0].id } == true
+        }
         #expect(try Set(hub.store.frontPage().live.map(\.raceID)) == Set(castingLive))
         #expect(try hub.store.frontPage().live.allSatisfy { $0.user.id == users[0].id && $0.stream.title == "t" })
         try json.close()
@@ -60,7 +68,8 @@ import Testing
     @Test func aHubThatKeepsAnsweringResetFailsTheRoundInsteadOfLooping() async throws {
         let hub = try HubFixture()
         let alice = try hub.user("alice")
-        let replica = try await ReplicaFixture(dir: hub.dir, name: "a", hubStore: hub.store, user: alice, base: hub.clock)
+        let replica = try await ReplicaFixture(
+            dir: hub.dir, name: "a", hubStore: hub.store, user: alice, base: hub.clock)
         let broken = ResettingHub()
         await #expect(throws: HubClientError.self) { try await SyncRound(store: replica.store, hub: broken).run() }
         #expect(broken.pulls == 2)
@@ -71,7 +80,8 @@ import Testing
         let org = try hub.user("org")
         let alice = try hub.user("alice")
         let race = try hub.store.createRace(name: "r", organizer: org.id).id
-        let replica = try await ReplicaFixture(dir: hub.dir, name: "a", hubStore: hub.store, user: alice, base: hub.clock)
+        let replica = try await ReplicaFixture(
+            dir: hub.dir, name: "a", hubStore: hub.store, user: alice, base: hub.clock)
         let op = try replica.store.enqueue(.join, race: race)
         // The hub merged the push, but its answer never arrived.
         _ = try hub.store.push([op], caller: alice.id)
@@ -93,8 +103,10 @@ import Testing
             let races = try (0..<2).map { _ in try hub.store.createRace(name: "r", organizer: org.id).id }
             var replicas: [ReplicaFixture] = []
             for (index, user) in users.enumerated() {
-                replicas.append(try await ReplicaFixture(dir: hub.dir, name: "n\(index)", hubStore: hub.store, user: user,
-                                                         offsetMs: Int64.random(in: -600_000...30_000, using: &rng), base: hub.clock))
+                replicas.append(
+                    try await ReplicaFixture(
+                        dir: hub.dir, name: "n\(index)", hubStore: hub.store, user: user,
+                        offsetMs: Int64.random(in: -600_000...30_000, using: &rng), base: hub.clock))
             }
             for _ in 0..<40 {
                 let replica = replicas.randomElement(using: &rng)!
@@ -127,11 +139,16 @@ import Testing
     @Test func skewedClocksConvergeAndAFarFutureClockIsRejectedClearly() async throws {
         let hub = try HubFixture()
         let org = try hub.user("org")
-        let behind = try hub.user("behind"), ahead = try hub.user("ahead"), broken = try hub.user("broken")
+        let behind = try hub.user("behind")
+        let ahead = try hub.user("ahead")
+        let broken = try hub.user("broken")
         let race = try hub.store.createRace(name: "r", organizer: org.id).id
-        let a = try await ReplicaFixture(dir: hub.dir, name: "a", hubStore: hub.store, user: behind, offsetMs: -600_000, base: hub.clock)
-        let b = try await ReplicaFixture(dir: hub.dir, name: "b", hubStore: hub.store, user: ahead, offsetMs: 30_000, base: hub.clock)
-        let c = try await ReplicaFixture(dir: hub.dir, name: "c", hubStore: hub.store, user: broken, offsetMs: 120_000, base: hub.clock)
+        let a = try await ReplicaFixture(
+            dir: hub.dir, name: "a", hubStore: hub.store, user: behind, offsetMs: -600_000, base: hub.clock)
+        let b = try await ReplicaFixture(
+            dir: hub.dir, name: "b", hubStore: hub.store, user: ahead, offsetMs: 30_000, base: hub.clock)
+        let c = try await ReplicaFixture(
+            dir: hub.dir, name: "c", hubStore: hub.store, user: broken, offsetMs: 120_000, base: hub.clock)
         _ = try b.store.enqueue(.join, race: race)
         try await b.sync()
         // A's clock is 10 minutes behind, yet its join (stamped after what it has seen) applies.

@@ -1,15 +1,17 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import SyncCore
-@testable import SyncTwitch
 @testable import SyncNode
 @testable import SyncStore
+@testable import SyncTwitch
 
 /// Files that are not stores of the expected kind are refused and never modified.
 @Suite struct StoreFileTests {
     func refuses(
-        _ path: String, kind: StoreKind = .hub, integrity: StoreIntegrity.Policy = .whenSuspicious, mentioning words: [String]
+        _ path: String, kind: StoreKind = .hub, integrity: StoreIntegrity.Policy = .whenSuspicious,
+        mentioning words: [String]
     ) throws {
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
         let walBefore = try? Data(contentsOf: URL(fileURLWithPath: path + "-wal"))
@@ -118,7 +120,9 @@ import Testing
         let path = dir.file("hub.sqlite")
         try HubStore(path: path).close()
         let queue = try DatabaseQueue(path: path)
-        try queue.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')") }
+        try queue.write {
+            try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')")
+        }
         try queue.close()
         #expect {
             _ = try StoreOpener.open(path: path, kind: .hub)

@@ -1,10 +1,11 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import SyncCore
-@testable import SyncTwitch
 @testable import SyncNode
 @testable import SyncStore
+@testable import SyncTwitch
 
 @Suite struct StoreTests {
     @Test func createsMigratesAndReopens() throws {
@@ -65,9 +66,15 @@ import Testing
         #expect(page.entries.map(\.seq) == [1, 2, 4, 6, 7])
         #expect(!page.hasMore && !page.reset)
         let changes = try WireJSON.decode(PullPage.self, from: page.json()).changes
-        guard case .caster(let last) = changes.last?.data else { Issue.record("expected a caster change"); return }
+        guard case .caster(let last) = changes.last?.data else {
+            Issue.record("expected a caster change")
+            return
+        }
         #expect(last.register.present == false && last.userID == alice.id)
-        guard case .race(let state) = changes[3].data else { Issue.record("expected a race change"); return }
+        guard case .race(let state) = changes[3].data else {
+            Issue.record("expected a race change")
+            return
+        }
         #expect(state.race.status == .running)
     }
 
@@ -112,7 +119,10 @@ import Testing
         #expect(!behind.reset)
         #expect(behind.entries.map(\.kind) == ["caster"])
         let state = try WireJSON.decode(PullPage.self, from: behind.json()).changes[0].data
-        guard case .caster(let caster) = state else { Issue.record("expected a caster"); return }
+        guard case .caster(let caster) = state else {
+            Issue.record("expected a caster")
+            return
+        }
         #expect(caster.register.present == false)
         // Every cursor the log ever issued is still served without a reset.
         for seq in 0...fresh.cursor.seq {
@@ -123,7 +133,9 @@ import Testing
     @Test func aPollThatChangesNothingReplacesOneRowAndWakesNoLongPoll() throws {
         let hub = try HubFixture()
         let generation = hub.store.changeSignal.generation
-        for i in 0..<50 { try hub.store.recordPoll(seen: [:], at: Date(timeIntervalSince1970: Double(1_790_000_000 + i))) }
+        for i in 0..<50 {
+            try hub.store.recordPoll(seen: [:], at: Date(timeIntervalSince1970: Double(1_790_000_000 + i)))
+        }
         let fresh = try hub.store.pull(since: nil, limit: 5000)
         #expect(fresh.entries.map(\.kind) == ["poll"])
         #expect(hub.store.changeSignal.generation == generation)
@@ -132,7 +144,8 @@ import Testing
     @Test func aRestoredBackupResetsCursorsFromBeyondIt() throws {
         let dir = TempDir()
         defer { dir.cleanup() }
-        let path = dir.file("hub.sqlite"), backup = dir.file("backup.sqlite")
+        let path = dir.file("hub.sqlite")
+        let backup = dir.file("backup.sqlite")
         var store = try HubStore(path: path, beginEpoch: true)
         let org = try store.addUser(login: "org", displayName: nil).user
         _ = try store.createRace(name: "before the backup", organizer: org.id)
@@ -167,12 +180,17 @@ import Testing
         let org = try hub.user("org")
         let race = try hub.store.createRace(name: "r", organizer: org.id)
         let users = try (0..<5).map { try hub.user("u\($0)") }
-        let ops = users.map { Op(kind: .join, raceID: race.id, userID: $0.id, hlc: HLC(wallMs: hub.clock.now, counter: 0, node: "n")) }
+        let ops = users.map {
+            Op(kind: .join, raceID: race.id, userID: $0.id, hlc: HLC(wallMs: hub.clock.now, counter: 0, node: "n"))
+        }
         // Make SQLite itself fail on the fourth op, after three were written in the transaction.
         let sideDoor = try DatabaseQueue(path: hub.dir.file("hub.sqlite"))
         try sideDoor.write { db in
             let hex = users[3].id.bytes.map { String(format: "%02X", $0) }.joined()
-            try db.execute(sql: "CREATE TRIGGER boom BEFORE INSERT ON casters WHEN NEW.user_id = X'\(hex)' BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
+            try db.execute(
+                sql:
+                    "CREATE TRIGGER boom BEFORE INSERT ON casters WHEN NEW.user_id = X'\(hex)' BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
+            )
         }
         try sideDoor.close()
         let logBefore = try hub.store.pull(since: nil, limit: 100).entries.count
@@ -190,7 +208,9 @@ import Testing
         let alice = try hub.user("alice")
         let race = try hub.store.createRace(name: "r", organizer: org.id)
         // A node stamped a join 30 s ahead of the hub's clock (allowed).
-        let ahead = Op(kind: .join, raceID: race.id, userID: alice.id, hlc: HLC(wallMs: hub.clock.now + 30_000, counter: 0, node: "n"))
+        let ahead = Op(
+            kind: .join, raceID: race.id, userID: alice.id,
+            hlc: HLC(wallMs: hub.clock.now + 30_000, counter: 0, node: "n"))
         #expect(try hub.store.push([ahead], caller: alice.id).results[0].status == .applied)
         // The hub observed it, so its own later stamp still wins.
         let left = try hub.store.castLeave(race: race.id, caller: alice.id)

@@ -1,8 +1,9 @@
 import Foundation
+
 @testable import SyncCore
-@testable import SyncTwitch
 @testable import SyncNode
 @testable import SyncStore
+@testable import SyncTwitch
 
 /// A fresh temporary folder, removed by `cleanup()`.
 struct TempDir {

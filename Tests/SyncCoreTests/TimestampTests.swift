@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+
 @testable import SyncCore
-@testable import SyncTwitch
 @testable import SyncNode
 @testable import SyncStore
+@testable import SyncTwitch
 
 @Suite struct TimestampTests {
     @Test func formatsWithMillisecondsInUTC() {
@@ -28,7 +29,10 @@ import Testing
         #expect(Timestamp.milliseconds(b) % 1000 == 500)
     }
 
-    @Test(arguments: ["", "2026-11-26", "2026-13-01T00:00:00Z", "2026-11-26T00:00:00", "2026-11-26T00:00:00.Z", "garbage-that-is-long-enough"])
+    @Test(arguments: [
+        "", "2026-11-26", "2026-13-01T00:00:00Z", "2026-11-26T00:00:00", "2026-11-26T00:00:00.Z",
+        "garbage-that-is-long-enough",
+    ])
     func rejectsMalformed(_ text: String) {
         #expect(Timestamp.parse(text) == nil)
     }

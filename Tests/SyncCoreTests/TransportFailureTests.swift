@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SyncCore
 @testable import SyncNode
 
@@ -14,7 +15,9 @@ import Testing
 
     @Test func aNameThatDoesNotResolveSaysSo() async throws {
         let client = try HTTPHubClient(base: "http://no-such-hub.invalid:8080", token: Self.token)
-        await #expect(throws: HubClientError.unreachable(.unresolvable(host: "no-such-hub.invalid"))) { try await client.me() }
+        await #expect(throws: HubClientError.unreachable(.unresolvable(host: "no-such-hub.invalid"))) {
+            try await client.me()
+        }
     }
 
     @Test func aPeerThatHangsUpIsClosed() async throws {

@@ -1,9 +1,10 @@
 import FakeHelix
 import Foundation
 import Testing
+
 @testable import SyncCore
-@testable import SyncTwitch
 @testable import SyncStore
+@testable import SyncTwitch
 
 @Suite(.serialized) struct HelixPollingTests {
     @Test func fortyLiveAmong150AreAllSeenWithTheMinimumRequests() async throws {
@@ -170,7 +171,9 @@ import Testing
     @Test func wrongCredentialsFailWithoutLeakingTheSecret() async throws {
         let h = try await TwitchHarness()
         _ = try h.raceWithParticipants(["a"])
-        let config = TwitchConfig(clientID: "fake-client-id", clientSecret: "wrong-secret-XYZ", apiURL: h.fake.apiURL, authURL: h.fake.authURL)
+        let config = TwitchConfig(
+            clientID: "fake-client-id", clientSecret: "wrong-secret-XYZ", apiURL: h.fake.apiURL, authURL: h.fake.authURL
+        )
         let transport = AsyncHTTPTwitchTransport(client: h.http)
         let tokens = AppTokenProvider(config: config, transport: transport)
         do {
@@ -188,7 +191,8 @@ import Testing
     let t0 = Date(timeIntervalSince1970: 1000)
 
     func helix(_ id: String, _ title: String = "t") -> LiveStream {
-        HelixStream(id: id, userLogin: "x", userName: "X", type: "live", title: title, startedAt: t0).liveStream(observedAt: t0.addingTimeInterval(60))
+        HelixStream(id: id, userLogin: "x", userName: "X", type: "live", title: title, startedAt: t0).liveStream(
+            observedAt: t0.addingTimeInterval(60))
     }
 
     @Test func newChangedAndGoneStreams() {
@@ -206,15 +210,19 @@ import Testing
 }
 
 @Suite struct HelixFixtureTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
         .appendingPathComponent("fixtures/helix")
 
     @Test func recordedPagesDecodeWithTheProductionDecoder() throws {
-        let first = try WireJSON.decoder().decode(HelixClient.Page.self, from: Data(contentsOf: Self.fixtures.appendingPathComponent("streams-page1.json")))
+        let first = try WireJSON.decoder().decode(
+            HelixClient.Page.self, from: Data(contentsOf: Self.fixtures.appendingPathComponent("streams-page1.json")))
         #expect(first.data.first?.userLogin == "afro" && first.data.first?.type == "live")
         #expect(first.pagination?.cursor?.isEmpty == false)
         #expect(first.data.first.map { Timestamp.format($0.startedAt) } == "2021-03-10T03:18:11.000Z")
-        let last = try WireJSON.decoder().decode(HelixClient.Page.self, from: Data(contentsOf: Self.fixtures.appendingPathComponent("streams-last-page.json")))
+        let last = try WireJSON.decoder().decode(
+            HelixClient.Page.self,
+            from: Data(contentsOf: Self.fixtures.appendingPathComponent("streams-last-page.json")))
         #expect(last.pagination?.cursor == nil)
         #expect(last.data.first?.title.contains("<practice> & chill") == true)
     }

@@ -2,9 +2,10 @@ import AsyncHTTPClient
 import FakeHelix
 import Foundation
 import Logging
+
 @testable import SyncCore
-@testable import SyncTwitch
 @testable import SyncStore
+@testable import SyncTwitch
 
 /// A fake Helix, a hub store on a temp file, and the real Twitch client between them.
 final class TwitchHarness: @unchecked Sendable {
@@ -23,7 +24,9 @@ final class TwitchHarness: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         store = try HubStore(path: dir + "/hub.sqlite")
         http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
-        let config = TwitchConfig(clientID: fake.state.clientID, clientSecret: fake.state.clientSecret, apiURL: fake.apiURL, authURL: fake.authURL)
+        let config = TwitchConfig(
+            clientID: fake.state.clientID, clientSecret: fake.state.clientSecret, apiURL: fake.apiURL,
+            authURL: fake.authURL)
         let transport = AsyncHTTPTwitchTransport(client: http)
         let clock = self.clock
         tokens = AppTokenProvider(config: config, transport: transport, now: { clock.now })

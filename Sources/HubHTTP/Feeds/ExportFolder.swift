@@ -29,7 +29,10 @@ final class ExportFolder {
         if mkdirat(fd, name, 0o755) != 0, errno != EEXIST { throw FeedExporter.ExportError(path: full, errno: errno) }
         let child = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard child >= 0 else {
-            if errno == ELOOP { throw FeedExporter.ExportError(path: full, reason: "is a symbolic link; the feed export does not follow links") }
+            if errno == ELOOP {
+                throw FeedExporter.ExportError(
+                    path: full, reason: "is a symbolic link; the feed export does not follow links")
+            }
             if errno == ENOTDIR { throw FeedExporter.ExportError(path: full, reason: "is not a directory") }
             throw FeedExporter.ExportError(path: full, errno: errno)
         }

@@ -1,9 +1,9 @@
 import CompressNIO
 import Crypto
 import Foundation
+import NIOCore
 import SyncCore
 import SyncStore
-import NIOCore
 import Synchronization
 
 /// The hub's rendered feeds, kept in memory until the store changes, so a GET is a copy
@@ -42,7 +42,8 @@ public final class FeedCache: Sendable {
             self.lengthText = String(bytes.count)
             var source = self.body
             if let packed = try? source.compress(with: .gzip()) {
-                gzip = Compressed(body: packed, etag: String(etag.dropLast()) + "-gzip\"", lengthText: String(packed.readableBytes))
+                gzip = Compressed(
+                    body: packed, etag: String(etag.dropLast()) + "-gzip\"", lengthText: String(packed.readableBytes))
             } else {
                 gzip = nil
             }
@@ -86,7 +87,8 @@ public final class FeedCache: Sendable {
     /// rendered again (or was never rendered).
     public func current(_ scope: FeedScope, _ format: FeedRenderer.Format) -> Rendered? {
         let generation = store.changeSignal.generation
-        guard let entry = entries.withLock({ $0[Key(scope: scope, format: format)] }), entry.generation == generation else { return nil }
+        guard let entry = entries.withLock({ $0[Key(scope: scope, format: format)] }), entry.generation == generation
+        else { return nil }
         return entry.rendered
     }
 

@@ -1,7 +1,7 @@
 import Foundation
-import Synchronization
 import SyncCore
 import SyncStore
+import Synchronization
 
 /// Writes the live feeds into a folder any static server can serve: `live.atom`, `live.rss`
 /// and `races/<id>/live.{atom,rss}` for every active race. Each file is written to a
@@ -68,7 +68,8 @@ public final class FeedExporter: Sendable {
     }
 
     /// Writes `feed` unless the file already holds exactly these bytes; true when written.
-    private func write(_ feed: FeedCache.Rendered, _ name: String, in folder: ExportFolder, key: String) throws -> Bool {
+    private func write(_ feed: FeedCache.Rendered, _ name: String, in folder: ExportFolder, key: String) throws -> Bool
+    {
         if written.withLock({ $0[key] }) == feed.etag, folder.hasFile(name) { return false }
         try folder.write(feed.bytes, to: name)
         written.withLock { $0[key] = feed.etag }
@@ -79,7 +80,9 @@ public final class FeedExporter: Sendable {
     static func removeExportedFolder(_ name: String, in races: ExportFolder) {
         guard let folder = races.existingFolder(name) else { return }
         for entry in folder.entries() {
-            let ours = fileNames.contains(entry) || fileNames.contains { entry.hasPrefix(".\($0).") && entry.hasSuffix(".tmp") }
+            let ours =
+                fileNames.contains(entry)
+                || fileNames.contains { entry.hasPrefix(".\($0).") && entry.hasSuffix(".tmp") }
             if ours { folder.removeFile(entry) }
         }
         races.removeEmptyFolder(name)

@@ -43,7 +43,9 @@ public struct PageEvents: Sendable {
 
     /// The position a client has seen: `Last-Event-ID`, else `?since=`; absurd values are ignored.
     public static func resumePoint(_ request: Request) -> String? {
-        let given = request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.uri.queryParameters.get("since").map { String($0) }
+        let given =
+            request.headers[HTTPField.Name("Last-Event-ID")!]
+            ?? request.uri.queryParameters.get("since").map { String($0) }
         guard let given, !given.isEmpty, given.utf8.count <= 200 else { return nil }
         return given
     }
@@ -52,7 +54,8 @@ public struct PageEvents: Sendable {
     /// stream ends); `signal` wakes the stream when the store commits.
     /// `client` (an IP address) counts against the per-client cap; nil for none (the node's own pages).
     public func response(
-        _ request: Request, client: String? = nil, signal: ChangeSignal, render: @escaping @Sendable () async throws -> PageState?
+        _ request: Request, client: String? = nil, signal: ChangeSignal,
+        render: @escaping @Sendable () async throws -> PageState?
     ) -> Response {
         guard slots.available else {
             return Response(
@@ -66,7 +69,9 @@ public struct PageEvents: Sendable {
                 return Response(
                     status: .tooManyRequests,
                     headers: [.retryAfter: "30", .contentType: "text/plain; charset=utf-8"],
-                    body: .init(byteBuffer: ByteBuffer(string: "too many open event streams from your address; close some and retry later\n")))
+                    body: .init(
+                        byteBuffer: ByteBuffer(
+                            string: "too many open event streams from your address; close some and retry later\n")))
             }
         }
         let seen = Self.resumePoint(request)

@@ -37,7 +37,9 @@ public struct StaticAssets: Sendable {
                     .contentType: asset.contentType, .eTag: asset.etag, .cacheControl: "public, max-age=300",
                     HTTPField.Name("X-Content-Type-Options")!: "nosniff",
                 ]
-                if let ifNoneMatch = request.headers[.ifNoneMatch], ConditionalRequest.matches(ifNoneMatch, etag: asset.etag) {
+                if let ifNoneMatch = request.headers[.ifNoneMatch],
+                    ConditionalRequest.matches(ifNoneMatch, etag: asset.etag)
+                {
                     return Response(status: .notModified, headers: headers)
                 }
                 headers[.contentLength] = String(asset.body.readableBytes)

@@ -8,7 +8,8 @@ import SyncCore
 /// are live, and the node's carry a per-session form token).
 public enum WebPage {
     public static let securityHeaders: HTTPFields = [
-        .contentSecurityPolicy: "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+        .contentSecurityPolicy:
+            "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
         HTTPField.Name("X-Content-Type-Options")!: "nosniff",
         HTTPField.Name("X-Frame-Options")!: "DENY",
         HTTPField.Name("Referrer-Policy")!: "same-origin",
@@ -16,7 +17,9 @@ public enum WebPage {
     ]
 
     /// A page of HTML.
-    public static func html(_ text: String, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {
+    public static func html(_ text: String, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:])
+        -> Response
+    {
         var headers = securityHeaders
         headers[.contentType] = "text/html; charset=utf-8"
         headers.append(contentsOf: extra)

@@ -49,7 +49,8 @@ public struct FrontPageModel: Sendable, Equatable {
         live = data.live.map { member in
             LiveLine(
                 name: member.user.shownName, login: member.user.twitchUsername,
-                role: member.role, streamURL: TwitchURL.stream(login: member.user.twitchUsername), streamTitle: member.stream.title,
+                role: member.role, streamURL: TwitchURL.stream(login: member.user.twitchUsername),
+                streamTitle: member.stream.title,
                 liveSince: "live since \(WebTime.clock(member.stream.startedAt)) UTC",
                 raceLink: "/races/\(member.raceID.lowercased)", raceName: member.raceName)
         }
@@ -64,6 +65,8 @@ public struct FrontPageModel: Sendable, Equatable {
     }
 
     public var summary: PageSummary {
-        PageSummary(status: nil, live: Set(live.map { "\($0.name) in \($0.raceName)" }), casters: [], participants: [], races: Set(races.map(\.name)))
+        PageSummary(
+            status: nil, live: Set(live.map { "\($0.name) in \($0.raceName)" }), casters: [], participants: [],
+            races: Set(races.map(\.name)))
     }
 }

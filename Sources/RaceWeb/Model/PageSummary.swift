@@ -7,7 +7,9 @@ public struct PageSummary: Sendable, Equatable {
     public var participants: Set<String>
     public var races: Set<String> = []
 
-    public init(status: String?, live: Set<String>, casters: Set<String>, participants: Set<String>, races: Set<String> = []) {
+    public init(
+        status: String?, live: Set<String>, casters: Set<String>, participants: Set<String>, races: Set<String> = []
+    ) {
         self.status = status
         self.live = live
         self.casters = casters

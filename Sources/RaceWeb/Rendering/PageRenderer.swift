@@ -63,7 +63,8 @@ public struct PageRenderer: Sendable {
     public func errorPage(_ error: WebPageError) -> String { render(ErrorPageModel(error), "error") }
 
     private func render(_ object: Any, _ template: String) -> String {
-        library.render(object, withTemplate: template) ?? "<!doctype html><title>RaceSync</title><p>template \(template) is missing</p>"
+        library.render(object, withTemplate: template)
+            ?? "<!doctype html><title>RaceSync</title><p>template \(template) is missing</p>"
     }
 }
 

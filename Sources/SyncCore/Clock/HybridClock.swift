@@ -13,7 +13,9 @@ public struct HybridClock: Sendable, Equatable {
 
     public init(node: String, last: HLC? = nil) {
         self.node = node
-        self.last = last.map { HLC(wallMs: $0.wallMs, counter: $0.counter, node: node) } ?? HLC(wallMs: 0, counter: 0, node: node)
+        self.last =
+            last.map { HLC(wallMs: $0.wallMs, counter: $0.counter, node: node) }
+            ?? HLC(wallMs: 0, counter: 0, node: node)
     }
 
     /// A local event (or send): `l' = max(l, now)`, counter +1 if `l'` equals `l`, else 0.

@@ -5,7 +5,9 @@ import Foundation
 public enum ConditionalRequest {
     /// Whether the client's copy is current (answer `304`). `If-None-Match` wins over
     /// `If-Modified-Since`; an `If-Modified-Since` that is not a valid HTTP date is ignored.
-    public static func notModified(ifNoneMatch: String?, ifModifiedSince: String?, etag: String, lastModified: Date) -> Bool {
+    public static func notModified(ifNoneMatch: String?, ifModifiedSince: String?, etag: String, lastModified: Date)
+        -> Bool
+    {
         if let ifNoneMatch { return matches(ifNoneMatch, etag: etag) }
         if let ifModifiedSince, let since = Timestamp.parseHTTPDate(ifModifiedSince) { return lastModified <= since }
         return false

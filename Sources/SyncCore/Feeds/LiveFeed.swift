@@ -16,7 +16,9 @@ public struct LiveFeed: Sendable, Equatable {
     /// A feed holds at most this many items: the newest.
     public static let maxItems = 500
 
-    public init(id: String, title: String, subtitle: String, selfURLBase: String, alternateURL: String, items: [LiveFeedItem]) {
+    public init(
+        id: String, title: String, subtitle: String, selfURLBase: String, alternateURL: String, items: [LiveFeedItem]
+    ) {
         self.id = id
         self.title = title
         self.subtitle = subtitle

@@ -1,4 +1,3 @@
-
 import Foundation
 
 /// The caster id of a (race, user) pair: a name-based UUID (version 5, SHA-1) of both ids,
@@ -54,7 +53,10 @@ extension UUID {
             String(unsafeUninitializedCapacity: 36) { out in
                 var i = 0
                 for (index, byte) in raw.enumerated() {
-                    if index == 4 || index == 6 || index == 8 || index == 10 { out[i] = UInt8(ascii: "-"); i += 1 }
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        out[i] = UInt8(ascii: "-")
+                        i += 1
+                    }
                     out[i] = hex[Int(byte >> 4)]
                     out[i + 1] = hex[Int(byte & 0x0F)]
                     i += 2

@@ -15,7 +15,8 @@ public enum DisplayText {
             case .empty: return "must not be empty"
             case .tooLong(let max): return "must be at most \(max) characters (Unicode code points)"
             case .controlCharacter(let value):
-                return "must not contain control characters (found U+\(String(value, radix: 16, uppercase: true).leftPadded(to: 4)))"
+                return
+                    "must not contain control characters (found U+\(String(value, radix: 16, uppercase: true).leftPadded(to: 4)))"
             }
         }
     }
@@ -42,7 +43,9 @@ public enum DisplayText {
     /// no stored or streamed text can send escape sequences to someone's screen.
     /// `keepNewlines` leaves line feeds alone (for whole documents such as pretty JSON).
     public static func terminalSafe(_ text: String, keepNewlines: Bool = false) -> String {
-        guard text.unicodeScalars.contains(where: { isControl($0) && !(keepNewlines && $0 == "\n") }) else { return text }
+        guard text.unicodeScalars.contains(where: { isControl($0) && !(keepNewlines && $0 == "\n") }) else {
+            return text
+        }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             out.append(isControl(scalar) && !(keepNewlines && scalar == "\n") ? "\u{FFFD}" : scalar)

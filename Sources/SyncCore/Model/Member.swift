@@ -13,7 +13,10 @@ public struct Member: Codable, Hashable, Sendable {
     /// Casters: when the register was last written (its HLC's wall time).
     public var changedAt: Date?
 
-    public init(id: UUID, user: User, isLive: Bool, streamURL: String?, pending: Bool? = nil, changedBy: User? = nil, changedAt: Date? = nil) {
+    public init(
+        id: UUID, user: User, isLive: Bool, streamURL: String?, pending: Bool? = nil, changedBy: User? = nil,
+        changedAt: Date? = nil
+    ) {
         self.id = id
         self.user = user
         self.isLive = isLive

@@ -21,7 +21,8 @@ public enum CasterMerge {
         public var register: CasterRegister?
 
         public init(
-            prior: OpResult?, priorAuthor: UUID? = nil, race: Race?, userExists: Bool, isParticipant: Bool, register: CasterRegister?
+            prior: OpResult?, priorAuthor: UUID? = nil, race: Race?, userExists: Bool, isParticipant: Bool,
+            register: CasterRegister?
         ) {
             self.prior = prior
             self.priorAuthor = priorAuthor
@@ -63,10 +64,15 @@ public enum CasterMerge {
         }
         if op.hlc.wallMs > nowMs + maxFutureSkewMs {
             let ahead = Double(op.hlc.wallMs - nowMs) / 1000
-            return .reject(.init(400, "the op's clock is \(String(format: "%.1f", ahead)) s ahead of the hub (at most 60 s allowed); check the node's clock"))
+            return .reject(
+                .init(
+                    400,
+                    "the op's clock is \(String(format: "%.1f", ahead)) s ahead of the hub (at most 60 s allowed); check the node's clock"
+                ))
         }
         if op.kind == .join,
-            let violation = RaceRules.joinable(race, isParticipant: facts.isParticipant, subject: op.userID == caller ? "you" : "the user")
+            let violation = RaceRules.joinable(
+                race, isParticipant: facts.isParticipant, subject: op.userID == caller ? "you" : "the user")
         {
             return .reject(violation)
         }

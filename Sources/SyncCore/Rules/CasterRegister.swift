@@ -30,7 +30,9 @@ public struct CasterRegister: Hashable, Sendable {
     }
 
     /// Folds ops of one author onto an optional register by the LWW rule; order of `ops` does not matter.
-    public static func fold(_ start: CasterRegister?, _ ops: some Sequence<Op>, by author: UUID? = nil) -> CasterRegister? {
+    public static func fold(_ start: CasterRegister?, _ ops: some Sequence<Op>, by author: UUID? = nil)
+        -> CasterRegister?
+    {
         var register = start
         for op in ops {
             if let current = register {

@@ -15,8 +15,17 @@ public enum LiveDiff {
         var result: [LiveState] = []
         for (user, stream) in seen.sorted(by: { $0.key.uuidString < $1.key.uuidString }) {
             let before = current[user]
-            if let before, before.streamID == stream.streamID, before.title == stream.title, before.startedAt == stream.startedAt { continue }
-            result.append(LiveState(userID: user, stream: LiveStream(streamID: stream.streamID, title: stream.title, startedAt: stream.startedAt, observedAt: observedAt)))
+            if let before, before.streamID == stream.streamID, before.title == stream.title,
+                before.startedAt == stream.startedAt
+            {
+                continue
+            }
+            result.append(
+                LiveState(
+                    userID: user,
+                    stream: LiveStream(
+                        streamID: stream.streamID, title: stream.title, startedAt: stream.startedAt,
+                        observedAt: observedAt)))
         }
         for user in current.keys.sorted(by: { $0.uuidString < $1.uuidString }) where seen[user] == nil {
             result.append(LiveState(userID: user, stream: nil))

@@ -22,6 +22,7 @@ extension RaceDetail {
         let race = Race(
             id: id, name: name, status: status, seedsReleased: seedsReleased, organizerID: organizer.id,
             createdAt: createdAt, updatedAt: updatedAt)
-        return RaceFacts(race: race, participants: Set(participants.map(\.user.id)), casters: Set(casters.map(\.user.id)))
+        return RaceFacts(
+            race: race, participants: Set(participants.map(\.user.id)), casters: Set(casters.map(\.user.id)))
     }
 }

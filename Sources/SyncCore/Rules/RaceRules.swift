@@ -7,7 +7,9 @@ import Foundation
 public enum RaceRules {
     /// Self-join as caster: 400 race not setup/running, 409 participant, 409 already caster.
     public static func castJoin(_ facts: RaceFacts, caller: UUID) -> RuleViolation? {
-        if let violation = joinable(facts.race, isParticipant: facts.participants.contains(caller), subject: "you") { return violation }
+        if let violation = joinable(facts.race, isParticipant: facts.participants.contains(caller), subject: "you") {
+            return violation
+        }
         if facts.casters.contains(caller) { return .init(409, "you are already a caster of this race") }
         return nil
     }
@@ -22,7 +24,11 @@ public enum RaceRules {
     public static func addCaster(_ facts: RaceFacts, caller: UUID, target: User?, login: String) -> RuleViolation? {
         guard let target else { return .userNotFound(login) }
         guard facts.isOrganizer(caller) else { return .notOrganizer() }
-        if let violation = joinable(facts.race, isParticipant: facts.participants.contains(target.id), subject: target.twitchUsername) { return violation }
+        if let violation = joinable(
+            facts.race, isParticipant: facts.participants.contains(target.id), subject: target.twitchUsername)
+        {
+            return violation
+        }
         if facts.casters.contains(target.id) {
             return .init(409, "\(target.twitchUsername) is already a caster of this race")
         }
@@ -39,7 +45,8 @@ public enum RaceRules {
     }
 
     /// Organizer adds a participant: 404 unknown user, 403 not organizer, 409 participant or caster.
-    public static func addParticipant(_ facts: RaceFacts, caller: UUID, target: User?, login: String) -> RuleViolation? {
+    public static func addParticipant(_ facts: RaceFacts, caller: UUID, target: User?, login: String) -> RuleViolation?
+    {
         guard let target else { return .userNotFound(login) }
         guard facts.isOrganizer(caller) else { return .notOrganizer() }
         if facts.participants.contains(target.id) {
@@ -68,7 +75,8 @@ public enum RaceRules {
         case (.start, .setup): race.status = .running
         case (.finish, .running): race.status = .finished
         case (.releaseSeeds, let status):
-            return .failure(.init(400, "seeds can only be released while the race is in setup (it is \(status.rawValue))"))
+            return .failure(
+                .init(400, "seeds can only be released while the race is in setup (it is \(status.rawValue))"))
         case (.start, let status):
             return .failure(.init(400, "only a race in setup can be started (it is \(status.rawValue))"))
         case (.finish, let status):
@@ -83,7 +91,9 @@ public enum RaceRules {
             return .init(400, "the race is \(race.status.rawValue): casters can join only races in setup or running")
         }
         if isParticipant {
-            return .init(409, subject == "you" ? "you are a participant of this race" : "\(subject) is a participant of this race")
+            return .init(
+                409,
+                subject == "you" ? "you are a participant of this race" : "\(subject) is a participant of this race")
         }
         return nil
     }

@@ -37,7 +37,8 @@ extension User: FastJSONWritable {
 
 extension RaceSummary: FastJSONWritable {
     public func writeJSON(to out: inout String) {
-        out += "{\"caster_count\":\(casterCount),\"created_at\":\"\(Timestamp.format(createdAt))\",\"id\":\"\(id.lowercased)\",\"name\":"
+        out +=
+            "{\"caster_count\":\(casterCount),\"created_at\":\"\(Timestamp.format(createdAt))\",\"id\":\"\(id.lowercased)\",\"name\":"
         out += JSONText.quote(name)
         out += ",\"organizer\":"
         organizer.writeJSON(to: &out)
@@ -58,6 +59,7 @@ extension CasterState: FastJSONWritable {
         out += register.changedBy.map { "\"\($0.lowercased)\"" } ?? "null"
         out += ",\"hlc\":"
         register.hlc.writeJSON(to: &out)
-        out += ",\"op_id\":\"\(register.opID.lowercased)\",\"present\":\(register.present),\"race_id\":\"\(raceID.lowercased)\",\"user_id\":\"\(userID.lowercased)\"}"
+        out +=
+            ",\"op_id\":\"\(register.opID.lowercased)\",\"present\":\(register.present),\"race_id\":\"\(raceID.lowercased)\",\"user_id\":\"\(userID.lowercased)\"}"
     }
 }

@@ -19,7 +19,8 @@ public enum JSONNode: Equatable, Sendable {
 
     public static func == (a: JSONNode, b: JSONNode) -> Bool {
         switch (a, b) {
-        case (.object(let x), .object(let y)): return x.count == y.count && zip(x, y).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+        case (.object(let x), .object(let y)):
+            return x.count == y.count && zip(x, y).allSatisfy { $0.key == $1.key && $0.value == $1.value }
         case (.array(let x), .array(let y)): return x == y
         case (.string(let x), .string(let y)): return x == y
         case (.number(let x), .number(let y)): return x == y
@@ -62,7 +63,9 @@ public struct JSONScanner {
     private func invalid(_ reason: String) -> Invalid { Invalid(offset: index, reason: reason) }
 
     private mutating func skipSpace() {
-        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 { index += 1 }
+        while index < bytes.count,
+            bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09
+        { index += 1 }
     }
 
     private mutating func value(depth: Int) throws -> JSONNode {
@@ -73,9 +76,15 @@ public struct JSONScanner {
         case UInt8(ascii: "{"): return try object(depth: depth)
         case UInt8(ascii: "["): return try array(depth: depth)
         case UInt8(ascii: "\""): return .string(try string())
-        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try literal("null")
+            return .null
         default: return .number(try number())
         }
     }
@@ -83,7 +92,9 @@ public struct JSONScanner {
     private mutating func literal(_ word: StaticString) throws {
         let count = word.utf8CodeUnitCount
         guard index + count <= bytes.count else { throw invalid("unexpected end") }
-        for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] { throw invalid("unknown literal") }
+        for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] {
+            throw invalid("unknown literal")
+        }
         index += count
     }
 
@@ -105,7 +116,10 @@ public struct JSONScanner {
             fields.append((key, try value(depth: depth + 1)))
             skipSpace()
             guard index < bytes.count else { throw invalid("unexpected end") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
             guard bytes[index] == UInt8(ascii: "}") else { throw invalid("expected ',' or '}'") }
             index += 1
             return .object(fields)
@@ -124,7 +138,10 @@ public struct JSONScanner {
             items.append(try value(depth: depth + 1))
             skipSpace()
             guard index < bytes.count else { throw invalid("unexpected end") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
             guard bytes[index] == UInt8(ascii: "]") else { throw invalid("expected ',' or ']'") }
             index += 1
             return .array(items)
@@ -148,7 +165,9 @@ public struct JSONScanner {
         }
         if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
             index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                index += 1
+            }
             guard digits() > 0 else { throw invalid("expected an exponent") }
         }
         return String(decoding: bytes[start..<index], as: UTF8.self)
@@ -183,7 +202,9 @@ public struct JSONScanner {
                 case UInt8(ascii: "u"):
                     var scalar = try hex4()
                     if (0xD800...0xDBFF).contains(scalar) {
-                        guard index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "\\"), bytes[index + 2] == UInt8(ascii: "u") else {
+                        guard index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "\\"),
+                            bytes[index + 2] == UInt8(ascii: "u")
+                        else {
                             throw invalid("lone surrogate")
                         }
                         index += 2

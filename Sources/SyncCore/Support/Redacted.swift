@@ -9,5 +9,7 @@ public protocol RedactedDescription: CustomStringConvertible, CustomDebugStringC
 extension RedactedDescription {
     public var description: String { redactedDescription }
     public var debugDescription: String { redactedDescription }
-    public var customMirror: Mirror { Mirror(self, children: ["description": redactedDescription], displayStyle: .struct) }
+    public var customMirror: Mirror {
+        Mirror(self, children: ["description": redactedDescription], displayStyle: .struct)
+    }
 }

@@ -32,10 +32,13 @@ public enum Timestamp {
         let days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
         let msOfDay = ms - days * 86_400_000
         let (year, month, day) = civil(fromDays: days)
-        let h = msOfDay / 3_600_000, m = (msOfDay / 60_000) % 60, s = (msOfDay / 1000) % 60
+        let h = msOfDay / 3_600_000
+        let m = (msOfDay / 60_000) % 60
+        let s = (msOfDay / 1000) % 60
         let milli = msOfDay % 1000
         guard (0...9999).contains(year) else {
-            return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(h, 2)):\(pad(m, 2)):\(pad(s, 2)).\(pad(milli, 3))Z"
+            return
+                "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(h, 2)):\(pad(m, 2)):\(pad(s, 2)).\(pad(milli, 3))Z"
         }
         // Digits written straight into the string's storage: this runs once per time stamp in bulk output.
         return String(unsafeUninitializedCapacity: 24) { out in
@@ -46,9 +49,20 @@ public enum Timestamp {
                     v /= 10
                 }
             }
-            put(year, 4, at: 0); out[4] = 45; put(month, 2, at: 5); out[7] = 45; put(day, 2, at: 8); out[10] = 84
-            put(h, 2, at: 11); out[13] = 58; put(m, 2, at: 14); out[16] = 58; put(s, 2, at: 17); out[19] = 46
-            put(milli, 3, at: 20); out[23] = 90
+            put(year, 4, at: 0)
+            out[4] = 45
+            put(month, 2, at: 5)
+            out[7] = 45
+            put(day, 2, at: 8)
+            out[10] = 84
+            put(h, 2, at: 11)
+            out[13] = 58
+            put(m, 2, at: 14)
+            out[16] = 58
+            put(s, 2, at: 17)
+            out[19] = 46
+            put(milli, 3, at: 20)
+            out[23] = 90
             return 24
         }
     }
@@ -79,22 +93,32 @@ public enum Timestamp {
             guard widths.contains(s.utf8.count), s.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
             return Int64(s)
         }
-        var day: Int64?, month: Int?, year: Int64?, clock: Substring?
+        var day: Int64?
+        var month: Int?
+        var year: Int64?
+        var clock: Substring?
         if parts.count == 6, parts[5] == "GMT" {
             // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
-            (day, month, year, clock) = (digits(parts[1], 1...2), months.firstIndex(of: String(parts[2])), digits(parts[3], 4...4), parts[4])
+            (day, month, year, clock) = (
+                digits(parts[1], 1...2), months.firstIndex(of: String(parts[2])), digits(parts[3], 4...4), parts[4]
+            )
         } else if parts.count == 4, parts[3] == "GMT" {
             // RFC 850: Sunday, 06-Nov-94 08:49:37 GMT (two-digit years per RFC 9110 §5.6.7: within 50 years of now)
             let dmy = parts[1].split(separator: "-", omittingEmptySubsequences: false)
             guard dmy.count == 3, let yy = digits(dmy[2], 2...2) else { return nil }
-            (day, month, year, clock) = (digits(dmy[0], 1...2), months.firstIndex(of: String(dmy[1])), yy < 70 ? 2000 + yy : 1900 + yy, parts[2])
+            (day, month, year, clock) = (
+                digits(dmy[0], 1...2), months.firstIndex(of: String(dmy[1])), yy < 70 ? 2000 + yy : 1900 + yy, parts[2]
+            )
         } else if parts.count == 5 {
             // asctime: Sun Nov  6 08:49:37 1994
-            (day, month, year, clock) = (digits(parts[2], 1...2), months.firstIndex(of: String(parts[1])), digits(parts[4], 4...4), parts[3])
+            (day, month, year, clock) = (
+                digits(parts[2], 1...2), months.firstIndex(of: String(parts[1])), digits(parts[4], 4...4), parts[3]
+            )
         }
         guard let day, let month, let year, let clock, years.contains(year), (1...31).contains(day) else { return nil }
         let hms = clock.split(separator: ":", omittingEmptySubsequences: false)
-        guard hms.count == 3, let h = digits(hms[0], 2...2), let m = digits(hms[1], 2...2), let s = digits(hms[2], 2...2),
+        guard hms.count == 3, let h = digits(hms[0], 2...2), let m = digits(hms[1], 2...2),
+            let s = digits(hms[2], 2...2),
             h < 24, m < 60, s < 61
         else { return nil }
         let days = days(fromCivil: year, Int64(month) + 1, day)

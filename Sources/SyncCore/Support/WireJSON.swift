@@ -6,7 +6,8 @@ public enum WireJSON {
     /// An encoder for contract shapes.
     public static func encoder(pretty: Bool = false) -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting =
+            pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
             try container.encode(Timestamp.format(date))
@@ -63,7 +64,9 @@ public enum WireJSON {
 extension KeyedDecodingContainer {
     /// An integer within `range`. A JSON number outside it (even one too large for any Swift
     /// integer, like 2^67) is reported as this field out of range, not as malformed JSON.
-    public func decodeInteger<T: FixedWidthInteger & Decodable>(_ type: T.Type, forKey key: Key, in range: ClosedRange<T>) throws -> T {
+    public func decodeInteger<T: FixedWidthInteger & Decodable>(
+        _ type: T.Type, forKey key: Key, in range: ClosedRange<T>
+    ) throws -> T {
         let outOfRange = DecodingError.dataCorruptedError(
             forKey: key, in: self, debugDescription: "must be an integer in \(range.lowerBound)...\(range.upperBound)")
         if let value = try? decode(T.self, forKey: key) {

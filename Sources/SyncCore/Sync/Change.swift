@@ -114,7 +114,8 @@ public struct RaceState: Codable, Sendable, Equatable {
             status: try c.decode(RaceStatus.self, forKey: .status),
             seedsReleased: try c.decode(Bool.self, forKey: .seedsReleased),
             organizerID: try c.decode(UUID.self, forKey: .organizerID),
-            createdAt: try c.decode(Date.self, forKey: .createdAt), updatedAt: try c.decode(Date.self, forKey: .updatedAt))
+            createdAt: try c.decode(Date.self, forKey: .createdAt),
+            updatedAt: try c.decode(Date.self, forKey: .updatedAt))
         createdSeq = try c.decode(Int64.self, forKey: .createdSeq)
     }
 
@@ -180,7 +181,8 @@ public struct CasterState: Codable, Sendable, Equatable {
         userID = try c.decode(UUID.self, forKey: .userID)
         register = CasterRegister(
             present: try c.decode(Bool.self, forKey: .present), hlc: try c.decode(HLC.self, forKey: .hlc),
-            opID: try c.decode(UUID.self, forKey: .opID), changedBy: try c.decodeIfPresent(UUID.self, forKey: .changedBy))
+            opID: try c.decode(UUID.self, forKey: .opID),
+            changedBy: try c.decodeIfPresent(UUID.self, forKey: .changedBy))
     }
 
     public func encode(to encoder: any Encoder) throws {

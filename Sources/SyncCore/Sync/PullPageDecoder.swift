@@ -29,12 +29,20 @@ public enum PullPageDecoder {
         case "user": return Change(seq: seq, key: key, data: .user(try user(data)))
         case "race": return Change(seq: seq, key: key, data: .race(try race(data)))
         case "participant":
-            return Change(seq: seq, key: key, data: .participant(ParticipantState(raceID: try uuid(data["race_id"], "race_id"), userID: try uuid(data["user_id"], "user_id"))))
+            return Change(
+                seq: seq, key: key,
+                data: .participant(
+                    ParticipantState(
+                        raceID: try uuid(data["race_id"], "race_id"), userID: try uuid(data["user_id"], "user_id"))))
         case "caster": return Change(seq: seq, key: key, data: .caster(try caster(data)))
         case "live":
             let stream = data["stream"]
-            return Change(seq: seq, key: key, data: .live(LiveState(
-                userID: try uuid(data["user_id"], "user_id"), stream: stream == nil || stream!.isNull ? nil : try liveStream(stream!))))
+            return Change(
+                seq: seq, key: key,
+                data: .live(
+                    LiveState(
+                        userID: try uuid(data["user_id"], "user_id"),
+                        stream: stream == nil || stream!.isNull ? nil : try liveStream(stream!))))
         case "poll": return Change(seq: seq, key: key, data: .poll(PollState(at: try date(data["at"], "at"))))
         default: return Change(seq: seq, key: key, data: .unknown(kind))
         }
@@ -48,12 +56,18 @@ public enum PullPageDecoder {
     }
 
     static func race(_ node: JSONNode) throws -> RaceState {
-        guard let status = RaceStatus(rawValue: try text(node["status"], "status")) else { throw Invalid(reason: "unknown race status") }
-        guard let createdSeq = node["created_seq"]?.int64 else { throw Invalid(reason: "'created_seq' is not an integer") }
+        guard let status = RaceStatus(rawValue: try text(node["status"], "status")) else {
+            throw Invalid(reason: "unknown race status")
+        }
+        guard let createdSeq = node["created_seq"]?.int64 else {
+            throw Invalid(reason: "'created_seq' is not an integer")
+        }
         let race = Race(
             id: try uuid(node["id"], "id"), name: try text(node["name"], "name"), status: status,
-            seedsReleased: try flag(node["seeds_released"], "seeds_released"), organizerID: try uuid(node["organizer_id"], "organizer_id"),
-            createdAt: try date(node["created_at"], "created_at"), updatedAt: try date(node["updated_at"], "updated_at"))
+            seedsReleased: try flag(node["seeds_released"], "seeds_released"),
+            organizerID: try uuid(node["organizer_id"], "organizer_id"),
+            createdAt: try date(node["created_at"], "created_at"), updatedAt: try date(node["updated_at"], "updated_at")
+        )
         return RaceState(race: race, createdSeq: createdSeq)
     }
 
@@ -66,7 +80,8 @@ public enum PullPageDecoder {
         return CasterState(
             raceID: try uuid(node["race_id"], "race_id"), userID: try uuid(node["user_id"], "user_id"),
             register: CasterRegister(
-                present: try flag(node["present"], "present"), hlc: HLC(wallMs: wall, counter: UInt16(counter), node: nodeName),
+                present: try flag(node["present"], "present"),
+                hlc: HLC(wallMs: wall, counter: UInt16(counter), node: nodeName),
                 opID: try uuid(node["op_id"], "op_id"),
                 changedBy: changedBy == nil || changedBy!.isNull ? nil : try uuid(changedBy, "changed_by")))
     }
@@ -74,7 +89,8 @@ public enum PullPageDecoder {
     static func liveStream(_ node: JSONNode) throws -> LiveStream {
         LiveStream(
             streamID: try text(node["stream_id"], "stream_id"), title: try text(node["title"], "title"),
-            startedAt: try date(node["started_at"], "started_at"), observedAt: try date(node["observed_at"], "observed_at"))
+            startedAt: try date(node["started_at"], "started_at"),
+            observedAt: try date(node["observed_at"], "observed_at"))
     }
 
     private static func text(_ node: JSONNode?, _ name: String) throws -> String {
@@ -88,12 +104,16 @@ public enum PullPageDecoder {
     }
 
     private static func uuid(_ node: JSONNode?, _ name: String) throws -> UUID {
-        guard let text = node?.string, let id = UUID(uuidString: text) else { throw Invalid(reason: "'\(name)' is not a UUID") }
+        guard let text = node?.string, let id = UUID(uuidString: text) else {
+            throw Invalid(reason: "'\(name)' is not a UUID")
+        }
         return id
     }
 
     private static func date(_ node: JSONNode?, _ name: String) throws -> Date {
-        guard let text = node?.string, let date = Timestamp.parse(text) else { throw Invalid(reason: "'\(name)' is not an RFC 3339 time") }
+        guard let text = node?.string, let date = Timestamp.parse(text) else {
+            throw Invalid(reason: "'\(name)' is not an RFC 3339 time")
+        }
         return date
     }
 }

@@ -15,7 +15,8 @@ public struct RaceListCursor: Equatable, Sendable {
     /// Parses a cursor; nil when it is not well-formed (never traps on any input).
     public init?(_ text: String) {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts.allSatisfy({ (1...19).contains($0.utf8.count) && $0.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }),
+        guard parts.count == 2,
+            parts.allSatisfy({ (1...19).contains($0.utf8.count) && $0.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }),
             let at = Int64(parts[0]), let seq = Int64(parts[1])
         else { return nil }
         self.init(createdAtMs: at, createdSeq: seq)

@@ -1,6 +1,6 @@
-import SyncCore
 import Foundation
 import GRDB
+import SyncCore
 
 /// Appends to the hub's change log, inside the caller's write transaction, so a state
 /// change and its log entry commit together or not at all.
@@ -26,7 +26,8 @@ enum ChangeLog {
 
     static func entries(_ db: Database, after seq: Int64, limit: Int) throws -> [Entry] {
         try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT seq, kind, key, payload FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?"),
+            db.cachedStatement(
+                sql: "SELECT seq, kind, key, payload FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?"),
             arguments: [seq, limit]
         ).map { Entry(seq: $0["seq"], kind: $0["kind"], key: $0["key"], payload: $0["payload"]) }
     }

@@ -35,7 +35,8 @@ struct BatchMerge {
         let registers = try Self.registers(db)
         let users = try Self.users(db, MergeDecisions.userIDs(ops, registers: registers, caller: caller))
         let decisions = MergeDecisions.decide(
-            ops, caller: caller, priors: priors, authors: authors, races: races, participants: participants, registers: registers, users: users,
+            ops, caller: caller, priors: priors, authors: authors, races: races, participants: participants,
+            registers: registers, users: users,
             nowMs: store.now(), observe: store.observe)
         try Self.writeRegisters(db, decisions.changes)
         try Self.appendLog(db, decisions.changes, atMs: store.now())
@@ -47,7 +48,9 @@ struct BatchMerge {
 
     /// Runs a statement built for `count` rows: prepared once and kept when it is a full chunk
     /// (the common case), prepared for this call only otherwise (so odd sizes do not pile up).
-    static func execute(_ db: Database, _ sql: String, rows count: Int, _ arguments: [any DatabaseValueConvertible]) throws {
+    static func execute(_ db: Database, _ sql: String, rows count: Int, _ arguments: [any DatabaseValueConvertible])
+        throws
+    {
         let statement = count == chunk ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
         try statement.execute(arguments: StatementArguments(arguments))
     }
@@ -62,13 +65,16 @@ struct BatchMerge {
         var authors: [UUID: UUID] = [:]
         for part in Array(Set(ops.map(\.opID))).chunked(Self.chunk) {
             let rows = try Row.fetchAll(
-                db, sql: "SELECT op_id, status, code, detail, author FROM applied_ops WHERE op_id IN (\(marks(part.count)))",
+                db,
+                sql:
+                    "SELECT op_id, status, code, detail, author FROM applied_ops WHERE op_id IN (\(marks(part.count)))",
                 arguments: StatementArguments(part))
             for row in rows {
                 let id: UUID = row["op_id"]
                 let text: String = row["status"]
                 guard let status = OpStatus(rawValue: text) else {
-                    throw StoreRowError(table: "applied_ops", id: id, reason: "answer '\(text)' is not one RaceSync knows")
+                    throw StoreRowError(
+                        table: "applied_ops", id: id, reason: "answer '\(text)' is not one RaceSync knows")
                 }
                 found[id] = OpResult(opID: id, status: status, code: row["code"], detail: row["detail"])
                 authors[id] = row["author"]
@@ -81,7 +87,8 @@ struct BatchMerge {
         var found: [UUID: Race] = [:]
         for part in Array(ids).chunked(Self.chunk) {
             let rows = try Row.fetchAll(
-                db, sql: "SELECT \(StateQueries.raceColumns) FROM races r WHERE r.id IN (\(marks(part.count)))", arguments: StatementArguments(part))
+                db, sql: "SELECT \(StateQueries.raceColumns) FROM races r WHERE r.id IN (\(marks(part.count)))",
+                arguments: StatementArguments(part))
             for row in rows {
                 let race = try StateQueries.race(row)
                 found[race.id] = race
@@ -93,7 +100,10 @@ struct BatchMerge {
     static func users(_ db: Database, _ ids: Set<UUID>) throws -> [UUID: User] {
         var found: [UUID: User] = [:]
         for part in Array(ids).chunked(Self.chunk) {
-            for row in try Row.fetchAll(db, sql: "SELECT id, login, display_name FROM users WHERE id IN (\(marks(part.count)))", arguments: StatementArguments(part)) {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT id, login, display_name FROM users WHERE id IN (\(marks(part.count)))",
+                arguments: StatementArguments(part))
+            {
                 let user = StateQueries.user(row)
                 found[user.id] = user
             }
@@ -104,10 +114,11 @@ struct BatchMerge {
     /// Stages the batch's (race, user) pairs in a keyed temporary table, so the lookups below
     /// are index probes from each pair (a row-value `IN` list would scan the whole table).
     static func stage(_ db: Database, _ keys: Set<Key>) throws {
-        try db.execute(sql: """
-            CREATE TEMP TABLE IF NOT EXISTS merge_keys (race_id BLOB NOT NULL, user_id BLOB NOT NULL, PRIMARY KEY (race_id, user_id)) WITHOUT ROWID;
-            DELETE FROM merge_keys;
-            """)
+        try db.execute(
+            sql: """
+                CREATE TEMP TABLE IF NOT EXISTS merge_keys (race_id BLOB NOT NULL, user_id BLOB NOT NULL, PRIMARY KEY (race_id, user_id)) WITHOUT ROWID;
+                DELETE FROM merge_keys;
+                """)
         for part in Array(keys).chunked(Self.chunk) {
             try execute(
                 db, "INSERT INTO merge_keys (race_id, user_id) VALUES \(marks(part.count, "(?, ?)"))", rows: part.count,
@@ -117,7 +128,10 @@ struct BatchMerge {
 
     static func participants(_ db: Database) throws -> Set<Key> {
         let rows = try Row.fetchAll(
-            db, sql: "SELECT p.race_id, p.user_id FROM merge_keys k JOIN participants p ON p.race_id = k.race_id AND p.user_id = k.user_id")
+            db,
+            sql:
+                "SELECT p.race_id, p.user_id FROM merge_keys k JOIN participants p ON p.race_id = k.race_id AND p.user_id = k.user_id"
+        )
         return Set(rows.map { Key(race: $0["race_id"], user: $0["user_id"]) })
     }
 
@@ -140,7 +154,8 @@ struct BatchMerge {
             var arguments: [any DatabaseValueConvertible] = []
             for (key, register) in part {
                 arguments += [
-                    key.race, key.user, register.present, register.hlc.wallMs, Int64(register.hlc.counter), register.hlc.node, register.opID,
+                    key.race, key.user, register.present, register.hlc.wallMs, Int64(register.hlc.counter),
+                    register.hlc.node, register.opID,
                 ]
                 arguments.append(register.changedBy.map { $0 as any DatabaseValueConvertible } ?? DatabaseValue.null)
             }
@@ -164,7 +179,10 @@ struct BatchMerge {
                 arguments += [data.kind, data.key, String(decoding: try data.payload(), as: UTF8.self), atMs]
             }
             // Rows are numbered in statement order: the order of each register's last change.
-            try execute(db, "INSERT OR REPLACE INTO change_log (kind, key, payload, at) VALUES \(marks(part.count, "(?, ?, ?, ?)"))", rows: part.count, arguments)
+            try execute(
+                db,
+                "INSERT OR REPLACE INTO change_log (kind, key, payload, at) VALUES \(marks(part.count, "(?, ?, ?, ?)"))",
+                rows: part.count, arguments)
         }
     }
 
@@ -178,7 +196,8 @@ struct BatchMerge {
                 arguments.append(author)
             }
             try execute(
-                db, "INSERT INTO applied_ops (op_id, status, code, detail, author) VALUES \(marks(part.count, "(?, ?, ?, ?, ?)"))",
+                db,
+                "INSERT INTO applied_ops (op_id, status, code, detail, author) VALUES \(marks(part.count, "(?, ?, ?, ?, ?)"))",
                 rows: part.count, arguments)
         }
     }

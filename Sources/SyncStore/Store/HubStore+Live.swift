@@ -1,6 +1,6 @@
-import SyncCore
 import Foundation
 import GRDB
+import SyncCore
 
 extension HubStore {
     /// Lowercase logins of the participants and casters of setup/running races.
@@ -26,7 +26,9 @@ extension HubStore {
     public func recordPoll(seen: [UUID: LiveStream], at date: Date) throws -> [LiveState] {
         let changes = try write(notify: false) { db -> [LiveState] in
             var current: [UUID: LiveStream] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT user_id, stream_id, title, started_at, observed_at FROM live_status") {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT user_id, stream_id, title, started_at, observed_at FROM live_status")
+            {
                 current[row["user_id"]] = StateQueries.liveStream(row)
             }
             let changes = LiveDiff.changes(current: current, seen: seen, observedAt: date)

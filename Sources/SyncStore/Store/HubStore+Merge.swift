@@ -1,6 +1,6 @@
-import SyncCore
 import Foundation
 import GRDB
+import SyncCore
 
 /// Per-transaction lookups the merge reuses across the ops of one batch.
 final class MergeBatchCache {
@@ -24,16 +24,19 @@ extension HubStore {
     func merge(_ db: Database, _ op: Op, caller: UUID, batch: MergeBatchCache) throws -> OpResult {
         var priorAuthor: UUID?
         let prior = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT status, code, detail, author FROM applied_ops WHERE op_id = ?"), arguments: [op.opID]
+            db.cachedStatement(sql: "SELECT status, code, detail, author FROM applied_ops WHERE op_id = ?"),
+            arguments: [op.opID]
         ).map { row in
             priorAuthor = row["author"]
             let text: String = row["status"]
             guard let status = OpStatus(rawValue: text) else {
-                throw StoreRowError(table: "applied_ops", id: op.opID, reason: "answer '\(text)' is not one RaceSync knows")
+                throw StoreRowError(
+                    table: "applied_ops", id: op.opID, reason: "answer '\(text)' is not one RaceSync knows")
             }
             return OpResult(opID: op.opID, status: status, code: row["code"], detail: row["detail"])
         }
-        var facts = CasterMerge.Facts(prior: prior, priorAuthor: priorAuthor, race: nil, userExists: false, isParticipant: false, register: nil)
+        var facts = CasterMerge.Facts(
+            prior: prior, priorAuthor: priorAuthor, race: nil, userExists: false, isParticipant: false, register: nil)
         if prior == nil {
             facts.race = try cachedRace(db, op.raceID, batch)
             facts.userExists = try cachedUserExists(db, op.userID, batch)
@@ -56,17 +59,22 @@ extension HubStore {
         case .supersede(let winner):
             observe(op.hlc)
             // A register from before authors were recorded was almost surely its own user's.
-            let author = try StateQueries.user(db, id: winner.changedBy ?? op.userID)
+            let author =
+                try StateQueries.user(db, id: winner.changedBy ?? op.userID)
                 ?? User(id: winner.changedBy ?? op.userID, twitchUsername: "unknown", twitchDisplayName: nil)
-            result = OpResult(opID: op.opID, status: .superseded, winner: OpWinner(hlc: winner.hlc, user: author, kind: winner.kind))
+            result = OpResult(
+                opID: op.opID, status: .superseded, winner: OpWinner(hlc: winner.hlc, user: author, kind: winner.kind))
         case .apply(let register):
             observe(op.hlc)
             try StateQueries.writeRegister(db, race: op.raceID, user: op.userID, register, onlyForward: false)
-            try ChangeLog.append(db, .caster(CasterState(raceID: op.raceID, userID: op.userID, register: register)), atMs: now())
+            try ChangeLog.append(
+                db, .caster(CasterState(raceID: op.raceID, userID: op.userID, register: register)), atMs: now())
             result = OpResult(opID: op.opID, status: .applied)
         }
-        try db.cachedStatement(sql: "INSERT INTO applied_ops (op_id, status, code, detail, author) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: [op.opID, result.status.rawValue, result.code, result.detail, caller])
+        try db.cachedStatement(
+            sql: "INSERT INTO applied_ops (op_id, status, code, detail, author) VALUES (?, ?, ?, ?, ?)"
+        )
+        .execute(arguments: [op.opID, result.status.rawValue, result.code, result.detail, caller])
         return result
     }
 

@@ -1,6 +1,6 @@
-import SyncCore
 import Foundation
 import GRDB
+import SyncCore
 
 extension HubStore {
     /// Creates a race in setup with `organizer` as organizer. `name` must already be validated.
@@ -48,7 +48,9 @@ extension HubStore {
         try write { db in
             let facts = try Self.facts(db, id)
             let target = try StateQueries.user(db, login: login)
-            if let violation = RaceRules.addParticipant(facts, caller: caller, target: target, login: login) { throw violation }
+            if let violation = RaceRules.addParticipant(facts, caller: caller, target: target, login: login) {
+                throw violation
+            }
             let userID = target!.id
             try db.execute(sql: "INSERT INTO participants (race_id, user_id) VALUES (?, ?)", arguments: [id, userID])
             try ChangeLog.append(db, .participant(ParticipantState(raceID: id, userID: userID)), atMs: now())
@@ -92,7 +94,9 @@ extension HubStore {
     public func addCaster(race id: UUID, caller: UUID, login: String) throws -> RaceDetail {
         try restOp(race: id, caller: caller, kind: .join) { db, facts in
             let target = try StateQueries.user(db, login: login)
-            if let violation = RaceRules.addCaster(facts, caller: caller, target: target, login: login) { throw violation }
+            if let violation = RaceRules.addCaster(facts, caller: caller, target: target, login: login) {
+                throw violation
+            }
             return target!.id
         }
     }

@@ -1,6 +1,6 @@
-import SyncCore
 import Foundation
 import GRDB
+import SyncCore
 
 extension HubStore {
     /// The tables a replica holds, copied whole into a snapshot (never tokens, ops or the log).
@@ -31,8 +31,13 @@ extension HubStore {
                     try db.execute(sql: "INSERT INTO snapshot.\(table) SELECT * FROM main.\(table)")
                 }
                 let cursor = PullCursor(storeID: storeID, seq: seq)
-                try db.execute(sql: "INSERT OR REPLACE INTO snapshot.meta (key, value) VALUES ('snapshot_cursor', ?)", arguments: [cursor.text])
-                try db.execute(sql: "INSERT OR REPLACE INTO snapshot.meta (key, value) SELECT key, value FROM main.meta WHERE key = 'last_poll_at'")
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO snapshot.meta (key, value) VALUES ('snapshot_cursor', ?)",
+                    arguments: [cursor.text])
+                try db.execute(
+                    sql:
+                        "INSERT OR REPLACE INTO snapshot.meta (key, value) SELECT key, value FROM main.meta WHERE key = 'last_poll_at'"
+                )
                 return .commit
             }
             return seq

@@ -1,6 +1,6 @@
-import SyncCore
 import Foundation
 import GRDB
+import SyncCore
 
 /// Why `syncd user add` refused.
 public enum UserAddError: Error, CustomStringConvertible, Equatable {
@@ -20,7 +20,8 @@ public enum UserAddError: Error, CustomStringConvertible, Equatable {
 /// A new user's checks, shared by every hub backend.
 public enum NewUser {
     /// Validates the login and display name, and makes the user with a new API token.
-    public static func make(login raw: String, displayName: String?) throws(UserAddError) -> (user: User, token: String) {
+    public static func make(login raw: String, displayName: String?) throws(UserAddError) -> (user: User, token: String)
+    {
         let login: TwitchLogin
         do { login = try TwitchLogin(raw) } catch { throw UserAddError.invalidLogin(raw, error) }
         var displayName = displayName
@@ -45,7 +46,8 @@ extension HubStore {
             try db.execute(
                 sql: "INSERT INTO users (id, login, display_name, created_at) VALUES (?, ?, ?, ?)",
                 arguments: [user.id, user.twitchUsername, user.twitchDisplayName, at])
-            try db.execute(sql: "INSERT INTO tokens (hash, user_id) VALUES (?, ?)", arguments: [APIToken.hash(token), user.id])
+            try db.execute(
+                sql: "INSERT INTO tokens (hash, user_id) VALUES (?, ?)", arguments: [APIToken.hash(token), user.id])
             try ChangeLog.append(db, .user(user), atMs: at)
         }
         return (user, token)
@@ -60,7 +62,10 @@ extension HubStore {
     public func user(token: String) throws -> User? {
         guard APIToken.isWellFormed(token) else { return nil }
         return try read { db in
-            guard let id = try UUID.fetchOne(db.cachedStatement(sql: "SELECT user_id FROM tokens WHERE hash = ?"), arguments: [APIToken.hash(token)])
+            guard
+                let id = try UUID.fetchOne(
+                    db.cachedStatement(sql: "SELECT user_id FROM tokens WHERE hash = ?"),
+                    arguments: [APIToken.hash(token)])
             else { return nil }
             return try StateQueries.user(db, id: id)
         }

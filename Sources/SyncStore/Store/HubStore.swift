@@ -1,6 +1,6 @@
-import SyncCore
 import Foundation
 import GRDB
+import SyncCore
 import Synchronization
 
 /// The hub's authoritative store: users and tokens, races, members, caster registers,
@@ -28,7 +28,9 @@ public final class HubStore: Sendable {
 
     /// Opens or creates the hub store at `path`. A serving hub passes `beginEpoch: true`, so
     /// that a store restored from a backup never serves stale cursors (see `LogEpochs`).
-    public init(path: String, beginEpoch: Bool = false, now: @escaping @Sendable () -> Int64 = WallClock.nowMs) throws(StoreOpenError) {
+    public init(path: String, beginEpoch: Bool = false, now: @escaping @Sendable () -> Int64 = WallClock.nowMs)
+        throws(StoreOpenError)
+    {
         var recovery: String?
         let pool = try StoreOpener.open(path: path, kind: .hub, cacheMiB: 64, integrity: .always) { recovery = $0 }
         self.pool = pool
@@ -39,8 +41,13 @@ public final class HubStore: Sendable {
             let (id, last) = try pool.write { db -> (String, HLC?) in
                 let id = try LogEpochs.current(db, begin: beginEpoch, atMs: now())
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT hlc_wall, hlc_counter, hlc_node FROM casters ORDER BY hlc_wall DESC, hlc_counter DESC LIMIT 1")
-                let last = row.map { HLC(wallMs: $0[0], counter: UInt16(clamping: $0[1] as Int64), node: Self.nodeName) }  // only seeds the clock: clamping is safe
+                    db,
+                    sql:
+                        "SELECT hlc_wall, hlc_counter, hlc_node FROM casters ORDER BY hlc_wall DESC, hlc_counter DESC LIMIT 1"
+                )
+                let last = row.map {
+                    HLC(wallMs: $0[0], counter: UInt16(clamping: $0[1] as Int64), node: Self.nodeName)
+                }  // only seeds the clock: clamping is safe
                 return (id, last)
             }
             self.storeID = id

@@ -1,6 +1,6 @@
-import SyncCore
 import Foundation
 import GRDB
+import SyncCore
 
 /// The hub store's log epochs: every start of a serving hub opens a new epoch with a new
 /// random id, and pull cursors carry the id of the epoch that issued them.
@@ -15,7 +15,8 @@ enum LogEpochs {
     static func current(_ db: Database, begin: Bool, atMs: Int64) throws -> String {
         if try Int.fetchOne(db, sql: "SELECT count(*) FROM log_epochs") == 0 {
             let first = try Meta.getOrCreate(db, "store_id", Meta.randomHex)
-            try db.execute(sql: "INSERT INTO log_epochs (id, start_seq, started_at) VALUES (?, 0, ?)", arguments: [first, atMs])
+            try db.execute(
+                sql: "INSERT INTO log_epochs (id, start_seq, started_at) VALUES (?, 0, ?)", arguments: [first, atMs])
         }
         if begin {
             try db.execute(
@@ -33,7 +34,8 @@ enum LogEpochs {
     static func canServe(_ db: Database, _ cursor: PullCursor, currentEpoch: String, lastSeq: Int64) throws -> Bool {
         guard cursor.seq <= lastSeq else { return false }
         if cursor.storeID == currentEpoch { return true }
-        guard let n = try Int64.fetchOne(db, sql: "SELECT n FROM log_epochs WHERE id = ?", arguments: [cursor.storeID]) else {
+        guard let n = try Int64.fetchOne(db, sql: "SELECT n FROM log_epochs WHERE id = ?", arguments: [cursor.storeID])
+        else {
             return false
         }
         let end = try Int64.fetchOne(

@@ -28,7 +28,8 @@ public struct MergeDecisions {
     /// them (an op id is answered only to its author). `observe` moves the hub clock past an
     /// accepted op's stamp. The answers to record are `caller`'s.
     public static func decide(
-        _ ops: [Op], caller: UUID, priors: [UUID: OpResult], authors: [UUID: UUID], races: [UUID: Race], participants: Set<Key>,
+        _ ops: [Op], caller: UUID, priors: [UUID: OpResult], authors: [UUID: UUID], races: [UUID: Race],
+        participants: Set<Key>,
         registers: [Key: CasterRegister], users: [UUID: User], nowMs: Int64, observe: (HLC) -> Void
     ) -> MergeDecisions {
         var priors = priors
@@ -39,7 +40,8 @@ public struct MergeDecisions {
         for (index, op) in ops.enumerated() {
             let key = Key(race: op.raceID, user: op.userID)
             var facts = CasterMerge.Facts(
-                prior: priors[op.opID], priorAuthor: authors[op.opID], race: nil, userExists: false, isParticipant: false, register: nil)
+                prior: priors[op.opID], priorAuthor: authors[op.opID], race: nil, userExists: false,
+                isParticipant: false, register: nil)
             if facts.prior == nil {
                 facts.race = races[op.raceID]
                 facts.userExists = users[op.userID] != nil
@@ -54,7 +56,8 @@ public struct MergeDecisions {
                 decisions.results.append(answer)
                 continue
             case .refuseForeignOpID(let violation):
-                decisions.results.append(OpResult(opID: op.opID, status: .rejected, code: violation.status, detail: violation.detail))
+                decisions.results.append(
+                    OpResult(opID: op.opID, status: .rejected, code: violation.status, detail: violation.detail))
                 continue
             case .reject(let violation):
                 result = OpResult(opID: op.opID, status: .rejected, code: violation.status, detail: violation.detail)
@@ -63,7 +66,9 @@ public struct MergeDecisions {
                 // A register from before authors were recorded was almost surely its own user's.
                 let authorID = winner.changedBy ?? op.userID
                 let author = users[authorID] ?? User(id: authorID, twitchUsername: "unknown", twitchDisplayName: nil)
-                result = OpResult(opID: op.opID, status: .superseded, winner: OpWinner(hlc: winner.hlc, user: author, kind: winner.kind))
+                result = OpResult(
+                    opID: op.opID, status: .superseded,
+                    winner: OpWinner(hlc: winner.hlc, user: author, kind: winner.kind))
             case .apply(let register):
                 observe(op.hlc)
                 registers[key] = register

@@ -1,6 +1,6 @@
-import SyncCore
 import Foundation
 import GRDB
+import SyncCore
 
 /// One page of the race list and where the next one starts (nil: no more).
 public struct RaceListPage: Sendable {
@@ -21,7 +21,9 @@ enum RaceListing {
 
     /// The newest races of each active status, for the front page.
     static func newestActive(_ db: Database) throws -> [[RaceSummary]] {
-        try RaceStatus.allCases.filter(\.isActive).map { try page(db, status: $0, before: nil, limit: FrontPageData.maxRaces).races }
+        try RaceStatus.allCases.filter(\.isActive).map {
+            try page(db, status: $0, before: nil, limit: FrontPageData.maxRaces).races
+        }
     }
 
     /// Up to `limit` races (all when nil) after `before`, with the cursor of the next page.
@@ -65,7 +67,8 @@ enum RaceListing {
                 ? User(id: row[9], twitchUsername: "unknown", twitchDisplayName: nil)
                 : User(id: row[4], twitchUsername: row[5], twitchDisplayName: row[6])
             guard let status = RaceStatus(rawValue: row[2]) else {
-                throw StoreRowError(table: "races", id: raceID, reason: "status '\(row[2] as String)' is not one RaceSync knows")
+                throw StoreRowError(
+                    table: "races", id: raceID, reason: "status '\(row[2] as String)' is not one RaceSync knows")
             }
             return RaceSummary(
                 id: raceID, name: row[1], status: status,

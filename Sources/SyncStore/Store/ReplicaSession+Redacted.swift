@@ -1,5 +1,7 @@
 import SyncCore
 
 extension ReplicaSession: RedactedDescription {
-    public var redactedDescription: String { "ReplicaSession(hub: \(hub), user: \(user.twitchUsername), token: [redacted])" }
+    public var redactedDescription: String {
+        "ReplicaSession(hub: \(hub), user: \(user.twitchUsername), token: [redacted])"
+    }
 }

@@ -1,6 +1,6 @@
-import SyncCore
 import Foundation
 import GRDB
+import SyncCore
 
 extension ReplicaStore {
     /// Applies one pull page and its cursor in one transaction. A `reset` page first drops the
@@ -32,11 +32,14 @@ extension ReplicaStore {
                             seeds_released = excluded.seeds_released, updated_at = excluded.updated_at
                         """,
                     arguments: [
-                        race.id, state.createdSeq, race.name, race.status.rawValue, race.seedsReleased, race.organizerID,
+                        race.id, state.createdSeq, race.name, race.status.rawValue, race.seedsReleased,
+                        race.organizerID,
                         Timestamp.milliseconds(race.createdAt), Timestamp.milliseconds(race.updatedAt),
                     ])
             case .participant(let p):
-                try db.execute(sql: "INSERT OR IGNORE INTO participants (race_id, user_id) VALUES (?, ?)", arguments: [p.raceID, p.userID])
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO participants (race_id, user_id) VALUES (?, ?)",
+                    arguments: [p.raceID, p.userID])
             case .caster(let c):
                 try Self.noteOverwrite(db, change: c, me: me, now: now())
                 try Self.confirm(db, race: c.raceID, user: c.userID, register: c.register)
@@ -62,7 +65,9 @@ extension ReplicaStore {
     func loadClock(_ db: Database) throws -> HybridClock {
         guard let text = try Meta.get(db, "hlc") else { return HybridClock(node: nodeID) }
         let parts = text.split(separator: ":")
-        guard parts.count == 2, let wall = Int64(parts[0]), let counter = UInt16(parts[1]) else { return HybridClock(node: nodeID) }
+        guard parts.count == 2, let wall = Int64(parts[0]), let counter = UInt16(parts[1]) else {
+            return HybridClock(node: nodeID)
+        }
         return HybridClock(node: nodeID, last: HLC(wallMs: wall, counter: counter, node: nodeID))
     }
 

@@ -1,6 +1,6 @@
-import SyncCore
 import Foundation
 import GRDB
+import SyncCore
 
 /// An op the hub refused, kept for the user to read.
 public struct RejectedOp: Sendable, Equatable {
@@ -34,7 +34,8 @@ extension ReplicaStore {
             guard let session = try Self.session(db) else { throw LocalWriteError.notLoggedIn }
             let me = session.user.id
             guard let facts = try viewFacts(db, race: raceID) else { throw LocalWriteError.rule(.raceNotFound()) }
-            let violation = kind == .join ? RaceRules.castJoin(facts, caller: me) : RaceRules.castLeave(facts, caller: me)
+            let violation =
+                kind == .join ? RaceRules.castJoin(facts, caller: me) : RaceRules.castLeave(facts, caller: me)
             if let violation { throw LocalWriteError.rule(violation) }
             var clock = try loadClock(db)
             if let seen = try StateQueries.register(db, race: raceID, user: me) { clock.receive(seen.hlc, now: now()) }
@@ -48,7 +49,9 @@ extension ReplicaStore {
                     INSERT INTO outbox (op_id, kind, race_id, user_id, hlc_wall, hlc_counter, hlc_node, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [op.opID, kind.rawValue, raceID, me, op.hlc.wallMs, Int64(op.hlc.counter), op.hlc.node, now()])
+                arguments: [
+                    op.opID, kind.rawValue, raceID, me, op.hlc.wallMs, Int64(op.hlc.counter), op.hlc.node, now(),
+                ])
             return op
         }
     }
@@ -64,12 +67,16 @@ extension ReplicaStore {
         var arguments: StatementArguments = race.map { [$0] } ?? []
         arguments += [limit]
         return try Row.fetchAll(
-            db, sql: "SELECT op_id, kind, race_id, user_id, hlc_wall, hlc_counter, hlc_node FROM outbox \(filter) ORDER BY seq LIMIT ?",
+            db,
+            sql:
+                "SELECT op_id, kind, race_id, user_id, hlc_wall, hlc_counter, hlc_node FROM outbox \(filter) ORDER BY seq LIMIT ?",
             arguments: arguments
         ).map { row in
             let id: UUID = row["op_id"]
-            return Op(opID: id, kind: try RowDecoding.kind(row, table: "outbox", id: id), raceID: row["race_id"], userID: row["user_id"],
-                      hlc: try RowDecoding.hlc(row, table: "outbox", id: id))
+            return Op(
+                opID: id, kind: try RowDecoding.kind(row, table: "outbox", id: id), raceID: row["race_id"],
+                userID: row["user_id"],
+                hlc: try RowDecoding.hlc(row, table: "outbox", id: id))
         }
     }
 
@@ -85,19 +92,25 @@ extension ReplicaStore {
                 guard let op = byID[result.opID] else { continue }
                 switch result.status {
                 case .applied, .duplicate:
-                    try Self.confirm(db, race: op.raceID, user: op.userID, register: .written(by: op, author: op.userID))
+                    try Self.confirm(
+                        db, race: op.raceID, user: op.userID, register: .written(by: op, author: op.userID))
                 case .superseded:
                     // Lost to someone else's newer write: say so (a loss to the user's own later
                     // write, from another of their machines, is no news).
                     if let winner = result.winner, winner.user.id != op.userID {
                         try Self.recordOverridden(
-                            db, opID: op.opID, kind: op.kind, race: op.raceID, user: op.userID, at: op.hlc.wallMs, by: winner.user,
+                            db, opID: op.opID, kind: op.kind, race: op.raceID, user: op.userID, at: op.hlc.wallMs,
+                            by: winner.user,
                             byKind: winner.kind, byAt: winner.hlc.wallMs, now: now())
                     }
                 case .rejected:
                     try db.execute(
-                        sql: "INSERT OR REPLACE INTO rejected (op_id, kind, race_id, user_id, code, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        arguments: [op.opID, op.kind.rawValue, op.raceID, op.userID, result.code ?? 0, result.detail ?? "rejected", now()])
+                        sql:
+                            "INSERT OR REPLACE INTO rejected (op_id, kind, race_id, user_id, code, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        arguments: [
+                            op.opID, op.kind.rawValue, op.raceID, op.userID, result.code ?? 0,
+                            result.detail ?? "rejected", now(),
+                        ])
                 }
                 try db.execute(sql: "DELETE FROM outbox WHERE op_id = ?", arguments: [op.opID])
             }
@@ -107,9 +120,13 @@ extension ReplicaStore {
     /// Ops the hub rejected, newest first.
     public func rejectedOps() throws -> [RejectedOp] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT op_id, kind, race_id, user_id, code, detail, at FROM rejected ORDER BY at DESC").map { row in
-                RejectedOp(opID: row["op_id"], kind: try RowDecoding.kind(row, table: "rejected", id: row["op_id"]), raceID: row["race_id"], userID: row["user_id"],
-                           code: row["code"], detail: row["detail"], at: Timestamp.date(milliseconds: row["at"]))
+            try Row.fetchAll(
+                db, sql: "SELECT op_id, kind, race_id, user_id, code, detail, at FROM rejected ORDER BY at DESC"
+            ).map { row in
+                RejectedOp(
+                    opID: row["op_id"], kind: try RowDecoding.kind(row, table: "rejected", id: row["op_id"]),
+                    raceID: row["race_id"], userID: row["user_id"],
+                    code: row["code"], detail: row["detail"], at: Timestamp.date(milliseconds: row["at"]))
             }
         }
     }

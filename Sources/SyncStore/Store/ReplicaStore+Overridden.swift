@@ -1,6 +1,6 @@
-import SyncCore
 import Foundation
 import GRDB
+import SyncCore
 
 /// One of the user's own writes that lost to someone else's, or was overwritten by someone
 /// else afterwards: what, when, and by whom (`racecli status`, `"overridden"` in `--json`).
@@ -25,16 +25,21 @@ extension ReplicaStore {
     /// Records that the user's write `opID` lost to, or was overwritten by, `winner`'s write.
     /// Kept bounded to the newest `maxOverridden`.
     static func recordOverridden(
-        _ db: Database, opID: UUID, kind: OpKind, race: UUID, user: UUID, at: Int64, by winner: User, byKind: OpKind, byAt: Int64, now: Int64
+        _ db: Database, opID: UUID, kind: OpKind, race: UUID, user: UUID, at: Int64, by winner: User, byKind: OpKind,
+        byAt: Int64, now: Int64
     ) throws {
         try db.execute(
             sql: """
                 INSERT OR REPLACE INTO overridden (op_id, kind, race_id, user_id, at, by_id, by_login, by_display_name, by_kind, by_at, recorded_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [opID, kind.rawValue, race, user, at, winner.id, winner.twitchUsername, winner.twitchDisplayName, byKind.rawValue, byAt, now])
+            arguments: [
+                opID, kind.rawValue, race, user, at, winner.id, winner.twitchUsername, winner.twitchDisplayName,
+                byKind.rawValue, byAt, now,
+            ])
         try db.execute(
-            sql: "DELETE FROM overridden WHERE op_id NOT IN (SELECT op_id FROM overridden ORDER BY recorded_at DESC, by_at DESC LIMIT ?)",
+            sql:
+                "DELETE FROM overridden WHERE op_id NOT IN (SELECT op_id FROM overridden ORDER BY recorded_at DESC, by_at DESC LIMIT ?)",
             arguments: [maxOverridden])
     }
 
@@ -46,9 +51,11 @@ extension ReplicaStore {
             let current = try StateQueries.register(db, race: change.raceID, user: change.userID),
             current.changedBy == me, change.register.hlc > current.hlc, change.register.present != current.present
         else { return }
-        let winner = try StateQueries.user(db, id: author) ?? User(id: author, twitchUsername: "unknown", twitchDisplayName: nil)
+        let winner =
+            try StateQueries.user(db, id: author) ?? User(id: author, twitchUsername: "unknown", twitchDisplayName: nil)
         try recordOverridden(
-            db, opID: current.opID, kind: current.kind, race: change.raceID, user: change.userID, at: current.hlc.wallMs, by: winner,
+            db, opID: current.opID, kind: current.kind, race: change.raceID, user: change.userID,
+            at: current.hlc.wallMs, by: winner,
             byKind: change.register.kind, byAt: change.register.hlc.wallMs, now: now)
     }
 
@@ -56,14 +63,18 @@ extension ReplicaStore {
     public func overriddenOps() throws -> [OverriddenOp] {
         try pool.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT op_id, kind, race_id, user_id, at, by_id, by_login, by_display_name, by_kind, by_at FROM overridden ORDER BY recorded_at DESC, by_at DESC"
+                db,
+                sql:
+                    "SELECT op_id, kind, race_id, user_id, at, by_id, by_login, by_display_name, by_kind, by_at FROM overridden ORDER BY recorded_at DESC, by_at DESC"
             ).map { row in
                 guard let kind = OpKind(rawValue: row["kind"]), let byKind = OpKind(rawValue: row["by_kind"]) else {
                     throw StoreRowError(table: "overridden", id: row["op_id"], reason: "unknown op kind")
                 }
                 return OverriddenOp(
-                    opID: row["op_id"], kind: kind, raceID: row["race_id"], userID: row["user_id"], at: Timestamp.date(milliseconds: row["at"]),
-                    by: User(id: row["by_id"], twitchUsername: row["by_login"], twitchDisplayName: row["by_display_name"]),
+                    opID: row["op_id"], kind: kind, raceID: row["race_id"], userID: row["user_id"],
+                    at: Timestamp.date(milliseconds: row["at"]),
+                    by: User(
+                        id: row["by_id"], twitchUsername: row["by_login"], twitchDisplayName: row["by_display_name"]),
                     byKind: byKind, byAt: Timestamp.date(milliseconds: row["by_at"]))
             }
         }
@@ -81,6 +92,7 @@ extension OverriddenOp {
             }
         }
         let mine = me.map { verb(kind, by: $0) } ?? kind.rawValue
-        return "your \(mine) of \(raceName) at \(clock(at)) UTC was overridden by \(by.twitchUsername)'s \(verb(byKind, by: by.id)) at \(clock(byAt)) UTC"
+        return
+            "your \(mine) of \(raceName) at \(clock(at)) UTC was overridden by \(by.twitchUsername)'s \(verb(byKind, by: by.id)) at \(clock(byAt)) UTC"
     }
 }

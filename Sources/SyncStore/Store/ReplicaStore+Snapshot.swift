@@ -1,6 +1,6 @@
-import SyncCore
 import Foundation
 import GRDB
+import SyncCore
 
 extension ReplicaStore {
     /// Stores a session and installs a hub snapshot file (see `HubStore.writeSnapshot`) as the
@@ -19,11 +19,16 @@ extension ReplicaStore {
                 for table in HubStore.replicatedTables {
                     try db.execute(sql: "INSERT INTO main.\(table) SELECT * FROM snapshot.\(table)")
                 }
-                guard let cursor = try String.fetchOne(db, sql: "SELECT value FROM snapshot.meta WHERE key = 'snapshot_cursor'") else {
+                guard
+                    let cursor = try String.fetchOne(
+                        db, sql: "SELECT value FROM snapshot.meta WHERE key = 'snapshot_cursor'")
+                else {
                     throw StoreOpenError(path: snapshotFile, reason: "is not a hub snapshot (it has no cursor)")
                 }
                 try Meta.set(db, "cursor", cursor)
-                try Meta.set(db, "last_poll_at", try String.fetchOne(db, sql: "SELECT value FROM snapshot.meta WHERE key = 'last_poll_at'"))
+                try Meta.set(
+                    db, "last_poll_at",
+                    try String.fetchOne(db, sql: "SELECT value FROM snapshot.meta WHERE key = 'last_poll_at'"))
                 try Meta.setDate(db, "last_sync_at", Timestamp.date(milliseconds: now()))
                 return .commit
             }

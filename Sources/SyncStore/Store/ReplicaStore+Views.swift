@@ -1,6 +1,6 @@
-import SyncCore
 import Foundation
 import GRDB
+import SyncCore
 
 /// A live member of an active race, as `racecli live` shows it (`--json`: the contract's
 /// `{race_id, twitch_username, stream_url, title, started_at, observed_at}`).
@@ -70,7 +70,9 @@ extension ReplicaStore {
 
     func viewFacts(_ db: Database, race id: UUID) throws -> RaceFacts? {
         guard let race = try StateQueries.race(db, id: id) else { return nil }
-        return RaceFacts(race: race, participants: try StateQueries.participants(db, race: id), casters: Set(try viewCasters(db, race: id).present))
+        return RaceFacts(
+            race: race, participants: try StateQueries.participants(db, race: id),
+            casters: Set(try viewCasters(db, race: id).present))
     }
 
     /// Races matching a UUID or an id prefix.
@@ -116,7 +118,9 @@ extension ReplicaStore {
     public func liveEntries() throws -> [LiveEntry] {
         try pool.read { db in
             let reader = SQLiteStateReader(db: db, pendingOps: true)
-            return try PageViews.liveMembers(reader, in: try reader.activeRacesWithLiveCandidates()) { try viewCasters(db, race: $0).registers }.map(LiveEntry.init)
+            return try PageViews.liveMembers(reader, in: try reader.activeRacesWithLiveCandidates()) {
+                try viewCasters(db, race: $0).registers
+            }.map(LiveEntry.init)
         }
     }
 }

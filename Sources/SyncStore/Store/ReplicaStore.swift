@@ -1,6 +1,6 @@
-import SyncCore
 import Foundation
 import GRDB
+import SyncCore
 
 /// Who a replica belongs to and where its hub is (set by `racecli login`).
 public struct ReplicaSession: Sendable, Equatable {
@@ -33,19 +33,24 @@ public final class ReplicaStore: Sendable {
     /// SQLite check every page first (daemons, which open once); otherwise only a file whose
     /// main file looks inconsistent is checked, and queries meet SQLite's page checks as they read.
     public init(
-        path: String, create: Bool = true, checkWholeFile: Bool = false, now: @escaping @Sendable () -> Int64 = WallClock.nowMs
+        path: String, create: Bool = true, checkWholeFile: Bool = false,
+        now: @escaping @Sendable () -> Int64 = WallClock.nowMs
     ) throws(StoreOpenError) {
         if !create, !FileManager.default.fileExists(atPath: path) {
-            throw StoreOpenError(path: path, reason: "no replica here yet: run 'racecli login --hub URL --token-stdin' first")
+            throw StoreOpenError(
+                path: path, reason: "no replica here yet: run 'racecli login --hub URL --token-stdin' first")
         }
         var recovery: String?
-        let pool = try StoreOpener.open(path: path, kind: .replica, integrity: checkWholeFile ? .always : .whenSuspicious) { recovery = $0 }
+        let pool = try StoreOpener.open(
+            path: path, kind: .replica, integrity: checkWholeFile ? .always : .whenSuspicious
+        ) { recovery = $0 }
         self.pool = pool
         self.recovery = recovery
         self.path = path
         self.now = now
         do {
-            self.nodeID = try pool.read { db in try Meta.get(db, "node_id") }
+            self.nodeID =
+                try pool.read { db in try Meta.get(db, "node_id") }
                 ?? pool.write { db in try Meta.getOrCreate(db, "node_id") { "node-" + Meta.randomHex() } }
         } catch {
             try? pool.close()
@@ -100,7 +105,8 @@ public final class ReplicaStore: Sendable {
         public var description: String {
             switch self {
             case .pendingOpsOfAnotherUser(let current, let pending):
-                return "this replica belongs to \(current) and still has \(pending) pending op(s); run 'racecli sync' as \(current) first"
+                return
+                    "this replica belongs to \(current) and still has \(pending) pending op(s); run 'racecli sync' as \(current) first"
             }
         }
     }
@@ -120,7 +126,9 @@ public final class ReplicaStore: Sendable {
     static func prepareLogin(_ db: Database, _ session: ReplicaSession) throws {
         if let current = try Self.session(db), current.user.id != session.user.id {
             let pending = try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0
-            if pending > 0 { throw LoginError.pendingOpsOfAnotherUser(current: current.user.twitchUsername, pending: pending) }
+            if pending > 0 {
+                throw LoginError.pendingOpsOfAnotherUser(current: current.user.twitchUsername, pending: pending)
+            }
             try db.execute(sql: "DELETE FROM rejected; DELETE FROM overridden")
         }
         try Self.wipeConfirmedState(db)
@@ -131,7 +139,10 @@ public final class ReplicaStore: Sendable {
     }
 
     static func wipeConfirmedState(_ db: Database) throws {
-        try db.execute(sql: "DELETE FROM users; DELETE FROM races; DELETE FROM participants; DELETE FROM casters; DELETE FROM live_status;")
+        try db.execute(
+            sql:
+                "DELETE FROM users; DELETE FROM races; DELETE FROM participants; DELETE FROM casters; DELETE FROM live_status;"
+        )
     }
 
     /// The replica file's size in bytes (main file plus WAL).

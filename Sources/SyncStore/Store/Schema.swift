@@ -1,98 +1,101 @@
-import SyncCore
 import GRDB
+import SyncCore
 
 /// The named migrations of both store kinds. Never edit a shipped migration: add a new one.
 enum Schema {
     static func migrator(for kind: StoreKind) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-state") { db in
-            try db.execute(sql: """
-                CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-                CREATE TABLE users (
-                    id BLOB PRIMARY KEY,
-                    login TEXT NOT NULL UNIQUE,
-                    display_name TEXT,
-                    created_at INTEGER NOT NULL
-                ) WITHOUT ROWID;
-                CREATE TABLE races (
-                    id BLOB PRIMARY KEY,
-                    created_seq INTEGER NOT NULL,
-                    name TEXT NOT NULL,
-                    status TEXT NOT NULL CHECK (status IN ('setup', 'running', 'finished')),
-                    seeds_released INTEGER NOT NULL,
-                    organizer_id BLOB NOT NULL,
-                    created_at INTEGER NOT NULL,
-                    updated_at INTEGER NOT NULL
-                ) WITHOUT ROWID;
-                CREATE INDEX races_by_status ON races(status);
-                CREATE TABLE participants (
-                    race_id BLOB NOT NULL,
-                    user_id BLOB NOT NULL,
-                    PRIMARY KEY (race_id, user_id)
-                ) WITHOUT ROWID;
-                CREATE TABLE casters (
-                    race_id BLOB NOT NULL,
-                    user_id BLOB NOT NULL,
-                    present INTEGER NOT NULL,
-                    hlc_wall INTEGER NOT NULL,
-                    hlc_counter INTEGER NOT NULL,
-                    hlc_node TEXT NOT NULL,
-                    op_id BLOB NOT NULL,
-                    PRIMARY KEY (race_id, user_id)
-                ) WITHOUT ROWID;
-                CREATE TABLE live_status (
-                    user_id BLOB PRIMARY KEY,
-                    stream_id TEXT NOT NULL,
-                    title TEXT NOT NULL,
-                    started_at INTEGER NOT NULL,
-                    observed_at INTEGER NOT NULL
-                ) WITHOUT ROWID;
-                """)
-            switch kind {
-            case .hub:
-                try db.execute(sql: """
-                    CREATE TABLE tokens (
-                        hash BLOB PRIMARY KEY,
-                        user_id BLOB NOT NULL REFERENCES users(id)
+            try db.execute(
+                sql: """
+                    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+                    CREATE TABLE users (
+                        id BLOB PRIMARY KEY,
+                        login TEXT NOT NULL UNIQUE,
+                        display_name TEXT,
+                        created_at INTEGER NOT NULL
                     ) WITHOUT ROWID;
-                    CREATE TABLE change_log (
-                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                        kind TEXT NOT NULL,
-                        key TEXT NOT NULL,
-                        payload TEXT NOT NULL,
-                        at INTEGER NOT NULL
-                    );
-                    CREATE INDEX change_log_by_key ON change_log(key, seq);
-                    CREATE TABLE applied_ops (
-                        op_id BLOB PRIMARY KEY,
-                        status TEXT NOT NULL,
-                        code INTEGER,
-                        detail TEXT
+                    CREATE TABLE races (
+                        id BLOB PRIMARY KEY,
+                        created_seq INTEGER NOT NULL,
+                        name TEXT NOT NULL,
+                        status TEXT NOT NULL CHECK (status IN ('setup', 'running', 'finished')),
+                        seeds_released INTEGER NOT NULL,
+                        organizer_id BLOB NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        updated_at INTEGER NOT NULL
                     ) WITHOUT ROWID;
-                    """)
-            case .replica:
-                try db.execute(sql: """
-                    CREATE TABLE outbox (
-                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                        op_id BLOB NOT NULL UNIQUE,
-                        kind TEXT NOT NULL,
+                    CREATE INDEX races_by_status ON races(status);
+                    CREATE TABLE participants (
                         race_id BLOB NOT NULL,
                         user_id BLOB NOT NULL,
+                        PRIMARY KEY (race_id, user_id)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE casters (
+                        race_id BLOB NOT NULL,
+                        user_id BLOB NOT NULL,
+                        present INTEGER NOT NULL,
                         hlc_wall INTEGER NOT NULL,
                         hlc_counter INTEGER NOT NULL,
                         hlc_node TEXT NOT NULL,
-                        created_at INTEGER NOT NULL
-                    );
-                    CREATE TABLE rejected (
-                        op_id BLOB PRIMARY KEY,
-                        kind TEXT NOT NULL,
-                        race_id BLOB NOT NULL,
-                        user_id BLOB NOT NULL,
-                        code INTEGER NOT NULL,
-                        detail TEXT NOT NULL,
-                        at INTEGER NOT NULL
+                        op_id BLOB NOT NULL,
+                        PRIMARY KEY (race_id, user_id)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE live_status (
+                        user_id BLOB PRIMARY KEY,
+                        stream_id TEXT NOT NULL,
+                        title TEXT NOT NULL,
+                        started_at INTEGER NOT NULL,
+                        observed_at INTEGER NOT NULL
                     ) WITHOUT ROWID;
                     """)
+            switch kind {
+            case .hub:
+                try db.execute(
+                    sql: """
+                        CREATE TABLE tokens (
+                            hash BLOB PRIMARY KEY,
+                            user_id BLOB NOT NULL REFERENCES users(id)
+                        ) WITHOUT ROWID;
+                        CREATE TABLE change_log (
+                            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                            kind TEXT NOT NULL,
+                            key TEXT NOT NULL,
+                            payload TEXT NOT NULL,
+                            at INTEGER NOT NULL
+                        );
+                        CREATE INDEX change_log_by_key ON change_log(key, seq);
+                        CREATE TABLE applied_ops (
+                            op_id BLOB PRIMARY KEY,
+                            status TEXT NOT NULL,
+                            code INTEGER,
+                            detail TEXT
+                        ) WITHOUT ROWID;
+                        """)
+            case .replica:
+                try db.execute(
+                    sql: """
+                        CREATE TABLE outbox (
+                            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                            op_id BLOB NOT NULL UNIQUE,
+                            kind TEXT NOT NULL,
+                            race_id BLOB NOT NULL,
+                            user_id BLOB NOT NULL,
+                            hlc_wall INTEGER NOT NULL,
+                            hlc_counter INTEGER NOT NULL,
+                            hlc_node TEXT NOT NULL,
+                            created_at INTEGER NOT NULL
+                        );
+                        CREATE TABLE rejected (
+                            op_id BLOB PRIMARY KEY,
+                            kind TEXT NOT NULL,
+                            race_id BLOB NOT NULL,
+                            user_id BLOB NOT NULL,
+                            code INTEGER NOT NULL,
+                            detail TEXT NOT NULL,
+                            at INTEGER NOT NULL
+                        ) WITHOUT ROWID;
+                        """)
             }
         }
         if kind == .replica {
@@ -104,19 +107,20 @@ enum Schema {
             // The log keeps one row per replicated row (its newest change), so its size follows
             // the state, not the history; epochs let a restored backup reset stale cursors.
             migrator.registerMigration("v3-log-by-row-and-epochs") { db in
-                try db.execute(sql: """
-                    DELETE FROM change_log WHERE seq < (SELECT max(newer.seq) FROM change_log newer WHERE newer.key = change_log.key);
-                    DROP INDEX change_log_by_key;
-                    CREATE UNIQUE INDEX change_log_key ON change_log(key);
-                    DELETE FROM meta WHERE key = 'compacted_through';
-                    CREATE TABLE log_epochs (
-                        n INTEGER PRIMARY KEY AUTOINCREMENT,
-                        id TEXT NOT NULL UNIQUE,
-                        start_seq INTEGER NOT NULL,
-                        started_at INTEGER NOT NULL
-                    );
-                    INSERT INTO log_epochs (id, start_seq, started_at) SELECT value, 0, 0 FROM meta WHERE key = 'store_id';
-                    """)
+                try db.execute(
+                    sql: """
+                        DELETE FROM change_log WHERE seq < (SELECT max(newer.seq) FROM change_log newer WHERE newer.key = change_log.key);
+                        DROP INDEX change_log_by_key;
+                        CREATE UNIQUE INDEX change_log_key ON change_log(key);
+                        DELETE FROM meta WHERE key = 'compacted_through';
+                        CREATE TABLE log_epochs (
+                            n INTEGER PRIMARY KEY AUTOINCREMENT,
+                            id TEXT NOT NULL UNIQUE,
+                            start_seq INTEGER NOT NULL,
+                            started_at INTEGER NOT NULL
+                        );
+                        INSERT INTO log_epochs (id, start_seq, started_at) SELECT value, 0, 0 FROM meta WHERE key = 'store_id';
+                        """)
             }
         }
         // Who wrote each caster register (for "added by org" and for naming the winner of a
@@ -124,21 +128,22 @@ enum Schema {
         migrator.registerMigration("v4-register-authors") { db in
             try db.execute(sql: "ALTER TABLE casters ADD COLUMN changed_by BLOB")
             if kind == .replica {
-                try db.execute(sql: """
-                    CREATE TABLE overridden (
-                        op_id BLOB PRIMARY KEY,
-                        kind TEXT NOT NULL,
-                        race_id BLOB NOT NULL,
-                        user_id BLOB NOT NULL,
-                        at INTEGER NOT NULL,
-                        by_id BLOB NOT NULL,
-                        by_login TEXT NOT NULL,
-                        by_display_name TEXT,
-                        by_kind TEXT NOT NULL,
-                        by_at INTEGER NOT NULL,
-                        recorded_at INTEGER NOT NULL
-                    ) WITHOUT ROWID;
-                    """)
+                try db.execute(
+                    sql: """
+                        CREATE TABLE overridden (
+                            op_id BLOB PRIMARY KEY,
+                            kind TEXT NOT NULL,
+                            race_id BLOB NOT NULL,
+                            user_id BLOB NOT NULL,
+                            at INTEGER NOT NULL,
+                            by_id BLOB NOT NULL,
+                            by_login TEXT NOT NULL,
+                            by_display_name TEXT,
+                            by_kind TEXT NOT NULL,
+                            by_at INTEGER NOT NULL,
+                            recorded_at INTEGER NOT NULL
+                        ) WITHOUT ROWID;
+                        """)
             }
         }
         // Who pushed each op id first: a re-sent op id is answered only to its author.
@@ -151,13 +156,14 @@ enum Schema {
         // that order reads 200 rows instead of sorting every race. Live members are found from the
         // few live users: their participations and caster registers by user.
         migrator.registerMigration("v6-race-list-order") { db in
-            try db.execute(sql: """
-                DROP INDEX races_by_status;
-                CREATE INDEX races_by_status_newest ON races(status, created_at DESC, created_seq DESC);
-                CREATE INDEX races_newest ON races(created_at DESC, created_seq DESC);
-                CREATE INDEX participants_by_user ON participants(user_id);
-                CREATE INDEX casters_by_user ON casters(user_id);
-                """)
+            try db.execute(
+                sql: """
+                    DROP INDEX races_by_status;
+                    CREATE INDEX races_by_status_newest ON races(status, created_at DESC, created_seq DESC);
+                    CREATE INDEX races_newest ON races(created_at DESC, created_seq DESC);
+                    CREATE INDEX participants_by_user ON participants(user_id);
+                    CREATE INDEX casters_by_user ON casters(user_id);
+                    """)
         }
         return migrator
     }

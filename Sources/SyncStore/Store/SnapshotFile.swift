@@ -34,24 +34,30 @@ public enum SnapshotFile {
         try target.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = OFF") }
         try target.write { db in
             for row in rows.users {
-                try db.cachedStatement(sql: "INSERT INTO users (id, login, display_name, created_at) VALUES (?, ?, ?, ?)")
-                    .execute(arguments: [row.user.id, row.user.twitchUsername, row.user.twitchDisplayName, row.createdAtMs])
+                try db.cachedStatement(
+                    sql: "INSERT INTO users (id, login, display_name, created_at) VALUES (?, ?, ?, ?)"
+                )
+                .execute(arguments: [row.user.id, row.user.twitchUsername, row.user.twitchDisplayName, row.createdAtMs])
             }
             for state in rows.races {
                 let race = state.race
-                try db.cachedStatement(sql: """
-                    INSERT INTO races (id, created_seq, name, status, seeds_released, organizer_id, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [
-                        race.id, state.createdSeq, race.name, race.status.rawValue, race.seedsReleased, race.organizerID,
-                        Timestamp.milliseconds(race.createdAt), Timestamp.milliseconds(race.updatedAt),
-                    ])
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO races (id, created_seq, name, status, seeds_released, organizer_id, created_at, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """
+                ).execute(arguments: [
+                    race.id, state.createdSeq, race.name, race.status.rawValue, race.seedsReleased, race.organizerID,
+                    Timestamp.milliseconds(race.createdAt), Timestamp.milliseconds(race.updatedAt),
+                ])
             }
             for member in rows.participants {
-                try db.cachedStatement(sql: "INSERT INTO participants (race_id, user_id) VALUES (?, ?)").execute(arguments: [member.raceID, member.userID])
+                try db.cachedStatement(sql: "INSERT INTO participants (race_id, user_id) VALUES (?, ?)").execute(
+                    arguments: [member.raceID, member.userID])
             }
             for caster in rows.casters {
-                try StateQueries.writeRegister(db, race: caster.raceID, user: caster.userID, caster.register, onlyForward: false)
+                try StateQueries.writeRegister(
+                    db, race: caster.raceID, user: caster.userID, caster.register, onlyForward: false)
             }
             for (user, stream) in rows.live {
                 try StateQueries.setLive(db, LiveState(userID: user, stream: stream))

@@ -1,20 +1,27 @@
-import SyncCore
 import Foundation
 import GRDB
+import SyncCore
 
 /// Reads of the state tables that hub and replica share (users, races, participants,
 /// caster registers, live status). Pure SQL over a `Database`; no writes.
 enum StateQueries {
     static func user(_ row: Row, prefix: String = "") -> User {
-        User(id: row[prefix + "id"], twitchUsername: row[prefix + "login"], twitchDisplayName: row[prefix + "display_name"])
+        User(
+            id: row[prefix + "id"], twitchUsername: row[prefix + "login"],
+            twitchDisplayName: row[prefix + "display_name"])
     }
 
     static func user(_ db: Database, id: UUID) throws -> User? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT id, login, display_name FROM users WHERE id = ?"), arguments: [id]).map { user($0) }
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT id, login, display_name FROM users WHERE id = ?"), arguments: [id]
+        ).map { user($0) }
     }
 
     static func user(_ db: Database, login: String) throws -> User? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT id, login, display_name FROM users WHERE login = ?"), arguments: [login.lowercased()]).map { user($0) }
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT id, login, display_name FROM users WHERE login = ?"),
+            arguments: [login.lowercased()]
+        ).map { user($0) }
     }
 
     static func users(_ db: Database) throws -> [User] {
@@ -22,9 +29,12 @@ enum StateQueries {
     }
 
     /// `RaceStatus.isActive` as SQL over a races table aliased `r`: the one place it is written.
-    static let raceIsActive = "r.status IN (" + RaceStatus.allCases.filter(\.isActive).map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
+    static let raceIsActive =
+        "r.status IN (" + RaceStatus.allCases.filter(\.isActive).map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        + ")"
 
-    static let raceColumns = "r.id, r.name, r.status, r.seeds_released, r.organizer_id, r.created_at, r.updated_at, r.created_seq"
+    static let raceColumns =
+        "r.id, r.name, r.status, r.seeds_released, r.organizer_id, r.created_at, r.updated_at, r.created_seq"
 
     static func race(_ row: Row) throws -> Race {
         let id: UUID = row["id"]
@@ -36,7 +46,8 @@ enum StateQueries {
     }
 
     static func race(_ db: Database, id: UUID) throws -> Race? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(raceColumns) FROM races r WHERE r.id = ?"), arguments: [id]).map { try race($0) }
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(raceColumns) FROM races r WHERE r.id = ?"), arguments: [id])
+            .map { try race($0) }
     }
 
     /// Resolves a race id prefix (hex digits, dashes ignored) to the matching races, in SQL.
@@ -44,13 +55,17 @@ enum StateQueries {
         let hex = idPrefix.replacingOccurrences(of: "-", with: "").uppercased()
         guard hex.allSatisfy(\.isHexDigit) else { return [] }
         return try Row.fetchAll(
-            db, sql: "SELECT \(raceColumns) FROM races r WHERE hex(r.id) LIKE ? ORDER BY r.created_at DESC, r.created_seq DESC",
+            db,
+            sql:
+                "SELECT \(raceColumns) FROM races r WHERE hex(r.id) LIKE ? ORDER BY r.created_at DESC, r.created_seq DESC",
             arguments: [hex + "%"]
         ).map { try race($0) }
     }
 
     static func participants(_ db: Database, race: UUID) throws -> Set<UUID> {
-        Set(try UUID.fetchAll(db.cachedStatement(sql: "SELECT user_id FROM participants WHERE race_id = ?"), arguments: [race]))
+        Set(
+            try UUID.fetchAll(
+                db.cachedStatement(sql: "SELECT user_id FROM participants WHERE race_id = ?"), arguments: [race]))
     }
 
     static let registerColumns = "present, hlc_wall, hlc_counter, hlc_node, op_id, changed_by"
@@ -83,8 +98,11 @@ enum StateQueries {
     /// Writes a caster register, the one home of this SQL for hub and replica. With
     /// `onlyForward` an existing register holding a newer stamp is kept (a replica never moves
     /// a register back: registers only grow on the hub).
-    static func writeRegister(_ db: Database, race: UUID, user: UUID, _ register: CasterRegister, onlyForward: Bool) throws {
-        let guardClause = onlyForward
+    static func writeRegister(_ db: Database, race: UUID, user: UUID, _ register: CasterRegister, onlyForward: Bool)
+        throws
+    {
+        let guardClause =
+            onlyForward
             ? "WHERE (excluded.hlc_wall, excluded.hlc_counter, excluded.hlc_node) >= (casters.hlc_wall, casters.hlc_counter, casters.hlc_node)"
             : ""
         try db.cachedStatement(
@@ -97,7 +115,8 @@ enum StateQueries {
                 \(guardClause)
                 """
         ).execute(arguments: [
-            race, user, register.present, register.hlc.wallMs, Int64(register.hlc.counter), register.hlc.node, register.opID,
+            race, user, register.present, register.hlc.wallMs, Int64(register.hlc.counter), register.hlc.node,
+            register.opID,
             register.changedBy,
         ])
     }
@@ -114,7 +133,9 @@ enum StateQueries {
         var result: [UUID: LiveStream] = [:]
         let marks = databaseQuestionMarks(count: users.count)
         for row in try Row.fetchAll(
-            db, sql: "SELECT user_id, stream_id, title, started_at, observed_at FROM live_status WHERE user_id IN (\(marks))",
+            db,
+            sql:
+                "SELECT user_id, stream_id, title, started_at, observed_at FROM live_status WHERE user_id IN (\(marks))",
             arguments: StatementArguments(users))
         {
             result[row["user_id"]] = liveStream(row)
@@ -148,7 +169,9 @@ enum StateQueries {
     }
 
     /// The contract's `RaceDetail` (see `RaceDetailView`), read in the caller's transaction.
-    static func detail(_ db: Database, race: Race, casters: [UUID: CasterRegister], pending: Set<UUID>? = nil) throws -> RaceDetail {
+    static func detail(_ db: Database, race: Race, casters: [UUID: CasterRegister], pending: Set<UUID>? = nil) throws
+        -> RaceDetail
+    {
         try RaceDetailView.build(SQLiteStateReader(db: db), race: race, casters: casters, pending: pending)
     }
 }

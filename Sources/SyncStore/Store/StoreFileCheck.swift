@@ -1,5 +1,5 @@
-import SyncCore
 import Foundation
+import SyncCore
 
 /// Looks at a database file's SQLite header, without opening it with SQLite, to decide
 /// whether it may be opened as a store of a given kind. Nothing is written.
@@ -38,10 +38,13 @@ enum StoreFileCheck {
     }
 
     /// The pure part: judge the first 100 bytes and the file's size.
-    static func verdict(header: [UInt8], fileSize: UInt64, path: String, kind: StoreKind) throws(StoreOpenError) -> Verdict {
+    static func verdict(header: [UInt8], fileSize: UInt64, path: String, kind: StoreKind) throws(StoreOpenError)
+        -> Verdict
+    {
         let magic = Array("SQLite format 3\0".utf8)
         guard header.count == 100, Array(header[0..<16]) == magic else {
-            throw StoreOpenError(path: path, reason: "is not a \(kind.noun): not an SQLite database (or another kind of file)")
+            throw StoreOpenError(
+                path: path, reason: "is not a \(kind.noun): not an SQLite database (or another kind of file)")
         }
         func be32(_ offset: Int) -> UInt32 {
             header[offset..<offset + 4].reduce(0) { $0 << 8 | UInt32($1) }

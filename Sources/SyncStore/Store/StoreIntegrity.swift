@@ -24,7 +24,8 @@ enum StoreIntegrity {
 
     /// Throws a `StoreOpenError` naming the damage when SQLite finds the store damaged.
     static func check(path: String) throws(StoreOpenError) -> Report {
-        let walBytes = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? NSNumber)?.int64Value ?? 0
+        let walBytes =
+            (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? NSNumber)?.int64Value ?? 0
         var config = Configuration()
         config.readonly = true
         config.busyMode = .timeout(15)
@@ -35,7 +36,9 @@ enum StoreIntegrity {
             if findings != ["ok"] {
                 throw StoreOpenError(
                     path: path,
-                    reason: "is damaged (SQLite's quick_check: \(findings.prefix(3).joined(separator: "; "))); \(StoreFailure.recoveryPointer)")
+                    reason:
+                        "is damaged (SQLite's quick_check: \(findings.prefix(3).joined(separator: "; "))); \(StoreFailure.recoveryPointer)"
+                )
             }
         } catch {
             throw StoreOpenError.from(error, path: path, doing: "cannot be read")

@@ -1,4 +1,5 @@
 import SyncCore
+
 /// Which kind of RaceSync database a file holds. The kind is written into the SQLite
 /// header (`PRAGMA application_id`), so a file is recognised before it is opened.
 public enum StoreKind: Sendable, Equatable {

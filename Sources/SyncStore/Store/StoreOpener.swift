@@ -1,6 +1,6 @@
-import SyncCore
 import Foundation
 import GRDB
+import SyncCore
 
 /// Opens (or creates) a RaceSync database file as a WAL-mode `DatabasePool`, after checking
 /// that the file is a store of the expected kind. A foreign, damaged or newer file is refused
@@ -19,11 +19,15 @@ enum StoreOpener {
             try create(path: path, kind: kind)
         case .askSQLite:
             let report = try StoreIntegrity.check(path: path)
-            onRecovery("its main file was caught mid-checkpoint; SQLite recovered it from the write-ahead log (\(report.walBytes) bytes)")
+            onRecovery(
+                "its main file was caught mid-checkpoint; SQLite recovered it from the write-ahead log (\(report.walBytes) bytes)"
+            )
         case .open where integrity == .always:
             let report = try StoreIntegrity.check(path: path)
             if report.walBytes > 0 {
-                onRecovery("it was not closed cleanly (a crash, or kill -9); SQLite replayed its write-ahead log (\(report.walBytes) bytes)")
+                onRecovery(
+                    "it was not closed cleanly (a crash, or kill -9); SQLite replayed its write-ahead log (\(report.walBytes) bytes)"
+                )
             }
         case .open:
             break
@@ -73,7 +77,9 @@ enum StoreOpener {
     /// `RACESYNC_WAL_AUTOCHECKPOINT`: pages of WAL after which a commit checkpoints (SQLite's
     /// default, 1000, when unset). The crash tests set it small so that kills land mid-checkpoint.
     static let walAutocheckpointPages: Int? = {
-        guard let text = ProcessInfo.processInfo.environment["RACESYNC_WAL_AUTOCHECKPOINT"], let pages = Int(text), pages >= 0 else { return nil }
+        guard let text = ProcessInfo.processInfo.environment["RACESYNC_WAL_AUTOCHECKPOINT"], let pages = Int(text),
+            pages >= 0
+        else { return nil }
         return pages
     }()
 
@@ -93,7 +99,9 @@ enum StoreOpener {
         // same mode. O_EXCL | O_NOFOLLOW: never through a link planted at the path.
         let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            throw StoreOpenError(path: path, reason: "cannot be created: \(String(cString: strerror(errno))) (check the folder's permissions)")
+            throw StoreOpenError(
+                path: path,
+                reason: "cannot be created: \(String(cString: strerror(errno))) (check the folder's permissions)")
         }
         Glibc.close(fd)
         do {

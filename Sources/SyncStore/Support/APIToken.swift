@@ -1,6 +1,6 @@
-import SyncCore
 import Crypto
 import Foundation
+import SyncCore
 
 /// API tokens: 256 random bits from the system's cryptographic generator, written as
 /// `rs_` + base64url (46 characters of `[A-Za-z0-9_-]`, never starting with `-`).
@@ -18,6 +18,7 @@ public enum APIToken {
 
     /// Whether `text` has the shape of a token (checked before any lookup).
     public static func isWellFormed(_ text: String) -> Bool {
-        text.utf8.count >= 32 && text.utf8.count <= 256 && !text.hasPrefix("-") && text.utf8.allSatisfy(Base64URL.isAlphabet)
+        text.utf8.count >= 32 && text.utf8.count <= 256 && !text.hasPrefix("-")
+            && text.utf8.allSatisfy(Base64URL.isAlphabet)
     }
 }

@@ -16,6 +16,7 @@ public enum Base64URL {
 
     /// Whether `byte` is one of `[A-Za-z0-9_-]`.
     public static func isAlphabet(_ byte: UInt8) -> Bool {
-        (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122) || byte == 45 || byte == 95
+        (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122) || byte == 45
+            || byte == 95
     }
 }

@@ -1,5 +1,5 @@
-import SyncCore
 import Foundation
+import SyncCore
 
 /// Default file locations under the XDG data directory
 /// (`$XDG_DATA_HOME/racesync`, else `~/.local/share/racesync`).

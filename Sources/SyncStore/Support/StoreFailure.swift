@@ -80,9 +80,11 @@ extension StoreOpenError {
         switch StoreFailure.classify(error, path: path) {
         case .diskFull:
             return StoreOpenError(
-                path: path, reason: "cannot be opened: the disk holding it is full; free space and start again (nothing was lost)")
+                path: path,
+                reason: "cannot be opened: the disk holding it is full; free space and start again (nothing was lost)")
         case .damaged(let message):
-            return StoreOpenError(path: path, reason: "is damaged (SQLite: \(message)); \(StoreFailure.recoveryPointer)")
+            return StoreOpenError(
+                path: path, reason: "is damaged (SQLite: \(message)); \(StoreFailure.recoveryPointer)")
         case .other(let message):
             return StoreOpenError(path: path, reason: "\(doing): \(message)")
         }

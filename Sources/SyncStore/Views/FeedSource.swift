@@ -1,6 +1,6 @@
-import SyncCore
 import Foundation
 import GRDB
+import SyncCore
 
 /// Which feed: every active race, or one race.
 public enum FeedScope: Sendable, Hashable {
@@ -12,20 +12,28 @@ public enum FeedScope: Sendable, Hashable {
 public enum FeedSource {
     /// - Parameter casters: the present casters of a race (the hub's registers, or a replica's view).
     /// - Returns: nil when the scope names an unknown race.
-    public static func feed(_ reader: some StateReader, scope: FeedScope, baseURL: String, casters: CasterView) throws -> LiveFeed? {
+    public static func feed(_ reader: some StateReader, scope: FeedScope, baseURL: String, casters: CasterView) throws
+        -> LiveFeed?
+    {
         let base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         let races: [Race]
         let feed: (id: String, title: String, subtitle: String, selfBase: String, alternate: String)
         switch scope {
         case .all:
             races = try reader.activeRacesWithLiveCandidates()
-            feed = (FeedIDs.feed(race: nil), "RaceSync: live now", "Participants and casters of active races who are live on Twitch",
-                    base + "/feeds/live", base + "/api/races")
+            feed = (
+                FeedIDs.feed(race: nil), "RaceSync: live now",
+                "Participants and casters of active races who are live on Twitch",
+                base + "/feeds/live", base + "/api/races"
+            )
         case .race(let id):
             guard let race = try reader.race(id) else { return nil }
             races = race.status.isActive ? [race] : []
-            feed = (FeedIDs.feed(race: id), "RaceSync: live now in \(race.name)", "Participants and casters of \(race.name) who are live on Twitch",
-                    base + "/feeds/races/\(id.lowercased)/live", base + "/api/races/\(id.lowercased)")
+            feed = (
+                FeedIDs.feed(race: id), "RaceSync: live now in \(race.name)",
+                "Participants and casters of \(race.name) who are live on Twitch",
+                base + "/feeds/races/\(id.lowercased)/live", base + "/api/races/\(id.lowercased)"
+            )
         }
         let items = try PageViews.liveMembers(reader, in: races, casters: casters).map { member in
             let name = member.user.shownName
@@ -35,7 +43,9 @@ public enum FeedSource {
                 streamURL: TwitchURL.stream(login: member.user.twitchUsername), startedAt: member.stream.startedAt,
                 streamTitle: member.stream.title, streamer: name)
         }
-        return LiveFeed(id: feed.id, title: feed.title, subtitle: feed.subtitle, selfURLBase: feed.selfBase, alternateURL: feed.alternate, items: items)
+        return LiveFeed(
+            id: feed.id, title: feed.title, subtitle: feed.subtitle, selfURLBase: feed.selfBase,
+            alternateURL: feed.alternate, items: items)
     }
 }
 
@@ -43,7 +53,9 @@ extension HubStore {
     /// The live-now feed of `scope` from the authoritative state; nil for an unknown race.
     public func liveFeed(_ scope: FeedScope, baseURL: String) throws -> LiveFeed? {
         try read { db in
-            try FeedSource.feed(SQLiteStateReader(db: db), scope: scope, baseURL: baseURL) { try Self.presentCasters(db, race: $0) }
+            try FeedSource.feed(SQLiteStateReader(db: db), scope: scope, baseURL: baseURL) {
+                try Self.presentCasters(db, race: $0)
+            }
         }
     }
 
@@ -57,7 +69,9 @@ extension ReplicaStore {
     /// The live-now feed rendered from the local view, with the hub URL as base.
     public func liveFeed(_ scope: FeedScope, baseURL: String) throws -> LiveFeed? {
         try pool.read { db in
-            try FeedSource.feed(SQLiteStateReader(db: db, pendingOps: true), scope: scope, baseURL: baseURL) { try viewCasters(db, race: $0).registers }
+            try FeedSource.feed(SQLiteStateReader(db: db, pendingOps: true), scope: scope, baseURL: baseURL) {
+                try viewCasters(db, race: $0).registers
+            }
         }
     }
 }

@@ -7,7 +7,9 @@ import SyncCore
 /// consistent snapshot of whatever the reader reads from.
 public enum PageViews {
     /// A race page; nil for an unknown race.
-    public static func racePage(_ reader: some StateReader, id: UUID, pending: Set<UUID>? = nil, casters: CasterView) throws -> RacePageData? {
+    public static func racePage(_ reader: some StateReader, id: UUID, pending: Set<UUID>? = nil, casters: CasterView)
+        throws -> RacePageData?
+    {
         guard let race = try reader.race(id) else { return nil }
         let detail = try RaceDetailView.build(reader, race: race, casters: try casters(id), pending: pending)
         let members = detail.participants.map(\.user.id) + detail.casters.map(\.user.id)
@@ -17,14 +19,20 @@ public enum PageViews {
     }
 
     /// The front page from the newest races of each active status (each list newest first).
-    public static func frontPage(_ reader: some StateReader, newest lists: [[RaceSummary]], casters: CasterView) throws -> FrontPageData {
+    public static func frontPage(_ reader: some StateReader, newest lists: [[RaceSummary]], casters: CasterView) throws
+        -> FrontPageData
+    {
         let newest = lists.joined().sorted { $0.createdAt > $1.createdAt }.prefix(FrontPageData.maxRaces)
-        return FrontPageData(races: Array(newest), live: try liveMembers(reader, in: try reader.activeRacesWithLiveCandidates(), casters: casters))
+        return FrontPageData(
+            races: Array(newest),
+            live: try liveMembers(reader, in: try reader.activeRacesWithLiveCandidates(), casters: casters))
     }
 
     /// Live participants and casters of `races`, by race name, then login (the one home of
     /// this loop: pages and feeds).
-    public static func liveMembers(_ reader: some StateReader, in races: [Race], casters: CasterView) throws -> [LiveMember] {
+    public static func liveMembers(_ reader: some StateReader, in races: [Race], casters: CasterView) throws
+        -> [LiveMember]
+    {
         // Every stream still in the live set was seen live by the last successful poll.
         let lastPoll = try reader.lastPoll()
         var members: [LiveMember] = []
@@ -36,12 +44,18 @@ public enum PageViews {
                 guard let user = users[userID] else { continue }
                 var stream = seen
                 if let lastPoll, lastPoll > stream.observedAt { stream.observedAt = lastPoll }
-                members.append(LiveMember(
-                    raceID: race.id, raceName: race.name, role: participants.contains(userID) ? "participant" : "caster",
-                    user: user, stream: stream))
+                members.append(
+                    LiveMember(
+                        raceID: race.id, raceName: race.name,
+                        role: participants.contains(userID) ? "participant" : "caster",
+                        user: user, stream: stream))
             }
         }
-        return members.sorted { ($0.raceName, $0.user.twitchUsername, $0.raceID.lowercased) < ($1.raceName, $1.user.twitchUsername, $1.raceID.lowercased) }
+        return members.sorted {
+            ($0.raceName, $0.user.twitchUsername, $0.raceID.lowercased) < (
+                $1.raceName, $1.user.twitchUsername, $1.raceID.lowercased
+            )
+        }
     }
 }
 
@@ -53,13 +67,17 @@ extension HubStore {
 
     /// A race page from the authoritative state; nil for an unknown race.
     public func racePage(_ id: UUID) throws -> RacePageData? {
-        try read { db in try PageViews.racePage(SQLiteStateReader(db: db), id: id) { try Self.presentCasters(db, race: $0) } }
+        try read { db in
+            try PageViews.racePage(SQLiteStateReader(db: db), id: id) { try Self.presentCasters(db, race: $0) }
+        }
     }
 
     /// The front page from the authoritative state.
     public func frontPage() throws -> FrontPageData {
         try read { db in
-            try PageViews.frontPage(SQLiteStateReader(db: db), newest: try RaceListing.newestActive(db)) { try Self.presentCasters(db, race: $0) }
+            try PageViews.frontPage(SQLiteStateReader(db: db), newest: try RaceListing.newestActive(db)) {
+                try Self.presentCasters(db, race: $0)
+            }
         }
     }
 
@@ -74,14 +92,18 @@ extension ReplicaStore {
     public func racePage(_ id: UUID) throws -> RacePageData? {
         try pool.read { db in
             let view = try viewCasters(db, race: id)
-            return try PageViews.racePage(SQLiteStateReader(db: db, pendingOps: true), id: id, pending: view.pending) { _ in view.registers }
+            return try PageViews.racePage(SQLiteStateReader(db: db, pendingOps: true), id: id, pending: view.pending) {
+                _ in view.registers
+            }
         }
     }
 
     /// The front page from the local view.
     public func frontPage() throws -> FrontPageData {
         try pool.read { db in
-            try PageViews.frontPage(SQLiteStateReader(db: db, pendingOps: true), newest: try RaceListing.newestActive(db)) { try viewCasters(db, race: $0).registers }
+            try PageViews.frontPage(
+                SQLiteStateReader(db: db, pendingOps: true), newest: try RaceListing.newestActive(db)
+            ) { try viewCasters(db, race: $0).registers }
         }
     }
 }

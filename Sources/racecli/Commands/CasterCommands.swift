@@ -1,6 +1,6 @@
 import ArgumentParser
-import RaceSyncCommand
 import Foundation
+import RaceSyncCommand
 import SyncCore
 import SyncNode
 import SyncStore
@@ -36,7 +36,9 @@ struct CastJoinCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cast-join",
         abstract: "Join a race as caster. Works offline: applied at once, pushed on the next sync.",
-        discussion: "Refused at once (exit 1) when you are already a caster, a participant, or the race is finished.\nExample: racecli cast-join 3f2a")
+        discussion:
+            "Refused at once (exit 1) when you are already a caster, a participant, or the race is finished.\nExample: racecli cast-join 3f2a"
+    )
 
     @Argument(help: "Race id or unambiguous id prefix.")
     var race: String

@@ -1,6 +1,6 @@
 import ArgumentParser
-import RaceSyncCommand
 import Foundation
+import RaceSyncCommand
 import SyncCore
 import SyncNode
 import SyncStore

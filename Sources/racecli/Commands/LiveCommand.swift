@@ -25,8 +25,10 @@ struct LiveCommand: ParsableCommand {
         Output.table(
             ["RACE", "ROLE", "STREAMER", "SINCE", "SEEN", "URL", "TITLE"],
             entries.map { e in
-                [e.raceName, e.role, e.displayName ?? e.twitchUsername, Timestamp.format(e.stream.startedAt),
-                 Output.age(e.stream.observedAt), e.streamURL, e.stream.title]
+                [
+                    e.raceName, e.role, e.displayName ?? e.twitchUsername, Timestamp.format(e.stream.startedAt),
+                    Output.age(e.stream.observedAt), e.streamURL, e.stream.title,
+                ]
             })
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import RaceSyncCommand
 import Foundation
+import RaceSyncCommand
 import SyncCore
 import SyncNode
 import SyncStore
@@ -36,7 +36,8 @@ struct LoginCommand: AsyncParsableCommand {
     /// The token from `--token`, or the first line of standard input.
     func readToken() throws -> String {
         if let token { return token }
-        guard let line = Swift.readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces), !line.isEmpty else {
+        guard let line = Swift.readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces), !line.isEmpty
+        else {
             throw CommandFailure.usage("--token-stdin: standard input has no token on its first line")
         }
         return line
@@ -54,7 +55,8 @@ struct LoginCommand: AsyncParsableCommand {
         do {
             user = try await client.me()
             store = try await ReplicaLogin.run(
-                replicaPath: replica.path, hub: client, session: ReplicaSession(hub: client.base, token: token, user: user),
+                replicaPath: replica.path, hub: client,
+                session: ReplicaSession(hub: client.base, token: token, user: user),
                 open: { try replica.open(create: true) })
         } catch let error as HubClientError {
             throw CommandFailure.from(hub: error)
@@ -66,7 +68,9 @@ struct LoginCommand: AsyncParsableCommand {
         if output.json {
             try Output.json(LoginSummary(user: user, hub: client.base, races: races, nodeID: store.nodeID))
         } else {
-            print("logged in as \(Output.name(user)) at \(client.base); pulled \(races) race\(races == 1 ? "" : "s") into \(store.path)")
+            print(
+                "logged in as \(Output.name(user)) at \(client.base); pulled \(races) race\(races == 1 ? "" : "s") into \(store.path)"
+            )
         }
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import RaceSyncCommand
 import Foundation
+import RaceSyncCommand
 import SyncCore
 import SyncNode
 import SyncStore
@@ -21,7 +21,9 @@ struct RaceCommand: ParsableCommand {
         let store = try replica.open()
         defer { try? store.close() }
         let found = try RaceLookup.resolve(race, in: store)
-        guard let detail = try store.detail(found.id) else { throw CommandFailure.user("race \(found.id.lowercased) vanished") }
+        guard let detail = try store.detail(found.id) else {
+            throw CommandFailure.user("race \(found.id.lowercased) vanished")
+        }
         let pending = try store.pendingOps().filter { $0.raceID == found.id }
         let rejected = try store.rejectedOps().filter { $0.raceID == found.id }
         if output.json { return try Output.json(detail) }
@@ -36,7 +38,9 @@ struct RaceCommand: ParsableCommand {
                 if member.isLive, let url = member.streamURL { line += "  LIVE \(url)" }
                 if member.pending == true { line += "  (pending sync)" }
                 if let by = member.changedBy, let at = member.changedAt, member.pending != true {
-                    line += by.id == member.user.id ? "  (joined \(Output.age(at)))" : "  (added by \(by.twitchUsername) \(Output.age(at)))"
+                    line +=
+                        by.id == member.user.id
+                        ? "  (joined \(Output.age(at)))" : "  (added by \(by.twitchUsername) \(Output.age(at)))"
                 }
                 print(line)
             }

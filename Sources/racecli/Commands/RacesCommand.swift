@@ -30,8 +30,11 @@ struct RacesCommand: ParsableCommand {
         Output.table(
             ["ID", "STATUS", "PARTICIPANTS", "CASTERS", "ORGANIZER", "NAME"],
             races.map { race in
-                [String(race.id.lowercased.prefix(8)), race.status.rawValue, String(race.participantCount), String(race.casterCount),
-                 race.organizer.twitchUsername, race.name]
+                [
+                    String(race.id.lowercased.prefix(8)), race.status.rawValue, String(race.participantCount),
+                    String(race.casterCount),
+                    race.organizer.twitchUsername, race.name,
+                ]
             })
     }
 }

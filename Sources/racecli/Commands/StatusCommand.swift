@@ -30,11 +30,14 @@ struct StatusCommand: ParsableCommand {
         let overridden = try store.overriddenOps()
         let lastSync = try store.lastSyncAt()
         if output.json {
-            try Output.json(StatusJSON(
-                nodeID: store.nodeID, hub: session?.hub, user: session?.user, lastSyncAt: lastSync,
-                replicaBytes: store.sizeInBytes(), pending: pending,
-                rejected: rejected.map { RejectedJSON(opID: $0.opID, kind: $0.kind, raceID: $0.raceID, code: $0.code, detail: $0.detail) },
-                overridden: overridden.map(OverriddenJSON.init)))
+            try Output.json(
+                StatusJSON(
+                    nodeID: store.nodeID, hub: session?.hub, user: session?.user, lastSyncAt: lastSync,
+                    replicaBytes: store.sizeInBytes(), pending: pending,
+                    rejected: rejected.map {
+                        RejectedJSON(opID: $0.opID, kind: $0.kind, raceID: $0.raceID, code: $0.code, detail: $0.detail)
+                    },
+                    overridden: overridden.map(OverriddenJSON.init)))
         } else {
             print("node:        \(store.nodeID)")
             print("hub:         \(session?.hub ?? "(not logged in)")")
@@ -42,13 +45,20 @@ struct StatusCommand: ParsableCommand {
             print("last sync:   \(lastSync.map { "\(Timestamp.format($0)) (\(Output.age($0)))" } ?? "never")")
             print("replica:     \(store.path) (\(store.sizeInBytes()) bytes)")
             print("pending:     \(pending.count) op(s)")
-            for op in pending { print("  \(op.kind.rawValue) race \(op.raceID.lowercased) at \(Timestamp.format(milliseconds: op.hlc.wallMs))") }
+            for op in pending {
+                print(
+                    "  \(op.kind.rawValue) race \(op.raceID.lowercased) at \(Timestamp.format(milliseconds: op.hlc.wallMs))"
+                )
+            }
             print("rejected:    \(rejected.count) op(s)")
             for op in rejected { print("  \(op.kind.rawValue) race \(op.raceID.lowercased): \(op.code) \(op.detail)") }
             print("overridden:  \(overridden.count) op(s)")
             let names = try store.raceNames(Set(overridden.map(\.raceID)))
             for entry in overridden {
-                print("  " + entry.explanation(raceName: names[entry.raceID] ?? entry.raceID.lowercased, me: session?.user.id))
+                print(
+                    "  "
+                        + entry.explanation(
+                            raceName: names[entry.raceID] ?? entry.raceID.lowercased, me: session?.user.id))
             }
         }
         if clearRejected {

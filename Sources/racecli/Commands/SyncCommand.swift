@@ -1,6 +1,6 @@
 import ArgumentParser
-import RaceSyncCommand
 import Foundation
+import RaceSyncCommand
 import SyncCore
 import SyncNode
 import SyncStore
@@ -21,9 +21,13 @@ struct SyncCommand: AsyncParsableCommand {
     func run() async throws {
         let store = try replica.open()
         defer { try? store.close() }
-        guard let session = try store.session() else { throw CommandFailure.user(LocalWriteError.notLoggedIn.description) }
+        guard let session = try store.session() else {
+            throw CommandFailure.user(LocalWriteError.notLoggedIn.description)
+        }
         let client: HTTPHubClient
-        do { client = try HTTPHubClient(base: session.hub, token: session.token) } catch { throw CommandFailure.user("\(error)") }
+        do { client = try HTTPHubClient(base: session.hub, token: session.token) } catch {
+            throw CommandFailure.user("\(error)")
+        }
         let report: SyncReport
         do {
             report = try await SyncRound(store: store, hub: client).run()
@@ -31,17 +35,22 @@ struct SyncCommand: AsyncParsableCommand {
             throw CommandFailure.from(hub: error)
         }
         if output.json { return try Output.json(SyncReportJSON(report)) }
-        let names = try store.raceNames(Set((report.applied + report.superseded + report.duplicate + report.rejected.map(\.op)).map(\.raceID)))
+        let names = try store.raceNames(
+            Set((report.applied + report.superseded + report.duplicate + report.rejected.map(\.op)).map(\.raceID)))
         func describe(_ op: Op) -> String { "\(op.kind.rawValue) \(names[op.raceID] ?? op.raceID.lowercased)" }
         for op in report.applied { print("applied     \(describe(op))") }
         for op in report.superseded {
-            let winner = report.winners[op.opID].map { "\($0.user.twitchUsername)'s \($0.kind.rawValue) at \(Timestamp.format(milliseconds: $0.hlc.wallMs)) won" }
+            let winner = report.winners[op.opID].map {
+                "\($0.user.twitchUsername)'s \($0.kind.rawValue) at \(Timestamp.format(milliseconds: $0.hlc.wallMs)) won"
+            }
             print("superseded  \(describe(op)) (\(winner ?? "a newer change won"))")
         }
         for op in report.duplicate { print("duplicate   \(describe(op)) (already answered)") }
         for entry in report.rejected { print("rejected    \(describe(entry.op)): \(entry.code) \(entry.detail)") }
         if report.reset { print("the hub asked for a fresh snapshot; the replica was rebuilt (pending ops kept)") }
-        print("pulled \(report.changesPulled) change\(report.changesPulled == 1 ? "" : "s"); \(try store.pendingOps().count) op(s) pending")
+        print(
+            "pulled \(report.changesPulled) change\(report.changesPulled == 1 ? "" : "s"); \(try store.pendingOps().count) op(s) pending"
+        )
     }
 }
 
@@ -58,7 +67,9 @@ struct SyncReportJSON: Encodable {
         applied = report.applied
         superseded = report.superseded
         duplicate = report.duplicate
-        rejected = report.rejected.map { RejectedJSON(opID: $0.op.opID, kind: $0.op.kind, raceID: $0.op.raceID, code: $0.code, detail: $0.detail) }
+        rejected = report.rejected.map {
+            RejectedJSON(opID: $0.op.opID, kind: $0.op.kind, raceID: $0.op.raceID, code: $0.code, detail: $0.detail)
+        }
         changesPulled = report.changesPulled
         reset = report.reset
     }

@@ -16,7 +16,8 @@ struct WebCommand: ParsableCommand {
 
     func run() throws {
         guard let url = NodeWebLoginFile.read(replica: replica.path) else {
-            throw CommandFailure.user("no node serves web pages for \(replica.path); start one with 'syncd node --web 127.0.0.1:8090'")
+            throw CommandFailure.user(
+                "no node serves web pages for \(replica.path); start one with 'syncd node --web 127.0.0.1:8090'")
         }
         print(url)
     }

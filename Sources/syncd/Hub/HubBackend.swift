@@ -16,7 +16,8 @@ enum HubBackend {
 
     /// What `--db` (or the environment, or the default file) names.
     static func location(_ db: String?) -> String {
-        db ?? ProcessInfo.processInfo.environment[environmentKey].flatMap { $0.isEmpty ? nil : $0 } ?? DefaultPaths.hubDatabase()
+        db ?? ProcessInfo.processInfo.environment[environmentKey].flatMap { $0.isEmpty ? nil : $0 }
+            ?? DefaultPaths.hubDatabase()
     }
 
     /// Opens the store; failures are the user's (`CommandFailure.user`) with a clear message.
@@ -26,13 +27,19 @@ enum HubBackend {
             do {
                 var url = try PostgresURL(location)
                 if url.password != nil, db != nil {
-                    logger.warning("the --db URL carries a password, which other users can see in ps; put it in RACESYNC_DATABASE_URL or PGPASSWORD instead")
+                    logger.warning(
+                        "the --db URL carries a password, which other users can see in ps; put it in RACESYNC_DATABASE_URL or PGPASSWORD instead"
+                    )
                 }
                 for warning in url.warnings { logger.warning("\(warning)") }
                 if !url.ignoredParameters.isEmpty {
-                    logger.warning("ignoring PostgreSQL URL parameters the hub does not use: \(url.ignoredParameters.joined(separator: ", "))")
+                    logger.warning(
+                        "ignoring PostgreSQL URL parameters the hub does not use: \(url.ignoredParameters.joined(separator: ", "))"
+                    )
                 }
-                if url.password == nil, let password = ProcessInfo.processInfo.environment["PGPASSWORD"], !password.isEmpty {
+                if url.password == nil, let password = ProcessInfo.processInfo.environment["PGPASSWORD"],
+                    !password.isEmpty
+                {
                     url.password = password
                 }
                 var postgresLogger = Logger(label: "racesync.postgres")
@@ -46,7 +53,9 @@ enum HubBackend {
         }
         do {
             let store = try HubStore(path: location, beginEpoch: serving)
-            if let recovery = store.recovery { logger.notice("store recovered after a crash: \(recovery)", metadata: ["db": "\(location)"]) }
+            if let recovery = store.recovery {
+                logger.notice("store recovered after a crash: \(recovery)", metadata: ["db": "\(location)"])
+            }
             return .sqlite(store)
         } catch {
             throw CommandFailure.user("\(error)")
@@ -71,7 +80,8 @@ enum HubBackend {
 
     func addUser(login: String, displayName: String?) async throws -> (user: User, token: String) {
         switch self {
-        case .sqlite(let store): return try await Offload.hub.run { try store.addUser(login: login, displayName: displayName) }
+        case .sqlite(let store):
+            return try await Offload.hub.run { try store.addUser(login: login, displayName: displayName) }
         case .postgres(let store): return try await store.addUser(login: login, displayName: displayName)
         }
     }

@@ -1,9 +1,9 @@
 import ArgumentParser
-import RaceSyncCommand
 import Foundation
 import HubHTTP
 import Hummingbird
 import Logging
+import RaceSyncCommand
 import ServiceLifecycle
 import SyncCore
 import SyncPostgres
@@ -20,7 +20,10 @@ struct HubCommand: AsyncParsableCommand {
             On PostgreSQL: syncd hub --db postgresql://racesync@db.internal/racesync (see docs/scale-out.md)
             """)
 
-    @Option(help: "Hub store: a SQLite file, or postgresql://USER@HOST[:PORT]/DB[?sslmode=verify-full&sslrootcert=CA.crt] shared by any number of hubs (default: $RACESYNC_DATABASE_URL, else $XDG_DATA_HOME/racesync/hub.sqlite).")
+    @Option(
+        help:
+            "Hub store: a SQLite file, or postgresql://USER@HOST[:PORT]/DB[?sslmode=verify-full&sslrootcert=CA.crt] shared by any number of hubs (default: $RACESYNC_DATABASE_URL, else $XDG_DATA_HOME/racesync/hub.sqlite)."
+    )
     var db: String?
 
     @Option(help: "Address to listen on.")
@@ -63,13 +66,17 @@ struct HubCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("max-ops-per-minute"),
-        help: "Writes one user may make per minute: pushed ops plus REST writes (0: no limit). A burst of one full push (1000) is always allowed.")
+        help:
+            "Writes one user may make per minute: pushed ops plus REST writes (0: no limit). A burst of one full push (1000) is always allowed."
+    )
     var maxOpsPerMinute = WriteQuota.defaultOpsPerMinute
 
     @Option(name: .customLong("max-races-per-day"), help: "Races one user may create per day (0: no limit).")
     var maxRacesPerDay = WriteQuota.defaultRacesPerDay
 
-    @Option(name: .customLong("write-timeout"), help: "Seconds a response may wait for a client that stopped reading before the connection is closed.")
+    @Option(
+        name: .customLong("write-timeout"),
+        help: "Seconds a response may wait for a client that stopped reading before the connection is closed.")
     var writeTimeout = 30
 
     func validate() throws {
@@ -77,11 +84,15 @@ struct HubCommand: AsyncParsableCommand {
         guard pollInterval >= 1 else { throw ValidationError("--poll-interval must be at least 1 second") }
         if let metricsAddress { _ = try ListenAddress(metricsAddress, flag: "--metrics-address") }
         _ = try proxies()
-        for (flag, value) in [("--max-connections-per-ip", maxConnectionsPerIP), ("--max-streams-per-ip", maxStreamsPerIP),
-                              ("--max-long-polls-per-ip", maxLongPollsPerIP), ("--write-timeout", writeTimeout)] where value < 1 {
+        for (flag, value) in [
+            ("--max-connections-per-ip", maxConnectionsPerIP), ("--max-streams-per-ip", maxStreamsPerIP),
+            ("--max-long-polls-per-ip", maxLongPollsPerIP), ("--write-timeout", writeTimeout),
+        ] where value < 1 {
             throw ValidationError("\(flag) must be at least 1")
         }
-        guard maxOpsPerMinute >= 0, maxRacesPerDay >= 0 else { throw ValidationError("--max-ops-per-minute and --max-races-per-day must be 0 (off) or more") }
+        guard maxOpsPerMinute >= 0, maxRacesPerDay >= 0 else {
+            throw ValidationError("--max-ops-per-minute and --max-races-per-day must be 0 (off) or more")
+        }
         if let publicURL, URL(string: publicURL)?.scheme == nil {
             throw ValidationError("--public-url must be an absolute URL, like https://races.example.org")
         }
@@ -89,12 +100,14 @@ struct HubCommand: AsyncParsableCommand {
 
     /// The `--trusted-proxy` networks.
     func proxies() throws -> TrustedProxies {
-        TrustedProxies(try trustedProxies.map { text in
-            guard let network = IPNetwork(text) else {
-                throw ValidationError("--trusted-proxy takes an IP address or network, like 10.0.0.0/8 or ::1, not '\(text)'")
-            }
-            return network
-        })
+        TrustedProxies(
+            try trustedProxies.map { text in
+                guard let network = IPNetwork(text) else {
+                    throw ValidationError(
+                        "--trusted-proxy takes an IP address or network, like 10.0.0.0/8 or ::1, not '\(text)'")
+                }
+                return network
+            })
     }
 
     func run() async throws {
@@ -115,7 +128,8 @@ struct HubCommand: AsyncParsableCommand {
         limits.writeTimeout = .seconds(Int64(writeTimeout))
         limits.trustedProxies = try proxies()
         let streams = HubStreams(
-            pageEvents: PageEventsSettings.standard(streamsPerClient: maxStreamsPerIP), longPolls: LongPollLimiter(perClient: maxLongPollsPerIP))
+            pageEvents: PageEventsSettings.standard(streamsPerClient: maxStreamsPerIP),
+            longPolls: LongPollLimiter(perClient: maxLongPollsPerIP))
         let metricsListener = try metricsAddress.map { try ListenAddress($0, flag: "--metrics-address") }
         let app = HubServer.application(
             store: storage, metrics: metrics, feeds: feeds, host: host, port: port, logger: logger, limits: limits,
@@ -123,7 +137,8 @@ struct HubCommand: AsyncParsableCommand {
             quota: WriteQuota(opsPerMinute: maxOpsPerMinute, racesPerDay: maxRacesPerDay),
             onRunning: { port in
                 if !explicitURL { feeds.baseURL = "http://\(host):\(port)" }
-                logger.info("listening", metadata: ["address": "http://\(host):\(port)", "public_url": "\(feeds.baseURL)"])
+                logger.info(
+                    "listening", metadata: ["address": "http://\(host):\(port)", "public_url": "\(feeds.baseURL)"])
                 if let exporter {
                     exportNow.yield(FeedExportService(exporter: exporter, signal: storage.changeSignal, logger: logger))
                 }
@@ -133,7 +148,10 @@ struct HubCommand: AsyncParsableCommand {
             let metricsApp = HubServer.metricsApplication(
                 metrics: metrics, streams: streams, host: metricsListener.host, port: metricsListener.port,
                 logger: logger,
-                onRunning: { port in logger.info("serving /metrics", metadata: ["address": "http://\(metricsListener.urlHost):\(port)/metrics"]) })
+                onRunning: { port in
+                    logger.info(
+                        "serving /metrics", metadata: ["address": "http://\(metricsListener.urlHost):\(port)/metrics"])
+                })
             services.append(.init(service: metricsApp))
         }
         let twitchClient = TwitchSetup.poller(store: storage, metrics: metrics, interval: pollInterval, logger: logger)
@@ -144,11 +162,15 @@ struct HubCommand: AsyncParsableCommand {
         case .postgres(let store):
             // Other instances' writes wake this one's readers; the poller and the export run on
             // one instance at a time.
-            services.append(.init(service: ChangeListenerService(listener: PostgresChangeListener(store: store, logger: logger))))
+            services.append(
+                .init(service: ChangeListenerService(listener: PostgresChangeListener(store: store, logger: logger))))
             if exporter != nil || twitchClient != nil {
                 let leadership = PostgresLeadership(store: store, retry: .seconds(min(pollInterval, 2)), logger: logger)
-                services.append(.init(service: LeaderJobsService(
-                    leadership: leadership, poller: twitchClient?.poller, exportStarts: exporter == nil ? nil : exportStarts)))
+                services.append(
+                    .init(
+                        service: LeaderJobsService(
+                            leadership: leadership, poller: twitchClient?.poller,
+                            exportStarts: exporter == nil ? nil : exportStarts)))
             }
         }
         let group = ServiceGroup(

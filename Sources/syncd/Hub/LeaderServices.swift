@@ -1,7 +1,7 @@
+import HubHTTP
 import ServiceLifecycle
 import SyncPostgres
 import SyncTwitch
-import HubHTTP
 
 /// Wakes this instance's readers on every instance's commits (PostgreSQL `LISTEN`).
 struct ChangeListenerService: Service {

@@ -4,8 +4,8 @@ import HubHTTP
 import Logging
 import ServiceLifecycle
 import SyncCore
-import SyncTwitch
 import SyncStore
+import SyncTwitch
 
 /// Builds the live poller when Twitch credentials are in the environment.
 enum TwitchSetup {
@@ -24,7 +24,8 @@ enum TwitchSetup {
         let tokens = AppTokenProvider(config: config, transport: transport, observer: metrics)
         let helix = HelixClient(config: config, transport: transport, tokens: tokens, observer: metrics)
         logger.info("Twitch polling on", metadata: ["every": "\(interval)s", "api": "\(config.apiURL)"])
-        let poller = LivePoller(store: store, helix: helix, interval: .seconds(interval), logger: logger, observer: metrics)
+        let poller = LivePoller(
+            store: store, helix: helix, interval: .seconds(interval), logger: logger, observer: metrics)
         return (poller, http)
     }
 }

@@ -1,10 +1,10 @@
 import ArgumentParser
-import RaceSyncCommand
 import Foundation
 import Logging
+import NodeWeb
+import RaceSyncCommand
 import ServiceLifecycle
 import SyncCore
-import NodeWeb
 import SyncNode
 import SyncStore
 
@@ -29,11 +29,17 @@ struct NodeCommand: AsyncParsableCommand {
     var db: String?
     @Option(help: "Hub base URL (default: the one 'racecli login' stored).")
     var hub: String?
-    @Option(help: "API token (default: $RACESYNC_TOKEN, else the one 'racecli login' stored). Prefer the variable: options show in 'ps'.")
+    @Option(
+        help:
+            "API token (default: $RACESYNC_TOKEN, else the one 'racecli login' stored). Prefer the variable: options show in 'ps'."
+    )
     var token: String?
     @Option(help: "Seconds between sync rounds.")
     var interval: Int = 5
-    @Option(help: ArgumentHelp("Also serve the race pages on this loopback address (port 0 picks a free one and logs it).", valueName: "host:port"))
+    @Option(
+        help: ArgumentHelp(
+            "Also serve the race pages on this loopback address (port 0 picks a free one and logs it).",
+            valueName: "host:port"))
     var web: String?
 
     func validate() throws {
@@ -43,7 +49,10 @@ struct NodeCommand: AsyncParsableCommand {
 
     /// The token from `--token`, else from `RACESYNC_TOKEN`.
     var givenToken: String? {
-        token ?? ProcessInfo.processInfo.environment["RACESYNC_TOKEN"].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        token
+            ?? ProcessInfo.processInfo.environment["RACESYNC_TOKEN"].map {
+                $0.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
     }
 
     func run() async throws {
@@ -57,7 +66,9 @@ struct NodeCommand: AsyncParsableCommand {
             throw CommandFailure.user("\(error)")
         }
         defer { try? store.close() }
-        if let recovery = store.recovery { logger.notice("replica recovered after a crash: \(recovery)", metadata: ["db": "\(path)"]) }
+        if let recovery = store.recovery {
+            logger.notice("replica recovered after a crash: \(recovery)", metadata: ["db": "\(path)"])
+        }
         let client = try await connect(store: store, logger: logger)
         logger.info("node started", metadata: ["db": "\(path)", "hub": "\(client.base)", "node_id": "\(store.nodeID)"])
         var loop = NodeLoop(store: store, hub: client, intervalSeconds: interval, logger: logger)
@@ -76,13 +87,17 @@ struct NodeCommand: AsyncParsableCommand {
             let wake = loop.wake
             let server = NodeWebServer(store: store, status: loop.status, onLocalWrite: { wake?.signal.notify() })
             let replicaPath = path
-            services.append(.init(service: server.application(host: address.host, port: address.port, logger: logger) { port in
-                // The login URL is the one secret these pages have: on stderr for the user who
-                // started the node (as Jupyter prints its token), and in a 0600 file for racecli web.
-                let login = "http://\(address.urlHost):\(port)/login?token=\(server.access.secret)"
-                do { try NodeWebLoginFile.write(login, replica: replicaPath) } catch { logger.warning("\(error)") }
-                logger.info("web pages at http://\(address.urlHost):\(port)/ (open \(login) to sign in)")
-            }))
+            services.append(
+                .init(
+                    service: server.application(host: address.host, port: address.port, logger: logger) { port in
+                        // The login URL is the one secret these pages have: on stderr for the user who
+                        // started the node (as Jupyter prints its token), and in a 0600 file for racecli web.
+                        let login = "http://\(address.urlHost):\(port)/login?token=\(server.access.secret)"
+                        do { try NodeWebLoginFile.write(login, replica: replicaPath) } catch {
+                            logger.warning("\(error)")
+                        }
+                        logger.info("web pages at http://\(address.urlHost):\(port)/ (open \(login) to sign in)")
+                    }))
             defer { unlink(NodeWebLoginFile.path(forReplica: replicaPath)) }
         }
         let group = ServiceGroup(
@@ -98,7 +113,9 @@ struct NodeCommand: AsyncParsableCommand {
     private func connect(store: ReplicaStore, logger: Logger) async throws -> HTTPHubClient {
         let session = try store.session()
         guard let hub = hub ?? session?.hub else {
-            throw CommandFailure.user("\(store.path) has no login: run 'racecli login --hub URL --token-stdin' or pass --hub with RACESYNC_TOKEN set")
+            throw CommandFailure.user(
+                "\(store.path) has no login: run 'racecli login --hub URL --token-stdin' or pass --hub with RACESYNC_TOKEN set"
+            )
         }
         let sameHub = session.map { (try? HTTPHubClient(base: hub, token: "")).map(\.base) == $0.hub } ?? false
         guard let token = givenToken ?? (sameHub ? session?.token : nil) else {
@@ -112,14 +129,16 @@ struct NodeCommand: AsyncParsableCommand {
             do {
                 let user = try await client.me()
                 _ = try await ReplicaLogin.run(
-                    replicaPath: store.path, hub: client, session: ReplicaSession(hub: client.base, token: token, user: user), open: { store })
+                    replicaPath: store.path, hub: client,
+                    session: ReplicaSession(hub: client.base, token: token, user: user), open: { store })
                 logger.info("logged in", metadata: ["user": "\(user.twitchUsername)"])
                 return client
             } catch let error as HubClientError {
                 if case .unreachable = error {
                     failures += 1
                     if failures == 1 { logger.warning("\(error); retrying with backoff") }
-                    try await Task.sleep(for: .milliseconds(Int64(Backoff().delay(failures: failures, unit: .random(in: 0...1)) * 1000)))
+                    try await Task.sleep(
+                        for: .milliseconds(Int64(Backoff().delay(failures: failures, unit: .random(in: 0...1)) * 1000)))
                     continue
                 }
                 throw CommandFailure.user(error.description)

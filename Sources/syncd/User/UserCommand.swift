@@ -1,7 +1,7 @@
 import ArgumentParser
-import RaceSyncCommand
 import Foundation
 import Logging
+import RaceSyncCommand
 import SyncCore
 import SyncStore
 
@@ -14,7 +14,11 @@ struct UserCommand: AsyncParsableCommand {
 
 /// Options shared by the `user` subcommands.
 struct HubDatabaseOption: ParsableArguments {
-    @Option(name: .long, help: "Hub store: a SQLite file, or postgresql://USER@HOST[:PORT]/DB (default: $RACESYNC_DATABASE_URL, else $XDG_DATA_HOME/racesync/hub.sqlite).")
+    @Option(
+        name: .long,
+        help:
+            "Hub store: a SQLite file, or postgresql://USER@HOST[:PORT]/DB (default: $RACESYNC_DATABASE_URL, else $XDG_DATA_HOME/racesync/hub.sqlite)."
+    )
     var db: String?
 
     func open() async throws -> HubBackend {
@@ -45,7 +49,10 @@ struct UserAdd: AsyncParsableCommand {
         defer { store.close() }
         do {
             let (user, token) = try await store.addUser(login: login, displayName: displayName)
-            FileHandle.standardError.write(Data("created user \(user.twitchUsername) (\(user.id.lowercased)); its API token follows and is not shown again\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "created user \(user.twitchUsername) (\(user.id.lowercased)); its API token follows and is not shown again\n"
+                        .utf8))
             print(token)
         } catch let error as UserAddError {
             throw CommandFailure.user(error.description)
@@ -75,11 +82,14 @@ struct UserList: AsyncParsableCommand {
             FileHandle.standardError.write(Data("no users yet: create one with 'syncd user add LOGIN'\n".utf8))
             return
         }
-        print("LOGIN".padding(toLength: 26, withPad: " ", startingAt: 0) + "DISPLAY NAME".padding(toLength: 26, withPad: " ", startingAt: 0) + "ID")
+        print(
+            "LOGIN".padding(toLength: 26, withPad: " ", startingAt: 0)
+                + "DISPLAY NAME".padding(toLength: 26, withPad: " ", startingAt: 0) + "ID")
         for user in users {
             print(
                 user.twitchUsername.padding(toLength: 26, withPad: " ", startingAt: 0)
-                    + (user.twitchDisplayName ?? "-").padding(toLength: 26, withPad: " ", startingAt: 0) + user.id.lowercased)
+                    + (user.twitchDisplayName ?? "-").padding(toLength: 26, withPad: " ", startingAt: 0)
+                    + user.id.lowercased)
         }
     }
 }
