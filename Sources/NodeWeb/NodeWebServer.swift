@@ -37,11 +37,6 @@ public struct NodeWebServer: Sendable {
         self.onLocalWrite = onLocalWrite
     }
 
-    /// Whether `host` is a loopback address `--web` may listen on.
-    public static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
-    }
-
     /// The router of every page, form and event stream.
     public func router(logger: Logger) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
