@@ -12,7 +12,7 @@ public struct HubStreams: Sendable {
     public let longPolls: LongPollLimiter
 
     public init(
-        pageEvents: PageEvents = PageEvents(recheck: .seconds(15), slots: StreamSlots(limit: 1024)),
+        pageEvents: PageEvents = PageEventsSettings.standard(),
         longPolls: LongPollLimiter = LongPollLimiter()
     ) {
         self.pageEvents = pageEvents
@@ -35,7 +35,7 @@ public enum HubServer {
     /// `metricsApplication` and this router answers 404 for it.
     public static func router(
         store: any HubStorage, metrics: HubMetrics, feeds: FeedCache, longPolls: LongPollLimiter = LongPollLimiter(),
-        pageEvents: PageEvents = PageEvents(recheck: .seconds(15), slots: StreamSlots(limit: 1024)),
+        pageEvents: PageEvents = PageEventsSettings.standard(),
         metricsOnPublicPort: Bool = true, proxies: TrustedProxies = TrustedProxies(), quota: WriteQuota = .unlimited
     ) -> Router<HubContext> {
         let router = Router(context: HubContext.self)
@@ -105,7 +105,7 @@ public enum HubServer {
     public static func application(
         store: any HubStorage, metrics: HubMetrics, feeds: FeedCache, host: String, port: Int, logger: Logger,
         limits: ConnectionLimits = ConnectionLimits(),
-        pageEvents: PageEvents = PageEvents(recheck: .seconds(15), slots: StreamSlots(limit: 1024)),
+        pageEvents: PageEvents = PageEventsSettings.standard(),
         longPolls: LongPollLimiter = LongPollLimiter(), metricsOnPublicPort: Bool = true,
         quota: WriteQuota = .unlimited,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }

@@ -45,7 +45,7 @@ final class HubHarness: @unchecked Sendable {
         let feeds = FeedCache(store: storage, baseURL: "http://hub.test")
         let app = HubServer.application(
             store: storage, metrics: metrics, feeds: feeds, host: "127.0.0.1", port: 0, logger: logger,
-            pageEvents: pageEvents ?? PageEvents(recheck: .seconds(15), slots: StreamSlots(limit: 1024)), quota: quota)
+            pageEvents: pageEvents ?? PageEventsSettings.standard(), quota: quota)
         let tokens = self.tokens
         try await app.test(.router) { client in
             try await body(Client(client: client, tokens: tokens))
