@@ -34,22 +34,29 @@ let package = Package(
         // The pure core: model, clock, rules, LWW merge, wire types, feed rendering.
         // Foundation only: no database, network, HTTP or crypto library.
         .target(name: "SyncCore", swiftSettings: strict),
-        // The stores on SQLite (GRDB): hub and replica, migrations, snapshots.
+        // The hub's use cases, each written once for every database (`Hub`), over the seam a
+        // database implements with SQL only (`HubBackend`, `HubTransaction`); the views every
+        // store shares (race detail, pages, feeds) and the change signal. No database library.
+        .target(
+            name: "RaceService",
+            dependencies: ["SyncCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        // SQLite (GRDB): the hub's backend, the node's replica, migrations, snapshot files.
         .target(
             name: "SyncStore",
             dependencies: [
-                "SyncCore",
+                "SyncCore", "RaceService",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),
-        // The hub store on PostgreSQL (postgres-nio): the same `HubStorage` for several hub
-        // instances sharing one database, with cross-instance wake-ups and one poller leader.
+        // PostgreSQL (postgres-nio): the hub's backend for several hub instances sharing one
+        // database, with cross-instance wake-ups and one poller leader.
         .target(
             name: "SyncPostgres",
             dependencies: [
-                "SyncCore", "SyncStore",
+                "SyncCore", "RaceService",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -74,7 +81,7 @@ let package = Package(
         .target(
             name: "SyncNode",
             dependencies: [
-                "SyncCore", "SyncStore", "TransportErrors",
+                "SyncCore", "RaceService", "SyncStore", "TransportErrors",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -97,7 +104,7 @@ let package = Package(
         .target(
             name: "HubHTTP",
             dependencies: [
-                "SyncCore", "SyncStore", "RaceWeb",
+                "SyncCore", "RaceService", "RaceWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -118,7 +125,7 @@ let package = Package(
         .target(
             name: "RaceWeb",
             dependencies: [
-                "SyncCore", "SyncStore",
+                "SyncCore", "RaceService",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -133,7 +140,7 @@ let package = Package(
         .target(
             name: "NodeWeb",
             dependencies: [
-                "SyncCore", "SyncStore", "SyncNode", "RaceWeb",
+                "SyncCore", "RaceService", "SyncStore", "SyncNode", "RaceWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -151,7 +158,7 @@ let package = Package(
         .executableTarget(
             name: "syncd",
             dependencies: [
-                "SyncCore", "SyncStore", "SyncPostgres", "SyncNode", "SyncTwitch", "HubHTTP", "NodeWeb",
+                "SyncCore", "RaceService", "SyncStore", "SyncPostgres", "SyncNode", "SyncTwitch", "HubHTTP", "NodeWeb",
                 "RaceSyncCommand",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -165,7 +172,7 @@ let package = Package(
         .executableTarget(
             name: "racecli",
             dependencies: [
-                "SyncCore", "SyncStore", "SyncNode", "RaceSyncCommand",
+                "SyncCore", "RaceService", "SyncStore", "SyncNode", "RaceSyncCommand",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -173,7 +180,8 @@ let package = Package(
         .executableTarget(
             name: "racesync-bench",
             dependencies: [
-                "SyncCore", "SyncStore", "SyncPostgres", "SyncNode", "SyncTwitch", "HubHTTP", "FakeHelix",
+                "SyncCore", "RaceService", "SyncStore", "SyncPostgres", "SyncNode", "SyncTwitch", "HubHTTP",
+                "FakeHelix",
                 "ChildProcesses",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -189,7 +197,7 @@ let package = Package(
         .testTarget(
             name: "SyncCoreTests",
             dependencies: [
-                "SyncCore", "SyncStore", "SyncNode", "SyncTwitch", "ChildProcesses",
+                "SyncCore", "RaceService", "SyncStore", "SyncNode", "SyncTwitch", "ChildProcesses",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
@@ -198,7 +206,7 @@ let package = Package(
         .testTarget(
             name: "HubHTTPTests",
             dependencies: [
-                "HubHTTP", "RaceWeb", "NodeWeb", "SyncCore", "SyncStore", "SyncNode", "SyncTwitch",
+                "HubHTTP", "RaceWeb", "NodeWeb", "SyncCore", "RaceService", "SyncStore", "SyncNode", "SyncTwitch",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
@@ -218,7 +226,7 @@ let package = Package(
         .testTarget(
             name: "TwitchTests",
             dependencies: [
-                "SyncCore", "SyncStore", "SyncTwitch", "FakeHelix",
+                "SyncCore", "RaceService", "SyncStore", "SyncTwitch", "FakeHelix",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict
@@ -228,7 +236,7 @@ let package = Package(
         .testTarget(
             name: "StoreConformanceTests",
             dependencies: [
-                "SyncCore", "SyncStore", "SyncPostgres", "PostgresTestSupport",
+                "SyncCore", "RaceService", "SyncStore", "SyncPostgres", "PostgresTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
@@ -242,7 +250,10 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["SyncCore", "SyncStore", "SyncNode", "FakeHelix", "PostgresTestSupport", "ChildProcesses"],
+            dependencies: [
+                "SyncCore", "RaceService", "SyncStore", "SyncNode", "FakeHelix", "PostgresTestSupport",
+                "ChildProcesses",
+            ],
             swiftSettings: strict
         ),
     ]
@@ -253,7 +264,7 @@ let package = Package(
 if ProcessInfo.processInfo.environment["RACESYNC_FUZZ"] == "1" {
     package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/Support", swiftSettings: strict))
     for (name, folder, module) in [
-        ("fuzz-parsers", "Parsers", "SyncCore"), ("fuzz-push-decoder", "PushDecoder", "SyncCore"),
+        ("fuzz-parsers", "Parsers", "RaceWeb"), ("fuzz-push-decoder", "PushDecoder", "SyncCore"),
         ("fuzz-helix-decoder", "HelixDecoder", "SyncTwitch"), ("fuzz-feed-roundtrip", "FeedRoundTrip", "SyncCore"),
         ("fuzz-page-renderer", "PageRenderer", "RaceWeb"),
     ] {

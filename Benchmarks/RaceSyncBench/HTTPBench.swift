@@ -3,6 +3,7 @@ import Foundation
 import HubHTTP
 import Hummingbird
 import Logging
+import RaceService
 import SyncCore
 import SyncNode
 import SyncStore
@@ -17,17 +18,17 @@ final class InProcessHub: @unchecked Sendable {
 
     convenience init(path: String) async throws {
         let store = try HubStore(path: path)
-        try await self.init(storage: SQLiteHubStorage(store), store: store)
+        try await self.init(hub: store.hub, store: store)
     }
 
     /// A hub over any backend (the PostgreSQL benchmark runs two on one database).
-    init(storage: any HubStorage, store: HubStore? = nil) async throws {
+    init(hub: Hub, store: HubStore? = nil) async throws {
         self.store = store
         var logger = Logger(label: "bench")
         logger.logLevel = .error
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = HubServer.application(
-            store: storage, metrics: HubMetrics(), feeds: FeedCache(store: storage, baseURL: "http://127.0.0.1"),
+            store: hub, metrics: HubMetrics(), feeds: FeedCache(store: hub, baseURL: "http://127.0.0.1"),
             host: "127.0.0.1", port: 0,
             logger: logger, onRunning: { continuation.yield($0) })
         task = Task { try await app.run() }
@@ -49,7 +50,7 @@ enum HTTPBench {
     static func run(_ report: Report, inProcessOpsPerSecond: Double) async throws {
         let hub = try await InProcessHub(path: workDir + "/http.sqlite")
         log("http push: preparing 100k ops")
-        let workload = try Workload.make(store: hub.store)
+        let workload = try await Workload.make(store: hub.store)
         let client = try HTTPHubClient(base: hub.url, token: workload.organizerToken)
         let (elapsed, latencies) = try await pushConcurrently(workload.ops, to: [client])
         report.add(

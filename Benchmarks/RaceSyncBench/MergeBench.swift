@@ -10,14 +10,9 @@ enum MergeBench {
     /// The name of the set-based merge's figure (the HTTP push is measured against it).
     static let mergeFigure = "hub merge, 100k ops in process"
 
-    static func run(_ report: Report) throws {
+    static func run(_ report: Report) async throws {
         log("merge: preparing 100k ops")
-        let (merge, workload) = try timed("merge.sqlite") { store, ops, caller in
-            _ = try store.push(ops, caller: caller)
-        }
-        let (oneByOne, _) = try timed("merge-one-by-one.sqlite") { store, ops, caller in
-            _ = try store.pushOneByOne(ops, caller: caller)
-        }
+        let (merge, workload) = try await timed("merge.sqlite")
         let perRow = try rawInserts(workload.ops)
         let setBased = try setBasedInserts(workload.ops)
         report.add(
@@ -33,24 +28,17 @@ enum MergeBench {
                 baseline: Double(workload.ops.count) / perRow,
                 baselineName: "ops/s raw SQLite insert of register + log + op id",
                 note: "prepared statements, a row at a time"))
-        report.add(
-            Figure(
-                name: "hub merge one op at a time (the reference path)", value: Double(workload.ops.count) / oneByOne,
-                unit: "ops/s",
-                baseline: Double(workload.ops.count) / setBased,
-                baselineName: "ops/s SQLite set-based: stage + INSERT…SELECT",
-                note: "what the set-based merge replaced"))
     }
 
-    /// Seconds to merge a fresh workload in 1000-op batches with `merge`, on a new store.
-    static func timed(_ file: String, _ merge: (HubStore, [Op], UUID) throws -> Void) throws -> (Double, Workload) {
+    /// Seconds to merge a fresh workload in 1000-op batches, on a new store.
+    static func timed(_ file: String) async throws -> (Double, Workload) {
         let store = try HubStore(path: workDir + "/" + file)
         defer { try? store.close() }
-        let workload = try Workload.make(store: store)
-        let elapsed = try seconds {
+        let workload = try await Workload.make(store: store)
+        let elapsed = try await seconds {
             for start in stride(from: 0, to: workload.ops.count, by: 1000) {
-                try merge(
-                    store, Array(workload.ops[start..<min(start + 1000, workload.ops.count)]), workload.organizer.id)
+                _ = try await store.hub.push(
+                    Array(workload.ops[start..<min(start + 1000, workload.ops.count)]), caller: workload.organizer.id)
             }
         }
         return (elapsed, workload)

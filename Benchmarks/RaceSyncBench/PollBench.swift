@@ -14,12 +14,14 @@ enum PollBench {
         let fake = try await FakeHelixServer()
         defer { fake.stop() }
         let store = try HubStore(path: workDir + "/poll.sqlite")
-        let organizer = try store.addUser(login: "organizer", displayName: nil).user
-        let races = try (0..<100).map { try store.createRace(name: "race \($0)", organizer: organizer.id).id }
+        let hub = store.hub
+        let organizer = try await hub.addUser(login: "organizer", displayName: nil).user
+        var races: [UUID] = []
+        for i in 0..<100 { races.append(try await hub.createRace(name: "race \(i)", organizer: organizer.id).id) }
         var ops: [Op] = []
         let now = WallClock.nowMs()
         for i in 0..<10_000 {
-            let user = try store.addUser(login: "streamer\(i)", displayName: nil).user
+            let user = try await hub.addUser(login: "streamer\(i)", displayName: nil).user
             ops.append(
                 Op(
                     kind: .join, raceID: races[i % 100], userID: user.id,
@@ -27,7 +29,7 @@ enum PollBench {
             if i % 5 == 0 { fake.state.setLive("streamer\(i)", streamID: "s\(i)") }
         }
         for start in stride(from: 0, to: ops.count, by: 1000) {
-            _ = try store.push(Array(ops[start..<start + 1000]), caller: organizer.id)
+            _ = try await hub.push(Array(ops[start..<start + 1000]), caller: organizer.id)
         }
         let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
         let config = TwitchConfig(
@@ -38,7 +40,7 @@ enum PollBench {
             config: config, transport: transport, tokens: AppTokenProvider(config: config, transport: transport))
         var logger = Logger(label: "bench")
         logger.logLevel = .error
-        let poller = LivePoller(store: SQLiteHubStorage(store), helix: helix, interval: .seconds(60), logger: logger)
+        let poller = LivePoller(store: hub, helix: helix, interval: .seconds(60), logger: logger)
         var changes: [LiveState] = []
         let wall = try await seconds { changes = try await poller.pollOnce() }
         let requests = fake.state.streamsRequests

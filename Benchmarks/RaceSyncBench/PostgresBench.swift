@@ -31,7 +31,7 @@ enum PostgresBench {
             log("postgres: \(instances) hub(s), preparing \(opCount) ops")
             let workload = try await workloadOps(stores[0], reuse: ops)
             ops = workload.ops
-            let hubs = try await stores.asyncMap { try await InProcessHub(storage: $0) }
+            let hubs = try await stores.asyncMap { try await InProcessHub(hub: $0.hub) }
             let clients = try hubs.map { try HTTPHubClient(base: $0.url, token: workload.token) }
             let (elapsed, latencies) = try await HTTPBench.pushConcurrently(workload.ops, to: clients)
             if instances == 1 {
@@ -46,10 +46,10 @@ enum PostgresBench {
         let mergeURL = try await database(admin, "bench_merge", logger: logger)
         let mergeStore = try await PostgresHubStore.open(mergeURL, logger: logger)
         let mergeWorkload = try await workloadOps(mergeStore, reuse: [])
-        let caller = try await mergeStore.user(token: mergeWorkload.token)!.id
+        let caller = try await mergeStore.hub.user(token: mergeWorkload.token)!.id
         let merge = try await seconds {
             for start in stride(from: 0, to: mergeWorkload.ops.count, by: 1000) {
-                _ = try await mergeStore.push(
+                _ = try await mergeStore.hub.push(
                     Array(mergeWorkload.ops[start..<min(start + 1000, mergeWorkload.ops.count)]), caller: caller)
             }
         }
@@ -97,11 +97,12 @@ enum PostgresBench {
     /// The benchmark's users and races on `store`, and 100k ops over them (the same pairs again
     /// when `reuse` holds a previous run's ops, remapped to this store's ids).
     static func workloadOps(_ store: PostgresHubStore, reuse: [Op]) async throws -> (ops: [Op], token: String) {
-        let (organizer, token) = try await store.addUser(login: "organizer", displayName: nil)
+        let hub = store.hub
+        let (organizer, token) = try await hub.addUser(login: "organizer", displayName: nil)
         var users: [User] = []
-        for i in 0..<1000 { users.append(try await store.addUser(login: "user\(i)", displayName: nil).user) }
+        for i in 0..<1000 { users.append(try await hub.addUser(login: "user\(i)", displayName: nil).user) }
         var races: [UUID] = []
-        for i in 0..<100 { races.append(try await store.createRace(name: "race \(i)", organizer: organizer.id).id) }
+        for i in 0..<100 { races.append(try await hub.createRace(name: "race \(i)", organizer: organizer.id).id) }
         var rng = SystemRandomNumberGenerator()
         let now = WallClock.nowMs()
         let ops = (0..<opCount).map { i in

@@ -54,7 +54,7 @@ enum ProcessBench {
         return Double(line.split(separator: " ").last ?? "0") ?? 0
     }
 
-    static func feeds(_ report: Report) throws {
+    static func feeds(_ report: Report) async throws {
         guard (try? Shell.run("wrk", ["--version"])) != nil,
             FileManager.default.isExecutableFile(atPath: "/usr/bin/wrk")
         else {
@@ -63,17 +63,23 @@ enum ProcessBench {
         }
         let db = workDir + "/feeds.sqlite"
         let store = try HubStore(path: db)
-        let org = try store.addUser(login: "organizer", displayName: "Organizer").user
+        let service = store.hub
+        let org = try await service.addUser(login: "organizer", displayName: "Organizer").user
         // Three active races with the same 100 live casters: 300 items in the all-races feed.
-        let races = try (0..<3).map { try store.createRace(name: "Any% <Glitchless> & more #\($0)", organizer: org.id) }
+        var races: [RaceDetail] = []
+        for i in 0..<3 {
+            races.append(try await service.createRace(name: "Any% <Glitchless> & more #\(i)", organizer: org.id))
+        }
         var seen: [UUID: LiveStream] = [:]
         for i in 0..<100 {
-            let user = try store.addUser(login: "caster\(i)", displayName: "Caster \(i)").user
-            for race in races { _ = try store.addCaster(race: race.id, caller: org.id, login: user.twitchUsername) }
+            let user = try await service.addUser(login: "caster\(i)", displayName: "Caster \(i)").user
+            for race in races {
+                _ = try await service.addCaster(race: race.id, caller: org.id, login: user.twitchUsername)
+            }
             seen[user.id] = LiveStream(
                 streamID: "\(1000 + i)", title: "Casting & chatting <live>", startedAt: Date(), observedAt: Date())
         }
-        try store.recordPoll(seen: seen, at: Date())
+        try await service.recordPoll(seen: seen, at: Date())
         try store.close()
         let hub = try Hub(db: db)
         defer { hub.stop() }
@@ -134,7 +140,7 @@ enum ProcessBench {
         report.add(Figure(name: "racecli status --json (median of 20)", value: status * 1000, unit: "ms"))
     }
 
-    static func memory(_ report: Report) throws {
+    static func memory(_ report: Report) async throws {
         let idle = try Hub(db: workDir + "/idle.sqlite")
         usleep(300_000)
         let idleRSS = idle.rssMiB
@@ -142,9 +148,12 @@ enum ProcessBench {
         log("memory: preparing 10k races / 100k members")
         let db = workDir + "/big.sqlite"
         let store = try HubStore(path: db)
-        let org = try store.addUser(login: "organizer", displayName: nil).user
-        let users = try (0..<1000).map { try store.addUser(login: "member\($0)", displayName: nil).user }
-        let races = try (0..<10_000).map { try store.createRace(name: "race \($0)", organizer: org.id).id }
+        let service = store.hub
+        let org = try await service.addUser(login: "organizer", displayName: nil).user
+        var users: [User] = []
+        for i in 0..<1000 { users.append(try await service.addUser(login: "member\(i)", displayName: nil).user) }
+        var races: [UUID] = []
+        for i in 0..<10_000 { races.append(try await service.createRace(name: "race \(i)", organizer: org.id).id) }
         let now = WallClock.nowMs()
         var ops: [Op] = []
         for (index, race) in races.enumerated() {
@@ -156,7 +165,7 @@ enum ProcessBench {
             }
         }
         for start in stride(from: 0, to: ops.count, by: 1000) {
-            _ = try store.push(Array(ops[start..<start + 1000]), caller: org.id)
+            _ = try await service.push(Array(ops[start..<start + 1000]), caller: org.id)
         }
         try store.close()
         let hub = try Hub(db: db)

@@ -13,13 +13,15 @@ struct Workload {
     let ops: [Op]
 
     /// Creates `userCount` users and `raceCount` races in `store`, and `opCount` ops over random pairs.
-    static func make(store: HubStore, userCount: Int = 1000, raceCount: Int = 100, opCount: Int = 100_000) throws
+    static func make(store: HubStore, userCount: Int = 1000, raceCount: Int = 100, opCount: Int = 100_000) async throws
         -> Workload
     {
-        let (organizer, token) = try store.addUser(login: "organizer", displayName: nil)
+        let hub = store.hub
+        let (organizer, token) = try await hub.addUser(login: "organizer", displayName: nil)
         var users: [User] = []
-        for i in 0..<userCount { users.append(try store.addUser(login: "user\(i)", displayName: nil).user) }
-        let races = try (0..<raceCount).map { try store.createRace(name: "race \($0)", organizer: organizer.id).id }
+        for i in 0..<userCount { users.append(try await hub.addUser(login: "user\(i)", displayName: nil).user) }
+        var races: [UUID] = []
+        for i in 0..<raceCount { races.append(try await hub.createRace(name: "race \(i)", organizer: organizer.id).id) }
         var rng = SystemRandomNumberGenerator()
         let now = WallClock.nowMs()
         let ops = (0..<opCount).map { i in

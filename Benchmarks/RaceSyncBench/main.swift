@@ -10,7 +10,7 @@ func selected(_ name: String) -> Bool { only == nil || only == name }
 let report = Report()
 log("RaceSync benchmarks (work folder \(workDir))")
 do {
-    if selected("merge") || selected("http") { try MergeBench.run(report) }
+    if selected("merge") || selected("http") { try await MergeBench.run(report) }
     if selected("http") {
         let merge = report.figures.first { $0.name == MergeBench.mergeFigure }?.value ?? 0
         try await HTTPBench.run(report, inProcessOpsPerSecond: merge)
@@ -20,11 +20,11 @@ do {
         try await PostgresBench.run(report, sqliteHTTPOpsPerSecond: sqlite)
     }
     if selected("poll") { try await PollBench.run(report) }
-    if selected("feeds") { try ProcessBench.feeds(report) }
+    if selected("feeds") { try await ProcessBench.feeds(report) }
     if selected("scale") { try ScaleBench.run(report) }
     if selected("racecli") { try ProcessBench.racecli(report) }
     if selected("propagation") { try await PropagationBench.run(report) }
-    if selected("memory") { try ProcessBench.memory(report) }
+    if selected("memory") { try await ProcessBench.memory(report) }
 } catch {
     log("benchmark failed: \(error)")
 }

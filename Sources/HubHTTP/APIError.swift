@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import RaceService
 import SyncCore
-import SyncStore
 
 /// An error answered as `{"detail": "..."}` with its status code. It is Hummingbird's
 /// `HTTPResponseError`, so the framework renders it the same way wherever it is thrown.

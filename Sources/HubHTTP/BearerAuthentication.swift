@@ -1,13 +1,13 @@
 import Foundation
 import Hummingbird
+import RaceService
 import SyncCore
-import SyncStore
 
 /// Puts the caller in the request context from `Authorization: Bearer <token>`, or answers 401
 /// before anything else about the request is looked at (the contract's first check).
 struct BearerAuthentication: RouterMiddleware {
     typealias Context = HubContext
-    let store: any HubStorage
+    let store: Hub
 
     func handle(_ request: Request, context: HubContext, next: (Request, HubContext) async throws -> Response)
         async throws -> Response
@@ -33,7 +33,7 @@ struct BearerAuthentication: RouterMiddleware {
 
 extension Router<HubContext> {
     /// A group of routes that need a user: `context.caller()` is the authenticated caller.
-    func authenticated(by store: any HubStorage) -> RouterGroup<HubContext> {
+    func authenticated(by store: Hub) -> RouterGroup<HubContext> {
         group().add(middleware: BearerAuthentication(store: store))
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import Logging
+import RaceService
 import ServiceLifecycle
 import SyncCore
-import SyncStore
 
 /// Keeps `--feed-dir` in step with the data: exports at start, then after every commit that
 /// may change a feed's bytes (a race created, started or finished, a member added or removed,

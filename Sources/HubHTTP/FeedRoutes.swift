@@ -1,7 +1,8 @@
 import Foundation
 import Hummingbird
+import RaceService
+import RaceWeb
 import SyncCore
-import SyncStore
 
 /// `GET`/`HEAD /feeds/live.{atom,rss}` and `/feeds/races/{id}/live.{atom,rss}`, served from
 /// the in-memory `FeedCache`, with `ETag`/`Last-Modified` and 304 on a conditional match.

@@ -1,7 +1,7 @@
 import Foundation
 import Prometheus
+import RaceService
 import SyncCore
-import SyncStore
 
 /// The hub's Prometheus metrics, on a registry of its own (no global bootstrap).
 public final class HubMetrics: Sendable {

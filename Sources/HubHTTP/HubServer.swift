@@ -1,9 +1,9 @@
 import Foundation
 import Hummingbird
 import Logging
+import RaceService
 import RaceWeb
 import SyncCore
-import SyncStore
 
 /// The hub's waiting clients that `/metrics` counts: page event streams and long-polls, shared
 /// by the public listener and the metrics listener.
@@ -34,7 +34,7 @@ public enum HubServer {
     /// With `metricsOnPublicPort` false (`--metrics-address`), `/metrics` is served only by
     /// `metricsApplication` and this router answers 404 for it.
     public static func router(
-        store: any HubStorage, metrics: HubMetrics, feeds: FeedCache, longPolls: LongPollLimiter = LongPollLimiter(),
+        store: Hub, metrics: HubMetrics, feeds: FeedCache, longPolls: LongPollLimiter = LongPollLimiter(),
         pageEvents: PageEvents = PageEventsSettings.standard(),
         metricsOnPublicPort: Bool = true, proxies: TrustedProxies = TrustedProxies(), quota: WriteQuota = .unlimited
     ) -> Router<HubContext> {
@@ -103,7 +103,7 @@ public enum HubServer {
     /// The HTTP application on `host:port`. `onRunning` gets the bound port (useful with port 0).
     /// Every connection runs under `limits` (head, body and idle timeouts, a connection cap).
     public static func application(
-        store: any HubStorage, metrics: HubMetrics, feeds: FeedCache, host: String, port: Int, logger: Logger,
+        store: Hub, metrics: HubMetrics, feeds: FeedCache, host: String, port: Int, logger: Logger,
         limits: ConnectionLimits = ConnectionLimits(),
         pageEvents: PageEvents = PageEventsSettings.standard(),
         longPolls: LongPollLimiter = LongPollLimiter(), metricsOnPublicPort: Bool = true,

@@ -1,12 +1,12 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import RaceService
 import SyncCore
-import SyncStore
 
 /// The REST routes of races and their members (CONTRACT §2).
 struct RaceRoutes {
-    let store: any HubStorage
+    let store: Hub
     let quota: WriteQuota
     /// `GET /api/races` pages: `limit` defaults to 100 and may be at most 1000.
     static let defaultRaceListLimit = 100

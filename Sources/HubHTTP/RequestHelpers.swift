@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
+import RaceService
 import SyncCore
-import SyncStore
 
 /// Small request/response helpers shared by the route groups.
 enum HTTPIO {

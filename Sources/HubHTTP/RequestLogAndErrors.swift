@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
 import Logging
+import RaceService
 import SyncCore
-import SyncStore
 
 /// Outermost middleware: maps every error to the contract's `{"detail"}` response (an error that renders
 /// itself, like a page's HTML error, keeps its form), logs one

@@ -1,8 +1,9 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import RaceService
+import RaceWeb
 import SyncCore
-import SyncStore
 
 /// `GET /api/sync/snapshot`: a consistent SQLite file of the replicated state for a fresh
 /// node, with the cursor it is valid at (`X-RaceSync-Cursor`, also the `ETag`). Built once
@@ -16,12 +17,12 @@ actor SnapshotCache {
         var cursor: String
     }
 
-    private let store: any HubStorage
+    private let store: Hub
     private let minInterval: Duration
     private var cached: (generation: UInt64, builtAt: ContinuousClock.Instant, snapshot: Snapshot)?
     private var building: Task<Snapshot, any Error>?
 
-    init(store: any HubStorage, minInterval: Duration = .seconds(5)) {
+    init(store: Hub, minInterval: Duration = .seconds(5)) {
         self.store = store
         self.minInterval = minInterval
     }
@@ -41,7 +42,7 @@ actor SnapshotCache {
         return snapshot
     }
 
-    private static func build(_ store: any HubStorage) async throws -> Snapshot {
+    private static func build(_ store: Hub) async throws -> Snapshot {
         let folder = NSTemporaryDirectory() + "racesync-snapshot-" + UUID().uuidString
         try FileManager.default.createDirectory(
             atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -56,7 +57,7 @@ actor SnapshotCache {
 }
 
 struct SnapshotRoute {
-    let store: any HubStorage
+    let store: Hub
     let cache: SnapshotCache
 
     func register(on router: Router<HubContext>) {

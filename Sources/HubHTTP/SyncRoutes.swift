@@ -1,11 +1,11 @@
 import Foundation
 import Hummingbird
+import RaceService
 import SyncCore
-import SyncStore
 
 /// `POST /api/sync/push` and `GET /api/sync/pull` (CONTRACT §3).
 struct SyncRoutes {
-    let store: any HubStorage
+    let store: Hub
     let metrics: HubMetrics
     let longPolls: LongPollLimiter
     let quota: WriteQuota

@@ -1,13 +1,13 @@
 import Foundation
 import Hummingbird
+import RaceService
 import RaceWeb
 import SyncCore
-import SyncStore
 
 /// The hub's public, read-only pages (CONTRACT §7): `/` and `/races/{id}`, their event
 /// streams (`/events`, `/races/{id}/events`) and the stylesheet and script they use.
 struct WebRoutes {
-    let store: any HubStorage
+    let store: Hub
     let events: PageEvents
     let cache = PageCache()
     var renderer: PageRenderer { .standard }

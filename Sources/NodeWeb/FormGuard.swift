@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import RaceService
 import SyncStore
 
 /// Keeps other sites and other host names away from the node's caster controls.

@@ -1,4 +1,5 @@
 import Foundation
+import RaceService
 import RaceWeb
 import SyncCore
 import SyncNode

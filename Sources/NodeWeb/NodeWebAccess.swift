@@ -1,4 +1,5 @@
 import Foundation
+import RaceService
 import SyncStore
 import Synchronization
 

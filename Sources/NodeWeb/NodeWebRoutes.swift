@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import RaceService
 import RaceWeb
 import SyncCore
 import SyncStore

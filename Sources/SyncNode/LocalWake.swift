@@ -1,4 +1,5 @@
 import Foundation
+import RaceService
 import SyncCore
 import SyncStore
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import RaceService
 import SyncCore
 import SyncStore
 

@@ -1,3 +1,4 @@
+import RaceService
 import SyncCore
 import SyncStore
 import Synchronization

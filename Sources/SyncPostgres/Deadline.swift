@@ -1,4 +1,4 @@
-import SyncStore
+import RaceService
 import Synchronization
 
 /// Bounds how long a store call may wait on the database.

@@ -1,8 +1,8 @@
 import Foundation
 import Logging
 import PostgresNIO
+import RaceService
 import SyncCore
-import SyncStore
 
 /// What a view (race detail, page, feed) of some races reads, loaded from PostgreSQL in one
 /// read transaction with a handful of set-based queries, then served from memory to the views
@@ -39,7 +39,7 @@ struct LoadedState: StateReader {
             // Only the active races someone live may be a member of (see `activeRacesWithLiveCandidates`).
             for row in try await connection.all(
                 """
-                SELECT \(unescaped: PostgresRows.raceColumns) FROM races r WHERE r.status IN ('setup', 'running') AND r.id IN (
+                SELECT \(unescaped: PostgresRows.raceColumns) FROM races r WHERE \(unescaped: PostgresRows.raceIsActive) AND r.id IN (
                     SELECT p.race_id FROM live_status l JOIN participants p ON p.user_id = l.user_id
                     UNION SELECT c.race_id FROM live_status l JOIN casters c ON c.user_id = l.user_id)
                 """,

@@ -13,7 +13,7 @@ struct LogAppends: Sendable {
     private let head: Int64
     /// Whether these appends change what readers see (a poll that found no live-status change
     /// appends only its poll time, and wakes nobody).
-    var wakesReaders = true
+    var wakesReaders = false
 
     init(after head: Int64) { self.head = head }
 

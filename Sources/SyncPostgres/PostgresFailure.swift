@@ -1,7 +1,7 @@
 import NIOCore
 import NIOPosix
 import PostgresNIO
-import SyncStore
+import RaceService
 
 /// Which database errors mean "the store is unavailable" (answer `503`, retry later) and which
 /// mean "run the transaction again".

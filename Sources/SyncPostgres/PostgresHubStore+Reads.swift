@@ -1,13 +1,11 @@
 import Foundation
 import PostgresNIO
+import RaceService
 import SyncCore
-import SyncStore
 
 extension PostgresHubStore {
-    public func user(token: String) async throws -> User? {
-        guard APIToken.isWellFormed(token) else { return nil }
-        let hash = APIToken.hash(token)
-        return try await guarded { [client, logger] in
+    public func user(tokenHash hash: Data) async throws -> User? {
+        try await guarded { [client, logger] in
             try await client.withConnection { connection in
                 try await connection.rows(Statements.TokenUser(hash: hash), logger: logger).first.map(PostgresRows.user)
             }
@@ -112,7 +110,7 @@ extension PostgresHubStore {
     public func activeRaceIDs() async throws -> [UUID] {
         try await read { [logger] connection in
             try await connection.all(
-                "SELECT id FROM races WHERE status IN ('setup', 'running')", as: UUID.self, logger: logger)
+                "SELECT r.id FROM races r WHERE \(unescaped: PostgresRows.raceIsActive)", as: UUID.self, logger: logger)
         }
     }
 

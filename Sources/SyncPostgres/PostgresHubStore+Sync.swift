@@ -1,7 +1,7 @@
 import Foundation
 import PostgresNIO
+import RaceService
 import SyncCore
-import SyncStore
 
 extension PostgresHubStore {
     /// The change log after `since`, at most `limit` entries, read in one snapshot with the
@@ -25,7 +25,7 @@ extension PostgresHubStore {
     }
 
     /// A replica-format snapshot of the replicated state, read in one snapshot with the head
-    /// it is valid at, written to `file` by the shared writer (`SnapshotFile`).
+    /// it is valid at, written to `file` by the replica-file writer the store was opened with.
     public func writeSnapshot(to file: String) async throws -> PullCursor {
         let (rows, cursor) = try await read { [storeID, logger] connection -> (ReplicatedRows, PullCursor) in
             var rows = ReplicatedRows()
@@ -58,7 +58,8 @@ extension PostgresHubStore {
             rows.lastPoll = try await LoadedState.lastPoll(connection, logger: logger)
             return (rows, cursor)
         }
-        try await Offload.hub.run { try SnapshotFile.write(rows, cursor: cursor, to: file) }
+        guard let snapshotFiles else { throw StoreUnavailable("this hub was started without a snapshot file writer") }
+        try await snapshotFiles.write(rows, cursor: cursor, to: file)
         return cursor
     }
 }

@@ -1,12 +1,12 @@
 import Foundation
 import Logging
 import PostgresNIO
+import RaceService
 import SyncCore
-import SyncStore
 import Synchronization
 
-/// The hub store on PostgreSQL: the same `HubStorage` as the SQLite store, for any number of
-/// hub instances sharing one database.
+/// The hub store on PostgreSQL: a `HubBackend` like the SQLite store, for any number of hub
+/// instances sharing one database.
 ///
 /// Ordering: every write transaction first locks the single `log_head` row (`FOR UPDATE`), so
 /// writes that append to the change log commit one after another, in the order of the `seq`s
@@ -18,19 +18,17 @@ import Synchronization
 ///
 /// Wake-ups: a write that changed what readers see sends `NOTIFY racesync_changes` in its
 /// transaction; every instance's `PostgresChangeListener` turns it into `changeSignal.notify()`.
-public final class PostgresHubStore: HubStorage, Sendable {
+public final class PostgresHubStore: HubBackend, Sendable {
     /// The channel of change notifications.
     static let channel = "racesync_changes"
-    /// The hub's node name in HLC stamps (the same on every instance: the clock is shared).
-    static let nodeName = "hub"
 
     let client: PostgresClient
     let runTask: Task<Void, Never>
     public let url: PostgresURL
     public let storeID: String
     public let changeSignal = ChangeSignal()
-    let clock: Mutex<HybridClock>
-    let now: @Sendable () -> Int64
+    /// The hub clock, shared by every instance through the log head (see `transaction`).
+    public let clock: HubClock
     let logger: Logger
     /// Whether the last statement reached the database (`/healthz` asks again when it did not).
     let reachable = Atomic<Bool>(true)
@@ -41,6 +39,8 @@ public final class PostgresHubStore: HubStorage, Sendable {
     /// Test hook: runs inside every log-appending write transaction, after its appends and
     /// before its commit (the ordering test makes writers dawdle there).
     let beforeCommit: (@Sendable () async -> Void)?
+    /// Writes the replica-format snapshot files (`writeSnapshot`); SQLite's, handed in by the hub.
+    let snapshotFiles: (any SnapshotFileWriter)?
 
     /// Connects, applies missing migrations (under an advisory lock, so instances starting
     /// together do not race) and reads the store id. Throws `StoreUnavailable` when that has
@@ -48,7 +48,8 @@ public final class PostgresHubStore: HubStorage, Sendable {
     public static func open(
         _ url: PostgresURL, maxConnections: Int = 16, timeout: Duration = .seconds(5),
         openTimeout: Duration = .seconds(60), logger: Logger,
-        now: @escaping @Sendable () -> Int64 = WallClock.nowMs, beforeCommit: (@Sendable () async -> Void)? = nil
+        now: @escaping @Sendable () -> Int64 = WallClock.nowMs, snapshotFiles: (any SnapshotFileWriter)? = nil,
+        beforeCommit: (@Sendable () async -> Void)? = nil
     ) async throws -> PostgresHubStore {
         try await checkReachable(url, within: openTimeout, logger: logger)
         let client = PostgresClient(
@@ -63,8 +64,7 @@ public final class PostgresHubStore: HubStorage, Sendable {
             }
             return PostgresHubStore(
                 client: client, runTask: runTask, url: url, storeID: storeID, timeout: timeout, logger: logger,
-                now: now,
-                beforeCommit: beforeCommit)
+                now: now, snapshotFiles: snapshotFiles, beforeCommit: beforeCommit)
         } catch {
             runTask.cancel()
             throw PostgresFailure.classify(error) ?? PostgresFailure.reported(error)
@@ -95,7 +95,8 @@ public final class PostgresHubStore: HubStorage, Sendable {
     private init(
         client: PostgresClient, runTask: Task<Void, Never>, url: PostgresURL, storeID: String, timeout: Duration,
         logger: Logger,
-        now: @escaping @Sendable () -> Int64, beforeCommit: (@Sendable () async -> Void)?
+        now: @escaping @Sendable () -> Int64, snapshotFiles: (any SnapshotFileWriter)?,
+        beforeCommit: (@Sendable () async -> Void)?
     ) {
         self.client = client
         self.runTask = runTask
@@ -103,9 +104,9 @@ public final class PostgresHubStore: HubStorage, Sendable {
         self.storeID = storeID
         self.timeout = timeout
         self.logger = logger
-        self.now = now
         self.beforeCommit = beforeCommit
-        self.clock = Mutex(HybridClock(node: Self.nodeName))
+        self.snapshotFiles = snapshotFiles
+        self.clock = HubClock(now: now)
     }
 
     /// Closes the connection pool.
@@ -113,12 +114,8 @@ public final class PostgresHubStore: HubStorage, Sendable {
         runTask.cancel()
     }
 
-    /// The hub clock's last stamp.
-    public var currentHLC: HLC { clock.withLock { $0.last } }
-
-    func stamp() -> HLC { clock.withLock { $0.tick(now: now()) } }
-
-    func observe(_ remote: HLC) { clock.withLock { $0.receive(remote, now: now()) } }
+    /// The use cases of this store (`Hub`).
+    public var hub: Hub { Hub(self) }
 
     public func isAvailable() async -> Bool {
         if reachable.load(ordering: .relaxed) { return true }
@@ -179,20 +176,21 @@ public final class PostgresHubStore: HubStorage, Sendable {
 
     /// A write transaction: locks the log head first (see the type's doc), seeds the clock from
     /// it, runs `body`, appends what `body` logged with consecutive seqs, stores the head and
-    /// the clock, and notifies every instance at commit when the log grew (unless `body` said
-    /// the appends wake no reader: `LogAppends.wakesReaders`).
-    func write<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection, inout LogAppends) async throws -> T)
+    /// the clock, and notifies every instance at commit when the log grew with changes readers
+    /// see (`HubTransaction.appendLog`).
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any HubTransaction) async throws -> T)
         async throws -> T
     {
         let (value, wakes) = try await guarded { [self] in
             try await client.withTransaction(logger: logger) { connection -> (T, Bool) in
                 let head = try await connection.rows(Statements.LockHead(), logger: logger).first ?? (0, 0, 0)
                 // Another instance's later stamps move this clock past them (one clock for all).
-                let shared = HLC(wallMs: head.1, counter: UInt16(clamping: head.2), node: Self.nodeName)
-                if shared > currentHLC { observe(shared) }
-                var log = LogAppends(after: head.0)
-                let value = try await body(connection, &log)
-                let last = currentHLC
+                let shared = HLC(wallMs: head.1, counter: UInt16(clamping: head.2), node: HubClock.nodeName)
+                if shared > clock.last { clock.observe(shared) }
+                let transaction = PostgresHubTransaction(connection: connection, logger: logger, head: head.0)
+                let value = try await body(transaction)
+                let last = clock.last
+                let log = transaction.log.withLock { $0 }
                 try await log.flush(connection, logger: logger)
                 try await connection.run(
                     Statements.StoreHead(seq: log.lastSeq, wall: last.wallMs, counter: Int32(last.counter)),

@@ -1,11 +1,16 @@
 import Foundation
 import PostgresNIO
+import RaceService
 import SyncCore
-import SyncStore
 
 /// The column lists and row decoders of the PostgreSQL hub store. A stored value RaceSync does
 /// not know is an error that names the row (`StoreRowError`), never a silent default.
 enum PostgresRows {
+    /// `RaceStatus.isActive` as SQL over a races table aliased `r`, derived from the core's rule.
+    static let raceIsActive =
+        "r.status IN (" + RaceStatus.allCases.filter(\.isActive).map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        + ")"
+
     static let raceColumns =
         "r.id, r.name, r.status, r.seeds_released, r.organizer_id, r.created_at, r.updated_at, r.created_seq"
     typealias RaceRow = (UUID, String, String, Bool, UUID, Int64, Int64, Int64)

@@ -1,5 +1,6 @@
 import Foundation
 import PostgresTestSupport
+import RaceService
 import SyncCore
 import SyncNode
 import SyncStore

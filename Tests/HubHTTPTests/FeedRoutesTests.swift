@@ -2,6 +2,8 @@ import CompressNIO
 import Foundation
 import HTTPTypes
 import Logging
+import RaceService
+import RaceWeb
 import Testing
 
 @testable import HubHTTP
@@ -16,7 +18,7 @@ import Testing
     }
 
     @Test func servesAtomAndRSSWithValidatorsAnd304() async throws {
-        let hub = try HubHarness()
+        let hub = try await HubHarness()
         try await hub.run { c in
             let race = try await c.race()
             _ = try await c.call(.post, "/api/races/\(race)/cast-join", as: "alice")
@@ -38,12 +40,12 @@ import Testing
                 try await c.client.execute(uri: "/feeds/live.atom", method: .get, headers: since) { $0 }.status
                     == .notModified)
             // A streamer goes live: new ETag, 200, one item.
-            try hub.store.recordPoll(seen: [hub.ids["alice"]!: stream("1", login: "alice")], at: Date())
+            try await hub.store.hub.recordPoll(seen: [hub.ids["alice"]!: stream("1", login: "alice")], at: Date())
             let live = try await c.client.execute(uri: "/feeds/live.atom", method: .get, headers: headers) { $0 }
             #expect(live.status == .ok && live.headers[.eTag] != etag)
             let firstID = try #require(Self.ids(in: String(buffer: live.body)).first)
             // The stream restarts: a new item id.
-            try hub.store.recordPoll(seen: [hub.ids["alice"]!: stream("2", login: "alice")], at: Date())
+            try await hub.store.hub.recordPoll(seen: [hub.ids["alice"]!: stream("2", login: "alice")], at: Date())
             let restarted = try await c.call(.get, "/feeds/live.atom")
             let secondID = try #require(Self.ids(in: restarted.text).first)
             #expect(secondID != firstID)
@@ -55,13 +57,13 @@ import Testing
     }
 
     @Test func aClientThatAcceptsGzipGetsTheSameFeedCompressed() async throws {
-        let hub = try HubHarness()
+        let hub = try await HubHarness()
         try await hub.run { c in
             let race = try await c.race()
             for login in ["alice", "bob", "carol"] {
                 _ = try await c.call(.post, "/api/races/\(race)/cast-join", as: login)
             }
-            try hub.store.recordPoll(
+            try await hub.store.hub.recordPoll(
                 seen: Dictionary(
                     uniqueKeysWithValues: ["alice", "bob", "carol"].map {
                         (hub.ids[$0]!, stream($0, "Any% in \($0)'s style", login: $0))
@@ -104,11 +106,11 @@ import Testing
     }
 
     @Test func perRaceFeeds() async throws {
-        let hub = try HubHarness()
+        let hub = try await HubHarness()
         try await hub.run { c in
             let race = try await c.race()
             _ = try await c.call(.post, "/api/races/\(race)/participants", as: "org", json: ["twitch_username": "bob"])
-            try hub.store.recordPoll(seen: [hub.ids["bob"]!: stream("9", login: "bob")], at: Date())
+            try await hub.store.hub.recordPoll(seen: [hub.ids["bob"]!: stream("9", login: "bob")], at: Date())
             let feed = try await c.call(.get, "/feeds/races/\(race)/live.rss")
             #expect(feed.status == 200 && feed.text.contains("Bob is live (participant)"))
             #expect(try await c.call(.get, "/feeds/races/\(UUID().uuidString)/live.atom").status == 404)
@@ -133,14 +135,14 @@ import Testing
 
 @Suite struct FeedExportTests {
     @Test func exportIsAtomicAndRemovesInactiveRaces() async throws {
-        let hub = try HubHarness()
+        let hub = try await HubHarness()
         let dir = hub.dir + "/feeds"
         let cache = FeedCache(store: hub.storage, baseURL: "http://hub.test")
         let exporter = FeedExporter(directory: dir, cache: cache, store: hub.storage)
         let org = hub.ids["org"]!
-        let a = try hub.store.createRace(name: "A", organizer: org)
-        let b = try hub.store.createRace(name: "B", organizer: org)
-        _ = try hub.store.castJoin(race: a.id, caller: hub.ids["alice"]!)
+        let a = try await hub.store.hub.createRace(name: "A", organizer: org)
+        let b = try await hub.store.hub.createRace(name: "B", organizer: org)
+        _ = try await hub.store.hub.castJoin(race: a.id, caller: hub.ids["alice"]!)
         #expect(try await exporter.export() == 6)
         for path in [
             "live.atom", "live.rss", "races/\(a.id.lowercased)/live.atom", "races/\(b.id.lowercased)/live.rss",
@@ -171,15 +173,15 @@ import Testing
                         streamID: "\(i)", title: String(repeating: "long title ", count: 200), startedAt: Date(),
                         observedAt: Date())
                 ] : [:]
-            try hub.store.recordPoll(seen: streams, at: Date())
+            try await hub.store.hub.recordPoll(seen: streams, at: Date())
             try await exporter.export()
         }
         stop.set()
         let reads = await reader.value
         #expect(reads > 0)
         // Finishing race B removes its files.
-        _ = try hub.store.transition(.start, race: b.id, caller: org)
-        _ = try hub.store.transition(.finish, race: b.id, caller: org)
+        _ = try await hub.store.hub.transition(.start, race: b.id, caller: org)
+        _ = try await hub.store.hub.transition(.finish, race: b.id, caller: org)
         try await exporter.export()
         #expect(!FileManager.default.fileExists(atPath: dir + "/races/\(b.id.lowercased)"))
         #expect(FileManager.default.fileExists(atPath: dir + "/races/\(a.id.lowercased)/live.atom"))
@@ -190,7 +192,7 @@ import Testing
 
 extension FeedExportTests {
     @Test func cleanupDeletesOnlyItsOwnRaceFoldersAndNeverFollowsLinks() async throws {
-        let hub = try HubHarness()
+        let hub = try await HubHarness()
         let dir = hub.dir + "/feeds"
         let elsewhere = hub.dir + "/elsewhere"
         let fm = FileManager.default
@@ -218,7 +220,7 @@ extension FeedExportTests {
         // `races` itself a link: refused, nothing written through it.
         try fm.removeItem(atPath: dir + "/races")
         try fm.createSymbolicLink(atPath: dir + "/races", withDestinationPath: elsewhere)
-        _ = try hub.store.createRace(name: "A", organizer: hub.ids["org"]!)
+        _ = try await hub.store.hub.createRace(name: "A", organizer: hub.ids["org"]!)
         await #expect(throws: FeedExporter.ExportError.self) { try await exporter.export() }
         #expect(try fm.contentsOfDirectory(atPath: elsewhere) == ["precious.txt"])
     }
@@ -226,12 +228,12 @@ extension FeedExportTests {
     /// A file whose bytes did not change is not written again; a race folder swapped for a
     /// link to somewhere else is refused and nothing is written through it.
     @Test func unchangedFilesStayAndASwappedFolderIsNeverFollowed() async throws {
-        let hub = try HubHarness()
+        let hub = try await HubHarness()
         let dir = hub.dir + "/feeds"
         let elsewhere = hub.dir + "/elsewhere"
         let fm = FileManager.default
         try fm.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
-        let race = try hub.store.createRace(name: "A", organizer: hub.ids["org"]!)
+        let race = try await hub.store.hub.createRace(name: "A", organizer: hub.ids["org"]!)
         let exporter = FeedExporter(
             directory: dir, cache: FeedCache(store: hub.storage, baseURL: "http://hub.test"), store: hub.storage)
         #expect(try await exporter.export() == 4)
@@ -241,12 +243,12 @@ extension FeedExportTests {
         let before = inode("races/\(race.id.lowercased)/live.atom")
         #expect(try await exporter.export() == 0, "nothing changed, nothing written")
         #expect(inode("races/\(race.id.lowercased)/live.atom") == before)
-        _ = try hub.store.castJoin(race: race.id, caller: hub.ids["alice"]!)
+        _ = try await hub.store.hub.castJoin(race: race.id, caller: hub.ids["alice"]!)
         _ = try await exporter.export()
         // Swap the race folder for a link to a folder the export must never write into.
         try fm.removeItem(atPath: dir + "/races/" + race.id.lowercased)
         try fm.createSymbolicLink(atPath: dir + "/races/" + race.id.lowercased, withDestinationPath: elsewhere)
-        try hub.store.recordPoll(
+        try await hub.store.hub.recordPoll(
             seen: [hub.ids["alice"]!: LiveStream(streamID: "s", title: "t", startedAt: Date(), observedAt: Date())],
             at: Date())
         await #expect(throws: FeedExporter.ExportError.self) { try await exporter.export() }
@@ -254,7 +256,7 @@ extension FeedExportTests {
     }
 
     @Test func theExportServiceFollowsARaceThroughItsLifeWithoutTwitch() async throws {
-        let hub = try HubHarness()
+        let hub = try await HubHarness()
         let dir = hub.dir + "/feeds"
         let exporter = FeedExporter(
             directory: dir, cache: FeedCache(store: hub.storage, baseURL: "http://hub.test"), store: hub.storage)
@@ -274,11 +276,11 @@ extension FeedExportTests {
             return what()
         }
         #expect(await eventually { exists("live.atom") })
-        let race = try hub.store.createRace(name: "Any%", organizer: org)
+        let race = try await hub.store.hub.createRace(name: "Any%", organizer: org)
         let folder = "races/\(race.id.lowercased)/live.rss"
         #expect(await eventually { exists(folder) })
-        _ = try hub.store.castJoin(race: race.id, caller: hub.ids["alice"]!)
-        try hub.store.recordPoll(
+        _ = try await hub.store.hub.castJoin(race: race.id, caller: hub.ids["alice"]!)
+        try await hub.store.hub.recordPoll(
             seen: [
                 hub.ids["alice"]!: LiveStream(streamID: "s1", title: "casting", startedAt: Date(), observedAt: Date())
             ], at: Date())
@@ -286,8 +288,8 @@ extension FeedExportTests {
             await eventually {
                 ((try? String(contentsOfFile: dir + "/" + folder, encoding: .utf8)) ?? "").contains("casting")
             })
-        _ = try hub.store.transition(.start, race: race.id, caller: org)
-        _ = try hub.store.transition(.finish, race: race.id, caller: org)
+        _ = try await hub.store.hub.transition(.start, race: race.id, caller: org)
+        _ = try await hub.store.hub.transition(.finish, race: race.id, caller: org)
         #expect(await eventually { !exists("races/\(race.id.lowercased)") })
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RaceService
 import Testing
 
 @testable import HubHTTP
@@ -36,7 +37,7 @@ import Testing
     }
 
     @Test func pushAndPullNeverFailWith5xxNorWriteOnRefusal() async throws {
-        let hub = try HubHarness()
+        let hub = try await HubHarness()
         try await hub.run { c in
             let race = try await c.race()
             let op = hub.op(race: race, user: "alice", wallMs: Timestamp.milliseconds(Date()))

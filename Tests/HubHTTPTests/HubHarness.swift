@@ -4,6 +4,7 @@ import HubHTTP
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import RaceService
 import RaceWeb
 import SyncCore
 import SyncStore
@@ -17,19 +18,19 @@ final class HubHarness: @unchecked Sendable {
     var tokens: [String: String] = [:]
     var ids: [String: UUID] = [:]
 
-    init(users: [String] = ["org", "alice", "bob", "carol"]) throws {
+    init(users: [String] = ["org", "alice", "bob", "carol"]) async throws {
         dir = NSTemporaryDirectory() + "racesync-hub-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         store = try HubStore(path: dir + "/hub.sqlite")
         for login in users {
-            let (user, token) = try store.addUser(login: login, displayName: login.capitalized)
+            let (user, token) = try await store.hub.addUser(login: login, displayName: login.capitalized)
             tokens[login] = token
             ids[login] = user.id
         }
     }
 
     /// The store as the routes see it.
-    var storage: SQLiteHubStorage { SQLiteHubStorage(store) }
+    var storage: Hub { store.hub }
 
     deinit {
         try? store.close()

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RaceService
 import SyncCore
 import SyncStore
 import SyncTwitch
@@ -35,8 +36,8 @@ import Testing
         return operations
     }
 
-    @Test func everyRouteIsDocumentedAndEveryDocumentedRouteExists() throws {
-        let hub = try HubHarness(users: [])
+    @Test func everyRouteIsDocumentedAndEveryDocumentedRouteExists() async throws {
+        let hub = try await HubHarness(users: [])
         let router = HubServer.router(
             store: hub.storage, metrics: hub.metrics, feeds: FeedCache(store: hub.storage, baseURL: "http://x"))
         let routed = Set(
@@ -55,7 +56,7 @@ import Testing
     }
 
     @Test func theServedDocumentIsTheOneInTheSources() async throws {
-        let hub = try HubHarness(users: [])
+        let hub = try await HubHarness(users: [])
         try await hub.run { c in
             let reply = try await c.call(.get, "/openapi.yaml")
             #expect(reply.status == 200 && reply.text.hasPrefix("openapi: 3.1.0"))

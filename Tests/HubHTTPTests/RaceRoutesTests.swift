@@ -1,4 +1,5 @@
 import Foundation
+import RaceService
 import SyncCore
 import SyncStore
 import SyncTwitch
@@ -8,7 +9,7 @@ import Testing
 
 @Suite struct RaceRoutesTests {
     @Test func healthAndMe() async throws {
-        let hub = try HubHarness()
+        let hub = try await HubHarness()
         try await hub.run { c in
             let health = try await c.call(.get, "/healthz")
             #expect(health.status == 200 && health.object["status"] as? String == "ok")
@@ -21,7 +22,7 @@ import Testing
     }
 
     @Test func authFailuresAre401WithDetail() async throws {
-        let hub = try HubHarness()
+        let hub = try await HubHarness()
         try await hub.run { c in
             for token in [nil, "", "short", String(repeating: "x", count: 40), "-" + String(repeating: "a", count: 40)]
                 as [String?]
@@ -36,7 +37,7 @@ import Testing
     }
 
     @Test func createListAndDetail() async throws {
-        let hub = try HubHarness()
+        let hub = try await HubHarness()
         try await hub.run { c in
             let created = try await c.call(.post, "/api/races", as: "org", json: ["name": "  Any% Glitchless  "])
             #expect(created.status == 201)
@@ -60,7 +61,7 @@ import Testing
     }
 
     @Test func theRaceListIsPagedNewestFirstWithALinkToTheNextPage() async throws {
-        let hub = try HubHarness()
+        let hub = try await HubHarness()
         try await hub.run { c in
             var made: [String] = []
             for i in 0..<7 { made.append(try await c.race("race \(i)")) }
@@ -90,7 +91,7 @@ import Testing
     }
 
     @Test func raceNameValidation() async throws {
-        let hub = try HubHarness()
+        let hub = try await HubHarness()
         try await hub.run { c in
             for body in [["name": "   "], ["name": String(repeating: "x", count: 201)]] {
                 let reply = try await c.call(.post, "/api/races", as: "org", json: body)
@@ -107,7 +108,7 @@ import Testing
     }
 
     @Test func lifeCycle() async throws {
-        let hub = try HubHarness()
+        let hub = try await HubHarness()
         try await hub.run { c in
             let race = try await c.race()
             #expect(try await c.call(.post, "/api/races/\(race)/start", as: "alice").status == 403)
@@ -127,7 +128,7 @@ import Testing
     }
 
     @Test func castJoinAndLeave() async throws {
-        let hub = try HubHarness()
+        let hub = try await HubHarness()
         try await hub.run { c in
             let race = try await c.race()
             let joined = try await c.call(.post, "/api/races/\(race)/cast-join", as: "alice")
@@ -154,7 +155,7 @@ import Testing
     }
 
     @Test func participantsAndCasterConflicts() async throws {
-        let hub = try HubHarness()
+        let hub = try await HubHarness()
         try await hub.run { c in
             let race = try await c.race()
             #expect(
@@ -185,7 +186,7 @@ import Testing
     }
 
     @Test func organizerAddsAndRemovesCasters() async throws {
-        let hub = try HubHarness()
+        let hub = try await HubHarness()
         try await hub.run { c in
             let race = try await c.race()
             #expect(
@@ -221,7 +222,7 @@ import Testing
     }
 
     @Test func membersAreSortedByLogin() async throws {
-        let hub = try HubHarness(users: ["org", "zed", "amy", "mia"])
+        let hub = try await HubHarness(users: ["org", "zed", "amy", "mia"])
         try await hub.run { c in
             let race = try await c.race()
             for login in ["zed", "amy", "mia"] {
@@ -232,7 +233,7 @@ import Testing
     }
 
     @Test func oversizedBodiesAre413AndUnknownRoutes404() async throws {
-        let hub = try HubHarness()
+        let hub = try await HubHarness()
         try await hub.run { c in
             let big = "{\"name\":\"" + String(repeating: "x", count: 2 << 20) + "\"}"
             let reply = try await c.call(.post, "/api/races", as: "org", raw: big)
@@ -244,7 +245,7 @@ import Testing
     }
 
     @Test func metricsCountRequests() async throws {
-        let hub = try HubHarness()
+        let hub = try await HubHarness()
         try await hub.run { c in
             _ = try await c.call(.get, "/healthz")
             let metrics = try await c.call(.get, "/metrics")
@@ -257,7 +258,7 @@ import Testing
 
 @Suite struct MethodNotAllowedTests {
     @Test func aKnownPathWithAnotherMethodIs405WithAllow() async throws {
-        let hub = try HubHarness()
+        let hub = try await HubHarness()
         try await hub.run { c in
             let reply = try await c.call(.put, "/api/races")
             #expect(reply.status == 405 && reply.detail != nil)

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import RaceService
 import Testing
 
 @testable import HubHTTP
@@ -10,7 +11,7 @@ import Testing
 
 @Suite struct SnapshotRouteTests {
     @Test func aSnapshotIsTheReplicatedStateAtACursorAndNothingElse() async throws {
-        let hub = try HubHarness()
+        let hub = try await HubHarness()
         try await hub.run { c in
             let race = try await c.race()
             #expect(try await c.call(.post, "/api/races/\(race)/cast-join", as: "alice").status == 200)
@@ -59,7 +60,7 @@ extension SnapshotRouteTests {
     /// Commits between requests do not make the hub build a snapshot each time: within the
     /// interval the last one is served, and the node pulls what came after its cursor.
     @Test func snapshotsAreBuiltAtMostOncePerInterval() async throws {
-        let hub = try HubHarness()
+        let hub = try await HubHarness()
         try await hub.run { c in
             let race = try await c.race()
             let headers: HTTPFields = [.authorization: "Bearer \(c.tokens["bob"]!)"]

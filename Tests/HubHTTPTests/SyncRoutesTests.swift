@@ -1,4 +1,5 @@
 import Foundation
+import RaceService
 import SyncCore
 import SyncStore
 import SyncTwitch
@@ -8,7 +9,7 @@ import Testing
 
 @Suite struct SyncRoutesTests {
     @Test func mixedBatchGetsOneResultPerOpInOrder() async throws {
-        let hub = try HubHarness()
+        let hub = try await HubHarness()
         try await hub.run { c in
             let race = try await c.race()
             _ = try await c.call(
@@ -49,7 +50,7 @@ import Testing
     }
 
     @Test func forgedUserIsRefusedAndChangesNothing() async throws {
-        let hub = try HubHarness()
+        let hub = try await HubHarness()
         try await hub.run { c in
             let race = try await c.race()
             let forged = hub.op(race: race, user: "alice")
@@ -66,7 +67,7 @@ import Testing
     }
 
     @Test func malformedPushesAre422AndChangeNothing() async throws {
-        let hub = try HubHarness()
+        let hub = try await HubHarness()
         try await hub.run { c in
             let race = try await c.race()
             let good = hub.op(race: race, user: "alice")
@@ -102,7 +103,7 @@ import Testing
     }
 
     @Test func aThousandOpsFitInOnePush() async throws {
-        let hub = try HubHarness()
+        let hub = try await HubHarness()
         try await hub.run { c in
             let race = try await c.race()
             let now = Timestamp.milliseconds(Date())
@@ -117,7 +118,7 @@ import Testing
     }
 
     @Test func pullPagesReturnEveryChangeOnce() async throws {
-        let hub = try HubHarness()
+        let hub = try await HubHarness()
         try await hub.run { c in
             for i in 0..<12 { _ = try await c.race("race \(i)") }
             var cursor: String?
@@ -142,7 +143,7 @@ import Testing
     }
 
     @Test func pullParametersAreValidated() async throws {
-        let hub = try HubHarness()
+        let hub = try await HubHarness()
         try await hub.run { c in
             #expect(try await c.call(.get, "/api/sync/pull").status == 401)
             for query in ["limit=0", "limit=5001", "limit=abc", "since=garbage", "wait=31", "wait=-1"] {
@@ -155,7 +156,7 @@ import Testing
     }
 
     @Test func longPollReturnsEarlyOnAChange() async throws {
-        let hub = try HubHarness()
+        let hub = try await HubHarness()
         try await hub.run { c in
             let race = try await c.race()
             let head = try await c.call(.get, "/api/sync/pull", as: "alice")

@@ -1,3 +1,4 @@
+import RaceService
 import Testing
 
 @testable import HubHTTP

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import RaceService
 import Testing
 
 @testable import HubHTTP
@@ -10,7 +11,7 @@ import Testing
 /// The hub's pages, stylesheet, script and event streams through the real router.
 @Suite struct WebRoutesTests {
     @Test func pagesAreHTMLWithTheirSecurityHeaders() async throws {
-        let hub = try HubHarness()
+        let hub = try await HubHarness()
         try await hub.run { c in
             let race = try await c.race("Any% <b>")
             try await c.call(.post, "/api/races/\(race)/cast-join", as: "alice")
@@ -31,7 +32,7 @@ import Testing
     }
 
     @Test func theStylesheetAndScriptAreServedWithAnETag() async throws {
-        let hub = try HubHarness()
+        let hub = try await HubHarness()
         try await hub.run { c in
             for (path, type) in [
                 ("/static/racesync.css", "text/css; charset=utf-8"),
@@ -49,7 +50,7 @@ import Testing
     }
 
     @Test func anEventStreamSendsTheStateOnlyWhenItMovedPastTheResumePoint() async throws {
-        let hub = try HubHarness()
+        let hub = try await HubHarness()
         var events = PageEvents(recheck: .milliseconds(100), slots: StreamSlots(limit: 8))
         events.lifetime = .milliseconds(400)
         try await hub.run(pageEvents: events) { c in
@@ -71,7 +72,7 @@ import Testing
     }
 
     @Test func openStreamsAreCountedInTheMetrics() async throws {
-        let hub = try HubHarness()
+        let hub = try await HubHarness()
         var events = PageEvents(recheck: .milliseconds(50), slots: StreamSlots(limit: 8))
         events.lifetime = .milliseconds(1500)
         try await hub.run(pageEvents: events) { c in
@@ -92,7 +93,7 @@ import Testing
     /// The lifetime is a timer: a stream whose store never changes (recheck a minute away)
     /// still ends when its lifetime is up, not at the next recheck.
     @Test func aQuietStreamEndsAtItsLifetime() async throws {
-        let hub = try HubHarness()
+        let hub = try await HubHarness()
         var events = PageEvents(recheck: .seconds(60), slots: StreamSlots(limit: 8))
         events.heartbeat = .seconds(60)
         events.lifetime = .milliseconds(500)
@@ -106,7 +107,7 @@ import Testing
     }
 
     @Test func eventStreamsAreBounded() async throws {
-        let hub = try HubHarness()
+        let hub = try await HubHarness()
         let slots = StreamSlots(limit: 0)
         try await hub.run(pageEvents: PageEvents(recheck: .seconds(1), slots: slots)) { c in
             let race = try await c.race()

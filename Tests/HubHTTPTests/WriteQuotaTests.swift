@@ -1,4 +1,5 @@
 import Foundation
+import RaceService
 import Synchronization
 import Testing
 
@@ -57,7 +58,7 @@ import Testing
 
     /// Through the routes: over the limit is 429 with Retry-After and nothing is written.
     @Test func overTheLimitNothingIsApplied() async throws {
-        let harness = try HubHarness()
+        let harness = try await HubHarness()
         let quota = WriteQuota(opsPerMinute: 1, racesPerDay: 1)
         try await harness.run(quota: quota) { client in
             let first = try await client.call(.post, "/api/races", as: "org", json: ["name": "one"])

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresTestSupport
+import RaceService
 import SyncCore
 import SyncPostgres
 import SyncStore
@@ -21,10 +22,10 @@ final class TestClock: Sendable {
 }
 
 /// A hub store of either backend, with the admin operations (`syncd user add`) beside the
-/// `HubStorage` the HTTP layer sees.
+/// use cases (`Hub`) the HTTP layer sees.
 struct TestHub: Sendable {
     let backend: Backend
-    let storage: any HubStorage
+    let storage: Hub
     let live: any LiveStatusStore
     let addUser: @Sendable (String) async throws -> (user: User, token: String)
     let close: @Sendable () -> Void
@@ -38,10 +39,10 @@ struct TestHub: Sendable {
         case .sqlite:
             let path = NSTemporaryDirectory() + "racesync-conf-\(UUID().uuidString.prefix(8)).sqlite"
             let store = try HubStore(path: path, now: { clock.now })
-            let storage = SQLiteHubStorage(store)
+            let storage = store.hub
             return TestHub(
                 backend: backend, storage: storage, live: storage,
-                addUser: { login in try store.addUser(login: login, displayName: nil) },
+                addUser: { login in try await store.hub.addUser(login: login, displayName: nil) },
                 close: {
                     try? store.close()
                     for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
@@ -49,10 +50,12 @@ struct TestHub: Sendable {
         case .postgres:
             guard let url = try await TestPostgres.freshDatabase() else { return nil }
             let store = try await PostgresHubStore.open(
-                url, maxConnections: 8, timeout: TestPostgres.timeout, logger: TestPostgres.logger, now: { clock.now })
+                url, maxConnections: 8, timeout: TestPostgres.timeout, logger: TestPostgres.logger, now: { clock.now },
+                snapshotFiles: ReplicaSnapshotWriter())
             return TestHub(
-                backend: backend, storage: store, live: store,
-                addUser: { login in try await store.addUser(login: login, displayName: nil) }, close: { store.close() })
+                backend: backend, storage: store.hub, live: store.hub,
+                addUser: { login in try await store.hub.addUser(login: login, displayName: nil) },
+                close: { store.close() })
         }
     }
 }

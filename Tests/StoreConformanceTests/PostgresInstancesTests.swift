@@ -1,5 +1,6 @@
 import Foundation
 import PostgresTestSupport
+import RaceService
 import SyncCore
 import SyncPostgres
 import SyncStore
@@ -22,8 +23,8 @@ import Testing
         }
         defer { stores.forEach { $0.close() } }
         #expect(Set(stores.map(\.storeID)).count == 1)
-        let user = try await stores[0].addUser(login: "alice", displayName: nil)
-        #expect(try await stores[3].user(token: user.token) == user.user)
+        let user = try await stores[0].hub.addUser(login: "alice", displayName: nil)
+        #expect(try await stores[3].hub.user(token: user.token) == user.user)
     }
 
     @Test func oneOpPushedToTwoInstancesAtOnceIsAppliedOnce() async throws {
@@ -34,15 +35,15 @@ import Testing
             a.close()
             b.close()
         }
-        let org = try await a.addUser(login: "org", displayName: nil).user
-        let alice = try await a.addUser(login: "alice", displayName: nil).user
+        let org = try await a.hub.addUser(login: "org", displayName: nil).user
+        let alice = try await a.hub.addUser(login: "alice", displayName: nil).user
         for round in 0..<10 {
-            let race = try await a.createRace(name: "Race \(round)", organizer: org.id).id
+            let race = try await a.hub.createRace(name: "Race \(round)", organizer: org.id).id
             let op = Op(
                 kind: .join, raceID: race, userID: alice.id,
                 hlc: HLC(wallMs: WallClock.nowMs(), counter: 0, node: "laptop"))
-            async let first = a.push([op], caller: alice.id)
-            async let second = b.push([op], caller: alice.id)
+            async let first = a.hub.push([op], caller: alice.id)
+            async let second = b.hub.push([op], caller: alice.id)
             let answers = try await [first.results[0].status, second.results[0].status].sorted {
                 $0.rawValue < $1.rawValue
             }
@@ -64,14 +65,14 @@ import Testing
         }
         let listener = Task { await PostgresChangeListener(store: a, logger: TestPostgres.logger).run() }
         defer { listener.cancel() }
-        let org = try await b.addUser(login: "org", displayName: nil).user
+        let org = try await b.hub.addUser(login: "org", displayName: nil).user
         // Wait until the listener is listening.
         for _ in 0..<50 where a.changeSignal.generation == 0 { try await Task.sleep(for: .milliseconds(20)) }
         for round in 0..<3 {
             let seen = a.changeSignal.generation
             let start = ContinuousClock.now
             let waiter = Task { await a.changeSignal.wait(since: seen, timeout: .seconds(5)) }
-            _ = try await b.createRace(name: "Race \(round)", organizer: org.id)
+            _ = try await b.hub.createRace(name: "Race \(round)", organizer: org.id)
             await waiter.value
             #expect(a.changeSignal.generation > seen)
             #expect(ContinuousClock.now - start < .seconds(1))
@@ -126,19 +127,19 @@ import Testing
         let store = try await PostgresHubStore.open(
             try PostgresURL(cluster.url), maxConnections: 4, timeout: .seconds(3), logger: TestPostgres.logger)
         defer { store.close() }
-        let org = try await store.addUser(login: "org", displayName: nil).user
-        let race = try await store.createRace(name: "Race", organizer: org.id).id
+        let org = try await store.hub.addUser(login: "org", displayName: nil).user
+        let race = try await store.hub.createRace(name: "Race", organizer: org.id).id
         cluster.stop()
         let op = Op(
             kind: .join, raceID: race, userID: org.id, hlc: HLC(wallMs: WallClock.nowMs(), counter: 0, node: "laptop"))
-        await #expect(throws: StoreUnavailable.self) { try await store.push([op], caller: org.id) }
+        await #expect(throws: StoreUnavailable.self) { try await store.hub.push([op], caller: org.id) }
         #expect(await store.isAvailable() == false)
         // Meanwhile a crowd of requests is answered at once, all unavailable, none acknowledged.
         let crowd = await withTaskGroup(of: Bool.self) { group in
             for _ in 0..<20 {
                 group.addTask {
                     do {
-                        _ = try await store.push([op], caller: org.id)
+                        _ = try await store.hub.push([op], caller: org.id)
                         return false
                     } catch {
                         return error is StoreUnavailable
@@ -151,13 +152,13 @@ import Testing
         try cluster.start()
         var answer: OpResult?
         for _ in 0..<50 where answer == nil {
-            answer = try? await store.push([op], caller: org.id).results.first
+            answer = try? await await store.hub.push([op], caller: org.id).results.first
             if answer == nil { try await Task.sleep(for: .milliseconds(200)) }
         }
         // The op was never acknowledged before, so it applies now, once.
         #expect(answer?.status == .applied)
         #expect(await store.isAvailable())
-        #expect(try await store.push([op], caller: org.id).results.first?.status == .duplicate)
+        #expect(try await store.hub.push([op], caller: org.id).results.first?.status == .duplicate)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import RaceService
 import SyncCore
 import SyncPostgres
 import SyncStore
@@ -15,7 +16,7 @@ import Testing
             url, maxConnections: 12, timeout: TestPostgres.timeout, logger: TestPostgres.logger,
             beforeCommit: { try? await Task.sleep(for: .milliseconds(Int.random(in: 0...15))) })
         defer { store.close() }
-        let org = try await store.addUser(login: "org", displayName: nil).user
+        let org = try await store.hub.addUser(login: "org", displayName: nil).user
         let writersDone = Count()
         let writers = 8
         let rounds = 12
@@ -23,11 +24,11 @@ import Testing
             for writer in 0..<writers {
                 group.addTask {
                     defer { writersDone.value.add(1, ordering: .relaxed) }
-                    let me = try await store.addUser(login: "writer\(writer)", displayName: nil).user
+                    let me = try await store.hub.addUser(login: "writer\(writer)", displayName: nil).user
                     for round in 0..<rounds {
-                        let race = try await store.createRace(name: "w\(writer)r\(round)", organizer: org.id).id
-                        _ = try await store.castJoin(race: race, caller: me.id)
-                        if round % 3 == 0 { _ = try await store.castLeave(race: race, caller: me.id) }
+                        let race = try await store.hub.createRace(name: "w\(writer)r\(round)", organizer: org.id).id
+                        _ = try await store.hub.castJoin(race: race, caller: me.id)
+                        if round % 3 == 0 { _ = try await store.hub.castLeave(race: race, caller: me.id) }
                     }
                     return [:]
                 }

@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import PostgresTestSupport
+import RaceService
 import SyncCore
 import SyncPostgres
 import SyncStore
@@ -67,8 +68,8 @@ import Testing
         let store = try await PostgresHubStore.open(
             tls.url, maxConnections: 4, timeout: TestPostgres.timeout, logger: TestPostgres.logger)
         defer { store.close() }
-        let org = try await store.addUser(login: "org", displayName: nil).user
-        #expect(try await store.createRace(name: "Over TLS", organizer: org.id).name == "Over TLS")
+        let org = try await store.hub.addUser(login: "org", displayName: nil).user
+        #expect(try await store.hub.createRace(name: "Over TLS", organizer: org.id).name == "Over TLS")
         #expect(try await Self.encrypted(tls.url))
         // The server takes TLS only: plain TCP is refused, with the server's reason.
         await Self.refused(try tls.variant("sslmode=disable"), saying: "no encryption")
@@ -103,7 +104,7 @@ import Testing
         let store = try await PostgresHubStore.open(
             plain.url, maxConnections: 2, timeout: TestPostgres.timeout, logger: TestPostgres.logger)
         defer { store.close() }
-        #expect(try await store.addUser(login: "org", displayName: nil).user.twitchUsername == "org")
+        #expect(try await store.hub.addUser(login: "org", displayName: nil).user.twitchUsername == "org")
         #expect(try await Self.encrypted(plain.url) == false)
         await Self.refused(
             try plain.variant("sslmode=require"),

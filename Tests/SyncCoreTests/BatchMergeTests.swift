@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import PropertyBased
+import RaceService
 import Testing
 
 @testable import SyncCore
@@ -20,22 +21,24 @@ import Testing
         let organizer: User
         let races: [UUID]
 
-        init() throws {
+        init() async throws {
             let first = dir.file("a.sqlite")
             let clock: @Sendable () -> Int64 = { 1_790_000_000_000 }
             let seed = try HubStore(path: first, now: clock)
-            organizer = try seed.addUser(login: "org", displayName: nil).user
-            users = try (0..<5).map { try seed.addUser(login: "user\($0)", displayName: nil).user }
-            let running = try seed.createRace(name: "running", organizer: organizer.id).id
-            _ = try seed.transition(.start, race: running, caller: organizer.id)
-            let setup = try seed.createRace(name: "setup", organizer: organizer.id).id
-            let finished = try seed.createRace(name: "finished", organizer: organizer.id).id
-            _ = try seed.transition(.start, race: finished, caller: organizer.id)
-            _ = try seed.transition(.finish, race: finished, caller: organizer.id)
-            _ = try seed.addParticipant(race: running, caller: organizer.id, login: "user0")
-            _ = try seed.castJoin(race: running, caller: users[1].id)
+            organizer = try await seed.hub.addUser(login: "org", displayName: nil).user
+            var made: [User] = []
+            for i in 0..<5 { made.append(try await seed.hub.addUser(login: "user\(i)", displayName: nil).user) }
+            users = made
+            let running = try await seed.hub.createRace(name: "running", organizer: organizer.id).id
+            _ = try await seed.hub.transition(.start, race: running, caller: organizer.id)
+            let setup = try await seed.hub.createRace(name: "setup", organizer: organizer.id).id
+            let finished = try await seed.hub.createRace(name: "finished", organizer: organizer.id).id
+            _ = try await seed.hub.transition(.start, race: finished, caller: organizer.id)
+            _ = try await seed.hub.transition(.finish, race: finished, caller: organizer.id)
+            _ = try await seed.hub.addParticipant(race: running, caller: organizer.id, login: "user0")
+            _ = try await seed.hub.castJoin(race: running, caller: users[1].id)
             races = [running, setup, finished]
-            try seed.pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+            try await seed.pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
             try seed.close()
             try FileManager.default.copyItem(atPath: first, toPath: dir.file("b.sqlite"))
             setBased = try HubStore(path: first, now: clock)
@@ -89,7 +92,7 @@ import Testing
 
     @Test func theSetBasedMergeGivesTheSameAnswersAndStoreAsOneByOne() async {
         await propertyCheck(count: 60, input: Gen.int(in: 0...Int.max)) { seed in
-            guard let twins = try? Twins() else {
+            guard let twins = await try? Twins() else {
                 Issue.record("could not set up the stores")
                 return
             }
@@ -97,8 +100,8 @@ import Testing
             var resendable: [Op] = []
             for _ in 0..<Int.random(in: 1...4, using: &rng) {
                 let (ops, caller) = Self.batch(twins, &rng, resendable: &resendable)
-                let fast = try? twins.setBased.push(ops, caller: caller)
-                let reference = try? twins.oneByOne.pushOneByOne(ops, caller: caller)
+                let fast = try? await twins.setBased.hub.push(ops, caller: caller)
+                let reference = try? await Self.oneAtATime(ops, caller: caller, on: twins.oneByOne.hub)
                 #expect(fast != nil && fast?.results == reference?.results)
                 #expect(fast?.hlc == reference?.hlc)
             }
@@ -107,8 +110,8 @@ import Testing
         }
     }
 
-    @Test func aThousandOpBatchIsOneTransactionWithAHandfulOfStatements() throws {
-        let twins = try Twins()
+    @Test func aThousandOpBatchIsOneTransactionWithAHandfulOfStatements() async throws {
+        let twins = try await Twins()
         var ops: [Op] = []
         for i in 0..<1000 {
             let kind: OpKind = i % 3 == 0 ? .leave : .join
@@ -116,19 +119,27 @@ import Testing
             ops.append(Op(kind: kind, raceID: twins.races[0], userID: twins.users[1 + i % 4].id, hlc: hlc))
         }
         let counter = StatementCounter()
-        try twins.setBased.pool.writeWithoutTransaction { db in
+        try await twins.setBased.pool.writeWithoutTransaction { db in
             db.trace { event in if case .statement = event { counter.count += 1 } }
         }
-        let response = try twins.setBased.push(ops, caller: twins.organizer.id)
+        let response = try await twins.setBased.hub.push(ops, caller: twins.organizer.id)
         #expect(response.results.count == 1000)
         #expect(counter.count < 20, "\(counter.count) statements")
         #expect(try Twins.state(twins.setBased) != Twins.state(twins.oneByOne))
-        _ = try twins.oneByOne.pushOneByOne(ops, caller: twins.organizer.id)
+        _ = try await Self.oneAtATime(ops, caller: twins.organizer.id, on: twins.oneByOne.hub)
         #expect(try Twins.state(twins.setBased) == Twins.state(twins.oneByOne))
+    }
+
+    /// The reference: each op pushed alone, as a batch of one (what a REST write takes).
+    static func oneAtATime(_ ops: [Op], caller: UUID, on hub: Hub) async throws -> PushResponse {
+        var results: [OpResult] = []
+        for op in ops { results += try await hub.push([op], caller: caller).results }
+        return PushResponse(results: results, hlc: hub.currentHLC)
     }
 }
 
 /// Counts traced statements (test only; the writer runs one statement at a time).
 final class StatementCounter: @unchecked Sendable {
     var count = 0
+
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RaceService
 import Testing
 
 @testable import SyncCore
@@ -59,7 +60,7 @@ import Testing
         #expect(check == ["ok"])
     }
 
-    @Test func aHubStoreKilledMidCheckpointOpensWithEveryWrite() throws {
+    @Test func aHubStoreKilledMidCheckpointOpensWithEveryWrite() async throws {
         let dir = TempDir()
         defer { dir.cleanup() }
         let path = dir.file("hub.sqlite")
@@ -71,7 +72,7 @@ import Testing
         #expect(reopened.recovery?.contains("mid-checkpoint") == true)
         try Self.expectEveryRow(reopened.pool)
         // And it keeps working: a new user is written and read back.
-        _ = try reopened.addUser(login: "after_crash", displayName: nil)
+        _ = try await reopened.hub.addUser(login: "after_crash", displayName: nil)
         #expect(try reopened.users().contains { $0.twitchUsername == "after_crash" })
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import RaceService
 import Testing
 
 @testable import SyncCore

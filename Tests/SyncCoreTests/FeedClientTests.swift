@@ -1,5 +1,6 @@
 import ChildProcesses
 import Foundation
+import RaceService
 import Testing
 
 @testable import SyncCore

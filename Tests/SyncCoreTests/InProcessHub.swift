@@ -1,4 +1,5 @@
 import Foundation
+import RaceService
 
 @testable import SyncCore
 @testable import SyncNode
@@ -29,7 +30,7 @@ final class InProcessHub: HubAPI, @unchecked Sendable {
     func push(_ request: PushRequest) async throws -> PushResponse {
         try check()
         let wire = try WireJSON.decode(PushRequest.self, from: try WireJSON.encode(request))
-        let response = try store.push(wire.ops, caller: user.id)
+        let response = try await store.hub.push(wire.ops, caller: user.id)
         return try WireJSON.decode(PushResponse.self, from: try WireJSON.encode(response))
     }
 

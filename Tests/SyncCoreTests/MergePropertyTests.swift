@@ -1,5 +1,6 @@
 import Foundation
 import PropertyBased
+import RaceService
 import Testing
 
 @testable import SyncCore
@@ -117,18 +118,19 @@ import Testing
     }
 
     /// A hub store with an organizer, three users and two races.
-    static func storeWorld() throws -> (hub: HubFixture, organizer: User, users: [User], races: [UUID]) {
+    static func storeWorld() async throws -> (hub: HubFixture, organizer: User, users: [User], races: [UUID]) {
         let hub = try HubFixture()
-        let organizer = try hub.user("org")
-        let users = try (0..<3).map { try hub.user("u\($0)") }
-        let races = try (0..<2).map { _ in try hub.store.createRace(name: "r", organizer: organizer.id).id }
+        let organizer = try await hub.user("org")
+        let users = try await hub.users("u", count: 3)
+        var races: [UUID] = []
+        for _ in 0..<2 { races.append(try await hub.store.hub.createRace(name: "r", organizer: organizer.id).id) }
         return (hub, organizer, users, races)
     }
 
     /// The same property through the real store: random batches over a real SQLite file.
-    @Test func hubStoreConvergesUnderRandomBatches() throws {
+    @Test func hubStoreConvergesUnderRandomBatches() async throws {
         for seed in UInt64(0)..<25 {
-            let (hub, organizer, users, races) = try Self.storeWorld()
+            let (hub, organizer, users, races) = try await Self.storeWorld()
             var rng = SeededGenerator(seed: seed)
             let now = hub.clock.now
             let ops = Self.scenario(seed: seed).ops.map { op in
@@ -143,7 +145,7 @@ import Testing
                 let n = Int.random(in: 1...min(7, delivery.count), using: &rng)
                 let batch = Array(delivery.prefix(n))
                 delivery.removeFirst(n)
-                let response = try hub.store.push(batch, caller: organizer.id)
+                let response = try await hub.store.hub.push(batch, caller: organizer.id)
                 #expect(response.results.map(\.opID) == batch.map(\.opID))
                 for result in response.results { answers[result.opID, default: []].append(result.status) }
             }
@@ -166,9 +168,9 @@ import Testing
     /// the winner named, or rejected with a reason; a named winner is a write the hub really
     /// applied (its stamp, author and kind), and the final register's writer is the author of
     /// the greatest applied stamp.
-    @Test func everyOpEndsAppliedSupersededWithItsWinnerOrRejectedWithAReason() throws {
+    @Test func everyOpEndsAppliedSupersededWithItsWinnerOrRejectedWithAReason() async throws {
         for seed in UInt64(100)..<125 {
-            let (hub, organizer, users, races) = try Self.storeWorld()
+            let (hub, organizer, users, races) = try await Self.storeWorld()
             var rng = SeededGenerator(seed: seed)
             let now = hub.clock.now
             // Each op is sent by its own user or by the organizer; some target a race that does not exist.
@@ -183,7 +185,7 @@ import Testing
             var written: [HLC: (author: UUID, kind: OpKind)] = [:]
             var outcomes: [UUID: OpResult] = [:]
             for (op, caller) in sent.shuffled(using: &rng) {
-                let result = try #require(try hub.store.push([op], caller: caller).results.first)
+                let result = try #require(try await hub.store.hub.push([op], caller: caller).results.first)
                 #expect(outcomes[op.opID] == nil)
                 outcomes[op.opID] = result
                 switch result.status {

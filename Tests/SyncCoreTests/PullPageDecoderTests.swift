@@ -1,5 +1,6 @@
 import Foundation
 import PropertyBased
+import RaceService
 import Testing
 
 @testable import SyncCore
@@ -13,21 +14,26 @@ import Testing
     }
 
     /// A hub with every kind of change, including hostile text.
-    static func busyHub(_ seed: UInt64) throws -> HubFixture {
+    static func busyHub(_ seed: UInt64) async throws -> HubFixture {
         var rng = SeededGenerator(seed: seed)
         let hub = try HubFixture()
-        let org = try hub.store.addUser(login: "org", displayName: "Org \"quoted\" \\ \u{1F3C1} \u{2028}").user
-        let users = try (0..<6).map {
-            try hub.store.addUser(login: "u\($0)", displayName: Bool.random(using: &rng) ? nil : "Ü\($0) <b>&").user
+        let org = try await hub.store.hub.addUser(login: "org", displayName: "Org \"quoted\" \\ \u{1F3C1} \u{2028}")
+            .user
+        var users: [User] = []
+        for index in 0..<6 {
+            let name = Bool.random(using: &rng) ? nil : "Ü\(index) <b>&"
+            users.append(try await hub.store.hub.addUser(login: "u\(index)", displayName: name).user)
         }
         for index in 0..<4 {
-            let race = try hub.store.createRace(name: "Race \(index) \u{00E9}\u{0301} \"x\" / \\n", organizer: org.id)
-                .id
-            if Bool.random(using: &rng) { _ = try hub.store.transition(.start, race: race, caller: org.id) }
-            _ = try hub.store.addParticipant(race: race, caller: org.id, login: users[index].twitchUsername)
+            let race = try await hub.store.hub.createRace(
+                name: "Race \(index) \u{00E9}\u{0301} \"x\" / \\n", organizer: org.id
+            )
+            .id
+            if Bool.random(using: &rng) { _ = try await hub.store.hub.transition(.start, race: race, caller: org.id) }
+            _ = try await hub.store.hub.addParticipant(race: race, caller: org.id, login: users[index].twitchUsername)
             for user in users.shuffled(using: &rng).prefix(3) where user.id != users[index].id {
-                _ = try? hub.store.castJoin(race: race, caller: user.id)
-                if Bool.random(using: &rng) { _ = try? hub.store.castLeave(race: race, caller: user.id) }
+                _ = try? await hub.store.hub.castJoin(race: race, caller: user.id)
+                if Bool.random(using: &rng) { _ = try? await hub.store.hub.castLeave(race: race, caller: user.id) }
             }
         }
         let live = Dictionary(
@@ -39,14 +45,14 @@ import Testing
                         startedAt: Date(), observedAt: Date())
                 )
             })
-        try hub.store.recordPoll(seen: live, at: Date())
-        try hub.store.recordPoll(seen: [:], at: Date())
+        try await hub.store.hub.recordPoll(seen: live, at: Date())
+        try await hub.store.hub.recordPoll(seen: [:], at: Date())
         return hub
     }
 
     @Test func equalToJSONDecoderOnEveryPageAHubServes() async {
         await propertyCheck(count: 25, input: Gen.int(in: 0...Int.max), Gen.int(in: 1...40)) { seed, limit in
-            guard let hub = try? Self.busyHub(UInt64(seed)) else {
+            guard let hub = await try? Self.busyHub(UInt64(seed)) else {
                 Issue.record("setup failed")
                 return
             }
@@ -67,7 +73,7 @@ import Testing
     }
 
     @Test func anythingElseIsRefusedOrDecodedTheSameNeverACrash() async throws {
-        let hub = try Self.busyHub(7)
+        let hub = try await Self.busyHub(7)
         let body = Array(try hub.store.pull(since: nil, limit: 100).json())
         await propertyCheck(count: 400, input: Gen.int(in: 0...Int.max)) { seed in
             var rng = SeededGenerator(seed: UInt64(seed))

@@ -1,4 +1,5 @@
 import Foundation
+import RaceService
 import Testing
 
 @testable import SyncCore
@@ -21,15 +22,15 @@ import Testing
 
     @Test func aSnapshotLoginAndAJSONLoginGiveTheSameReplica() async throws {
         let hub = try HubFixture()
-        let org = try hub.user("org")
-        let users = try (0..<4).map { try hub.user("u\($0)") }
+        let org = try await hub.user("org")
+        let users = try await hub.users("u", count: 4)
         var races: [UUID] = []
         for i in 0..<6 {
-            let race = try hub.store.createRace(name: "race \(i)", organizer: org.id).id
+            let race = try await hub.store.hub.createRace(name: "race \(i)", organizer: org.id).id
             races.append(race)
-            for user in users where Bool.random() { _ = try hub.store.castJoin(race: race, caller: user.id) }
+            for user in users where Bool.random() { _ = try await hub.store.hub.castJoin(race: race, caller: user.id) }
         }
-        try hub.store.recordPoll(
+        try await hub.store.hub.recordPoll(
             seen: [users[0].id: LiveStream(streamID: "9", title: "t", startedAt: Date(), observedAt: Date())],
             at: Date())
         let bySnapshot = try await ReplicaFixture(
@@ -67,7 +68,7 @@ import Testing
 
     @Test func aHubThatKeepsAnsweringResetFailsTheRoundInsteadOfLooping() async throws {
         let hub = try HubFixture()
-        let alice = try hub.user("alice")
+        let alice = try await hub.user("alice")
         let replica = try await ReplicaFixture(
             dir: hub.dir, name: "a", hubStore: hub.store, user: alice, base: hub.clock)
         let broken = ResettingHub()
@@ -77,16 +78,16 @@ import Testing
 
     @Test func anOpAnsweredDuplicateAfterALostResponseStaysInTheView() async throws {
         let hub = try HubFixture()
-        let org = try hub.user("org")
-        let alice = try hub.user("alice")
-        let race = try hub.store.createRace(name: "r", organizer: org.id).id
+        let org = try await hub.user("org")
+        let alice = try await hub.user("alice")
+        let race = try await hub.store.hub.createRace(name: "r", organizer: org.id).id
         let replica = try await ReplicaFixture(
             dir: hub.dir, name: "a", hubStore: hub.store, user: alice, base: hub.clock)
         let op = try replica.store.enqueue(.join, race: race)
         // The hub merged the push, but its answer never arrived.
-        _ = try hub.store.push([op], caller: alice.id)
+        _ = try await hub.store.hub.push([op], caller: alice.id)
         // The re-send is answered `duplicate`; recording it must confirm the join, not drop it.
-        let again = try hub.store.push([op], caller: alice.id)
+        let again = try await hub.store.hub.push([op], caller: alice.id)
         #expect(again.results.map(\.status) == [.duplicate])
         try replica.store.record(again.results, for: [op])
         let casters = try replica.store.detail(race)?.casters ?? []
@@ -98,9 +99,9 @@ import Testing
         for seed in UInt64(1)...12 {
             let hub = try HubFixture()
             var rng = SeededGenerator(seed: seed)
-            let org = try hub.user("org")
-            let users = try (0..<3).map { try hub.user("caster\($0)") }
-            let races = try (0..<2).map { _ in try hub.store.createRace(name: "r", organizer: org.id).id }
+            let org = try await hub.user("org")
+            let users = try await hub.users("caster", count: 3)
+            let races = try await hub.races(2, organizer: org.id)
             var replicas: [ReplicaFixture] = []
             for (index, user) in users.enumerated() {
                 replicas.append(
@@ -138,11 +139,11 @@ import Testing
 
     @Test func skewedClocksConvergeAndAFarFutureClockIsRejectedClearly() async throws {
         let hub = try HubFixture()
-        let org = try hub.user("org")
-        let behind = try hub.user("behind")
-        let ahead = try hub.user("ahead")
-        let broken = try hub.user("broken")
-        let race = try hub.store.createRace(name: "r", organizer: org.id).id
+        let org = try await hub.user("org")
+        let behind = try await hub.user("behind")
+        let ahead = try await hub.user("ahead")
+        let broken = try await hub.user("broken")
+        let race = try await hub.store.hub.createRace(name: "r", organizer: org.id).id
         let a = try await ReplicaFixture(
             dir: hub.dir, name: "a", hubStore: hub.store, user: behind, offsetMs: -600_000, base: hub.clock)
         let b = try await ReplicaFixture(
@@ -172,9 +173,9 @@ import Testing
 
     @Test func aLongPartitionDrainsThousandsOfOpsInOrder() async throws {
         let hub = try HubFixture()
-        let org = try hub.user("org")
-        let me = try hub.user("me")
-        let races = try (0..<50).map { _ in try hub.store.createRace(name: "r", organizer: org.id).id }
+        let org = try await hub.user("org")
+        let me = try await hub.user("me")
+        let races = try await hub.races(50, organizer: org.id)
         let node = try await ReplicaFixture(dir: hub.dir, name: "node", hubStore: hub.store, user: me, base: hub.clock)
         node.hub.online = false
         var expected: [UUID: Bool] = [:]

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RaceService
 import Testing
 
 @testable import SyncCore
@@ -62,12 +63,14 @@ import Testing
 
     /// A store whose WAL was folded in and then cut in half has lost pages no WAL holds:
     /// SQLite finds it damaged, and it is refused, untouched, with the way to recover it.
-    @Test func refusesATruncatedStore() throws {
+    @Test func refusesATruncatedStore() async throws {
         let dir = TempDir()
         defer { dir.cleanup() }
         let path = dir.file("hub.sqlite")
         let store = try HubStore(path: path)
-        for i in 0..<200 { _ = try store.addUser(login: "user\(i)", displayName: String(repeating: "x", count: 100)) }
+        for i in 0..<200 {
+            _ = try await store.hub.addUser(login: "user\(i)", displayName: String(repeating: "x", count: 100))
+        }
         try store.close()
         let full = try Data(contentsOf: URL(fileURLWithPath: path))
         #expect(full.count > 16384)
@@ -77,12 +80,14 @@ import Testing
 
     /// Bytes overwritten in the middle of a table: SQLite's check finds it, the hub refuses to
     /// open it, names the file and the recovery steps, and changes nothing.
-    @Test func refusesAStoreDamagedInTheMiddle() throws {
+    @Test func refusesAStoreDamagedInTheMiddle() async throws {
         let dir = TempDir()
         defer { dir.cleanup() }
         let path = dir.file("hub.sqlite")
         let store = try HubStore(path: path)
-        for i in 0..<400 { _ = try store.addUser(login: "user\(i)", displayName: String(repeating: "y", count: 90)) }
+        for i in 0..<400 {
+            _ = try await store.hub.addUser(login: "user\(i)", displayName: String(repeating: "y", count: 90))
+        }
         try store.close()
         var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         let pageSize = 4096

@@ -1,4 +1,5 @@
 import Foundation
+import RaceService
 
 @testable import SyncCore
 @testable import SyncNode
@@ -45,8 +46,22 @@ final class HubFixture: @unchecked Sendable {
         store = try HubStore(path: dir.file("hub.sqlite"), now: { clock.now })
     }
 
-    func user(_ login: String) throws -> User {
-        try store.addUser(login: login, displayName: nil).user
+    func user(_ login: String) async throws -> User {
+        try await store.hub.addUser(login: login, displayName: nil).user
+    }
+
+    /// Users named `prefix0`, `prefix1`, … (`count` of them).
+    func users(_ prefix: String, count: Int) async throws -> [User] {
+        var users: [User] = []
+        for index in 0..<count { users.append(try await user("\(prefix)\(index)")) }
+        return users
+    }
+
+    /// `count` races named "r" organized by `organizer`.
+    func races(_ count: Int, organizer: UUID) async throws -> [UUID] {
+        var races: [UUID] = []
+        for _ in 0..<count { races.append(try await store.hub.createRace(name: "r", organizer: organizer).id) }
+        return races
     }
 
     deinit {

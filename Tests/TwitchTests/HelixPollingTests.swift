@@ -10,7 +10,7 @@ import Testing
     @Test func fortyLiveAmong150AreAllSeenWithTheMinimumRequests() async throws {
         let h = try await TwitchHarness()
         let logins = (0..<150).map { "runner\($0)" }
-        let race = try h.raceWithParticipants(logins)
+        let race = try await h.raceWithParticipants(logins)
         let live = Set(logins.shuffled().prefix(40))
         for login in live { h.fake.state.setLive(login) }
         try await h.poller.pollOnce()
@@ -26,7 +26,7 @@ import Testing
     @Test func paginationCursorsAreFollowed() async throws {
         let h = try await TwitchHarness()
         let logins = (0..<100).map { "p\($0)" }
-        let race = try h.raceWithParticipants(logins)
+        let race = try await h.raceWithParticipants(logins)
         for login in logins.prefix(70) { h.fake.state.setLive(login) }
         h.fake.state.capPages(at: 30)  // Twitch may return fewer than `first`
         try await h.poller.pollOnce()
@@ -37,7 +37,7 @@ import Testing
 
     @Test func onlyLiveTypedStreamsCount() async throws {
         let h = try await TwitchHarness()
-        let race = try h.raceWithParticipants(["a", "b"])
+        let race = try await h.raceWithParticipants(["a", "b"])
         h.fake.state.setLive("a")
         h.fake.state.setLive("b", type: "")
         try await h.poller.pollOnce()
@@ -47,11 +47,11 @@ import Testing
 
     @Test func onlyActiveRacesArePolledAndFinishedOnesDropOut() async throws {
         let h = try await TwitchHarness()
-        let active = try h.raceWithParticipants(["active1"])
-        let done = try h.raceWithParticipants(["done1"])
+        let active = try await h.raceWithParticipants(["active1"])
+        let done = try await h.raceWithParticipants(["done1"])
         let org = try #require(try h.store.user(login: "org"))
-        _ = try h.store.transition(.start, race: done.id, caller: org.id)
-        _ = try h.store.transition(.finish, race: done.id, caller: org.id)
+        _ = try await h.store.hub.transition(.start, race: done.id, caller: org.id)
+        _ = try await h.store.hub.transition(.finish, race: done.id, caller: org.id)
         h.fake.state.setLive("active1")
         h.fake.state.setLive("done1")
         try await h.poller.pollOnce()
@@ -59,8 +59,8 @@ import Testing
         #expect(try h.liveLogins(active.id) == ["active1"])
         #expect(try h.liveLogins(done.id).isEmpty)
         // Finishing the active race drops its people from the next poll, and from the live set.
-        _ = try h.store.transition(.start, race: active.id, caller: org.id)
-        _ = try h.store.transition(.finish, race: active.id, caller: org.id)
+        _ = try await h.store.hub.transition(.start, race: active.id, caller: org.id)
+        _ = try await h.store.hub.transition(.finish, race: active.id, caller: org.id)
         let changes = try await h.poller.pollOnce()
         #expect(h.fake.state.streamsRequests == 1)
         #expect(changes.map(\.stream) == [nil])
@@ -69,7 +69,7 @@ import Testing
 
     @Test func onlyDifferencesAreWritten() async throws {
         let h = try await TwitchHarness()
-        _ = try h.raceWithParticipants(["a", "b"])
+        _ = try await h.raceWithParticipants(["a", "b"])
         h.fake.state.setLive("a", streamID: "1", title: "first")
         #expect(try await h.poller.pollOnce().count == 1)
         #expect(try await h.poller.pollOnce().isEmpty)
@@ -81,7 +81,7 @@ import Testing
 
     @Test func oneTokenServesManyPollsAndIsRenewedBeforeExpiry() async throws {
         let h = try await TwitchHarness()
-        _ = try h.raceWithParticipants(["a"])
+        _ = try await h.raceWithParticipants(["a"])
         h.fake.state.tokenLifetime(seconds: 3600)
         try await h.poller.pollOnce()
         try await h.poller.pollOnce()
@@ -98,7 +98,7 @@ import Testing
 
     @Test func absurdLifetimesAndResetTimesAreClampedNotTrapped() async throws {
         let h = try await TwitchHarness()
-        _ = try h.raceWithParticipants(["a"])
+        _ = try await h.raceWithParticipants(["a"])
         h.fake.state.tokenLifetime(seconds: Int.max)
         try await h.poller.pollOnce()
         try await h.poller.pollOnce()
@@ -115,7 +115,7 @@ import Testing
 
     @Test func aRevokedTokenIsRenewedAndTheRequestRetriedOnce() async throws {
         let h = try await TwitchHarness()
-        let race = try h.raceWithParticipants(["a"])
+        let race = try await h.raceWithParticipants(["a"])
         h.fake.state.setLive("a")
         try await h.poller.pollOnce()
         h.fake.state.revokeTokens()
@@ -142,7 +142,7 @@ import Testing
 
     @Test func a503KeepsTheLastStateAndTheNextPollRecovers() async throws {
         let h = try await TwitchHarness()
-        let race = try h.raceWithParticipants(["a"])
+        let race = try await h.raceWithParticipants(["a"])
         h.fake.state.setLive("a")
         try await h.poller.pollOnce()
         h.fake.state.setOffline("a")
@@ -156,7 +156,7 @@ import Testing
 
     @Test func a429WaitsForTheResetThenRetries() async throws {
         let h = try await TwitchHarness()
-        let race = try h.raceWithParticipants(["a"])
+        let race = try await h.raceWithParticipants(["a"])
         h.fake.state.setLive("a")
         h.fake.state.fail(429, resetIn: 1)
         try await h.poller.pollOnce()
@@ -170,7 +170,7 @@ import Testing
 
     @Test func wrongCredentialsFailWithoutLeakingTheSecret() async throws {
         let h = try await TwitchHarness()
-        _ = try h.raceWithParticipants(["a"])
+        _ = try await h.raceWithParticipants(["a"])
         let config = TwitchConfig(
             clientID: "fake-client-id", clientSecret: "wrong-secret-XYZ", apiURL: h.fake.apiURL, authURL: h.fake.authURL
         )

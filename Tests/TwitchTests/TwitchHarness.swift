@@ -33,16 +33,18 @@ final class TwitchHarness: @unchecked Sendable {
         helix = HelixClient(config: config, transport: transport, tokens: tokens, now: { clock.now })
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        poller = LivePoller(store: SQLiteHubStorage(store), helix: helix, interval: .seconds(60), logger: logger)
+        poller = LivePoller(store: store.hub, helix: helix, interval: .seconds(60), logger: logger)
     }
 
     /// Creates `count` users and an organizer's race with them as participants.
-    func raceWithParticipants(_ logins: [String], organizer: String = "org") throws -> RaceDetail {
-        let org = try store.user(login: organizer) ?? store.addUser(login: organizer, displayName: nil).user
-        let race = try store.createRace(name: "race", organizer: org.id)
+    func raceWithParticipants(_ logins: [String], organizer: String = "org") async throws -> RaceDetail {
+        let existing = try store.user(login: organizer)
+        let org =
+            if let existing { existing } else { try await store.hub.addUser(login: organizer, displayName: nil).user }
+        let race = try await store.hub.createRace(name: "race", organizer: org.id)
         for login in logins {
-            if try store.user(login: login) == nil { _ = try store.addUser(login: login, displayName: nil) }
-            _ = try store.addParticipant(race: race.id, caller: org.id, login: login)
+            if try store.user(login: login) == nil { _ = try await store.hub.addUser(login: login, displayName: nil) }
+            _ = try await store.hub.addParticipant(race: race.id, caller: org.id, login: login)
         }
         return try store.raceDetail(race.id)!
     }

@@ -2,8 +2,8 @@ import CompressNIO
 import Crypto
 import Foundation
 import NIOCore
+import RaceService
 import SyncCore
-import SyncStore
 import Synchronization
 
 /// The hub's rendered feeds, kept in memory until the store changes, so a GET is a copy
@@ -63,12 +63,12 @@ public final class FeedCache: Sendable {
     /// How far `Last-Modified` is dated before the moment the bytes changed.
     static let lastModifiedMarginSeconds: TimeInterval = 2
 
-    private let store: any HubStorage
+    private let store: Hub
     private let entries = Mutex<[Key: Entry]>([:])
     private let base: Mutex<String>
     private let now: @Sendable () -> Date
 
-    public init(store: any HubStorage, baseURL: String, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(store: Hub, baseURL: String, now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.base = Mutex(baseURL)
         self.now = now

@@ -1,6 +1,6 @@
 import Foundation
+import RaceService
 import SyncCore
-import SyncStore
 import Synchronization
 
 /// Writes the live feeds into a folder any static server can serve: `live.atom`, `live.rss`
@@ -16,14 +16,14 @@ import Synchronization
 public final class FeedExporter: Sendable {
     public let directory: String
     public let cache: FeedCache
-    public let store: any HubStorage
+    public let store: Hub
     /// The ETag of what was last written to each file (relative path), to skip unchanged ones.
     private let written = Mutex<[String: String]>([:])
 
     /// The files the exporter writes in each folder.
     static let fileNames = FeedRenderer.Format.allCases.map { "live.\($0.rawValue)" }
 
-    public init(directory: String, cache: FeedCache, store: any HubStorage) {
+    public init(directory: String, cache: FeedCache, store: Hub) {
         self.directory = directory
         self.cache = cache
         self.store = store

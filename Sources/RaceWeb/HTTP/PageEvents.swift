@@ -1,9 +1,9 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import RaceService
 import ServiceLifecycle
 import SyncCore
-import SyncStore
 import Synchronization
 
 /// One state of a page's live section: what an event sends.

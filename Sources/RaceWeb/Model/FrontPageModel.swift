@@ -1,6 +1,6 @@
 import Foundation
+import RaceService
 import SyncCore
-import SyncStore
 
 /// Everything the front page shows: active races, who is live in them, the feeds.
 public struct FrontPageModel: Sendable, Equatable {

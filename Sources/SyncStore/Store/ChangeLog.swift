@@ -1,21 +1,16 @@
 import Foundation
 import GRDB
+import RaceService
 import SyncCore
 
-/// Appends to the hub's change log, inside the caller's write transaction, so a state
-/// change and its log entry commit together or not at all.
+/// The hub's change log (appended by `HubWrites.appendLog` inside the write transaction of
+/// the change it records, so the two commit together or not at all).
 ///
 /// The log is compacted by row as it is written: a key's new change replaces its previous
 /// one (`INSERT OR REPLACE` on the unique key takes a fresh, larger `seq`). A fresh pull is
 /// therefore bounded by the state, and a node behind at any cursor still gets the newest
 /// state of every row changed after it: a row's newest change always sits after its older ones.
 enum ChangeLog {
-    static func append(_ db: Database, _ data: ChangeData, atMs: Int64) throws {
-        let payload = String(decoding: try data.payload(), as: UTF8.self)
-        try db.cachedStatement(sql: "INSERT OR REPLACE INTO change_log (kind, key, payload, at) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [data.kind, data.key, payload, atMs])
-    }
-
     /// A raw log row, served by pull without re-encoding its payload.
     struct Entry: Sendable {
         var seq: Int64

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RaceService
 import SyncCore
 
 /// Whether the hub store's last write failed for lack of disk space, and when `/healthz` last
@@ -17,7 +18,7 @@ extension HubStore {
     /// most once a second it looks whether space was freed: the disk has room again (a small
     /// write alone can succeed in WAL space the failed write left, so it is not proof) and a
     /// probe write works. Any request's write that works ends the outage too.
-    public func canWrite() -> Bool {
+    public func canWrite() async -> Bool {
         let probe = diskFull.withLock { state -> Bool? in
             guard state.full else { return nil }
             let now = ContinuousClock.now
@@ -31,7 +32,8 @@ extension HubStore {
         case true?:
             guard (StoreFailure.freeBytes(near: path) ?? .max) >= StoreFailure.lowSpaceBytes else { return false }
             do {
-                try write(notify: false) { db in try Meta.set(db, "write_probe", String(now())) }
+                let now = clock.now()
+                try await runTransaction { tx in try await tx.probeWrite(atMs: now) }
                 return true
             } catch {
                 return false

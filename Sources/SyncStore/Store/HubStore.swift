@@ -1,13 +1,15 @@
 import Foundation
 import GRDB
+import RaceService
 import SyncCore
 import Synchronization
 
 /// The hub's authoritative store: users and tokens, races, members, caster registers,
 /// live status and the change log, in one SQLite file (WAL).
 ///
-/// Every state change writes its change-log entry in the same transaction. Caster
-/// membership changes, from REST and from sync pushes alike, go through `merge`.
+/// SQL only: the use cases that change it live in `Hub` (RaceService), which writes through
+/// `SQLiteHubBackend`'s transactions; every state change writes its change-log entry in the same
+/// transaction.
 public final class HubStore: Sendable {
     let pool: DatabasePool
     /// The store file.
@@ -15,12 +17,12 @@ public final class HubStore: Sendable {
     /// The current log epoch: identifies this store (and this run of it) in pull cursors; a
     /// cursor this store cannot place means "reset" (see `LogEpochs`).
     public let storeID: String
-    let clock: Mutex<HybridClock>
-    let now: @Sendable () -> Int64
+    /// The hub's clock, seeded from the newest stamp the store holds.
+    public let clock: HubClock
+    /// Writers take turns here: a write transaction spans several calls (`SQLiteHubBackend`).
+    let lane = WriteLane()
     /// Signalled after every commit that grew the change log.
     public let changeSignal = ChangeSignal()
-    /// The hub's node name in HLC stamps.
-    public static let nodeName = "hub"
     /// Set when the file was not closed cleanly and SQLite recovered it on open (for the log).
     public let recovery: String?
     /// Whether the last write failed for lack of disk space (`/healthz` answers 503 until a write works).
@@ -32,11 +34,12 @@ public final class HubStore: Sendable {
         throws(StoreOpenError)
     {
         var recovery: String?
-        let pool = try StoreOpener.open(path: path, kind: .hub, cacheMiB: 64, integrity: .always) { recovery = $0 }
+        let pool = try StoreOpener.open(
+            path: path, kind: .hub, cacheMiB: 64, integrity: .always, transactionsSpanCalls: true
+        ) { recovery = $0 }
         self.pool = pool
         self.recovery = recovery
         self.path = path
-        self.now = now
         do {
             let (id, last) = try pool.write { db -> (String, HLC?) in
                 let id = try LogEpochs.current(db, begin: beginEpoch, atMs: now())
@@ -46,12 +49,12 @@ public final class HubStore: Sendable {
                         "SELECT hlc_wall, hlc_counter, hlc_node FROM casters ORDER BY hlc_wall DESC, hlc_counter DESC LIMIT 1"
                 )
                 let last = row.map {
-                    HLC(wallMs: $0[0], counter: UInt16(clamping: $0[1] as Int64), node: Self.nodeName)
+                    HLC(wallMs: $0[0], counter: UInt16(clamping: $0[1] as Int64), node: HubClock.nodeName)
                 }  // only seeds the clock: clamping is safe
                 return (id, last)
             }
             self.storeID = id
-            self.clock = Mutex(HybridClock(node: Self.nodeName, last: last))
+            self.clock = HubClock(last: last, now: now)
         } catch {
             try? pool.close()
             throw StoreOpenError.from(error, path: path, doing: "cannot be read")
@@ -61,36 +64,8 @@ public final class HubStore: Sendable {
     /// Closes the database (waits for running statements).
     public func close() throws { try StoreOpener.close(pool) }
 
-    /// A new hub stamp for a REST write (never waits: see `HybridClock`).
-    func stamp() -> HLC {
-        clock.withLock { clock in clock.tick(now: now()) }
-    }
-
     /// The hub clock's last stamp.
-    public var currentHLC: HLC { clock.withLock { $0.last } }
-
-    /// Moves the hub clock past `remote` (never waits: see `HybridClock`).
-    func observe(_ remote: HLC) {
-        clock.withLock { clock in clock.receive(remote, now: now()) }
-    }
-
-    /// Runs a write transaction and, unless `notify` is false, wakes long-polling pulls (and
-    /// invalidates cached feeds) when it commits. A write that fails for lack of disk space
-    /// throws `StoreUnavailable` (503 with `Retry-After`) and marks the store unable to write
-    /// until a write works again (see `canWrite`).
-    func write<T>(notify: Bool = true, _ body: (Database) throws -> T) throws -> T {
-        let result: T
-        do {
-            result = try pool.write(body)
-        } catch {
-            guard StoreFailure.classify(error, path: path) == .diskFull else { throw error }
-            diskFull.withLock { $0.full = true }
-            throw StoreUnavailable.diskFull(path: path)
-        }
-        diskFull.withLock { $0.full = false }
-        if notify { changeSignal.notify() }
-        return result
-    }
+    public var currentHLC: HLC { clock.last }
 
     /// Runs a read.
     func read<T>(_ body: (Database) throws -> T) throws -> T {

@@ -1,17 +1,7 @@
 import Foundation
 import GRDB
+import RaceService
 import SyncCore
-
-/// One page of the race list and where the next one starts (nil: no more).
-public struct RaceListPage: Sendable {
-    public var races: [RaceSummary]
-    public var next: RaceListCursor?
-
-    public init(races: [RaceSummary], next: RaceListCursor?) {
-        self.races = races
-        self.next = next
-    }
-}
 
 /// The race list (`RaceSummary`), newest first, in one query.
 enum RaceListing {
@@ -78,19 +68,4 @@ enum RaceListing {
         let next = more ? shown.last.map { RaceListCursor(createdAtMs: $0[3], createdSeq: $0[10]) } : nil
         return RaceListPage(races: races, next: next)
     }
-}
-
-/// A stored row that RaceSync cannot read, named so it can be found and fixed.
-public struct StoreRowError: Error, CustomStringConvertible {
-    public var table: String
-    public var id: UUID
-    public var reason: String
-
-    public init(table: String, id: UUID, reason: String) {
-        self.table = table
-        self.id = id
-        self.reason = reason
-    }
-
-    public var description: String { "row \(id.lowercased) of \(table) is unreadable: \(reason)" }
 }

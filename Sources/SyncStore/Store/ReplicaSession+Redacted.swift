@@ -1,3 +1,4 @@
+import RaceService
 import SyncCore
 
 extension ReplicaSession: RedactedDescription {

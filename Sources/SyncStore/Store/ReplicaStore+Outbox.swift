@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RaceService
 import SyncCore
 
 /// An op the hub refused, kept for the user to read.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RaceService
 import SyncCore
 
 /// One of the user's own writes that lost to someone else's, or was overwritten by someone

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RaceService
 import SyncCore
 
 /// A live member of an active race, as `racecli live` shows it (`--json`: the contract's

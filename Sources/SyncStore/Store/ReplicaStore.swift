@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RaceService
 import SyncCore
 
 /// Who a replica belongs to and where its hub is (set by `racecli login`).

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RaceService
 import SyncCore
 
 /// Reading enumerations and clocks out of stored rows: a value RaceSync does not know is an

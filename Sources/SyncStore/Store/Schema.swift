@@ -1,4 +1,5 @@
 import GRDB
+import RaceService
 import SyncCore
 
 /// The named migrations of both store kinds. Never edit a shipped migration: add a new one.

@@ -1,28 +1,7 @@
 import Foundation
 import GRDB
+import RaceService
 import SyncCore
-
-/// The replicated state as rows, for a backend that is not SQLite to write a replica-format
-/// snapshot file (`SnapshotFile.write`): the same file `HubStore.writeSnapshot` makes.
-public struct ReplicatedRows: Sendable {
-    public struct UserRow: Sendable {
-        public var user: User
-        public var createdAtMs: Int64
-        public init(user: User, createdAtMs: Int64) {
-            self.user = user
-            self.createdAtMs = createdAtMs
-        }
-    }
-
-    public var users: [UserRow] = []
-    public var races: [RaceState] = []
-    public var participants: [ParticipantState] = []
-    public var casters: [CasterState] = []
-    public var live: [(user: UUID, stream: LiveStream)] = []
-    public var lastPoll: Date?
-
-    public init() {}
-}
 
 /// Writes replica-format snapshot files from rows.
 public enum SnapshotFile {
@@ -66,5 +45,14 @@ public enum SnapshotFile {
             if let lastPoll = rows.lastPoll { try Meta.setDate(db, "last_poll_at", lastPoll) }
         }
         try target.writeWithoutTransaction { db in _ = try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+    }
+}
+
+/// `SnapshotFile.write` as a `SnapshotFileWriter`, run off the cooperative pool.
+public struct ReplicaSnapshotWriter: SnapshotFileWriter {
+    public init() {}
+
+    public func write(_ rows: ReplicatedRows, cursor: PullCursor, to file: String) async throws {
+        try await Offload.hub.run { try SnapshotFile.write(rows, cursor: cursor, to: file) }
     }
 }

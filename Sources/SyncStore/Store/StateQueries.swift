@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RaceService
 import SyncCore
 
 /// Reads of the state tables that hub and replica share (users, races, participants,
@@ -174,10 +175,4 @@ enum StateQueries {
     {
         try RaceDetailView.build(SQLiteStateReader(db: db), race: race, casters: casters, pending: pending)
     }
-}
-
-/// Links to Twitch.
-public enum TwitchURL {
-    /// `https://twitch.tv/<login>`.
-    public static func stream(login: String) -> String { "https://twitch.tv/\(login)" }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RaceService
 import SyncCore
 
 /// Looks at a database file's SQLite header, without opening it with SQLite, to decide

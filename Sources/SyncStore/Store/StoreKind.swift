@@ -1,3 +1,4 @@
+import RaceService
 import SyncCore
 
 /// Which kind of RaceSync database a file holds. The kind is written into the SQLite

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RaceService
 import SyncCore
 
 /// Opens (or creates) a RaceSync database file as a WAL-mode `DatabasePool`, after checking
@@ -11,7 +12,7 @@ enum StoreOpener {
     /// `onRecovery` is told when the file was not closed cleanly (a WAL was left beside it).
     static func open(
         path: String, kind: StoreKind, cacheMiB: Int = 16, integrity: StoreIntegrity.Policy = .whenSuspicious,
-        onRecovery: (String) -> Void = { _ in }
+        transactionsSpanCalls: Bool = false, onRecovery: (String) -> Void = { _ in }
     ) throws(StoreOpenError) -> DatabasePool {
         let verdict = try StoreFileCheck.inspect(path: path, kind: kind)
         switch verdict {
@@ -35,6 +36,8 @@ enum StoreOpener {
         var config = Configuration()
         config.busyMode = .timeout(15)
         config.foreignKeysEnabled = true
+        // The hub's write transactions span several calls (`SQLiteHubBackend`): one writer at a time.
+        config.allowsUnsafeTransactions = transactionsSpanCalls
         config.prepareDatabase { db in
             // FULL: every commit is fsynced, so an acknowledged write survives a crash
             // of the process and of the machine (see docs/durability.md).

@@ -1,4 +1,5 @@
 import Foundation
+import RaceService
 import SyncCore
 
 /// Default file locations under the XDG data directory

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RaceService
 import RaceSyncCommand
 import SyncCore
 import SyncNode

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import RaceService
 import RaceSyncCommand
 import SyncCore
 import SyncPostgres
@@ -44,7 +45,9 @@ enum HubBackend {
                 }
                 var postgresLogger = Logger(label: "racesync.postgres")
                 postgresLogger.logLevel = logger.logLevel <= .debug ? logger.logLevel : .warning
-                return .postgres(try await PostgresHubStore.open(url, logger: postgresLogger))
+                return .postgres(
+                    try await PostgresHubStore.open(url, logger: postgresLogger, snapshotFiles: ReplicaSnapshotWriter())
+                )
             } catch let error as PostgresURL.Invalid {
                 throw CommandFailure.user(error.description)
             } catch {
@@ -62,11 +65,11 @@ enum HubBackend {
         }
     }
 
-    /// The store behind the HTTP layer, which the Twitch poller writes to as well.
-    var storage: any HubStorage & LiveStatusStore {
+    /// The use cases over this store: what the HTTP layer, the Twitch poller and `syncd user` use.
+    var hub: Hub {
         switch self {
-        case .sqlite(let store): return SQLiteHubStorage(store)
-        case .postgres(let store): return store
+        case .sqlite(let store): return store.hub
+        case .postgres(let store): return store.hub
         }
     }
 
@@ -75,21 +78,6 @@ enum HubBackend {
         switch self {
         case .sqlite(let store): return store.path
         case .postgres(let store): return store.url.description
-        }
-    }
-
-    func addUser(login: String, displayName: String?) async throws -> (user: User, token: String) {
-        switch self {
-        case .sqlite(let store):
-            return try await Offload.hub.run { try store.addUser(login: login, displayName: displayName) }
-        case .postgres(let store): return try await store.addUser(login: login, displayName: displayName)
-        }
-    }
-
-    func users() async throws -> [User] {
-        switch self {
-        case .sqlite(let store): return try await Offload.hub.run { try store.users() }
-        case .postgres(let store): return try await store.users()
         }
     }
 

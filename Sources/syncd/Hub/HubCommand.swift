@@ -115,7 +115,7 @@ struct HubCommand: AsyncParsableCommand {
         let logger = Logger(label: "racesync.hub")
         let backend = try await HubBackend.open(db, serving: true, logger: logger)
         logger.info("store open", metadata: ["db": .string(backend.description)])
-        let storage = backend.storage
+        let storage = backend.hub
         let metrics = HubMetrics()
         let feeds = FeedCache(store: storage, baseURL: publicURL ?? "http://\(host):\(port)")
         let exporter = feedDir.map { FeedExporter(directory: $0, cache: feeds, store: storage) }

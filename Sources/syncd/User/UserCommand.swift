@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import RaceService
 import RaceSyncCommand
 import SyncCore
 import SyncStore
@@ -48,7 +49,7 @@ struct UserAdd: AsyncParsableCommand {
         let store = try await database.open()
         defer { store.close() }
         do {
-            let (user, token) = try await store.addUser(login: login, displayName: displayName)
+            let (user, token) = try await store.hub.addUser(login: login, displayName: displayName)
             FileHandle.standardError.write(
                 Data(
                     "created user \(user.twitchUsername) (\(user.id.lowercased)); its API token follows and is not shown again\n"
@@ -73,7 +74,7 @@ struct UserList: AsyncParsableCommand {
     func run() async throws {
         let store = try await database.open()
         defer { store.close() }
-        let users = try await store.users()
+        let users = try await store.hub.users()
         if json {
             print(String(decoding: try WireJSON.encode(users, pretty: true), as: UTF8.self))
             return

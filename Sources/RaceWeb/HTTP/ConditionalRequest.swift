@@ -1,4 +1,5 @@
 import Foundation
+import SyncCore
 
 /// HTTP conditional GET for feeds (RFC 9110 §13), as a pure function of the request's
 /// validators and the representation's: total on any header text, however long or odd.

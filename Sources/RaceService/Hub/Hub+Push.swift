@@ -1,0 +1,41 @@
+import Foundation
+import SyncCore
+
+extension Hub {
+    /// Merges a pushed batch in one transaction: one result per op, in order, every answer
+    /// durable before this returns.
+    public func push(_ ops: [Op], caller: UUID) async throws -> PushResponse {
+        let clock = backend.clock
+        let results = try await backend.transaction { tx in
+            try await Self.merge(ops, caller: caller, in: tx, clock: clock)
+        }
+        return PushResponse(results: results, hlc: clock.last)
+    }
+
+    /// The merge of a batch inside `tx`, set-based: the facts of the whole batch with a handful
+    /// of reads, each op decided in order by the pure rules (`MergeDecisions`, earlier ops of
+    /// the batch folded in), and the writes as one call each: the registers' last applied
+    /// states, their log rows (in the order of their last change) and the answers.
+    static func merge(_ ops: [Op], caller: UUID, in tx: any HubTransaction, clock: HubClock) async throws
+        -> [OpResult]
+    {
+        guard !ops.isEmpty else { return [] }
+        let recorded = try await tx.answers(Array(Set(ops.map(\.opID))))
+        let races = try await tx.races(Array(Set(ops.map(\.raceID)))).mapValues(\.race)
+        let keys = Array(Set(ops.map { RegisterKey(race: $0.raceID, user: $0.userID) }))
+        let participants = try await tx.participants(keys)
+        let registers = try await tx.registers(keys)
+        let users = try await tx.users(Array(MergeDecisions.userIDs(ops, registers: registers, caller: caller)))
+        let decisions = MergeDecisions.decide(
+            ops, caller: caller, priors: recorded.mapValues(\.answer), authors: recorded.compactMapValues(\.author),
+            races: races, participants: participants, registers: registers, users: users,
+            nowMs: clock.now(), observe: clock.observe)
+        try await tx.writeRegisters(decisions.changes)
+        let changes = decisions.changes.map {
+            ChangeData.caster(CasterState(raceID: $0.key.race, userID: $0.key.user, register: $0.register))
+        }
+        try await tx.appendLog(changes, atMs: clock.now())
+        try await tx.recordAnswers(decisions.answers, author: caller)
+        return decisions.results
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import SyncCore
+
+/// A caster register's key: one (race, user) pair.
+public typealias RegisterKey = MergeDecisions.Key
+
+/// An op's recorded answer and who pushed the op first.
+public struct RecordedAnswer: Sendable, Equatable {
+    public var answer: OpResult
+    /// The op's author (nil for answers recorded before authors were).
+    public var author: UUID?
+
+    public init(answer: OpResult, author: UUID?) {
+        self.answer = answer
+        self.author = author
+    }
+}
+
+/// One write transaction of a hub database, as the use cases (`Hub`) see it: facts by keys,
+/// upserts and log appends, nothing else. Each backend implements it with SQL only; the rules,
+/// the order of the steps and what gets logged live once, in `Hub`.
+///
+/// Everything a transaction does commits together or not at all, and its reads see its own
+/// writes. Calls are made one after another, never concurrently.
+public protocol HubTransaction: Sendable {
+    // MARK: Facts by keys
+
+    /// The race and who is in it (present casters only), or nil for an unknown race.
+    func raceFacts(_ id: UUID) async throws -> RaceFacts?
+    /// The races among `ids`, with their creation order.
+    func races(_ ids: [UUID]) async throws -> [UUID: RaceState]
+    /// The creation order the next race gets (one more than the largest so far).
+    func nextRaceSeq() async throws -> Int64
+    /// Which of `keys` name a participant of their race.
+    func participants(_ keys: [RegisterKey]) async throws -> Set<RegisterKey>
+    /// The caster registers (present or not) of `keys` that exist.
+    func registers(_ keys: [RegisterKey]) async throws -> [RegisterKey: CasterRegister]
+    /// The known users among `ids`.
+    func users(_ ids: [UUID]) async throws -> [UUID: User]
+    /// The user with this (lowercase) login, or nil.
+    func user(login: String) async throws -> User?
+    /// The recorded answers of the op ids among `ids`.
+    func answers(_ ids: [UUID]) async throws -> [UUID: RecordedAnswer]
+    /// Everyone's live status.
+    func liveStatus() async throws -> [UUID: LiveStream]
+
+    // MARK: Upserts
+
+    func insertRace(_ race: RaceState) async throws
+    /// Stores a race's status, seeds flag and update time.
+    func updateRace(_ race: Race) async throws
+    func insertParticipant(race: UUID, user: UUID) async throws
+    /// Writes each register (insert or replace), in order.
+    func writeRegisters(_ changes: [(key: RegisterKey, register: CasterRegister)]) async throws
+    /// Records `answers` as `author`'s.
+    func recordAnswers(_ answers: [OpResult], author: UUID) async throws
+    /// Sets (stream) or clears (no stream) one user's live status.
+    func setLive(_ change: LiveState) async throws
+    /// Stores when the last successful Twitch poll ended.
+    func setLastPoll(_ date: Date) async throws
+    /// Creates a user with the hash of its first API token.
+    func insertUser(_ user: User, tokenHash: Data, atMs: Int64) async throws
+
+    // MARK: The change log
+
+    /// Appends changes to the log, in order (a key appended again replaces its older row).
+    /// `wakesReaders: false` says they change nothing a reader shows (a poll time alone):
+    /// the commit then wakes no long-poll and leaves cached feeds valid.
+    func appendLog(_ changes: [ChangeData], atMs: Int64, wakesReaders: Bool) async throws
+
+    // MARK: The answer
+
+    /// A race's detail as this transaction sees it (its own writes included).
+    func raceDetail(_ id: UUID) async throws -> RaceDetail?
+}
+
+extension HubTransaction {
+    /// Appends changes that readers see.
+    public func appendLog(_ changes: [ChangeData], atMs: Int64) async throws {
+        try await appendLog(changes, atMs: atMs, wakesReaders: true)
+    }
+}

@@ -1,0 +1,205 @@
+import Foundation
+import Logging
+import PostgresNIO
+import RaceService
+import SyncCore
+import Synchronization
+
+/// A hub write transaction on PostgreSQL: each call runs its SQL on the transaction's
+/// connection (the log head is locked, see `PostgresHubStore`); log appends are collected and
+/// written with consecutive seqs just before the commit (`LogAppends`).
+final class PostgresHubTransaction: HubTransaction {
+    let connection: PostgresConnection
+    let logger: Logger
+    let log: Mutex<LogAppends>
+    /// Whether the planner was told to probe by key (see `Utility.probeByKey`).
+    private let probing = Mutex(false)
+
+    init(connection: PostgresConnection, logger: Logger, head: Int64) {
+        self.connection = connection
+        self.logger = logger
+        self.log = Mutex(LogAppends(after: head))
+    }
+
+    /// Every fact of a merge is found by key: tells the planner once per transaction.
+    private func probeByKey() async throws {
+        guard
+            probing.withLock({
+                let first = !$0
+                $0 = true
+                return first
+            })
+        else { return }
+        try await connection.query(Utility.probeByKey, logger: logger)
+    }
+
+    func raceFacts(_ id: UUID) async throws -> RaceFacts? {
+        let state = try await LoadedState.load(connection, races: [id], active: false, people: false, logger: logger)
+        guard let race = state.races[id] else { return nil }
+        return RaceFacts(
+            race: race, participants: state.participants[id] ?? [], casters: Set(state.presentCasters(id).keys))
+    }
+
+    func races(_ ids: [UUID]) async throws -> [UUID: RaceState] {
+        var found: [UUID: RaceState] = [:]
+        for row in try await connection.rows(Statements.Races(ids: ids), logger: logger) {
+            let state = try PostgresRows.race(row)
+            found[state.race.id] = state
+        }
+        return found
+    }
+
+    func nextRaceSeq() async throws -> Int64 {
+        try await connection.all("SELECT coalesce(max(created_seq), 0) + 1 FROM races", as: Int64.self, logger: logger)
+            .first ?? 1
+    }
+
+    func participants(_ keys: [RegisterKey]) async throws -> Set<RegisterKey> {
+        try await probeByKey()
+        var found = Set<RegisterKey>()
+        for (race, user) in try await connection.rows(
+            Statements.Participants(races: keys.map(\.race), users: keys.map(\.user)), logger: logger)
+        {
+            found.insert(RegisterKey(race: race, user: user))
+        }
+        return found
+    }
+
+    func registers(_ keys: [RegisterKey]) async throws -> [RegisterKey: CasterRegister] {
+        try await probeByKey()
+        var found: [RegisterKey: CasterRegister] = [:]
+        for row in try await connection.rows(
+            Statements.Registers(races: keys.map(\.race), users: keys.map(\.user)), logger: logger)
+        {
+            let caster = try PostgresRows.register(row)
+            found[RegisterKey(race: caster.raceID, user: caster.userID)] = caster.register
+        }
+        return found
+    }
+
+    func users(_ ids: [UUID]) async throws -> [UUID: User] {
+        var found: [UUID: User] = [:]
+        for row in try await connection.rows(Statements.Users(ids: ids), logger: logger) {
+            found[row.0] = PostgresRows.user(row)
+        }
+        return found
+    }
+
+    func user(login: String) async throws -> User? {
+        try await connection.all(
+            "SELECT id, login, display_name FROM users WHERE login = \(login.lowercased())",
+            as: (UUID, String, String?).self, logger: logger
+        ).first.map(PostgresRows.user)
+    }
+
+    func answers(_ ids: [UUID]) async throws -> [UUID: RecordedAnswer] {
+        try await probeByKey()
+        var found: [UUID: RecordedAnswer] = [:]
+        for row in try await connection.rows(Statements.Answers(ids: ids), logger: logger) {
+            found[row.0] = RecordedAnswer(answer: try PostgresRows.answer((row.0, row.1, row.2, row.3)), author: row.4)
+        }
+        return found
+    }
+
+    func liveStatus() async throws -> [UUID: LiveStream] {
+        var current: [UUID: LiveStream] = [:]
+        for row in try await connection.all(
+            "SELECT \(unescaped: PostgresRows.liveColumns) FROM live_status", as: PostgresRows.LiveRow.self,
+            logger: logger)
+        {
+            current[row.0] = PostgresRows.live(row)
+        }
+        return current
+    }
+
+    func insertRace(_ state: RaceState) async throws {
+        let race = state.race
+        let (at, updated) = (Timestamp.milliseconds(race.createdAt), Timestamp.milliseconds(race.updatedAt))
+        try await connection.query(
+            """
+            INSERT INTO races (id, created_seq, name, status, seeds_released, organizer_id, created_at, updated_at)
+            VALUES (\(race.id), \(state.createdSeq), \(race.name), \(race.status.rawValue), \(race.seedsReleased),
+                    \(race.organizerID), \(at), \(updated))
+            """, logger: logger)
+    }
+
+    func updateRace(_ race: Race) async throws {
+        try await connection.query(
+            """
+            UPDATE races SET status = \(race.status.rawValue), seeds_released = \(race.seedsReleased),
+                updated_at = \(Timestamp.milliseconds(race.updatedAt))
+            WHERE id = \(race.id)
+            """, logger: logger)
+    }
+
+    func insertParticipant(race: UUID, user: UUID) async throws {
+        try await connection.query(
+            "INSERT INTO participants (race_id, user_id) VALUES (\(race), \(user))", logger: logger)
+    }
+
+    func writeRegisters(_ changes: [(key: RegisterKey, register: CasterRegister)]) async throws {
+        guard !changes.isEmpty else { return }
+        try await connection.run(
+            Statements.WriteRegisters(
+                races: changes.map(\.key.race), users: changes.map(\.key.user),
+                present: changes.map(\.register.present),
+                walls: changes.map(\.register.hlc.wallMs), counters: changes.map { Int32($0.register.hlc.counter) },
+                nodes: changes.map(\.register.hlc.node), opIDs: changes.map(\.register.opID),
+                authors: changes.map { $0.register.changedBy ?? Statements.none }),
+            logger: logger)
+    }
+
+    func recordAnswers(_ answers: [OpResult], author: UUID) async throws {
+        guard !answers.isEmpty else { return }
+        try await connection.run(
+            Statements.RecordAnswers(
+                ids: answers.map(\.opID), statuses: answers.map(\.status.rawValue),
+                codes: answers.map { Int32(clamping: $0.code ?? -1) }, details: answers.map { $0.detail ?? "" },
+                author: author),
+            logger: logger)
+    }
+
+    func setLive(_ change: LiveState) async throws {
+        guard let stream = change.stream else {
+            try await connection.query("DELETE FROM live_status WHERE user_id = \(change.userID)", logger: logger)
+            return
+        }
+        try await connection.query(
+            """
+            INSERT INTO live_status (user_id, stream_id, title, started_at, observed_at)
+            VALUES (\(change.userID), \(stream.streamID), \(stream.title), \(Timestamp.milliseconds(stream.startedAt)),
+                    \(Timestamp.milliseconds(stream.observedAt)))
+            ON CONFLICT (user_id) DO UPDATE SET stream_id = excluded.stream_id, title = excluded.title,
+                started_at = excluded.started_at, observed_at = excluded.observed_at
+            """, logger: logger)
+    }
+
+    func setLastPoll(_ date: Date) async throws {
+        try await connection.query(
+            """
+            INSERT INTO meta (key, value) VALUES ('last_poll_at', \(String(Timestamp.milliseconds(date))))
+            ON CONFLICT (key) DO UPDATE SET value = excluded.value
+            """, logger: logger)
+    }
+
+    func insertUser(_ user: User, tokenHash: Data, atMs: Int64) async throws {
+        try await connection.query(
+            """
+            INSERT INTO users (id, login, display_name, created_at)
+            VALUES (\(user.id), \(user.twitchUsername), \(user.twitchDisplayName), \(atMs))
+            """, logger: logger)
+        try await connection.query(
+            "INSERT INTO tokens (hash, user_id) VALUES (\(tokenHash), \(user.id))", logger: logger)
+    }
+
+    func appendLog(_ changes: [ChangeData], atMs: Int64, wakesReaders: Bool) async throws {
+        try log.withLock { log in
+            for change in changes { try log.append(change, atMs: atMs) }
+            if wakesReaders { log.wakesReaders = true }
+        }
+    }
+
+    func raceDetail(_ id: UUID) async throws -> RaceDetail? {
+        try await PostgresHubStore.detail(connection, id, logger: logger)
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import GRDB
+import RaceService
+import SyncCore
+import Synchronization
+
+/// A hub write transaction on SQLite: each call runs its SQL on the writer connection, inside
+/// the transaction `SQLiteHubBackend` began (and will commit or roll back) while it holds the
+/// write lane.
+final class SQLiteHubTransaction: HubTransaction {
+    private let pool: DatabasePool
+    /// Whether the log appends so far change what readers see.
+    private let wakes = Mutex(false)
+    /// The (race, user) pairs staged in the keyed temporary table (see `HubWrites.stage`).
+    private let staged = Mutex<[RegisterKey]?>(nil)
+
+    init(pool: DatabasePool) { self.pool = pool }
+
+    /// Whether the commit should wake readers.
+    var wakesReaders: Bool { wakes.withLock { $0 } }
+
+    private func run<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.writeWithoutTransaction(body)
+    }
+
+    /// Stages `keys` unless they are already staged.
+    private func stage(_ db: Database, _ keys: [RegisterKey]) throws {
+        guard staged.withLock({ $0 != keys }) else { return }
+        try HubWrites.stage(db, keys)
+        staged.withLock { $0 = keys }
+    }
+
+    func raceFacts(_ id: UUID) async throws -> RaceFacts? { try await run { try StateQueries.facts($0, race: id) } }
+    func races(_ ids: [UUID]) async throws -> [UUID: RaceState] { try await run { try HubWrites.races($0, ids) } }
+    func nextRaceSeq() async throws -> Int64 {
+        try await run { try Int64.fetchOne($0, sql: "SELECT coalesce(max(created_seq), 0) + 1 FROM races") ?? 1 }
+    }
+    func participants(_ keys: [RegisterKey]) async throws -> Set<RegisterKey> {
+        try await run { [self] db in
+            try stage(db, keys)
+            return try HubWrites.participants(db)
+        }
+    }
+    func registers(_ keys: [RegisterKey]) async throws -> [RegisterKey: CasterRegister] {
+        try await run { [self] db in
+            try stage(db, keys)
+            return try HubWrites.registers(db)
+        }
+    }
+    func users(_ ids: [UUID]) async throws -> [UUID: User] { try await run { try HubWrites.users($0, ids) } }
+    func user(login: String) async throws -> User? { try await run { try StateQueries.user($0, login: login) } }
+    func answers(_ ids: [UUID]) async throws -> [UUID: RecordedAnswer] {
+        try await run { try HubWrites.answers($0, ids) }
+    }
+    func liveStatus() async throws -> [UUID: LiveStream] {
+        try await run { db in
+            var current: [UUID: LiveStream] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT user_id, stream_id, title, started_at, observed_at FROM live_status")
+            {
+                current[row["user_id"]] = StateQueries.liveStream(row)
+            }
+            return current
+        }
+    }
+
+    func insertRace(_ state: RaceState) async throws {
+        let race = state.race
+        let at = Timestamp.milliseconds(race.createdAt)
+        let updated = Timestamp.milliseconds(race.updatedAt)
+        try await run { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO races (id, created_seq, name, status, seeds_released, organizer_id, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    race.id, state.createdSeq, race.name, race.status.rawValue, race.seedsReleased, race.organizerID,
+                    at, updated,
+                ])
+        }
+    }
+    func updateRace(_ race: Race) async throws {
+        let at = Timestamp.milliseconds(race.updatedAt)
+        try await run { db in
+            try db.execute(
+                sql: "UPDATE races SET status = ?, seeds_released = ?, updated_at = ? WHERE id = ?",
+                arguments: [race.status.rawValue, race.seedsReleased, at, race.id])
+        }
+    }
+    func insertParticipant(race: UUID, user: UUID) async throws {
+        try await run { db in
+            try db.execute(sql: "INSERT INTO participants (race_id, user_id) VALUES (?, ?)", arguments: [race, user])
+        }
+    }
+    func writeRegisters(_ changes: [(key: RegisterKey, register: CasterRegister)]) async throws {
+        guard !changes.isEmpty else { return }
+        try await run { try HubWrites.writeRegisters($0, changes) }
+    }
+    func recordAnswers(_ answers: [OpResult], author: UUID) async throws {
+        guard !answers.isEmpty else { return }
+        try await run { try HubWrites.recordAnswers($0, answers, author: author) }
+    }
+    func setLive(_ change: LiveState) async throws { try await run { try StateQueries.setLive($0, change) } }
+    func setLastPoll(_ date: Date) async throws { try await run { try Meta.setDate($0, "last_poll_at", date) } }
+    func insertUser(_ user: User, tokenHash: Data, atMs: Int64) async throws {
+        try await run { db in
+            try db.execute(
+                sql: "INSERT INTO users (id, login, display_name, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [user.id, user.twitchUsername, user.twitchDisplayName, atMs])
+            try db.execute(sql: "INSERT INTO tokens (hash, user_id) VALUES (?, ?)", arguments: [tokenHash, user.id])
+        }
+    }
+
+    func appendLog(_ changes: [ChangeData], atMs: Int64, wakesReaders: Bool) async throws {
+        guard !changes.isEmpty else { return }
+        if wakesReaders { wakes.withLock { $0 = true } }
+        try await run { try HubWrites.appendLog($0, changes, atMs: atMs) }
+    }
+
+    /// A small write that proves the disk takes writes again (`HubStore.canWrite`).
+    func probeWrite(atMs: Int64) async throws { try await run { try Meta.set($0, "write_probe", String(atMs)) } }
+
+    func raceDetail(_ id: UUID) async throws -> RaceDetail? { try await run { try HubStore.detail($0, id) } }
+}
