@@ -3,7 +3,9 @@
 
 Reads `swift package dump-package` and the `import` lines of every product target, and fails
 when a target declares or imports a module outside its allowed set (docs/architecture.md), or
-imports a module it does not declare (SwiftPM lets transitive modules through).
+imports a module it does not declare (SwiftPM lets transitive modules through). Then the layers'
+own rules: the core imports Foundation alone; GRDB only in the SQLite module, PostgresNIO only
+in the PostgreSQL module; no SQL text outside those two.
 """
 import json
 import pathlib
@@ -18,23 +20,29 @@ SYSTEM = {"Foundation", "FoundationEssentials", "FoundationNetworking", "Foundat
 ALLOWED = {
     # The pure core: Foundation only.
     "SyncCore": set(),
-    "SyncStore": {"SyncCore", "GRDB", "Crypto"},
-    # The hub store on PostgreSQL: behind the same HubStorage seam, no HTTP.
-    "SyncPostgres": {"SyncCore", "SyncStore", "PostgresNIO", "Logging", "NIOCore", "NIOPosix", "NIOSSL"},
+    # The hub's use cases once for every database, the views and the storage seam: no database library.
+    "RaceService": {"SyncCore", "Crypto"},
+    # SQLite: the hub's backend and the node's replica.
+    "SyncStore": {"SyncCore", "RaceService", "GRDB"},
+    # The hub's backend on PostgreSQL: behind the same HubBackend seam, no HTTP, no GRDB.
+    "SyncPostgres": {"SyncCore", "RaceService", "PostgresNIO", "Logging", "NIOCore", "NIOPosix", "NIOSSL"},
     "TransportErrors": {"SyncCore", "AsyncHTTPClient", "NIOCore", "NIOPosix"},
-    "SyncNode": {"SyncCore", "SyncStore", "TransportErrors", "AsyncHTTPClient", "NIOCore", "NIOHTTP1", "Logging"},
+    "SyncNode": {"SyncCore", "RaceService", "SyncStore", "TransportErrors", "AsyncHTTPClient", "NIOCore", "NIOHTTP1",
+                 "Logging"},
     "SyncTwitch": {"SyncCore", "TransportErrors", "AsyncHTTPClient", "NIOCore", "NIOHTTP1", "Logging"},
     # The pages both servers show; no hub routes, no hub client.
-    "RaceWeb": {"SyncCore", "SyncStore", "Mustache", "Hummingbird", "HTTPTypes", "ServiceLifecycle"},
-    "NodeWeb": {"SyncCore", "SyncStore", "SyncNode", "RaceWeb", "Hummingbird", "HTTPTypes", "Crypto", "Logging", "ServiceLifecycle"},
-    "HubHTTP": {"SyncCore", "SyncStore", "RaceWeb", "Hummingbird", "Crypto", "Logging", "NIOCore", "NIOHTTPTypes",
+    "RaceWeb": {"SyncCore", "RaceService", "Mustache", "Hummingbird", "HTTPTypes", "ServiceLifecycle"},
+    "NodeWeb": {"SyncCore", "RaceService", "SyncStore", "SyncNode", "RaceWeb", "Hummingbird", "HTTPTypes", "Crypto",
+                "Logging", "ServiceLifecycle"},
+    # The hub's HTTP layer sees the use cases (`Hub`), never a database.
+    "HubHTTP": {"SyncCore", "RaceService", "RaceWeb", "Hummingbird", "Crypto", "Logging", "NIOCore", "NIOHTTPTypes",
                 "HTTPTypes", "ServiceLifecycle", "Prometheus", "CompressNIO"},
     # What both executables share: the exit-code table and `main`.
     "RaceSyncCommand": {"ArgumentParser"},
-    "syncd": {"SyncCore", "SyncStore", "SyncPostgres", "SyncNode", "SyncTwitch", "HubHTTP", "NodeWeb", "RaceSyncCommand", "ArgumentParser", "AsyncHTTPClient",
+    "syncd": {"SyncCore", "RaceService", "SyncStore", "SyncPostgres", "SyncNode", "SyncTwitch", "HubHTTP", "NodeWeb", "RaceSyncCommand", "ArgumentParser", "AsyncHTTPClient",
               "ServiceLifecycle", "Logging", "Prometheus", "Hummingbird"},
     # racecli never links the hub's HTTP layer or Twitch code.
-    "racecli": {"SyncCore", "SyncStore", "SyncNode", "RaceSyncCommand", "ArgumentParser"},
+    "racecli": {"SyncCore", "RaceService", "SyncStore", "SyncNode", "RaceSyncCommand", "ArgumentParser"},
 }
 
 root = pathlib.Path(__file__).resolve().parent.parent
@@ -63,6 +71,29 @@ for name, allowed in ALLOWED.items():
                 problems.append(f"{source.relative_to(root)} imports {module}, which {name} may not use")
             elif module not in declared:
                 problems.append(f"{source.relative_to(root)} imports {module}, which {name} does not declare")
+
+# The layers' own rules, over every product target's sources.
+ONLY_IN = {"GRDB": "SyncStore", "PostgresNIO": "SyncPostgres"}
+SQL_HOMES = {"SyncStore", "SyncPostgres"}
+SQL = re.compile(r"""(?:"|^\s*)(?:SELECT\s|INSERT\s+(?:OR\s+\w+\s+)?INTO\s|UPDATE\s+\w+\s+SET\s|DELETE\s+FROM\s"""
+                 r"""|CREATE\s+(?:TEMP\s+)?(?:TABLE|INDEX)\s|PRAGMA\s|BEGIN\s+IMMEDIATE|ON\s+CONFLICT)""")
+for name in ALLOWED:
+    target = targets.get(name)
+    if target is None:
+        continue
+    folder = root / (target.get("path") or f"Sources/{name}")
+    for source in sorted(folder.rglob("*.swift")):
+        text = source.read_text()
+        imports = set(re.findall(r"^\s*(?:@testable\s+|@_exported\s+)?import\s+(?:struct\s+|class\s+|enum\s+)?(\w+)", text, re.M))
+        if name == "SyncCore" and imports - {"Foundation"}:
+            problems.append(f"{source.relative_to(root)}: the core imports Foundation only, not {sorted(imports - {'Foundation'})}")
+        for module, home in ONLY_IN.items():
+            if module in imports and name != home:
+                problems.append(f"{source.relative_to(root)} imports {module}, which only {home} may use")
+        if name not in SQL_HOMES:
+            for number, line in enumerate(text.splitlines(), 1):
+                if not line.lstrip().startswith("//") and SQL.search(line):
+                    problems.append(f"{source.relative_to(root)}:{number}: SQL outside the store modules")
 
 for line in problems:
     print(line)
