@@ -28,7 +28,7 @@ public enum PageEventsSettings {
     }
 }
 
-/// Builds the hub's router and HTTP application over a `HubStorage` (SQLite: `HubStore`).
+/// Builds the hub's router and HTTP application over the use cases (`Hub`), on either database.
 public enum HubServer {
     /// The router with every route of the contract.
     /// With `metricsOnPublicPort` false (`--metrics-address`), `/metrics` is served only by

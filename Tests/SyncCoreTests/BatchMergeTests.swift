@@ -7,8 +7,8 @@ import Testing
 @testable import SyncCore
 @testable import SyncStore
 
-/// The set-based merge (`push`) against the reference one-op-at-a-time merge
-/// (`pushOneByOne`): for random batches — duplicates within a batch, ids re-sent in a later
+/// The set-based merge of a batch (`Hub.push`) against the same ops pushed one at a time, each
+/// a batch of one (what a REST write takes): for random batches — duplicates within a batch, ids re-sent in a later
 /// batch, unknown races and users, ops for other users, participants, stamps far in the
 /// future, equal stamps — both give the same answers and leave the same store.
 @Suite struct BatchMergeTests {

@@ -1,8 +1,8 @@
 import Foundation
 
-/// What the Twitch poller needs of the hub's store: the seam between them. Async like
-/// `HubStorage` (the SQLite hub runs these on its store threads); the poller never sees SQLite,
-/// and the store never sees Twitch's types.
+/// What the Twitch poller needs of the hub: the seam between them (the hub's use cases
+/// implement it on any database). The poller never sees a database, and the hub never sees
+/// Twitch's types.
 public protocol LiveStatusStore: Sendable {
     /// Lowercase logins of the participants and casters of setup/running races, with their user ids.
     func pollTargets() async throws -> [String: UUID]

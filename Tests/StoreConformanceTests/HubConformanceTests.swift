@@ -5,8 +5,8 @@ import SyncStore
 import Testing
 
 /// One suite, both backends: every behaviour of the hub store the contract relies on, through
-/// `HubStorage` alone (what the HTTP layer sees), run on SQLite and on PostgreSQL.
-@Suite struct HubStorageConformanceTests {
+/// The hub's use cases (`Hub`, what the HTTP layer sees), run on SQLite and on PostgreSQL.
+@Suite struct HubConformanceTests {
     /// The status of the rule a call broke, or nil when it succeeded.
     func violation(_ body: () async throws -> Any) async -> Int? {
         do {
