@@ -159,7 +159,11 @@ final class PostgresHubTransaction: HubTransaction {
             logger: logger)
     }
 
-    func setLive(_ change: LiveState) async throws {
+    func setLive(_ changes: [LiveState]) async throws {
+        for change in changes { try await setLive(change) }
+    }
+
+    private func setLive(_ change: LiveState) async throws {
         guard let stream = change.stream else {
             try await connection.query("DELETE FROM live_status WHERE user_id = \(change.userID)", logger: logger)
             return

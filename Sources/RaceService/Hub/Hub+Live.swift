@@ -14,7 +14,7 @@ extension Hub: LiveStatusStore {
         try await backend.transaction { tx in
             let changes = LiveDiff.changes(current: try await tx.liveStatus(), seen: seen, observedAt: date)
             let at = Timestamp.milliseconds(date)
-            for change in changes { try await tx.setLive(change) }
+            try await tx.setLive(changes)
             try await tx.setLastPoll(date)
             try await tx.appendLog(
                 changes.map(ChangeData.live) + [.poll(PollState(at: date))], atMs: at, wakesReaders: !changes.isEmpty)

@@ -54,8 +54,8 @@ public protocol HubTransaction: Sendable {
     func writeRegisters(_ changes: [(key: RegisterKey, register: CasterRegister)]) async throws
     /// Records `answers` as `author`'s.
     func recordAnswers(_ answers: [OpResult], author: UUID) async throws
-    /// Sets (stream) or clears (no stream) one user's live status.
-    func setLive(_ change: LiveState) async throws
+    /// Sets (stream) or clears (no stream) each user's live status, in order.
+    func setLive(_ changes: [LiveState]) async throws
     /// Stores when the last successful Twitch poll ended.
     func setLastPoll(_ date: Date) async throws
     /// Creates a user with the hash of its first API token.

@@ -101,7 +101,10 @@ final class SQLiteHubTransaction: HubTransaction {
         guard !answers.isEmpty else { return }
         try await run { try HubWrites.recordAnswers($0, answers, author: author) }
     }
-    func setLive(_ change: LiveState) async throws { try await run { try StateQueries.setLive($0, change) } }
+    func setLive(_ changes: [LiveState]) async throws {
+        guard !changes.isEmpty else { return }
+        try await run { db in for change in changes { try StateQueries.setLive(db, change) } }
+    }
     func setLastPoll(_ date: Date) async throws { try await run { try Meta.setDate($0, "last_poll_at", date) } }
     func insertUser(_ user: User, tokenHash: Data, atMs: Int64) async throws {
         try await run { db in
