@@ -1,6 +1,5 @@
 import Foundation
 import Prometheus
-import RaceService
 import SyncCore
 
 /// The hub's Prometheus metrics, on a registry of its own (no global bootstrap).

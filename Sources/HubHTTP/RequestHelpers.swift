@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import RaceService
 import SyncCore
 
 /// Small request/response helpers shared by the route groups.

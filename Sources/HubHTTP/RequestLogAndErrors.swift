@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import Logging
-import RaceService
 import SyncCore
 
 /// Outermost middleware: maps every error to the contract's `{"detail"}` response (an error that renders

@@ -1,6 +1,5 @@
 import Foundation
 import PostgresNIO
-import RaceService
 import SyncCore
 
 extension PostgresHubStore {

@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import RaceService
 import SyncCore
 import SyncStore
 import SyncTwitch

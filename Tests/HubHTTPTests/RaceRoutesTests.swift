@@ -1,5 +1,4 @@
 import Foundation
-import RaceService
 import SyncCore
 import SyncStore
 import SyncTwitch

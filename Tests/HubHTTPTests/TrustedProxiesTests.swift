@@ -1,4 +1,3 @@
-import RaceService
 import Testing
 
 @testable import HubHTTP

@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
-import RaceService
 import Testing
 
 @testable import HubHTTP

@@ -1,6 +1,5 @@
 import ChildProcesses
 import Foundation
-import RaceService
 import Testing
 
 @testable import SyncCore

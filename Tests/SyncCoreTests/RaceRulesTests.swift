@@ -1,5 +1,4 @@
 import Foundation
-import RaceService
 import Testing
 
 @testable import SyncCore

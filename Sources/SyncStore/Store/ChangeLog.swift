@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import RaceService
 import SyncCore
 
 /// The hub's change log (appended by `HubWrites.appendLog` inside the write transaction of

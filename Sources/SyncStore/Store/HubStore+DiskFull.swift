@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import RaceService
 import SyncCore
 
 /// Whether the hub store's last write failed for lack of disk space, and when `/healthz` last

@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import RaceService
 import SyncCore
 
 extension HubStore {

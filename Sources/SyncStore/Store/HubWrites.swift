@@ -24,56 +24,44 @@ enum HubWrites {
         Array(repeating: tuple, count: count).joined(separator: ",")
     }
 
+    /// The rows of `select` (a query over one table, ending in `WHERE <column>`) whose column is
+    /// one of `ids`, a chunk of ids per query.
+    private static func rows(_ db: Database, _ select: String, in ids: [UUID]) throws -> [Row] {
+        try ids.chunked(chunk).flatMap { part in
+            try Row.fetchAll(db, sql: "\(select) IN (\(marks(part.count)))", arguments: StatementArguments(part))
+        }
+    }
+
     /// The recorded answers of the op ids among `ids`, with who pushed each first.
     static func answers(_ db: Database, _ ids: [UUID]) throws -> [UUID: RecordedAnswer] {
         var found: [UUID: RecordedAnswer] = [:]
-        for part in ids.chunked(chunk) {
-            let rows = try Row.fetchAll(
-                db,
-                sql:
-                    "SELECT op_id, status, code, detail, author FROM applied_ops WHERE op_id IN (\(marks(part.count)))",
-                arguments: StatementArguments(part))
-            for row in rows {
-                let id: UUID = row["op_id"]
-                let text: String = row["status"]
-                guard let status = OpStatus(rawValue: text) else {
-                    throw StoreRowError(
-                        table: "applied_ops", id: id, reason: "answer '\(text)' is not one RaceSync knows")
-                }
-                found[id] = RecordedAnswer(
-                    answer: OpResult(opID: id, status: status, code: row["code"], detail: row["detail"]),
-                    author: row["author"])
+        for row in try rows(db, "SELECT op_id, status, code, detail, author FROM applied_ops WHERE op_id", in: ids) {
+            let id: UUID = row["op_id"]
+            let text: String = row["status"]
+            guard let status = OpStatus(rawValue: text) else {
+                throw StoreRowError(table: "applied_ops", id: id, reason: "answer '\(text)' is not one RaceSync knows")
             }
+            found[id] = RecordedAnswer(
+                answer: OpResult(opID: id, status: status, code: row["code"], detail: row["detail"]),
+                author: row["author"])
         }
         return found
     }
 
     static func races(_ db: Database, _ ids: [UUID]) throws -> [UUID: RaceState] {
         var found: [UUID: RaceState] = [:]
-        for part in ids.chunked(chunk) {
-            let rows = try Row.fetchAll(
-                db,
-                sql:
-                    "SELECT \(StateQueries.raceColumns), r.created_seq FROM races r WHERE r.id IN (\(marks(part.count)))",
-                arguments: StatementArguments(part))
-            for row in rows {
-                let race = try StateQueries.race(row)
-                found[race.id] = RaceState(race: race, createdSeq: row["created_seq"])
-            }
+        for row in try rows(db, "SELECT \(StateQueries.raceColumns) FROM races r WHERE r.id", in: ids) {
+            let race = try StateQueries.race(row)
+            found[race.id] = RaceState(race: race, createdSeq: row["created_seq"])
         }
         return found
     }
 
     static func users(_ db: Database, _ ids: [UUID]) throws -> [UUID: User] {
         var found: [UUID: User] = [:]
-        for part in ids.chunked(chunk) {
-            for row in try Row.fetchAll(
-                db, sql: "SELECT id, login, display_name FROM users WHERE id IN (\(marks(part.count)))",
-                arguments: StatementArguments(part))
-            {
-                let user = StateQueries.user(row)
-                found[user.id] = user
-            }
+        for row in try rows(db, "SELECT id, login, display_name FROM users WHERE id", in: ids) {
+            let user = StateQueries.user(row)
+            found[user.id] = user
         }
         return found
     }

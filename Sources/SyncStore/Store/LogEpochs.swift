@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import RaceService
 import SyncCore
 
 /// The hub store's log epochs: every start of a serving hub opens a new epoch with a new

@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import RaceService
 import SyncCore
 
 /// The `meta` key/value table: store identity, clocks, hub URL, cursors.

@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import RaceService
 import SyncCore
 
 /// An op the hub refused, kept for the user to read.

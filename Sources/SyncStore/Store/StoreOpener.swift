@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import RaceService
 import SyncCore
 
 /// Opens (or creates) a RaceSync database file as a WAL-mode `DatabasePool`, after checking

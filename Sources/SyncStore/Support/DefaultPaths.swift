@@ -1,5 +1,4 @@
 import Foundation
-import RaceService
 import SyncCore
 
 /// Default file locations under the XDG data directory
