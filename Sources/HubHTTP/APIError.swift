@@ -37,7 +37,7 @@ public struct APIError: HTTPResponseError, Sendable {
                 unavailable.detail ?? "the store is unavailable; nothing was acknowledged, retry later",
                 retryAfter: unavailable.retryAfterSeconds)
         case let violation as RuleViolation:
-            return APIError(.init(code: violation.status), violation.detail)
+            return APIError(.init(code: violation.statusCode), violation.reason)
         case let error as HTTPError:
             switch error.status {
             case .contentTooLarge: return APIError(.contentTooLarge, "request body is larger than 1 MiB")

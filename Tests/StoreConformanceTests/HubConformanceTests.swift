@@ -13,7 +13,7 @@ import Testing
             _ = try await body()
             return nil
         } catch let violation as RuleViolation {
-            return violation.status
+            return violation.statusCode
         } catch {
             Issue.record("unexpected error: \(error)")
             return -1

@@ -60,35 +60,40 @@ import Testing
     @Test func rejectionsInContractOrder() {
         var finished = race
         finished.status = .finished
-        func code(_ d: CasterMerge.Decision) -> Int? {
-            if case .reject(let v) = d { return v.status } else { return nil }
+        func code(_ d: CasterMerge.Decision) -> RuleViolation? {
+            if case .reject(let v) = d { return v } else { return nil }
         }
-        #expect(code(CasterMerge.decide(op(), caller: alice, facts: facts(race: nil), nowMs: now)) == 404)
-        #expect(code(CasterMerge.decide(op(), caller: alice, facts: facts(race: race, user: false), nowMs: now)) == 404)
-        #expect(code(CasterMerge.decide(op(), caller: mallory, facts: facts(race: race), nowMs: now)) == 403)
+        #expect(code(CasterMerge.decide(op(), caller: alice, facts: facts(race: nil), nowMs: now)) == .raceNotFound)
         #expect(
-            code(CasterMerge.decide(op(wall: now + 60_001), caller: alice, facts: facts(race: race), nowMs: now)) == 400
+            code(CasterMerge.decide(op(), caller: alice, facts: facts(race: race, user: false), nowMs: now))
+                == .userNotFound(alice.lowercased))
+        #expect(code(CasterMerge.decide(op(), caller: mallory, facts: facts(race: race), nowMs: now)) == .notYourOp)
+        #expect(
+            code(CasterMerge.decide(op(wall: now + 60_001), caller: alice, facts: facts(race: race), nowMs: now))
+                == .clockAhead(milliseconds: 60_001)
         )
         #expect(
             code(CasterMerge.decide(op(wall: now + 60_000), caller: alice, facts: facts(race: race), nowMs: now)) == nil
         )
-        #expect(code(CasterMerge.decide(op(), caller: alice, facts: facts(race: finished), nowMs: now)) == 400)
+        #expect(
+            code(CasterMerge.decide(op(), caller: alice, facts: facts(race: finished), nowMs: now))
+                == .raceNotActive(.finished))
         #expect(
             code(CasterMerge.decide(op(), caller: alice, facts: facts(race: race, participant: true), nowMs: now))
-                == 409)
+                == .isParticipant(subject: "you"))
         // A leave is not subject to the join rules.
         #expect(code(CasterMerge.decide(op(.leave), caller: alice, facts: facts(race: finished), nowMs: now)) == nil)
-        // 403 before the clock check, the clock check before 409.
+        // Who may write before the clock check, the clock check before the join rules.
         #expect(
             code(
                 CasterMerge.decide(
                     op(wall: now + 120_000), caller: mallory, facts: facts(race: race, participant: true), nowMs: now))
-                == 403)
+                == .notYourOp)
         #expect(
             code(
                 CasterMerge.decide(
                     op(wall: now + 120_000), caller: alice, facts: facts(race: race, participant: true), nowMs: now))
-                == 400)
+                == .clockAhead(milliseconds: 120_000))
     }
 
     @Test func organizerMayWriteForOthers() {

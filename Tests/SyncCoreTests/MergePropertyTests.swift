@@ -73,7 +73,7 @@ import Testing
             case .supersede: result = .init(opID: op.opID, status: .superseded)
             case .repeatAnswer(let a): result = a
             case .reject(let v), .refuseForeignOpID(let v):
-                result = .init(opID: op.opID, status: .rejected, code: v.status, detail: v.detail)
+                result = .init(opID: op.opID, status: .rejected, detail: v.reason)
             }
             if recorded[op.opID] == nil { recorded[op.opID] = result }
             answers.append((op, result))

@@ -24,28 +24,30 @@ import Testing
     }
 
     @Test func castJoinRules() {
-        #expect(RaceRules.castJoin(facts(.finished), caller: alice)?.status == 400)
-        #expect(RaceRules.castJoin(facts(participants: [alice]), caller: alice)?.status == 409)
-        #expect(RaceRules.castJoin(facts(casters: [alice]), caller: alice)?.status == 409)
-        // 400 comes before 409.
-        #expect(RaceRules.castJoin(facts(.finished, participants: [alice]), caller: alice)?.status == 400)
+        #expect(RaceRules.castJoin(facts(.finished), caller: alice) == .raceNotActive(.finished))
+        #expect(RaceRules.castJoin(facts(participants: [alice]), caller: alice) == .isParticipant(subject: "you"))
+        #expect(RaceRules.castJoin(facts(casters: [alice]), caller: alice) == .alreadyCaster(subject: "you"))
+        // The race's state comes before who the caller is.
+        #expect(
+            RaceRules.castJoin(facts(.finished, participants: [alice]), caller: alice) == .raceNotActive(.finished))
     }
 
     @Test func castLeaveNeedsACaster() {
-        #expect(RaceRules.castLeave(facts(), caller: alice)?.status == 404)
+        #expect(RaceRules.castLeave(facts(), caller: alice) == .notACaster)
         #expect(RaceRules.castLeave(facts(casters: [alice]), caller: alice) == nil)
         #expect(RaceRules.castLeave(facts(.finished, casters: [alice]), caller: alice) == nil)
     }
 
     @Test func addCasterRulesInContractOrder() {
         let bobUser = User(id: bob, twitchUsername: "bob", twitchDisplayName: nil)
-        #expect(RaceRules.addCaster(facts(), caller: alice, target: nil, login: "ghost")?.status == 404)
-        #expect(RaceRules.addCaster(facts(), caller: alice, target: bobUser, login: "bob")?.status == 403)
+        #expect(RaceRules.addCaster(facts(), caller: alice, target: nil, login: "ghost") == .userNotFound("ghost"))
+        #expect(RaceRules.addCaster(facts(), caller: alice, target: bobUser, login: "bob") == .notOrganizer)
         #expect(
-            RaceRules.addCaster(facts(participants: [bob]), caller: organizer, target: bobUser, login: "bob")?.status
-                == 409)
+            RaceRules.addCaster(facts(participants: [bob]), caller: organizer, target: bobUser, login: "bob")
+                == .isParticipant(subject: "bob"))
         #expect(
-            RaceRules.addCaster(facts(casters: [bob]), caller: organizer, target: bobUser, login: "bob")?.status == 409)
+            RaceRules.addCaster(facts(casters: [bob]), caller: organizer, target: bobUser, login: "bob")
+                == .alreadyCaster(subject: "bob"))
         #expect(RaceRules.addCaster(facts(), caller: organizer, target: bobUser, login: "bob") == nil)
     }
 
@@ -55,30 +57,23 @@ import Testing
         #expect(RaceRules.removeCaster(f, caller: organizer, casterID: casterID) == .success(bob))
         #expect(
             RaceRules.removeCaster(f, caller: alice, casterID: casterID)
-                == .failure(.init(403, "only the race organizer may do this")))
-        if case .failure(let v) = RaceRules.removeCaster(f, caller: organizer, casterID: UUID()) {
-            #expect(v.status == 404)
-        } else {
-            Issue.record("expected 404")
-        }
-        // 404 before 403: a non-organizer asking for an unknown caster gets 404.
-        if case .failure(let v) = RaceRules.removeCaster(f, caller: alice, casterID: UUID()) {
-            #expect(v.status == 404)
-        } else {
-            Issue.record("expected 404")
-        }
+                == .failure(.notOrganizer))
+        #expect(RaceRules.removeCaster(f, caller: organizer, casterID: UUID()) == .failure(.casterNotFound))
+        // Not found before not allowed: a non-organizer asking for an unknown caster learns only that.
+        #expect(RaceRules.removeCaster(f, caller: alice, casterID: UUID()) == .failure(.casterNotFound))
     }
 
     @Test func addParticipantRules() {
         let carolUser = User(id: carol, twitchUsername: "carol", twitchDisplayName: nil)
-        #expect(RaceRules.addParticipant(facts(), caller: organizer, target: nil, login: "x")?.status == 404)
-        #expect(RaceRules.addParticipant(facts(), caller: alice, target: carolUser, login: "carol")?.status == 403)
+        #expect(RaceRules.addParticipant(facts(), caller: organizer, target: nil, login: "x") == .userNotFound("x"))
+        #expect(RaceRules.addParticipant(facts(), caller: alice, target: carolUser, login: "carol") == .notOrganizer)
         #expect(
             RaceRules.addParticipant(
-                facts(participants: [carol]), caller: organizer, target: carolUser, login: "carol")?.status == 409)
+                facts(participants: [carol]), caller: organizer, target: carolUser, login: "carol")
+                == .alreadyParticipant("carol"))
         #expect(
-            RaceRules.addParticipant(facts(casters: [carol]), caller: organizer, target: carolUser, login: "carol")?
-                .status == 409)
+            RaceRules.addParticipant(facts(casters: [carol]), caller: organizer, target: carolUser, login: "carol")
+                == .isCaster("carol"))
         #expect(RaceRules.addParticipant(facts(), caller: organizer, target: carolUser, login: "carol") == nil)
     }
 
@@ -90,17 +85,14 @@ import Testing
             (RaceRules.Transition.releaseSeeds, RaceStatus.running), (.releaseSeeds, .finished), (.start, .running),
             (.start, .finished), (.finish, .setup), (.finish, .finished),
         ] {
-            if case .failure(let v) = RaceRules.transition(step, facts(status), caller: organizer) {
-                #expect(v.status == 400, "\(step) from \(status)")
-            } else {
-                Issue.record("\(step) from \(status) should be refused")
-            }
+            #expect(
+                RaceRules.transition(step, facts(status), caller: organizer)
+                    == .failure(.stepNotAllowed(step, status)), "\(step) from \(status)")
         }
-        if case .failure(let v) = RaceRules.transition(.start, facts(.setup), caller: alice) {
-            #expect(v.status == 403)
-        } else {
-            Issue.record("expected 403")
-        }
+        #expect(RaceRules.transition(.start, facts(.setup), caller: alice) == .failure(.notOrganizer))
+        #expect(
+            RuleViolation.stepNotAllowed(.finish, .setup).reason
+                == "only a running race can be finished (it is setup)")
     }
 
     @Test func raceNames() {

@@ -49,10 +49,8 @@ extension Hub {
             let facts = try await tx.existingRace(id)
             let user = try await check(tx, facts)
             let op = Op(kind: kind, raceID: id, userID: user, hlc: clock.stamp())
-            let result = try await Self.merge([op], caller: caller, in: tx, clock: clock)[0]
-            if result.status == .rejected {
-                throw RuleViolation(result.code ?? 400, result.detail ?? "rejected")
-            }
+            let decisions = try await Self.merge([op], caller: caller, in: tx, clock: clock)
+            if let violation = decisions.violations[op.opID] { throw violation }
             return try await tx.detailAfterWrite(id)
         }
     }

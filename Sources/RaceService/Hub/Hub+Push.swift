@@ -7,7 +7,7 @@ extension Hub {
     public func push(_ ops: [Op], caller: UUID) async throws -> PushResponse {
         let clock = backend.clock
         let results = try await backend.transaction { tx in
-            try await Self.merge(ops, caller: caller, in: tx, clock: clock)
+            try await Self.merge(ops, caller: caller, in: tx, clock: clock).results
         }
         return PushResponse(results: results, hlc: clock.last)
     }
@@ -17,9 +17,9 @@ extension Hub {
     /// the batch folded in), and the writes as one call each: the registers' last applied
     /// states, their log rows (in the order of their last change) and the answers.
     static func merge(_ ops: [Op], caller: UUID, in tx: any HubTransaction, clock: HubClock) async throws
-        -> [OpResult]
+        -> MergeDecisions
     {
-        guard !ops.isEmpty else { return [] }
+        guard !ops.isEmpty else { return MergeDecisions() }
         let recorded = try await tx.answers(Array(Set(ops.map(\.opID))))
         let races = try await tx.races(Array(Set(ops.map(\.raceID)))).mapValues(\.race)
         let keys = Array(Set(ops.map { RegisterKey(race: $0.raceID, user: $0.userID) }))
@@ -36,6 +36,6 @@ extension Hub {
         }
         try await tx.appendLog(changes, atMs: clock.now())
         try await tx.recordAnswers(decisions.answers, author: caller)
-        return decisions.results
+        return decisions
     }
 }

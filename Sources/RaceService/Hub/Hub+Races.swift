@@ -52,13 +52,13 @@ extension Hub {
 extension HubTransaction {
     /// The race's facts; an unknown race is the route's 404.
     func existingRace(_ id: UUID) async throws -> RaceFacts {
-        guard let facts = try await raceFacts(id) else { throw RuleViolation.raceNotFound() }
+        guard let facts = try await raceFacts(id) else { throw RuleViolation.raceNotFound }
         return facts
     }
 
     /// The detail of a race this transaction has just written (so it exists).
     func detailAfterWrite(_ id: UUID) async throws -> RaceDetail {
-        guard let detail = try await raceDetail(id) else { throw RuleViolation.raceNotFound() }
+        guard let detail = try await raceDetail(id) else { throw RuleViolation.raceNotFound }
         return detail
     }
 }

@@ -21,6 +21,8 @@ public struct MergeDecisions {
     public var results: [OpResult] = []
     /// The answers to record (repeats of recorded answers are not recorded again).
     public var answers: [OpResult] = []
+    /// The rule each op refused in this batch broke (a repeat of a recorded refusal is not here).
+    public var violations: [UUID: RuleViolation] = [:]
     /// Registers to write, each once, in the order of their last change.
     public var changes: [(key: Key, register: CasterRegister)] = []
 
@@ -56,11 +58,12 @@ public struct MergeDecisions {
                 decisions.results.append(answer)
                 continue
             case .refuseForeignOpID(let violation):
-                decisions.results.append(
-                    OpResult(opID: op.opID, status: .rejected, code: violation.status, detail: violation.detail))
+                decisions.results.append(violation.rejection(of: op.opID))
+                decisions.violations[op.opID] = violation
                 continue
             case .reject(let violation):
-                result = OpResult(opID: op.opID, status: .rejected, code: violation.status, detail: violation.detail)
+                result = violation.rejection(of: op.opID)
+                decisions.violations[op.opID] = violation
             case .supersede(let winner):
                 observe(op.hlc)
                 // A register from before authors were recorded was almost surely its own user's.

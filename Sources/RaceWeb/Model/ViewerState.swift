@@ -72,7 +72,7 @@ public struct CasterControls: Sendable, Equatable {
         canLeave = RaceRules.castLeave(facts, caller: me) == nil
         let joinRefusal = RaceRules.castJoin(facts, caller: me)
         canJoin = !canLeave && joinRefusal == nil
-        reason = canJoin || canLeave ? nil : joinRefusal.map { Self.sentence($0.detail) }
+        reason = canJoin || canLeave ? nil : joinRefusal.map { Self.sentence($0.reason) }
         joinAction = "/races/\(detail.id.lowercased)/cast-join"
         leaveAction = "/races/\(detail.id.lowercased)/cast-leave"
         formToken = viewer.formToken

@@ -44,31 +44,26 @@ public enum CasterMerge {
         case repeatAnswer(OpResult)
         /// Another user's op id: refuse it, record nothing, reveal nothing of the first op.
         case refuseForeignOpID(RuleViolation)
-        /// Refused with the route's code.
+        /// Refused: the rule it breaks.
         case reject(RuleViolation)
     }
 
     /// Decides `op`, pushed by `caller`, against `facts` at hub wall time `nowMs`.
     public static func decide(_ op: Op, caller: UUID, facts: Facts, nowMs: Int64) -> Decision {
         if let prior = facts.prior {
-            if let author = facts.priorAuthor, author != caller { return .refuseForeignOpID(.opIDTaken()) }
+            if let author = facts.priorAuthor, author != caller { return .refuseForeignOpID(.opIDTaken) }
             switch prior.status {
             case .rejected: return .repeatAnswer(prior)
             default: return .repeatAnswer(OpResult(opID: op.opID, status: .duplicate))
             }
         }
-        guard let race = facts.race else { return .reject(.raceNotFound()) }
+        guard let race = facts.race else { return .reject(.raceNotFound) }
         guard facts.userExists else { return .reject(.userNotFound(op.userID.lowercased)) }
         guard caller == op.userID || race.organizerID == caller else {
-            return .reject(.init(403, "an op may only be made by its own user or the race organizer"))
+            return .reject(.notYourOp)
         }
         if op.hlc.wallMs > nowMs + maxFutureSkewMs {
-            let ahead = Double(op.hlc.wallMs - nowMs) / 1000
-            return .reject(
-                .init(
-                    400,
-                    "the op's clock is \(String(format: "%.1f", ahead)) s ahead of the hub (at most 60 s allowed); check the node's clock"
-                ))
+            return .reject(.clockAhead(milliseconds: op.hlc.wallMs - nowMs))
         }
         if op.kind == .join,
             let violation = RaceRules.joinable(

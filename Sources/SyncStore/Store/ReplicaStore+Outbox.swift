@@ -21,7 +21,7 @@ public enum LocalWriteError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notLoggedIn: return "this replica has no user yet: run 'racecli login --hub URL --token-stdin' first"
-        case .rule(let violation): return violation.detail
+        case .rule(let violation): return violation.reason
         }
     }
 }
@@ -33,7 +33,7 @@ extension ReplicaStore {
         try write { db in
             guard let session = try Self.session(db) else { throw LocalWriteError.notLoggedIn }
             let me = session.user.id
-            guard let facts = try viewFacts(db, race: raceID) else { throw LocalWriteError.rule(.raceNotFound()) }
+            guard let facts = try viewFacts(db, race: raceID) else { throw LocalWriteError.rule(.raceNotFound) }
             let violation =
                 kind == .join ? RaceRules.castJoin(facts, caller: me) : RaceRules.castLeave(facts, caller: me)
             if let violation { throw LocalWriteError.rule(violation) }
