@@ -73,16 +73,18 @@ struct LoadedState: StateReader {
         }
         let userIDs = Array(named)
         for row in try await connection.all(
-            "SELECT id, login, display_name FROM users WHERE id = ANY(\(userIDs)::uuid[])",
-            as: (UUID, String, String?).self, logger: logger)
+            "SELECT \(unescaped: PostgresRows.userColumns) FROM users WHERE id = ANY(\(userIDs)::uuid[])",
+            as: PostgresRows.UserRow.self, logger: logger)
         {
-            state.users[row.0] = PostgresRows.user(row)
+            let user = PostgresRows.user(row)
+            state.users[user.id] = user
         }
         for row in try await connection.all(
             "SELECT \(unescaped: PostgresRows.liveColumns) FROM live_status WHERE user_id = ANY(\(userIDs)::uuid[])",
             as: PostgresRows.LiveRow.self, logger: logger)
         {
-            state.live[row.0] = PostgresRows.live(row)
+            let (userID, stream) = PostgresRows.live(row)
+            state.live[userID] = stream
         }
         state.polled = try await lastPoll(connection, logger: logger)
         return state

@@ -13,7 +13,7 @@ extension PostgresHubStore {
                     UNION
                     SELECT c.user_id FROM casters c JOIN races r ON r.id = c.race_id WHERE \(unescaped: PostgresRows.raceIsActive) AND c.present)
                 """, as: (String, UUID).self, logger: logger)
-            return Dictionary(rows.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+            return Dictionary(rows, uniquingKeysWith: { first, _ in first })
         }
     }
 }

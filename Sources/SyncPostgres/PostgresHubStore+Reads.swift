@@ -49,18 +49,24 @@ extension PostgresHubStore {
         let more = rows.count > limit
         let shown = more ? Array(rows.prefix(limit)) : rows
         let races = try shown.map { row in
-            guard let status = RaceStatus(rawValue: row.2) else {
-                throw StoreRowError(table: "races", id: row.0, reason: "status '\(row.2)' is not one RaceSync knows")
+            let (id, name, statusText, createdMs, userID, login, displayName, participants, casters, organizerID, _) =
+                row
+            guard let status = RaceStatus(rawValue: statusText) else {
+                throw StoreRowError(table: "races", id: id, reason: "status '\(statusText)' is not one RaceSync knows")
             }
             let organizer =
-                row.4.map { User(id: $0, twitchUsername: row.5 ?? "unknown", twitchDisplayName: row.6) }
-                ?? User(id: row.9, twitchUsername: "unknown", twitchDisplayName: nil)
+                userID.map { User(id: $0, twitchUsername: login ?? "unknown", twitchDisplayName: displayName) }
+                ?? User(id: organizerID, twitchUsername: "unknown", twitchDisplayName: nil)
             return RaceSummary(
-                id: row.0, name: row.1, status: status, organizer: organizer, participantCount: Int(row.7),
-                casterCount: Int(row.8),
-                createdAt: Timestamp.date(milliseconds: row.3))
+                id: id, name: name, status: status, organizer: organizer, participantCount: Int(participants),
+                casterCount: Int(casters), createdAt: Timestamp.date(milliseconds: createdMs))
         }
-        let next = more ? shown.last.map { RaceListCursor(createdAtMs: $0.3, createdSeq: $0.10) } : nil
+        let next =
+            more
+            ? shown.last.map { row in
+                let (_, _, _, createdMs, _, _, _, _, _, _, createdSeq) = row
+                return RaceListCursor(createdAtMs: createdMs, createdSeq: createdSeq)
+            } : nil
         return RaceListPage(races: races, next: next)
     }
 

@@ -33,9 +33,9 @@ extension PostgresHubStore {
             rows.users = try await connection.all(
                 "SELECT id, login, display_name, created_at FROM users", as: (UUID, String, String?, Int64).self,
                 logger: logger
-            ).map {
+            ).map { id, login, displayName, createdMs in
                 ReplicatedRows.UserRow(
-                    user: User(id: $0.0, twitchUsername: $0.1, twitchDisplayName: $0.2), createdAtMs: $0.3)
+                    user: User(id: id, twitchUsername: login, twitchDisplayName: displayName), createdAtMs: createdMs)
             }
             rows.races = try await connection.all(
                 "SELECT \(unescaped: PostgresRows.raceColumns) FROM races r", as: PostgresRows.RaceRow.self,
@@ -45,7 +45,7 @@ extension PostgresHubStore {
             rows.participants = try await connection.all(
                 "SELECT race_id, user_id FROM participants", as: (UUID, UUID).self, logger: logger
             )
-            .map { ParticipantState(raceID: $0.0, userID: $0.1) }
+            .map { raceID, userID in ParticipantState(raceID: raceID, userID: userID) }
             rows.casters = try await connection.all(
                 "SELECT \(unescaped: PostgresRows.registerColumns) FROM casters c", as: PostgresRows.RegisterRow.self,
                 logger: logger
@@ -54,7 +54,7 @@ extension PostgresHubStore {
                 "SELECT \(unescaped: PostgresRows.liveColumns) FROM live_status", as: PostgresRows.LiveRow.self,
                 logger: logger
             )
-            .map { ($0.0, PostgresRows.live($0)) }
+            .map(PostgresRows.live)
             rows.lastPoll = try await LoadedState.lastPoll(connection, logger: logger)
             return (rows, cursor)
         }

@@ -183,11 +183,12 @@ public final class PostgresHubStore: HubBackend, Sendable {
     {
         let (value, wakes) = try await guarded { [self] in
             try await client.withTransaction(logger: logger) { connection -> (T, Bool) in
-                let head = try await connection.rows(Statements.LockHead(), logger: logger).first ?? (0, 0, 0)
+                let (seq, wallMs, counter) =
+                    try await connection.rows(Statements.LockHead(), logger: logger).first ?? (0, 0, 0)
                 // Another instance's later stamps move this clock past them (one clock for all).
-                let shared = HLC(wallMs: head.1, counter: UInt16(clamping: head.2), node: HubClock.nodeName)
+                let shared = HLC(wallMs: wallMs, counter: UInt16(clamping: counter), node: HubClock.nodeName)
                 if shared > clock.last { clock.observe(shared) }
-                let transaction = PostgresHubTransaction(connection: connection, logger: logger, head: head.0)
+                let transaction = PostgresHubTransaction(connection: connection, logger: logger, head: seq)
                 let value = try await body(transaction)
                 let last = clock.last
                 let log = transaction.log.withLock { $0 }

@@ -80,15 +80,16 @@ final class PostgresHubTransaction: HubTransaction {
     func users(_ ids: [UUID]) async throws -> [UUID: User] {
         var found: [UUID: User] = [:]
         for row in try await connection.rows(Statements.Users(ids: ids), logger: logger) {
-            found[row.0] = PostgresRows.user(row)
+            let user = PostgresRows.user(row)
+            found[user.id] = user
         }
         return found
     }
 
     func user(login: String) async throws -> User? {
         try await connection.all(
-            "SELECT id, login, display_name FROM users WHERE login = \(login.lowercased())",
-            as: (UUID, String, String?).self, logger: logger
+            "SELECT \(unescaped: PostgresRows.userColumns) FROM users WHERE login = \(login.lowercased())",
+            as: PostgresRows.UserRow.self, logger: logger
         ).first.map(PostgresRows.user)
     }
 
@@ -96,7 +97,8 @@ final class PostgresHubTransaction: HubTransaction {
         try await probeByKey()
         var found: [UUID: RecordedAnswer] = [:]
         for row in try await connection.rows(Statements.Answers(ids: ids), logger: logger) {
-            found[row.0] = RecordedAnswer(answer: try PostgresRows.answer((row.0, row.1, row.2, row.3)), author: row.4)
+            let recorded = try PostgresRows.answer(row)
+            found[recorded.answer.opID] = recorded
         }
         return found
     }
@@ -107,7 +109,8 @@ final class PostgresHubTransaction: HubTransaction {
             "SELECT \(unescaped: PostgresRows.liveColumns) FROM live_status", as: PostgresRows.LiveRow.self,
             logger: logger)
         {
-            current[row.0] = PostgresRows.live(row)
+            let (userID, stream) = PostgresRows.live(row)
+            current[userID] = stream
         }
         return current
     }
@@ -145,7 +148,7 @@ final class PostgresHubTransaction: HubTransaction {
                 present: changes.map(\.register.present),
                 walls: changes.map(\.register.hlc.wallMs), counters: changes.map { Int32($0.register.hlc.counter) },
                 nodes: changes.map(\.register.hlc.node), opIDs: changes.map(\.register.opID),
-                authors: changes.map { $0.register.changedBy ?? Statements.none }),
+                authors: NullableArray(changes.map(\.register.changedBy))),
             logger: logger)
     }
 
@@ -154,7 +157,8 @@ final class PostgresHubTransaction: HubTransaction {
         try await connection.run(
             Statements.RecordAnswers(
                 ids: answers.map(\.opID), statuses: answers.map(\.status.rawValue),
-                codes: answers.map { Int32(clamping: $0.code ?? -1) }, details: answers.map { $0.detail ?? "" },
+                codes: NullableArray(answers.map { $0.code.map { Int32(clamping: $0) } }),
+                details: NullableArray(answers.map(\.detail)),
                 author: author),
             logger: logger)
     }

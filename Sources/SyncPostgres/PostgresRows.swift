@@ -16,13 +16,14 @@ enum PostgresRows {
     typealias RaceRow = (UUID, String, String, Bool, UUID, Int64, Int64, Int64)
 
     static func race(_ row: RaceRow) throws -> RaceState {
-        guard let status = RaceStatus(rawValue: row.2) else {
-            throw StoreRowError(table: "races", id: row.0, reason: "status '\(row.2)' is not one RaceSync knows")
+        let (id, name, statusText, seedsReleased, organizerID, createdMs, updatedMs, createdSeq) = row
+        guard let status = RaceStatus(rawValue: statusText) else {
+            throw StoreRowError(table: "races", id: id, reason: "status '\(statusText)' is not one RaceSync knows")
         }
         let race = Race(
-            id: row.0, name: row.1, status: status, seedsReleased: row.3, organizerID: row.4,
-            createdAt: Timestamp.date(milliseconds: row.5), updatedAt: Timestamp.date(milliseconds: row.6))
-        return RaceState(race: race, createdSeq: row.7)
+            id: id, name: name, status: status, seedsReleased: seedsReleased, organizerID: organizerID,
+            createdAt: Timestamp.date(milliseconds: createdMs), updatedAt: Timestamp.date(milliseconds: updatedMs))
+        return RaceState(race: race, createdSeq: createdSeq)
     }
 
     static let registerColumns =
@@ -30,32 +31,46 @@ enum PostgresRows {
     typealias RegisterRow = (UUID, UUID, Bool, Int64, Int32, String, UUID, UUID?)
 
     static func register(_ row: RegisterRow) throws -> CasterState {
-        guard let counter = UInt16(exactly: row.4) else {
-            throw StoreRowError(table: "casters", id: row.6, reason: "HLC counter \(row.4) is out of range")
+        let (raceID, userID, present, wallMs, storedCounter, node, opID, changedBy) = row
+        guard let counter = UInt16(exactly: storedCounter) else {
+            throw StoreRowError(table: "casters", id: opID, reason: "HLC counter \(storedCounter) is out of range")
         }
         let register = CasterRegister(
-            present: row.2, hlc: HLC(wallMs: row.3, counter: counter, node: row.5), opID: row.6, changedBy: row.7)
-        return CasterState(raceID: row.0, userID: row.1, register: register)
+            present: present, hlc: HLC(wallMs: wallMs, counter: counter, node: node), opID: opID, changedBy: changedBy)
+        return CasterState(raceID: raceID, userID: userID, register: register)
     }
 
     static let liveColumns = "user_id, stream_id, title, started_at, observed_at"
     typealias LiveRow = (UUID, String, String, Int64, Int64)
 
-    static func live(_ row: LiveRow) -> LiveStream {
-        LiveStream(
-            streamID: row.1, title: row.2, startedAt: Timestamp.date(milliseconds: row.3),
-            observedAt: Timestamp.date(milliseconds: row.4))
+    /// A live-status row: whose stream it is, and the stream.
+    static func live(_ row: LiveRow) -> (user: UUID, stream: LiveStream) {
+        let (userID, streamID, title, startedMs, observedMs) = row
+        let stream = LiveStream(
+            streamID: streamID, title: title, startedAt: Timestamp.date(milliseconds: startedMs),
+            observedAt: Timestamp.date(milliseconds: observedMs))
+        return (userID, stream)
     }
 
-    static func user(_ row: (UUID, String, String?)) -> User {
-        User(id: row.0, twitchUsername: row.1, twitchDisplayName: row.2)
+    static let userColumns = "id, login, display_name"
+    typealias UserRow = (UUID, String, String?)
+
+    static func user(_ row: UserRow) -> User {
+        let (id, login, displayName) = row
+        return User(id: id, twitchUsername: login, twitchDisplayName: displayName)
     }
 
-    static func answer(_ row: (UUID, String, Int32?, String?)) throws -> OpResult {
-        guard let status = OpStatus(rawValue: row.1) else {
-            throw StoreRowError(table: "applied_ops", id: row.0, reason: "answer '\(row.1)' is not one RaceSync knows")
+    /// An `applied_ops` row; the author is nil for answers recorded before authors were.
+    typealias AnswerRow = (UUID, String, Int32?, String?, UUID?)
+
+    static func answer(_ row: AnswerRow) throws -> RecordedAnswer {
+        let (opID, statusText, code, detail, author) = row
+        guard let status = OpStatus(rawValue: statusText) else {
+            throw StoreRowError(
+                table: "applied_ops", id: opID, reason: "answer '\(statusText)' is not one RaceSync knows")
         }
-        return OpResult(opID: row.0, status: status, code: row.2.map(Int.init), detail: row.3)
+        return RecordedAnswer(
+            answer: OpResult(opID: opID, status: status, code: code.map(Int.init), detail: detail), author: author)
     }
 }
 

@@ -22,7 +22,7 @@ enum Statements {
     struct TokenUser: PostgresPreparedStatement {
         static let sql =
             "SELECT u.id, u.login, u.display_name FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = $1"
-        typealias Row = (UUID, String, String?)
+        typealias Row = PostgresRows.UserRow
         var hash: Data
         func makeBindings() throws -> PostgresBindings { try bindings(hash) }
         func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
@@ -66,7 +66,7 @@ enum Statements {
 
     struct Answers: PostgresPreparedStatement {
         static let sql = "SELECT op_id, status, code, detail, author FROM applied_ops WHERE op_id = ANY($1::uuid[])"
-        typealias Row = (UUID, String, Int32?, String?, UUID?)
+        typealias Row = PostgresRows.AnswerRow
         var ids: [UUID]
         func makeBindings() throws -> PostgresBindings { try bindings(ids) }
         func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
@@ -103,27 +103,24 @@ enum Statements {
     }
 
     struct Users: PostgresPreparedStatement {
-        static let sql = "SELECT id, login, display_name FROM users WHERE id = ANY($1::uuid[])"
-        typealias Row = (UUID, String, String?)
+        static let sql = "SELECT \(PostgresRows.userColumns) FROM users WHERE id = ANY($1::uuid[])"
+        typealias Row = PostgresRows.UserRow
         var ids: [UUID]
         func makeBindings() throws -> PostgresBindings { try bindings(ids) }
         func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
     }
 
-    /// An id that stands for "none" in arrays (postgres-nio binds arrays of non-optional values).
-    static let none = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
-
     struct WriteRegisters: PostgresPreparedStatement {
         static let sql = """
             INSERT INTO casters (race_id, user_id, present, hlc_wall, hlc_counter, hlc_node, op_id, changed_by)
-            SELECT r, u, p, w, c, n, o, NULLIF(a, '\(none.uuidString)'::uuid)
+            SELECT r, u, p, w, c, n, o, a
             FROM unnest($1::uuid[], $2::uuid[], $3::bool[], $4::int8[], $5::int4[], $6::text[], $7::uuid[], $8::uuid[]) AS t(r, u, p, w, c, n, o, a)
             ON CONFLICT (race_id, user_id) DO UPDATE SET present = excluded.present, hlc_wall = excluded.hlc_wall,
                 hlc_counter = excluded.hlc_counter, hlc_node = excluded.hlc_node, op_id = excluded.op_id, changed_by = excluded.changed_by
             """
         typealias Row = ()
         var races: [UUID], users: [UUID], present: [Bool], walls: [Int64], counters: [Int32], nodes: [String],
-            opIDs: [UUID], authors: [UUID]
+            opIDs: [UUID], authors: NullableArray<UUID>
         func makeBindings() throws -> PostgresBindings {
             try bindings(races, users, present, walls, counters, nodes, opIDs, authors)
         }
@@ -133,10 +130,11 @@ enum Statements {
     struct RecordAnswers: PostgresPreparedStatement {
         static let sql = """
             INSERT INTO applied_ops (op_id, status, code, detail, author)
-            SELECT o, s, NULLIF(c, -1), NULLIF(d, ''), $5::uuid FROM unnest($1::uuid[], $2::text[], $3::int4[], $4::text[]) AS t(o, s, c, d)
+            SELECT o, s, c, d, $5::uuid FROM unnest($1::uuid[], $2::text[], $3::int4[], $4::text[]) AS t(o, s, c, d)
             """
         typealias Row = ()
-        var ids: [UUID], statuses: [String], codes: [Int32], details: [String], author: UUID
+        var ids: [UUID], statuses: [String], codes: NullableArray<Int32>, details: NullableArray<String>,
+            author: UUID
         func makeBindings() throws -> PostgresBindings { try bindings(ids, statuses, codes, details, author) }
     }
 }

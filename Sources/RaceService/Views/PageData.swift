@@ -18,12 +18,11 @@ public struct RacePageData: Sendable, Equatable {
 public struct LiveMember: Sendable, Equatable {
     public var raceID: UUID
     public var raceName: String
-    /// "participant" or "caster".
-    public var role: String
+    public var role: MemberRole
     public var user: User
     public var stream: LiveStream
 
-    public init(raceID: UUID, raceName: String, role: String, user: User, stream: LiveStream) {
+    public init(raceID: UUID, raceName: String, role: MemberRole, user: User, stream: LiveStream) {
         self.raceID = raceID
         self.raceName = raceName
         self.role = role

@@ -46,7 +46,7 @@ public enum PageViews {
                 members.append(
                     LiveMember(
                         raceID: race.id, raceName: race.name,
-                        role: participants.contains(userID) ? "participant" : "caster",
+                        role: participants.contains(userID) ? .participant : .caster,
                         user: user, stream: stream))
             }
         }

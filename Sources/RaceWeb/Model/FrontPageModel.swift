@@ -49,7 +49,7 @@ public struct FrontPageModel: Sendable, Equatable {
         live = data.live.map { member in
             LiveLine(
                 name: member.user.shownName, login: member.user.twitchUsername,
-                role: member.role, streamURL: TwitchURL.stream(login: member.user.twitchUsername),
+                role: member.role.rawValue, streamURL: TwitchURL.stream(login: member.user.twitchUsername),
                 streamTitle: member.stream.title,
                 liveSince: "live since \(WebTime.clock(member.stream.startedAt)) UTC",
                 raceLink: "/races/\(member.raceID.lowercased)", raceName: member.raceName)

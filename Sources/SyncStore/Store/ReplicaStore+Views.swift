@@ -8,7 +8,7 @@ import SyncCore
 public struct LiveEntry: Encodable, Sendable, Equatable {
     public var raceID: UUID
     public var raceName: String
-    public var role: String
+    public var role: MemberRole
     public var twitchUsername: String
     public var displayName: String?
     public var streamURL: String

@@ -26,7 +26,8 @@ struct LiveCommand: ParsableCommand {
             ["RACE", "ROLE", "STREAMER", "SINCE", "SEEN", "URL", "TITLE"],
             entries.map { e in
                 [
-                    e.raceName, e.role, e.displayName ?? e.twitchUsername, Timestamp.format(e.stream.startedAt),
+                    e.raceName, e.role.rawValue, e.displayName ?? e.twitchUsername,
+                    Timestamp.format(e.stream.startedAt),
                     Output.age(e.stream.observedAt), e.streamURL, e.stream.title,
                 ]
             })
