@@ -9,6 +9,7 @@ public final class HubMetrics: Sendable {
     private let pullChanges: Counter
 
     public init() {
+        RequestMetrics.bootstrap()
         mergeDuration = registry.makeDurationHistogram(
             name: "racesync_merge_batch_duration_seconds",
             buckets: [
@@ -18,14 +19,6 @@ public final class HubMetrics: Sendable {
             help: "Time to merge one pushed batch, including the durable commit")
         pullChanges = registry.makeCounter(
             name: "racesync_pull_changes_total", help: "Change-log entries served by pull")
-    }
-
-    func request(route: String, method: String, status: Int) {
-        registry.makeCounter(
-            name: "racesync_http_requests_total",
-            labels: [("route", route), ("method", method), ("status", String(status))],
-            help: "HTTP requests by route and status"
-        ).increment()
     }
 
     func pushed(_ results: [OpResult], duration: Duration) {
@@ -51,10 +44,11 @@ public final class HubMetrics: Sendable {
     /// The registry, for metrics recorded by other parts of the hub (the Twitch poller).
     public var prometheus: PrometheusCollectorRegistry { registry }
 
-    /// The Prometheus text exposition.
+    /// The Prometheus text exposition: this hub's metrics, then the process's request metrics.
     public func render() -> String {
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
+        RequestMetrics.registry.emit(into: &buffer)
         return String(decoding: buffer, as: UTF8.self)
     }
 }

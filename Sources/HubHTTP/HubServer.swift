@@ -40,7 +40,9 @@ public enum HubServer {
     ) -> Router<HubContext> {
         let router = Router(context: HubContext.self)
         let routes = RouteTable()
-        router.add(middleware: RequestLogAndErrors(metrics: metrics, routes: routes))
+        router.add(middleware: RequestLog())
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: ErrorResponses(routes: routes))
         router.add(middleware: ClientAddressMiddleware(proxies: proxies))
         router.get("/healthz") { _, _ in
             // A load balancer's check: an instance whose store is unreachable takes no traffic.
