@@ -78,23 +78,23 @@ struct NodeWebRoutes {
             }
             _ = try await Offload.replica.run { try server.store.dismissNotice(opID) }
             server.status.replicaChanged()
-            return Self.seeOther(Self.safeReturnPath(form["back"]))
+            return Self.seeOther(Self.safeReturnPath(form.back))
         }
     }
 
     /// The session and fields of a form post that passed the guard; else the guard's refusal.
-    private func checkedForm(_ request: Request) async throws -> (session: String, form: FormBody) {
+    private func checkedForm(_ request: Request) async throws -> (session: String, form: PostedForm) {
         var request = request
         let buffer: ByteBuffer
-        do { buffer = try await request.collectBody(upTo: FormBody.maxBytes) } catch {
+        do { buffer = try await request.collectBody(upTo: PostedForm.maxBytes) } catch {
             throw WebPageError(.contentTooLarge, "Form too large", "A form of these pages is far smaller.")
         }
-        let form = FormBody(String(buffer: buffer))
+        let form = PostedForm(body: String(buffer: buffer))
         let session = request.cookies[FormGuard.cookieName]?.value
         if let refusal = server.guardian.checkPost(
             host: request.head.authority, port: server.port.current,
             origin: request.headers[.origin], fetchSite: request.headers[HTTPField.Name("Sec-Fetch-Site")!],
-            referer: request.headers[.referer], session: session, token: form["csrf"])
+            referer: request.headers[.referer], session: session, token: form.csrf)
         {
             throw refusal
         }
