@@ -2,7 +2,7 @@
 import Foundation
 import PackageDescription
 
-let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6), .enableUpcomingFeature("InternalImportsByDefault")]
 
 let package = Package(
     name: "RaceSync",
@@ -196,19 +196,43 @@ let package = Package(
             path: "Benchmarks/RaceSyncBench",
             swiftSettings: strict
         ),
+        // Each test target tests its own module; fixtures shared by several live in support targets.
         .testTarget(
             name: "SyncCoreTests",
             dependencies: [
-                "SyncCore", "RaceService", "SyncStore", "SyncNode", "SyncTwitch", "ChildProcesses",
+                "SyncCore", "TestSupport", "ChildProcesses",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SyncStoreTests",
+            dependencies: [
+                "SyncCore", "RaceService", "SyncStore", "TestSupport", "StoreTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strict
         ),
         .testTarget(
+            name: "SyncNodeTests",
+            dependencies: [
+                "SyncCore", "RaceService", "SyncStore", "SyncNode", "TestSupport", "StoreTestSupport",
+                "ChildProcesses",
+            ],
+            swiftSettings: strict
+        ),
+        // A temporary folder and a seeded random generator (Foundation only).
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        // A hub store on a temporary file with a hand-moved clock.
+        .target(
+            name: "StoreTestSupport", dependencies: ["SyncCore", "RaceService", "SyncStore", "TestSupport"],
+            path: "Tests/StoreTestSupport", swiftSettings: strict),
+        .testTarget(
             name: "HubHTTPTests",
             dependencies: [
                 "HubHTTP", "RaceWeb", "NodeWeb", "SyncCore", "RaceService", "SyncStore", "SyncNode", "SyncTwitch",
+                "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),

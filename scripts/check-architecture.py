@@ -13,9 +13,13 @@ import re
 import subprocess
 import sys
 
+# An import line, with any attributes and access level (`public import`, `@testable import`).
+IMPORT_LINE = (r"^\s*(?:@\w+\s+)*(?:(?:public|package|internal|fileprivate|private)\s+)?(?:@\w+\s+)*import\s+"
+               r"(?:struct\s+|class\s+|enum\s+|protocol\s+|func\s+|typealias\s+)?(\w+)")
+
 # Toolchain modules any target may import.
 SYSTEM = {"Foundation", "FoundationEssentials", "FoundationNetworking", "FoundationXML", "Glibc", "Dispatch",
-          "Synchronization", "_Concurrency"}
+          "Synchronization", "_Concurrency", "Testing"}
 
 ALLOWED = {
     # The pure core: Foundation only.
@@ -36,7 +40,7 @@ ALLOWED = {
                 "Logging", "ServiceLifecycle"},
     # The hub's HTTP layer sees the use cases (`Hub`), never a database.
     "HubHTTP": {"SyncCore", "RaceService", "RaceWeb", "Hummingbird", "Crypto", "Logging", "NIOCore", "NIOHTTPTypes",
-                "HTTPTypes", "ServiceLifecycle", "Prometheus", "CompressNIO"},
+                "HTTPTypes", "ServiceLifecycle", "Prometheus", "Metrics", "CompressNIO"},
     # What both executables share: the exit-code table and `main`.
     "RaceSyncCommand": {"ArgumentParser"},
     "syncd": {"SyncCore", "RaceService", "SyncStore", "SyncPostgres", "SyncNode", "SyncTwitch", "HubHTTP", "NodeWeb", "RaceSyncCommand", "ArgumentParser", "AsyncHTTPClient",
@@ -45,12 +49,21 @@ ALLOWED = {
     "racecli": {"SyncCore", "RaceService", "SyncStore", "SyncNode", "RaceSyncCommand", "ArgumentParser"},
 }
 
+# Each test target tests its own module: it may import that module and its test fixtures.
+TEST_ALLOWED = {
+    "SyncCoreTests": {"SyncCore", "TestSupport", "ChildProcesses", "PropertyBased", "Testing"},
+    "SyncStoreTests": {"SyncCore", "RaceService", "SyncStore", "TestSupport", "StoreTestSupport", "GRDB",
+                       "PropertyBased", "Testing"},
+    "SyncNodeTests": {"SyncCore", "RaceService", "SyncStore", "SyncNode", "TestSupport", "StoreTestSupport",
+                      "ChildProcesses", "Testing"},
+}
+
 root = pathlib.Path(__file__).resolve().parent.parent
 package = json.loads(subprocess.run(["swift", "package", "dump-package"], cwd=root, check=True,
                                     capture_output=True, text=True).stdout)
 problems = []
 targets = {t["name"]: t for t in package["targets"]}
-for name, allowed in ALLOWED.items():
+for name, allowed in {**ALLOWED, **TEST_ALLOWED}.items():
     target = targets.get(name)
     if target is None:
         problems.append(f"{name}: no such target")
@@ -61,9 +74,9 @@ for name, allowed in ALLOWED.items():
         declared.add(value[0])
     for extra in sorted(declared - allowed):
         problems.append(f"{name} depends on {extra}, which the architecture does not allow")
-    folder = root / (target.get("path") or f"Sources/{name}")
+    folder = root / (target.get("path") or f"{'Tests' if target['type'] == 'test' else 'Sources'}/{name}")
     for source in sorted(folder.rglob("*.swift")):
-        for module in re.findall(r"^\s*(?:@testable\s+|@_exported\s+)?import\s+(?:struct\s+|class\s+|enum\s+)?(\w+)",
+        for module in re.findall(IMPORT_LINE,
                                  source.read_text(), re.M):
             if module in SYSTEM:
                 continue
@@ -84,7 +97,7 @@ for name in ALLOWED:
     folder = root / (target.get("path") or f"Sources/{name}")
     for source in sorted(folder.rglob("*.swift")):
         text = source.read_text()
-        imports = set(re.findall(r"^\s*(?:@testable\s+|@_exported\s+)?import\s+(?:struct\s+|class\s+|enum\s+)?(\w+)", text, re.M))
+        imports = set(re.findall(IMPORT_LINE, text, re.M))
         if name == "SyncCore" and imports - {"Foundation"}:
             problems.append(f"{source.relative_to(root)}: the core imports Foundation only, not {sorted(imports - {'Foundation'})}")
         for module, home in ONLY_IN.items():
@@ -97,5 +110,5 @@ for name in ALLOWED:
 
 for line in problems:
     print(line)
-print(f"architecture: {len(ALLOWED)} targets checked, {len(problems)} problem(s)")
+print(f"architecture: {len(ALLOWED) + len(TEST_ALLOWED)} targets checked, {len(problems)} problem(s)")
 sys.exit(1 if problems else 0)

@@ -1,7 +1,7 @@
 import Foundation
-import Logging
-import RaceService
-import ServiceLifecycle
+public import Logging
+public import RaceService
+public import ServiceLifecycle
 import SyncCore
 
 /// Keeps `--feed-dir` in step with the data: exports at start, then after every commit that

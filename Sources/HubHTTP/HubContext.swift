@@ -1,6 +1,6 @@
-import Hummingbird
+public import Hummingbird
 import NIOCore
-import SyncCore
+public import SyncCore
 
 /// The request context of the hub's router.
 public struct HubContext: RequestContext {

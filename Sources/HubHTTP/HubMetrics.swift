@@ -1,5 +1,5 @@
 import Foundation
-import Prometheus
+public import Prometheus
 import SyncCore
 
 /// The hub's Prometheus metrics, on a registry of its own (no global bootstrap).

@@ -1,8 +1,8 @@
 import Foundation
-import Hummingbird
-import Logging
-import RaceService
-import RaceWeb
+public import Hummingbird
+public import Logging
+public import RaceService
+public import RaceWeb
 import SyncCore
 
 /// The hub's waiting clients that `/metrics` counts: page event streams and long-polls, shared

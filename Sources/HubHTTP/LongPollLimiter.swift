@@ -1,5 +1,5 @@
-import Foundation
-import RaceWeb
+public import Foundation
+public import RaceWeb
 import Synchronization
 
 /// Bounds the pulls that wait for changes: a few per user and a ceiling for the whole hub.

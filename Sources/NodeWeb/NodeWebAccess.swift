@@ -1,5 +1,5 @@
 import Foundation
-import RaceService
+public import RaceService
 import SyncStore
 import Synchronization
 

@@ -1,11 +1,11 @@
 import Foundation
 import HTTPTypes
-import Hummingbird
-import Logging
+public import Hummingbird
+public import Logging
 import RaceWeb
 import SyncCore
-import SyncNode
-import SyncStore
+public import SyncNode
+public import SyncStore
 import Synchronization
 
 /// `syncd node --web HOST:PORT`: the race pages from the replica for the logged-in user, with

@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 
 /// The `main` both executables share: parse, run, and exit by the `CommandFailure` table.

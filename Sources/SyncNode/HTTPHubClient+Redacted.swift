@@ -1,4 +1,4 @@
-import SyncCore
+public import SyncCore
 import SyncStore
 
 extension HTTPHubClient: RedactedDescription {

@@ -1,8 +1,8 @@
 import AsyncHTTPClient
 import Foundation
-import NIOCore
+public import NIOCore
 import NIOHTTP1
-import SyncCore
+public import SyncCore
 import SyncStore
 import TransportErrors
 

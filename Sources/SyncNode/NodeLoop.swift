@@ -1,8 +1,8 @@
 import Foundation
-import Logging
+public import Logging
 import RaceService
-import SyncCore
-import SyncStore
+public import SyncCore
+public import SyncStore
 
 /// The `syncd node` loop: sync rounds every `interval`, a long-poll pull in between so hub
 /// changes arrive as soon as the hub commits them, an outbox watcher so local writes (from

@@ -1,4 +1,4 @@
-import RaceService
+public import RaceService
 import SyncCore
 import SyncStore
 import Synchronization

@@ -1,7 +1,7 @@
 import Foundation
 import RaceService
 import SyncCore
-import SyncStore
+public import SyncStore
 
 /// Logging a replica in, for `racecli login` and `syncd node --hub`: the hub's snapshot file
 /// is downloaded beside the replica and installed in one transaction, then the tail is pulled

@@ -1,7 +1,7 @@
-import Foundation
+public import Foundation
 import RaceService
-import SyncCore
-import SyncStore
+public import SyncCore
+public import SyncStore
 
 /// What one push+pull round did.
 public struct SyncReport: Sendable {

@@ -1,4 +1,4 @@
-import Logging
+public import Logging
 import PostgresNIO
 
 /// Turns the database's change notifications into wake-ups of this instance's readers

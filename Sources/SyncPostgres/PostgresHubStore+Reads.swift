@@ -1,7 +1,7 @@
-import Foundation
+public import Foundation
 import PostgresNIO
-import RaceService
-import SyncCore
+public import RaceService
+public import SyncCore
 
 extension PostgresHubStore {
     public func user(tokenHash hash: Data) async throws -> User? {

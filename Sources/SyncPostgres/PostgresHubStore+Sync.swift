@@ -1,7 +1,7 @@
 import Foundation
 import PostgresNIO
-import RaceService
-import SyncCore
+public import RaceService
+public import SyncCore
 
 extension PostgresHubStore {
     /// The change log after `since`, at most `limit` entries, read in one snapshot with the

@@ -1,8 +1,8 @@
 import Foundation
-import Logging
+public import Logging
 import PostgresNIO
-import RaceService
-import SyncCore
+public import RaceService
+public import SyncCore
 import Synchronization
 
 /// The hub store on PostgreSQL: a `HubBackend` like the SQLite store, for any number of hub

@@ -1,4 +1,4 @@
-import Logging
+public import Logging
 import PostgresNIO
 
 /// One leader among the hub instances sharing a database, by a session-level advisory lock

@@ -1,5 +1,5 @@
 import Foundation
-import PostgresNIO
+public import PostgresNIO
 
 /// A PostgreSQL database named by URL: `postgresql://USER[:PASSWORD]@HOST[:PORT]/DB`, or a Unix
 /// socket folder with `?host=/run/postgresql` (as libpq reads it), with libpq's `sslmode` and

@@ -1,5 +1,5 @@
 import Foundation
-import SyncCore
+public import SyncCore
 
 /// The Twitch app access token (client-credentials grant): fetched on first use, cached,
 /// renewed 60 s before it expires or right after Helix refuses it. Concurrent callers share

@@ -1,5 +1,5 @@
-import Foundation
-import SyncCore
+public import Foundation
+public import SyncCore
 
 /// A live stream as Helix reports it (the fields RaceSync keeps).
 public struct HelixStream: Sendable, Equatable, Decodable {

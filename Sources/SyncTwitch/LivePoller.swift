@@ -1,6 +1,6 @@
 import Foundation
-import Logging
-import SyncCore
+public import Logging
+public import SyncCore
 
 /// Polls Twitch for the participants and casters of active races, once at start and then
 /// every `interval`, and writes only the differences to the hub's live status. A failed poll

@@ -1,4 +1,4 @@
-import SyncCore
+public import SyncCore
 
 extension TwitchConfig: RedactedDescription {
     public var redactedDescription: String {

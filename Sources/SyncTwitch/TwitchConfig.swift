@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import SyncCore
 
 /// Where and how the hub talks to Twitch, from the environment.

@@ -2,7 +2,7 @@ import AsyncHTTPClient
 import Glibc
 import NIOCore
 import NIOPosix
-import SyncCore
+public import SyncCore
 
 extension TransportFailure {
     /// Classifies an AsyncHTTPClient or NIO error by its type and code, never by its text.

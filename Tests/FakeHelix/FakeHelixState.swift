@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Synchronization
 
 /// The mutable state of the fake Helix server: who is live, issued tokens, injected

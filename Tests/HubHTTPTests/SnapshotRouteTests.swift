@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import RaceService
+import TestSupport
 import Testing
 
 @testable import HubHTTP
@@ -76,12 +77,4 @@ extension SnapshotRouteTests {
             #expect((tail.object["changes"] as? [Any])?.isEmpty == false)
         }
     }
-}
-
-/// A temporary folder for a test.
-struct TempDir {
-    let path = NSTemporaryDirectory() + "racesync-http-" + UUID().uuidString.prefix(8)
-    init() { try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
-    func file(_ name: String) -> String { path + "/" + name }
-    func cleanup() { try? FileManager.default.removeItem(atPath: path) }
 }

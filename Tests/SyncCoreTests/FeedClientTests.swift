@@ -1,11 +1,9 @@
 import ChildProcesses
 import Foundation
+import TestSupport
 import Testing
 
 @testable import SyncCore
-@testable import SyncNode
-@testable import SyncStore
-@testable import SyncTwitch
 
 /// Every rendered feed read by a real feed client: Python's feedparser (installed by `make test`).
 @Suite struct FeedClientTests {

@@ -2,9 +2,6 @@ import Foundation
 import Testing
 
 @testable import SyncCore
-@testable import SyncNode
-@testable import SyncStore
-@testable import SyncTwitch
 
 #if canImport(FoundationXML)
     import FoundationXML

@@ -1,10 +1,8 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import SyncCore
-@testable import SyncNode
-@testable import SyncStore
-@testable import SyncTwitch
 
 @Suite struct HLCTests {
     @Test func ordersByWallThenCounterThenNode() {

@@ -2,9 +2,6 @@ import Foundation
 import Testing
 
 @testable import SyncCore
-@testable import SyncNode
-@testable import SyncStore
-@testable import SyncTwitch
 
 @Suite struct RaceRulesTests {
     let organizer = UUID(), alice = UUID(), bob = UUID(), carol = UUID()

@@ -1,9 +1,6 @@
 import Testing
 
 @testable import SyncCore
-@testable import SyncNode
-@testable import SyncStore
-@testable import SyncTwitch
 
 @Suite struct TwitchLoginTests {
     @Test(arguments: ["a", "Alice_99", "x_______________________y", "ABC"])

@@ -1,9 +1,9 @@
 import CompressNIO
 import Crypto
-import Foundation
-import NIOCore
-import RaceService
-import SyncCore
+public import Foundation
+public import NIOCore
+public import RaceService
+public import SyncCore
 import Synchronization
 
 /// The hub's rendered feeds, kept in memory until the store changes, so a GET is a copy

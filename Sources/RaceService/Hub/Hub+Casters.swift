@@ -1,5 +1,5 @@
-import Foundation
-import SyncCore
+public import Foundation
+public import SyncCore
 
 extension Hub {
     /// Self-join as caster (REST): the route's checks, then a hub-stamped op through the merge.

@@ -1,5 +1,5 @@
-import Foundation
-import SyncCore
+public import Foundation
+public import SyncCore
 
 extension Hub: LiveStatusStore {
     /// Lowercase logins of the participants and casters of setup/running races, with their ids.

@@ -1,5 +1,5 @@
-import Foundation
-import SyncCore
+public import Foundation
+public import SyncCore
 
 extension Hub {
     /// Merges a pushed batch in one transaction: one result per op, in order, every answer

@@ -1,5 +1,5 @@
-import Foundation
-import SyncCore
+public import Foundation
+public import SyncCore
 
 extension Hub {
     /// Creates a race in setup with `organizer` as organizer. `name` must already be validated.

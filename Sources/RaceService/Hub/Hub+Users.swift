@@ -1,5 +1,5 @@
 import Foundation
-import SyncCore
+public import SyncCore
 
 extension Hub {
     /// Creates a user and returns it with its new API token (shown once; only its hash is kept).

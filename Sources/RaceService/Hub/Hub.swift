@@ -1,5 +1,5 @@
-import Foundation
-import SyncCore
+public import Foundation
+public import SyncCore
 
 /// The hub's use cases, each written once for every database: what the REST routes, the sync
 /// routes, the Twitch poller and `syncd user` do to the store. Each loads its facts through a

@@ -1,5 +1,5 @@
-import Foundation
-import SyncCore
+public import Foundation
+public import SyncCore
 
 /// The decision pass of a batch merge, shared by every hub backend: given the facts of the
 /// whole batch (read set-based by the backend inside its write transaction), each op is decided

@@ -1,5 +1,5 @@
 import Foundation
-import SyncCore
+public import SyncCore
 
 extension RuleViolation {
     /// The contract's status code for this violation: a REST answer's HTTP status and a push

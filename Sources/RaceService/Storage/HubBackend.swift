@@ -1,5 +1,5 @@
-import Foundation
-import SyncCore
+public import Foundation
+public import SyncCore
 
 /// A hub database: write transactions (`HubTransaction`) for the use cases, and the reads the
 /// routes, feeds and pages make. SQLite (`SQLiteHubBackend`) and PostgreSQL (`PostgresHubStore`)

@@ -1,5 +1,5 @@
 import Foundation
-import SyncCore
+public import SyncCore
 import Synchronization
 
 /// The hub's hybrid logical clock and wall clock: stamps for the ops the hub makes itself (REST

@@ -1,5 +1,5 @@
-import Foundation
-import SyncCore
+public import Foundation
+public import SyncCore
 
 /// A caster register's key: one (race, user) pair.
 public typealias RegisterKey = MergeDecisions.Key

@@ -1,5 +1,5 @@
-import Foundation
-import SyncCore
+public import Foundation
+public import SyncCore
 
 /// A page of the change log as the hub serves it (payloads kept as stored JSON text).
 public struct PullBatch: Sendable {

@@ -1,5 +1,5 @@
 import Foundation
-import SyncCore
+public import SyncCore
 
 /// One page of the race list and where the next one starts (nil: no more).
 public struct RaceListPage: Sendable {

@@ -1,5 +1,5 @@
-import Foundation
-import SyncCore
+public import Foundation
+public import SyncCore
 
 /// The replicated state as rows, for a backend that is not SQLite to write a replica-format
 /// snapshot file (the SQLite module's `SnapshotFile.write`): the same file the SQLite hub's snapshot makes.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A stored row that RaceSync cannot read, named so it can be found and fixed.
 public struct StoreRowError: Error, CustomStringConvertible {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// base64url without padding (RFC 4648 §5): the text of API tokens and of the node's session
 /// ids and form tokens.

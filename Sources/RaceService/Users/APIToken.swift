@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 import SyncCore
 
 /// API tokens: 256 random bits from the system's cryptographic generator, written as

@@ -1,5 +1,5 @@
 import Foundation
-import SyncCore
+public import SyncCore
 
 /// Why `syncd user add` refused.
 public enum UserAddError: Error, CustomStringConvertible, Equatable {

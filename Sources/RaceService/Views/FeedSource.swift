@@ -1,5 +1,5 @@
-import Foundation
-import SyncCore
+public import Foundation
+public import SyncCore
 
 /// Which feed: every active race, or one race.
 public enum FeedScope: Sendable, Hashable {

@@ -1,5 +1,5 @@
-import Foundation
-import SyncCore
+public import Foundation
+public import SyncCore
 
 /// What a race page shows: the race with its members, and the stream of every member who is
 /// live (its title and start), read in one consistent snapshot of a store.

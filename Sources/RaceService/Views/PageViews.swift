@@ -1,5 +1,5 @@
-import Foundation
-import SyncCore
+public import Foundation
+public import SyncCore
 
 /// The views behind the web pages and feeds, shared by every store: each takes the store's
 /// reads (`StateReader`) and its view of a race's casters (`CasterView`), so a page is one

@@ -1,5 +1,5 @@
-import Foundation
-import SyncCore
+public import Foundation
+public import SyncCore
 
 /// The contract's `RaceDetail`, built from any store's reads.
 public enum RaceDetailView {

@@ -1,5 +1,5 @@
-import Foundation
-import SyncCore
+public import Foundation
+public import SyncCore
 
 /// The reads the derived views (race detail, race page, live members, feeds) are built from,
 /// so each view is written once for every backend: SQLite answers them from a `Database`

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import SyncCore
 
 /// HTTP conditional GET for feeds (RFC 9110 §13), as a pure function of the request's

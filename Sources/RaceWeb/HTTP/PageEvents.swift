@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTypes
-import Hummingbird
-import RaceService
+public import Hummingbird
+public import RaceService
 import ServiceLifecycle
 import SyncCore
 import Synchronization

@@ -1,6 +1,6 @@
 import Foundation
 import HTTPTypes
-import Hummingbird
+public import Hummingbird
 import SyncCore
 
 /// The stylesheet and script of the pages (`Resources/static`, embedded in the code), served

@@ -1,5 +1,5 @@
 import Foundation
-import RaceService
+public import RaceService
 import SyncCore
 
 /// Everything the front page shows: active races, who is live in them, the feeds.

@@ -1,5 +1,5 @@
-import Foundation
-import SyncCore
+public import Foundation
+public import SyncCore
 
 /// One participant or caster as a page lists them: name, LIVE badge and stream, and the
 /// viewer's own badges. Plain strings and flags, ready for a template.

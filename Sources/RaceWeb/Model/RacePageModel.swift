@@ -1,5 +1,5 @@
 import Foundation
-import RaceService
+public import RaceService
 import SyncCore
 
 /// Everything a race page shows, as plain values for the `race` template. The hub builds it

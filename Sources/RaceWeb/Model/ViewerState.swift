@@ -1,5 +1,5 @@
-import Foundation
-import SyncCore
+public import Foundation
+public import SyncCore
 
 /// What the node's pages add for the logged-in user: who they are, the per-session form token,
 /// notices about ops the hub refused or someone overrode, and whether the hub is reachable.

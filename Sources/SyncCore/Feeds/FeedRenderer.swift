@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Renders a `LiveFeed` as Atom 1.0 (RFC 4287) or RSS 2.0 bytes. Pure: the same feed gives
 /// the same bytes, so the ETag changes only when the content does.

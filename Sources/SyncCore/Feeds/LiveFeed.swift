@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A live-now feed, independent of its format: what the renderers turn into bytes.
 public struct LiveFeed: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The caster id of a (race, user) pair: a name-based UUID (version 5, SHA-1) of both ids,
 /// so every node derives the same id without asking the hub, across leave and join.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A participant or caster of a race, as the API shows it.
 public struct Member: Codable, Hashable, Sendable {

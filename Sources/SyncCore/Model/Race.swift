@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The stored facts of a race, without its members.
 public struct Race: Hashable, Sendable {

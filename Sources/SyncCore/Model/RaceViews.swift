@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A race with its organizer and members: the `RaceDetail` shape of the contract.
 public struct RaceDetail: Codable, Hashable, Sendable {

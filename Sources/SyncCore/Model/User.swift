@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A RaceSync user, identified by a UUID and a Twitch login.
 public struct User: Codable, Hashable, Sendable {

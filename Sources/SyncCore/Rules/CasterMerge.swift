@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The hub's merge decision for one op, as a pure function of what the store knows.
 public enum CasterMerge {

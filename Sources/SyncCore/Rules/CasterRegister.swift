@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The last-writer-wins register of one (race, user) caster membership.
 public struct CasterRegister: Hashable, Sendable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The live-status changes one successful poll implies, as a pure function.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What the Twitch poller needs of the hub: the seam between them (the hub's use cases
 /// implement it on any database). The poller never sees a database, and the hub never sees

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What the rules need to know about one race: the race and who is in it.
 public struct RaceFacts: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Every rule of the original service, as pure functions of the race's facts.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// RFC 3339 UTC time stamps with milliseconds (`2026-11-26T04:46:36.123Z`), written and read
 /// without a formatter object, so they are pure, fast and `Sendable`-free.

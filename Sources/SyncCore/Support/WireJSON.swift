@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The JSON conventions of the contract: snake_case keys (spelled out by each type),
 /// lowercase UUIDs, RFC 3339 UTC time stamps with milliseconds, sorted keys for stable bytes.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One entry of the hub's change log, as `GET /api/sync/pull` serves it.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What an op does to a caster register.
 public enum OpKind: String, Codable, Sendable, CaseIterable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Decodes a pull page (`GET /api/sync/pull`) without `JSONDecoder`: one pass of
 /// `JSONScanner`, then each change's `data` read straight into its type, with the same rules as

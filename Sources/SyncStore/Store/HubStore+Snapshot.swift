@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import SyncCore
+public import SyncCore
 
 extension HubStore {
     /// The tables a replica holds, copied whole into a snapshot (never tokens, ops or the log).

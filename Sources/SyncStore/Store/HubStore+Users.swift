@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import GRDB
-import SyncCore
+public import SyncCore
 
 extension HubStore {
     /// Every user, by login (never tokens).

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
-import RaceService
-import SyncCore
+public import RaceService
+public import SyncCore
 import Synchronization
 
 /// The hub's authoritative store: users and tokens, races, members, caster registers,

@@ -1,5 +1,5 @@
 import RaceService
-import SyncCore
+public import SyncCore
 
 extension ReplicaSession: RedactedDescription {
     public var redactedDescription: String {

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import SyncCore
+public import SyncCore
 
 extension ReplicaStore {
     /// Applies one pull page and its cursor in one transaction. A `reset` page first drops the

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import GRDB
-import SyncCore
+public import SyncCore
 
 /// An op the hub refused, kept for the user to read.
 public struct RejectedOp: Sendable, Equatable {

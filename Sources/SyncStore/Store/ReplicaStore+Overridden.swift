@@ -1,7 +1,7 @@
-import Foundation
+public import Foundation
 import GRDB
 import RaceService
-import SyncCore
+public import SyncCore
 
 /// One of the user's own writes that lost to someone else's, or was overwritten by someone
 /// else afterwards: what, when, and by whom (`racecli status`, `"overridden"` in `--json`).

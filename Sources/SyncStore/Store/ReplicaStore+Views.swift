@@ -1,7 +1,7 @@
-import Foundation
+public import Foundation
 import GRDB
 import RaceService
-import SyncCore
+public import SyncCore
 
 /// A live member of an active race, as `racecli live` shows it (`--json`: the contract's
 /// `{race_id, twitch_username, stream_url, title, started_at, observed_at}`).

@@ -1,7 +1,7 @@
-import Foundation
+public import Foundation
 import GRDB
 import RaceService
-import SyncCore
+public import SyncCore
 
 /// Who a replica belongs to and where its hub is (set by `racecli login`).
 public struct ReplicaSession: Sendable, Equatable {

@@ -1,7 +1,7 @@
-import Foundation
+public import Foundation
 import GRDB
-import RaceService
-import SyncCore
+public import RaceService
+public import SyncCore
 
 /// The embedded hub database, one SQLite file (`HubStore`), as a `HubBackend`.
 ///

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
-import RaceService
-import SyncCore
+public import RaceService
+public import SyncCore
 
 /// Writes replica-format snapshot files from rows.
 public enum SnapshotFile {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import SyncCore
 
 /// Default file locations under the XDG data directory

@@ -1,7 +1,7 @@
-import Foundation
+public import Foundation
 import GRDB
-import RaceService
-import SyncCore
+public import RaceService
+public import SyncCore
 
 extension HubStore {
     /// The live-now feed of `scope` from the authoritative state; nil for an unknown race.

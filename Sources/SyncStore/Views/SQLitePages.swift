@@ -1,7 +1,7 @@
-import Foundation
+public import Foundation
 import GRDB
-import RaceService
-import SyncCore
+public import RaceService
+public import SyncCore
 
 extension HubStore {
     /// The hub's present casters of a race.

@@ -1,7 +1,7 @@
-import Foundation
-import HubHTTP
+public import Foundation
+public import HubHTTP
 import Prometheus
-import SyncTwitch
+public import SyncTwitch
 
 /// The Twitch poller reports into the hub's `/metrics`.
 extension HubMetrics: TwitchObserver {

@@ -1,12 +1,12 @@
 import Foundation
 import PropertyBased
 import RaceService
+import StoreTestSupport
+import TestSupport
 import Testing
 
 @testable import SyncCore
-@testable import SyncNode
 @testable import SyncStore
-@testable import SyncTwitch
 
 /// Random ops from several nodes, delivered in random orders with duplicates, must converge.
 @Suite struct MergePropertyTests {

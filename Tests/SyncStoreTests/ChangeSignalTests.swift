@@ -4,9 +4,7 @@ import Synchronization
 import Testing
 
 @testable import SyncCore
-@testable import SyncNode
 @testable import SyncStore
-@testable import SyncTwitch
 
 /// The long-poll wake-up: no waiter is ever left behind, whatever order its timer, a
 /// notification, a cancellation and its own registration happen in.

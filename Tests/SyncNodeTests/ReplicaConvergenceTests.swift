@@ -1,11 +1,12 @@
 import Foundation
 import RaceService
+import StoreTestSupport
+import TestSupport
 import Testing
 
 @testable import SyncCore
 @testable import SyncNode
 @testable import SyncStore
-@testable import SyncTwitch
 
 /// Several replicas writing offline and syncing in random orders end equal to the hub.
 @Suite struct ReplicaConvergenceTests {

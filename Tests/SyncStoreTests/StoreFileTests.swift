@@ -1,12 +1,11 @@
 import Foundation
 import GRDB
 import RaceService
+import TestSupport
 import Testing
 
 @testable import SyncCore
-@testable import SyncNode
 @testable import SyncStore
-@testable import SyncTwitch
 
 /// Files that are not stores of the expected kind are refused and never modified.
 @Suite struct StoreFileTests {

@@ -1,12 +1,12 @@
 import Foundation
 import GRDB
 import RaceService
+import StoreTestSupport
+import TestSupport
 import Testing
 
 @testable import SyncCore
-@testable import SyncNode
 @testable import SyncStore
-@testable import SyncTwitch
 
 @Suite struct StoreTests {
     @Test func createsMigratesAndReopens() async throws {

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import PropertyBased
 import RaceService
+import TestSupport
 import Testing
 
 @testable import SyncCore

@@ -1,6 +1,8 @@
 import Foundation
 import PropertyBased
 import RaceService
+import StoreTestSupport
+import TestSupport
 import Testing
 
 @testable import SyncCore

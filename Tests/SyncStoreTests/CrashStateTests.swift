@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import RaceService
+import TestSupport
 import Testing
 
 @testable import SyncCore

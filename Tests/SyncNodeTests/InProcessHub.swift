@@ -1,10 +1,11 @@
 import Foundation
 import RaceService
+import StoreTestSupport
+import TestSupport
 
 @testable import SyncCore
 @testable import SyncNode
 @testable import SyncStore
-@testable import SyncTwitch
 
 /// `HubAPI` straight onto a `HubStore`, through the same wire encoding as HTTP, for tests
 /// that drive many replicas without sockets. `online` simulates a partition.
