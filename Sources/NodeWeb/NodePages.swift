@@ -18,40 +18,36 @@ struct NodePages: Sendable {
     func race(_ id: UUID, session: String, flash: String? = nil) async throws -> (
         model: RacePageModel, state: PageState
     )? {
-        try await Offload.replica.run {
-            let (viewer, feedBase) = try viewer(session: session)
-            guard let data = try store.racePage(id) else { return nil }
-            var model = RacePageModel(data, viewer: viewer, feedBase: feedBase, since: "")
-            // The stream resumes from the section without the one-off message, so the message
-            // stays until something on the page really changes.
-            let body = renderer.raceBody(model)
-            let tag = ContentTag.of(body)
-            model.eventsURL = "/races/\(id.lowercased)/events?since=\(tag)"
-            model.flash = flash
-            return (model, PageState(id: tag, html: body, summary: model.summary))
-        }
+        let (viewer, feedBase) = try await viewer(session: session)
+        guard let data = try await store.async.racePage(id) else { return nil }
+        var model = RacePageModel(data, viewer: viewer, feedBase: feedBase, since: "")
+        // The stream resumes from the section without the one-off message, so the message
+        // stays until something on the page really changes.
+        let body = renderer.raceBody(model)
+        let tag = ContentTag.of(body)
+        model.eventsURL = "/races/\(id.lowercased)/events?since=\(tag)"
+        model.flash = flash
+        return (model, PageState(id: tag, html: body, summary: model.summary))
     }
 
     /// The front page's model and its live section.
     func front(session: String) async throws -> (model: FrontPageModel, state: PageState) {
-        try await Offload.replica.run {
-            let (viewer, feedBase) = try viewer(session: session)
-            var model = FrontPageModel(try store.frontPage(), viewer: viewer, feedBase: feedBase, since: "")
-            let body = renderer.frontBody(model)
-            let tag = ContentTag.of(body)
-            model.eventsURL = "/events?since=\(tag)"
-            return (model, PageState(id: tag, html: body, summary: model.summary))
-        }
+        let (viewer, feedBase) = try await viewer(session: session)
+        var model = FrontPageModel(try await store.async.frontPage(), viewer: viewer, feedBase: feedBase, since: "")
+        let body = renderer.frontBody(model)
+        let tag = ContentTag.of(body)
+        model.eventsURL = "/events?since=\(tag)"
+        return (model, PageState(id: tag, html: body, summary: model.summary))
     }
 
     /// The logged-in user's view, and the hub's base URL for feed links (the node serves no feeds).
-    private func viewer(session: String) throws -> (Viewer, feedBase: String) {
-        guard let login = try store.session() else { throw NodeWebError.notLoggedIn }
+    private func viewer(session: String) async throws -> (Viewer, feedBase: String) {
+        guard let login = try await store.async.session() else { throw NodeWebError.notLoggedIn }
         let feedBase = login.hub.hasSuffix("/") ? String(login.hub.dropLast()) : login.hub
         let token = guardian.token(for: session)
-        let rejected = try store.rejectedOps()
-        let overridden = try store.overriddenOps()
-        let names = try store.raceNames(Set(rejected.map(\.raceID) + overridden.map(\.raceID)))
+        let rejected = try await store.async.rejectedOps()
+        let overridden = try await store.async.overriddenOps()
+        let names = try await store.async.raceNames(Set(rejected.map(\.raceID) + overridden.map(\.raceID)))
         func name(_ race: UUID) -> String { names[race] ?? race.lowercased }
         var notices = rejected.map { op in
             Notice(
@@ -68,7 +64,7 @@ struct NodePages: Sendable {
         let state = status.current
         let offline =
             state.reachable == false
-            ? OfflineNotice(problem: state.problem ?? "unreachable", lastSync: try store.lastSyncAt()) : nil
+            ? OfflineNotice(problem: state.problem ?? "unreachable", lastSync: try await store.async.lastSyncAt()) : nil
         return (Viewer(user: login.user, formToken: token, notices: notices, offline: offline), feedBase)
     }
 }

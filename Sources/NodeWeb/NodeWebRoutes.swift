@@ -57,7 +57,7 @@ struct NodeWebRoutes {
                 let id = try WebPageError.raceID(context.parameters)
                 let refusal: String?
                 do {
-                    _ = try await Offload.replica.run { try server.store.enqueue(kind, race: id) }
+                    try await server.store.async.enqueue(kind, race: id)
                     refusal = nil
                     server.onLocalWrite()
                     server.status.replicaChanged()
@@ -76,7 +76,7 @@ struct NodeWebRoutes {
             guard let opID = UUID(uuidString: context.parameters.get("op_id") ?? "") else {
                 throw WebPageError(.unprocessableContent, "Not a notice", "That is not the id of a notice.")
             }
-            _ = try await Offload.replica.run { try server.store.dismissNotice(opID) }
+            try await server.store.async.dismissNotice(opID)
             server.status.replicaChanged()
             return Self.seeOther(Self.safeReturnPath(form.back))
         }

@@ -89,17 +89,48 @@ public struct HTTPHubClient: HubAPI {
         do { return try PullPageDecoder.decode(data) } catch { throw HubClientError.badResponse("\(error)") }
     }
 
+    /// Streams the snapshot to `path` as it arrives (never whole in memory), a new file only
+    /// its owner reads; a download cut short leaves no file behind.
     public func snapshot(to path: String) async throws -> Bool {
-        let (status, data) = try await exchange(
-            .GET, "/api/sync/snapshot", body: nil, extraTime: .seconds(270), limit: 1 << 30)
-        if status == .notFound || status == .methodNotAllowed { return false }
-        guard status == .ok else { throw Self.refusal(status, data) }
-        guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600])
+        let response: HTTPClientResponse
+        do {
+            response = try await hubHTTPClient.execute(
+                request(.GET, "/api/sync/snapshot", body: nil), timeout: timeout + .seconds(270))
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw HubClientError.unreachable(TransportFailure(classifying: error))
+        }
+        if response.status == .notFound || response.status == .methodNotAllowed { return false }
+        guard response.status == .ok else {
+            let bytes = (try? await response.body.collect(upTo: 64 << 10)) ?? ByteBuffer()
+            throw Self.refusal(response.status, Data(bytes.readableBytesView))
+        }
+        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
+            let file = FileHandle(forWritingAtPath: path)
         else {
             throw HubClientError.badResponse("cannot write the snapshot to \(path)")
         }
+        do {
+            defer { try? file.close() }
+            var written = 0
+            for try await chunk in response.body {
+                written += chunk.readableBytes
+                guard written <= Self.maxSnapshotBytes else {
+                    throw HubClientError.badResponse("the snapshot is larger than \(Self.maxSnapshotBytes >> 20) MiB")
+                }
+                try file.write(contentsOf: Data(chunk.readableBytesView))
+            }
+        } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            if error is HubClientError || error is CancellationError { throw error }
+            throw HubClientError.unreachable(TransportFailure(classifying: error))
+        }
         return true
     }
+
+    /// The largest snapshot a node accepts.
+    static let maxSnapshotBytes = 1 << 30
 
     private func send<T: Decodable>(
         _ method: HTTPMethod, _ path: String, body: Data?, as type: T.Type, extraTime: TimeAmount = .zero
@@ -117,6 +148,20 @@ public struct HTTPHubClient: HubAPI {
     private func exchange(_ method: HTTPMethod, _ path: String, body: Data?, extraTime: TimeAmount, limit: Int)
         async throws -> (HTTPResponseStatus, Data)
     {
+        do {
+            let response = try await hubHTTPClient.execute(
+                request(method, path, body: body), timeout: timeout + extraTime)
+            let bytes = try await response.body.collect(upTo: limit)
+            return (response.status, Data(bytes.readableBytesView))
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw HubClientError.unreachable(TransportFailure(classifying: error))
+        }
+    }
+
+    /// A request to the hub with the token.
+    private func request(_ method: HTTPMethod, _ path: String, body: Data?) -> HTTPClientRequest {
         var request = HTTPClientRequest(url: base + path)
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
@@ -125,15 +170,7 @@ public struct HTTPHubClient: HubAPI {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        do {
-            let response = try await hubHTTPClient.execute(request, timeout: timeout + extraTime)
-            let bytes = try await response.body.collect(upTo: limit)
-            return (response.status, Data(bytes.readableBytesView))
-        } catch is CancellationError {
-            throw CancellationError()
-        } catch {
-            throw HubClientError.unreachable(TransportFailure(classifying: error))
-        }
+        return request
     }
 
     /// A refusal with the hub's `{"detail"}` (or the start of whatever it sent).

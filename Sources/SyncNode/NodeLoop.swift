@@ -43,7 +43,7 @@ public struct NodeLoop: Sendable {
             do {
                 let report = try await round.run()
                 if reachable != true {
-                    let pending = try await Offload.replica.run { [store] in try store.pendingOps().count }
+                    let pending = try await store.async.pendingOps().count
                     logger.info("hub reachable; in sync", metadata: ["pending": "\(pending)"])
                     reachable = true
                 }
@@ -119,7 +119,7 @@ public struct NodeLoop: Sendable {
 
     /// Whether the outbox holds an op (read off the cooperative pool).
     private func hasPending() async throws -> Bool {
-        try await Offload.replica.run { [store] in try !store.pendingOps(limit: 1).isEmpty }
+        try await !store.async.pendingOps(limit: 1).isEmpty
     }
 
     static func describe(_ error: any Error) -> String {

@@ -23,11 +23,11 @@ public enum ReplicaLogin {
         guard try await hub.snapshot(to: file) else {
             let pages = try await SyncRound.snapshot(from: hub)
             let store = try open()
-            try await Offload.replica.run { try store.login(session, snapshot: pages) }
+            try await store.async.login(session, snapshot: pages)
             return store
         }
         let store = try open()
-        try await Offload.replica.run { try store.login(session, snapshotFile: file) }
+        try await store.async.login(session, snapshotFile: file)
         // The login is complete; the tail is a normal sync, done later if the hub vanishes now.
         var report = SyncReport()
         try? await SyncRound(store: store, hub: hub).pull(into: &report)

@@ -38,16 +38,13 @@ public struct SyncRound: Sendable {
     /// Pushes every pending op. An op leaves the outbox only once the hub has answered it.
     public func push(into report: inout SyncReport) async throws {
         while true {
-            let batch = try await Offload.replica.run { [store] in try store.pendingOps(limit: PushRequest.maxOps) }
+            let batch = try await store.async.pendingOps(limit: PushRequest.maxOps)
             if batch.isEmpty { return }
             let response = try await hub.push(PushRequest(nodeID: store.nodeID, ops: batch))
             guard response.results.count == batch.count else {
                 throw HubClientError.badResponse("\(response.results.count) results for \(batch.count) ops")
             }
-            try await Offload.replica.run { [store] in
-                try store.record(response.results, for: batch)
-                try store.observe(response.hlc)
-            }
+            try await store.async.record(response.results, for: batch, hubClock: response.hlc)
             for (op, result) in zip(batch, response.results) {
                 switch result.status {
                 case .applied: report.applied.append(op)
@@ -68,13 +65,13 @@ public struct SyncRound: Sendable {
         var first = true
         var lastWasReset = false
         while true {
-            let cursor = try await Offload.replica.run { [store] in try store.cursor() }
+            let cursor = try await store.async.cursor()
             let page = try await hub.pull(since: cursor, limit: pageSize, wait: first ? wait : 0)
             first = false
             if page.reset && lastWasReset {
                 throw HubClientError.badResponse("the hub asked for a reset again right after one")
             }
-            try await Offload.replica.run { [store] in try store.apply(page) }
+            try await store.async.apply(page)
             report.changesPulled += page.changes.count
             lastWasReset = page.reset
             if page.reset {
@@ -90,7 +87,7 @@ public struct SyncRound: Sendable {
         var report = SyncReport()
         try await push(into: &report)
         try await pull(into: &report)
-        try await Offload.replica.run { [store] in try store.markSynced() }
+        try await store.async.markSynced()
         return report
     }
 
