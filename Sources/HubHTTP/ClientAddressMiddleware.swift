@@ -15,9 +15,8 @@ struct ClientAddressMiddleware: RouterMiddleware {
         }
         var context = context
         context.clientAddress = proxies.client(
-            peer: context.clientAddress, forwardedFor: request.headers[values: Self.forwardedFor])
+            peer: context.clientAddress, forwardedFor: request.headers[values: .forwardedFor])
         return try await next(request, context)
     }
 
-    static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
 }

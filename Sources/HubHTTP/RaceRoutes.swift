@@ -14,10 +14,10 @@ struct RaceRoutes {
 
     func register(on router: Router<HubContext>) {
         let users = router.authenticated(by: store)
-        users.get("/api/me") { _, context in
+        users.get(RouterPath(HubPaths.me)) { _, context in
             try HTTPIO.json(try context.caller())
         }
-        router.get("/api/races") { request, _ in
+        router.get(RouterPath(HubPaths.races)) { request, _ in
             let query = request.uri.queryParameters
             var status: RaceStatus?
             if let text = query.get("status") {
@@ -40,17 +40,17 @@ struct RaceRoutes {
             var response = HTTPIO.raw(Data(page.races.fastJSON.utf8))
             if let next = page.next {
                 let statusPart = status.map { "&status=\($0.rawValue)" } ?? ""
-                response.headers[HTTPField.Name("Link")!] =
+                response.headers[.link] =
                     "</api/races?limit=\(limit)&before=\(next.text)\(statusPart)>; rel=\"next\""
             }
             return response
         }
-        router.get("/api/races/:race_id") { _, context in
+        router.get(RouterPath(HubPaths.racePattern)) { _, context in
             let id = try HTTPIO.uuid(context, "race_id")
             guard let detail = try await store.raceDetail(id) else { throw APIError.raceNotFound }
             return try HTTPIO.json(detail)
         }
-        users.post("/api/races") { request, context in
+        users.post(RouterPath(HubPaths.races)) { request, context in
             let caller = try context.caller()
             let body = try await HTTPIO.body(CreateRaceBody.self, request, context)
             let name: String
@@ -61,7 +61,7 @@ struct RaceRoutes {
             try quota.take(ops: 1, createsRace: true, user: caller.id)
             return try HTTPIO.json(try await store.createRace(name: name, organizer: caller.id), status: .created)
         }
-        users.post("/api/races/:race_id/participants") { request, context in
+        users.post(RouterPath(HubPaths.racePattern("participants"))) { request, context in
             let caller = try context.caller()
             let id = try HTTPIO.uuid(context, "race_id")
             let login = try await HTTPIO.body(LoginBody.self, request, context).login()
@@ -69,33 +69,33 @@ struct RaceRoutes {
             return try HTTPIO.json(try await store.addParticipant(race: id, caller: caller.id, login: login))
         }
         for step in RaceRules.Transition.allCases {
-            users.post("/api/races/:race_id/\(step.rawValue)") { request, context in
+            users.post(RouterPath(HubPaths.racePattern(step.rawValue))) { request, context in
                 let caller = try context.caller()
                 let id = try HTTPIO.uuid(context, "race_id")
                 try quota.take(ops: 1, user: caller.id)
                 return try HTTPIO.json(try await store.transition(step, race: id, caller: caller.id))
             }
         }
-        users.post("/api/races/:race_id/cast-join") { request, context in
+        users.post(RouterPath(HubPaths.racePattern("cast-join"))) { request, context in
             let caller = try context.caller()
             let id = try HTTPIO.uuid(context, "race_id")
             try quota.take(ops: 1, user: caller.id)
             return try HTTPIO.json(try await store.castJoin(race: id, caller: caller.id))
         }
-        users.post("/api/races/:race_id/cast-leave") { request, context in
+        users.post(RouterPath(HubPaths.racePattern("cast-leave"))) { request, context in
             let caller = try context.caller()
             let id = try HTTPIO.uuid(context, "race_id")
             try quota.take(ops: 1, user: caller.id)
             return try HTTPIO.json(try await store.castLeave(race: id, caller: caller.id))
         }
-        users.post("/api/races/:race_id/casters") { request, context in
+        users.post(RouterPath(HubPaths.racePattern("casters"))) { request, context in
             let caller = try context.caller()
             let id = try HTTPIO.uuid(context, "race_id")
             let login = try await HTTPIO.body(LoginBody.self, request, context).login()
             try quota.take(ops: 1, user: caller.id)
             return try HTTPIO.json(try await store.addCaster(race: id, caller: caller.id, login: login))
         }
-        users.delete("/api/races/:race_id/casters/:caster_id") { request, context in
+        users.delete(RouterPath(HubPaths.casterPattern)) { request, context in
             let caller = try context.caller()
             let id = try HTTPIO.uuid(context, "race_id")
             let casterID = try HTTPIO.uuid(context, "caster_id")

@@ -61,13 +61,13 @@ struct SnapshotRoute {
     let cache: SnapshotCache
 
     func register(on router: Router<HubContext>) {
-        router.authenticated(by: store).get("/api/sync/snapshot") { request, _ in
+        router.authenticated(by: store).get(RouterPath(HubPaths.snapshot)) { request, _ in
             let snapshot = try await cache.current()
             let etag = "\"\(snapshot.cursor)\""
             var headers: HTTPFields = [
                 .contentType: "application/vnd.sqlite3", .eTag: etag, .cacheControl: "private, no-cache",
             ]
-            headers[HTTPField.Name("X-RaceSync-Cursor")!] = snapshot.cursor
+            headers[.raceSyncCursor] = snapshot.cursor
             if let inm = request.headers[.ifNoneMatch], ConditionalRequest.matches(inm, etag: etag) {
                 return Response(status: .notModified, headers: headers)
             }

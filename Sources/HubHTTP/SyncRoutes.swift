@@ -14,7 +14,7 @@ struct SyncRoutes {
 
     func register(on router: Router<HubContext>) {
         let users = router.authenticated(by: store)
-        users.post("/api/sync/push") { request, context in
+        users.post(RouterPath(HubPaths.push)) { request, context in
             let caller = try context.caller()
             let push = try await HTTPIO.body(PushRequest.self, request, context)
             guard push.ops.count <= PushRequest.maxOps else {
@@ -31,7 +31,7 @@ struct SyncRoutes {
             metrics.pushed(response.results, duration: ContinuousClock.now - start)
             return try HTTPIO.json(response)
         }
-        users.get("/api/sync/pull") { request, context in
+        users.get(RouterPath(HubPaths.pull)) { request, context in
             let caller = try context.caller()
             var since: PullCursor?
             if let text = request.uri.queryParameters.get("since") {

@@ -17,19 +17,19 @@ struct WebRoutes {
         router.get("/") { _, _ in
             WebPage.html(renderer.frontPage(try await front().model))
         }
-        router.get("/events") { request, context in
+        router.get(RouterPath(PagePaths.frontEvents)) { request, context in
             events.response(request, client: context.clientAddress, signal: store.changeSignal) {
                 let page = try await front()
                 return PageState(id: page.head, html: page.body, summary: page.model.summary)
             }
         }
-        router.get("/races/:race_id") { _, context in
+        router.get(RouterPath(PagePaths.racePattern)) { _, context in
             guard let page = try await race(try WebPageError.raceID(context.parameters)) else {
                 throw WebPageError.raceNotFound
             }
             return WebPage.html(renderer.racePage(page.model))
         }
-        router.get("/races/:race_id/events") { request, context in
+        router.get(RouterPath(PagePaths.raceEventsPattern)) { request, context in
             let id = try WebPageError.raceID(context.parameters)
             guard try await race(id) != nil else { throw WebPageError.raceNotFound }
             return events.response(request, client: context.clientAddress, signal: store.changeSignal) {

@@ -25,7 +25,7 @@ struct NodePages: Sendable {
         // stays until something on the page really changes.
         let body = renderer.raceBody(model)
         let tag = ContentTag.of(body)
-        model.eventsURL = "/races/\(id.lowercased)/events?since=\(tag)"
+        model.eventsURL = PagePaths.raceEvents(id) + "?since=\(tag)"
         model.flash = flash
         return (model, PageState(id: tag, html: body, summary: model.summary))
     }
@@ -36,7 +36,7 @@ struct NodePages: Sendable {
         var model = FrontPageModel(try await store.async.frontPage(), viewer: viewer, feedBase: feedBase, since: "")
         let body = renderer.frontBody(model)
         let tag = ContentTag.of(body)
-        model.eventsURL = "/events?since=\(tag)"
+        model.eventsURL = PagePaths.frontEvents + "?since=\(tag)"
         return (model, PageState(id: tag, html: body, summary: model.summary))
     }
 

@@ -30,20 +30,20 @@ struct NodeWebRoutes {
             let session = Self.session(request)
             return WebPage.html(PageRenderer.standard.frontPage(try await pages.front(session: session).model))
         }
-        router.get("/events") { request, _ in
+        router.get(RouterPath(PagePaths.frontEvents)) { request, _ in
             let session = Self.session(request)
             return server.events.response(request, signal: server.status.changes) {
                 try await pages.front(session: session).state
             }
         }
-        router.get("/races/:race_id") { request, context in
+        router.get(RouterPath(PagePaths.racePattern)) { request, context in
             let session = Self.session(request)
             guard let race = try await pages.race(try WebPageError.raceID(context.parameters), session: session) else {
                 throw WebPageError.raceNotFound
             }
             return WebPage.html(PageRenderer.standard.racePage(race.model))
         }
-        router.get("/races/:race_id/events") { request, context in
+        router.get(RouterPath(PagePaths.raceEventsPattern)) { request, context in
             let id = try WebPageError.raceID(context.parameters)
             let session = Self.session(request)
             guard try await pages.race(id, session: session) != nil else { throw WebPageError.raceNotFound }
@@ -52,7 +52,7 @@ struct NodeWebRoutes {
             }
         }
         for (kind, path) in [(OpKind.join, "cast-join"), (.leave, "cast-leave")] {
-            router.post("/races/:race_id/\(path)") { request, context in
+            router.post(RouterPath(PagePaths.racePattern(path))) { request, context in
                 let (session, _) = try await checkedForm(request)
                 let id = try WebPageError.raceID(context.parameters)
                 let refusal: String?
@@ -64,7 +64,7 @@ struct NodeWebRoutes {
                 } catch let error as LocalWriteError {
                     refusal = error.description
                 }
-                guard let refusal else { return Self.seeOther("/races/\(id.lowercased)") }
+                guard let refusal else { return Self.seeOther(PagePaths.race(id)) }
                 guard let race = try await pages.race(id, session: session, flash: refusal) else {
                     throw WebPageError.raceNotFound
                 }
@@ -93,7 +93,7 @@ struct NodeWebRoutes {
         let session = request.cookies[FormGuard.cookieName]?.value
         if let refusal = server.guardian.checkPost(
             host: request.head.authority, port: server.port.current,
-            origin: request.headers[.origin], fetchSite: request.headers[HTTPField.Name("Sec-Fetch-Site")!],
+            origin: request.headers[.origin], fetchSite: request.headers[.secFetchSite],
             referer: request.headers[.referer], session: session, token: form.csrf)
         {
             throw refusal

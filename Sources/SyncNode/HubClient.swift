@@ -69,11 +69,11 @@ public struct HTTPHubClient: HubAPI {
     }
 
     public func me() async throws -> User {
-        try await send(.GET, "/api/me", body: nil, as: User.self)
+        try await send(.GET, HubPaths.me, body: nil, as: User.self)
     }
 
     public func push(_ request: PushRequest) async throws -> PushResponse {
-        try await send(.POST, "/api/sync/push", body: try WireJSON.encode(request), as: PushResponse.self)
+        try await send(.POST, HubPaths.push, body: try WireJSON.encode(request), as: PushResponse.self)
     }
 
     public func pull(since cursor: String?, limit: Int, wait: Int = 0) async throws -> PullPage {
@@ -83,7 +83,7 @@ public struct HTTPHubClient: HubAPI {
         }
         if wait > 0 { query += "&wait=\(wait)" }
         let (status, data) = try await exchange(
-            .GET, "/api/sync/pull?" + query, body: nil, extraTime: .seconds(Int64(wait)), limit: 256 << 20)
+            .GET, HubPaths.pull + "?" + query, body: nil, extraTime: .seconds(Int64(wait)), limit: 256 << 20)
         guard status == .ok else { throw Self.refusal(status, data) }
         // Pages are the bulk of what a node reads: decoded without JSONDecoder.
         do { return try PullPageDecoder.decode(data) } catch { throw HubClientError.badResponse("\(error)") }
@@ -95,7 +95,7 @@ public struct HTTPHubClient: HubAPI {
         let response: HTTPClientResponse
         do {
             response = try await hubHTTPClient.execute(
-                request(.GET, "/api/sync/snapshot", body: nil), timeout: timeout + .seconds(270))
+                request(.GET, HubPaths.snapshot, body: nil), timeout: timeout + .seconds(270))
         } catch is CancellationError {
             throw CancellationError()
         } catch {

@@ -23,7 +23,7 @@ public enum FeedSource {
             feed = (
                 FeedIDs.feed(race: nil), "RaceSync: live now",
                 "Participants and casters of active races who are live on Twitch",
-                base + "/feeds/live", base + "/api/races"
+                base + "/feeds/live", base + HubPaths.races
             )
         case .race(let id):
             guard let race = try reader.race(id) else { return nil }
@@ -31,7 +31,7 @@ public enum FeedSource {
             feed = (
                 FeedIDs.feed(race: id), "RaceSync: live now in \(race.name)",
                 "Participants and casters of \(race.name) who are live on Twitch",
-                base + "/feeds/races/\(id.lowercased)/live", base + "/api/races/\(id.lowercased)"
+                base + "/feeds/races/\(id.lowercased)/live", base + HubPaths.race(id)
             )
         }
         let items = try PageViews.liveMembers(reader, in: races, casters: casters).map { member in

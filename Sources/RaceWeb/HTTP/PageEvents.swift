@@ -44,7 +44,7 @@ public struct PageEvents: Sendable {
     /// The position a client has seen: `Last-Event-ID`, else `?since=`; absurd values are ignored.
     public static func resumePoint(_ request: Request) -> String? {
         let given =
-            request.headers[HTTPField.Name("Last-Event-ID")!]
+            request.headers[.lastEventID]
             ?? request.uri.queryParameters.get("since").map { String($0) }
         guard let given, !given.isEmpty, given.utf8.count <= 200 else { return nil }
         return given
@@ -100,7 +100,7 @@ public struct PageEvents: Sendable {
         }
         var headers = WebPage.securityHeaders
         headers[.contentType] = "text/event-stream; charset=utf-8"
-        headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
+        headers[.accelBuffering] = "no"
         return Response(status: .ok, headers: headers, body: body)
     }
 

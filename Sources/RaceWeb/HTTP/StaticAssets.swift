@@ -35,7 +35,7 @@ public struct StaticAssets: Sendable {
             router.get("/static/\(file)") { request, _ in
                 var headers: HTTPFields = [
                     .contentType: asset.contentType, .eTag: asset.etag, .cacheControl: "public, max-age=300",
-                    HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+                    .contentTypeOptions: "nosniff",
                 ]
                 if let ifNoneMatch = request.headers[.ifNoneMatch],
                     ConditionalRequest.matches(ifNoneMatch, etag: asset.etag)

@@ -10,9 +10,9 @@ public enum WebPage {
     public static let securityHeaders: HTTPFields = [
         .contentSecurityPolicy:
             "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-        HTTPField.Name("X-Content-Type-Options")!: "nosniff",
-        HTTPField.Name("X-Frame-Options")!: "DENY",
-        HTTPField.Name("Referrer-Policy")!: "same-origin",
+        .contentTypeOptions: "nosniff",
+        .frameOptions: "DENY",
+        .referrerPolicy: "same-origin",
         .cacheControl: "no-store",
     ]
 

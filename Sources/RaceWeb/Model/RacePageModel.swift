@@ -53,7 +53,7 @@ public struct RacePageModel: Sendable, Equatable {
         anyLive = liveCount > 0
         feedAtom = "\(feedBase)/feeds/races/\(raceID)/live.atom"
         feedRSS = "\(feedBase)/feeds/races/\(raceID)/live.rss"
-        eventsURL = "/races/\(raceID)/events?since=\(Self.queryEscaped(since))"
+        eventsURL = PagePaths.raceEvents(detail.id) + "?since=\(Self.queryEscaped(since))"
         controls = viewer.map { CasterControls(detail: detail, viewer: $0) }
         notices = viewer?.notices.filter { $0.raceID == detail.id } ?? []
         offline = viewer?.offline

@@ -39,7 +39,7 @@ public struct Notice: Sendable, Equatable {
         self.heading = heading
         self.text = text
         self.dismissAction = "/notices/\(opID.lowercased)/dismiss"
-        self.back = "/races/\(raceID.lowercased)"
+        self.back = PagePaths.race(raceID)
         self.formToken = formToken
     }
 }
@@ -73,8 +73,8 @@ public struct CasterControls: Sendable, Equatable {
         let joinRefusal = RaceRules.castJoin(facts, caller: me)
         canJoin = !canLeave && joinRefusal == nil
         reason = canJoin || canLeave ? nil : joinRefusal.map { Self.sentence($0.reason) }
-        joinAction = "/races/\(detail.id.lowercased)/cast-join"
-        leaveAction = "/races/\(detail.id.lowercased)/cast-leave"
+        joinAction = PagePaths.raceAction(detail.id, "cast-join")
+        leaveAction = PagePaths.raceAction(detail.id, "cast-leave")
         formToken = viewer.formToken
     }
 

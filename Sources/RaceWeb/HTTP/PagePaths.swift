@@ -1,0 +1,18 @@
+public import Foundation
+
+/// The web pages' paths, shared by the hub's and the node's page routes and the view models
+/// that link to them.
+public enum PagePaths {
+    public static let front = "/"
+    public static let frontEvents = "/events"
+    public static let racePattern = "/races/:race_id"
+    public static let raceEventsPattern = racePattern + "/events"
+    public static func racePattern(_ action: String) -> String { racePattern + "/" + action }
+
+    /// The page of race `id`.
+    public static func race(_ id: UUID) -> String { "/races/" + id.lowercased }
+    /// The event stream of race `id`'s page.
+    public static func raceEvents(_ id: UUID) -> String { race(id) + "/events" }
+    /// A form action of race `id`'s page (`cast-join`, `cast-leave`).
+    public static func raceAction(_ id: UUID, _ action: String) -> String { race(id) + "/" + action }
+}

@@ -1,0 +1,19 @@
+public import Foundation
+
+/// The hub's API paths: the one place the hub's routes, its client (the node) and the links
+/// in feeds spell them. Route patterns name their parameters `:race_id` and `:caster_id`.
+public enum HubPaths {
+    public static let me = "/api/me"
+    public static let races = "/api/races"
+    public static let push = "/api/sync/push"
+    public static let pull = "/api/sync/pull"
+    public static let snapshot = "/api/sync/snapshot"
+
+    /// The route pattern of one race and of what hangs under it (`race("cast-join")`).
+    public static let racePattern = races + "/:race_id"
+    public static func racePattern(_ action: String) -> String { racePattern + "/" + action }
+    public static let casterPattern = racePattern + "/casters/:caster_id"
+
+    /// The path of race `id`.
+    public static func race(_ id: UUID) -> String { races + "/" + id.lowercased }
+}
