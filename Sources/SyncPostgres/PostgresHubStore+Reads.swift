@@ -12,6 +12,21 @@ extension PostgresHubStore {
         }
     }
 
+    /// The session whose id hashes to `hash`, ended or not.
+    public func session(hash: Data) async throws -> StoredSession? {
+        try await read { [logger] connection in
+            try await connection.all(
+                """
+                SELECT u.id, u.login, u.display_name, s.expires_at
+                FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = \(hash)
+                """, as: (UUID, String, String?, Int64).self, logger: logger
+            ).first.map { id, login, displayName, expiresAtMs in
+                StoredSession(
+                    user: User(id: id, twitchUsername: login, twitchDisplayName: displayName), expiresAtMs: expiresAtMs)
+            }
+        }
+    }
+
     /// Every user, by login (never tokens).
     public func users() async throws -> [User] {
         try await read { [logger] connection in

@@ -72,6 +72,19 @@ enum PostgresSchema {
                 "CREATE INDEX casters_by_user ON casters (user_id)",
             ]
         ),
+        // Browsers signed in on the hub's website (any instance serves any session).
+        (
+            "v4-web-sessions",
+            [
+                """
+                CREATE TABLE sessions (
+                    hash bytea PRIMARY KEY, user_id uuid NOT NULL REFERENCES users(id),
+                    created_at bigint NOT NULL, expires_at bigint NOT NULL)
+                """,
+                "CREATE INDEX sessions_by_user ON sessions (user_id)",
+                "CREATE INDEX sessions_by_end ON sessions (expires_at)",
+            ]
+        ),
     ]
 
     /// Applies every migration this database lacks, under the migration lock.

@@ -24,6 +24,8 @@ public protocol HubBackend: Sendable {
     func user(tokenHash: Data) async throws -> User?
     /// Every user, by login (never tokens).
     func users() async throws -> [User]
+    /// The session whose id hashes to `hash`, ended or not; nil when there is none.
+    func session(hash: Data) async throws -> StoredSession?
     /// A page of the race list, newest first: at most `limit` races after `before`.
     func raceSummaries(status: RaceStatus?, before: RaceListCursor?, limit: Int) async throws -> RaceListPage
     func raceDetail(_ id: UUID) async throws -> RaceDetail?

@@ -61,6 +61,16 @@ public protocol HubTransaction: Sendable {
     /// Creates a user with the hash of its first API token.
     func insertUser(_ user: User, tokenHash: Data, atMs: Int64) async throws
 
+    // MARK: Sessions (not replicated: never in the change log)
+
+    func insertSession(hash: Data, user: UUID, atMs: Int64, expiresAtMs: Int64) async throws
+    func extendSession(hash: Data, expiresAtMs: Int64) async throws
+    func deleteSession(hash: Data) async throws
+    /// Ends every session of `user`.
+    func deleteSessions(of user: UUID) async throws
+    /// Sweeps the sessions that ended before `nowMs`.
+    func deleteSessions(endedBy nowMs: Int64) async throws
+
     // MARK: The change log
 
     /// Appends changes to the log, in order (a key appended again replaces its older row).

@@ -1,6 +1,7 @@
 public import Foundation
 import GRDB
 public import SyncCore
+public import RaceService
 
 extension HubStore {
     /// Every user, by login (never tokens).
@@ -16,6 +17,19 @@ extension HubStore {
                     db.cachedStatement(sql: "SELECT user_id FROM tokens WHERE hash = ?"), arguments: [hash])
             else { return nil }
             return try StateQueries.user(db, id: id)
+        }
+    }
+
+    /// The session whose id hashes to `hash`, ended or not.
+    public func session(hash: Data) throws -> StoredSession? {
+        try read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT user_id, expires_at FROM sessions WHERE hash = ?"),
+                    arguments: [hash]),
+                let user = try StateQueries.user(db, id: row["user_id"])
+            else { return nil }
+            return StoredSession(user: user, expiresAtMs: row["expires_at"])
         }
     }
 

@@ -31,6 +31,7 @@ public struct SQLiteHubBackend: HubBackend {
 
     public func user(tokenHash: Data) async throws -> User? { try await read { try $0.user(tokenHash: tokenHash) } }
     public func users() async throws -> [User] { try await read { try $0.users() } }
+    public func session(hash: Data) async throws -> StoredSession? { try await read { try $0.session(hash: hash) } }
     public func raceSummaries(status: RaceStatus?, before: RaceListCursor?, limit: Int) async throws -> RaceListPage {
         try await read { try $0.raceSummaries(status: status, before: before, limit: limit) }
     }

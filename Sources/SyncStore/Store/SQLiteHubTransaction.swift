@@ -19,7 +19,7 @@ final class SQLiteHubTransaction: HubTransaction {
     /// Whether the commit should wake readers.
     var wakesReaders: Bool { wakes.withLock { $0 } }
 
-    private func run<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func run<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await pool.writeWithoutTransaction(body)
     }
 

@@ -166,6 +166,23 @@ enum Schema {
                     CREATE INDEX casters_by_user ON casters(user_id);
                     """)
         }
+        // Browsers signed in on the hub's website: the SHA-256 of each session id, whose user,
+        // and when it ends (swept by end time, ended all at once by user).
+        if kind == .hub {
+            migrator.registerMigration("v7-web-sessions") { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE sessions (
+                            hash BLOB PRIMARY KEY,
+                            user_id BLOB NOT NULL REFERENCES users(id),
+                            created_at INTEGER NOT NULL,
+                            expires_at INTEGER NOT NULL
+                        ) WITHOUT ROWID;
+                        CREATE INDEX sessions_by_user ON sessions(user_id);
+                        CREATE INDEX sessions_by_end ON sessions(expires_at);
+                        """)
+            }
+        }
         return migrator
     }
 }
