@@ -36,7 +36,8 @@ public enum HubServer {
     public static func router(
         store: Hub, metrics: HubMetrics, feeds: FeedCache, longPolls: LongPollLimiter = LongPollLimiter(),
         pageEvents: PageEvents = PageEventsSettings.standard(),
-        metricsOnPublicPort: Bool = true, proxies: TrustedProxies = TrustedProxies(), quota: WriteQuota = .unlimited
+        metricsOnPublicPort: Bool = true, proxies: TrustedProxies = TrustedProxies(), quota: WriteQuota = .unlimited,
+        publicURL: String? = nil
     ) -> Router<HubContext> {
         let router = Router(context: HubContext.self)
         let routes = RouteTable()
@@ -65,7 +66,9 @@ public enum HubServer {
         SyncRoutes(store: store, metrics: metrics, longPolls: longPolls, quota: quota).register(on: router)
         SnapshotRoute(store: store, cache: SnapshotCache(store: store)).register(on: router)
         FeedRoutes(cache: feeds).register(on: router)
-        WebRoutes(store: store, events: pageEvents).register(on: router)
+        let web = WebSignIn(store: store, publicURL: publicURL)
+        AccountRoutes(store: store, web: web).register(on: router)
+        WebRoutes(store: store, events: pageEvents, web: web).register(on: router)
         routes.load(from: router)
         return router
     }
@@ -109,14 +112,15 @@ public enum HubServer {
         limits: ConnectionLimits = ConnectionLimits(),
         pageEvents: PageEvents = PageEventsSettings.standard(),
         longPolls: LongPollLimiter = LongPollLimiter(), metricsOnPublicPort: Bool = true,
-        quota: WriteQuota = .unlimited,
+        quota: WriteQuota = .unlimited, publicURL: String? = nil,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let connections = ConnectionCounter(perClient: limits.maxConnectionsPerClient)
         return Application(
             router: router(
                 store: store, metrics: metrics, feeds: feeds, longPolls: longPolls, pageEvents: pageEvents,
-                metricsOnPublicPort: metricsOnPublicPort, proxies: limits.trustedProxies, quota: quota),
+                metricsOnPublicPort: metricsOnPublicPort, proxies: limits.trustedProxies, quota: quota,
+                publicURL: publicURL),
             server: .http1(
                 configuration: .init(
                     additionalChannelHandlers: [ConnectionGuard(limits: limits, counter: connections)],

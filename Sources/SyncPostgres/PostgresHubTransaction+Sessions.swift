@@ -11,7 +11,8 @@ extension PostgresHubTransaction {
 
     func extendSession(hash: Data, expiresAtMs: Int64) async throws {
         try await connection.query(
-            "UPDATE sessions SET expires_at = greatest(expires_at, \(expiresAtMs)) WHERE hash = \(hash)", logger: logger)
+            "UPDATE sessions SET expires_at = greatest(expires_at, \(expiresAtMs)) WHERE hash = \(hash)", logger: logger
+        )
     }
 
     func deleteSession(hash: Data) async throws {

@@ -39,14 +39,15 @@ final class HubHarness: @unchecked Sendable {
 
     /// Runs `body` against the router in process.
     func run(
-        pageEvents: PageEvents? = nil, quota: WriteQuota = .unlimited, _ body: @Sendable (Client) async throws -> Void
+        pageEvents: PageEvents? = nil, quota: WriteQuota = .unlimited, publicURL: String? = nil,
+        _ body: @Sendable (Client) async throws -> Void
     ) async throws {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         let feeds = FeedCache(store: storage, baseURL: "http://hub.test")
         let app = HubServer.application(
             store: storage, metrics: metrics, feeds: feeds, host: "127.0.0.1", port: 0, logger: logger,
-            pageEvents: pageEvents ?? PageEventsSettings.standard(), quota: quota)
+            pageEvents: pageEvents ?? PageEventsSettings.standard(), quota: quota, publicURL: publicURL)
         let tokens = self.tokens
         try await app.test(.router) { client in
             try await body(Client(client: client, tokens: tokens))
@@ -72,7 +73,7 @@ final class HubHarness: @unchecked Sendable {
         @discardableResult
         func call(
             _ method: HTTPRequest.Method, _ uri: String, as login: String? = nil, token: String? = nil,
-            json: Any? = nil, raw: String? = nil
+            json: Any? = nil, raw: String? = nil, headers extra: HTTPFields = [:]
         ) async throws -> Reply {
             var headers: HTTPFields = [:]
             if let token = token ?? login.flatMap({ tokens[$0] }) { headers[.authorization] = "Bearer \(token)" }
@@ -80,6 +81,7 @@ final class HubHarness: @unchecked Sendable {
             if let json { body = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json)) }
             if let raw { body = ByteBuffer(string: raw) }
             if body != nil { headers[.contentType] = "application/json" }
+            for field in extra { headers[field.name] = field.value }
             return try await client.execute(uri: uri, method: method, headers: headers, body: body) { response in
                 let text = String(buffer: response.body)
                 return Reply(

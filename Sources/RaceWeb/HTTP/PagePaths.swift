@@ -4,6 +4,8 @@ public import Foundation
 /// that link to them.
 public enum PagePaths {
     public static let front = "/"
+    public static let login = "/login"
+    public static let logout = "/logout"
     public static let frontEvents = "/events"
     public static let racePattern = "/races/:race_id"
     public static let raceEventsPattern = racePattern + "/events"

@@ -36,6 +36,8 @@ public struct FrontPageModel: Sendable, Equatable {
     public var offline: OfflineNotice?
     /// The logged-in user's name on a node.
     public var you: String?
+    /// The hub's account links (nil on the node).
+    public var account: AccountBar?
     public var title = "Live now — RaceSync"
 
     public init(_ data: FrontPageData, viewer: Viewer? = nil, feedBase: String = "", since: String) {

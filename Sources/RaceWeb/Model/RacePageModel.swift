@@ -28,8 +28,10 @@ public struct RacePageModel: Sendable, Equatable {
     public var offline: OfflineNotice?
     /// A one-off message about the user's last action ("you are already a caster").
     public var flash: String?
-    /// The logged-in user's name (node only).
+    /// The logged-in user's name.
     public var you: String?
+    /// The hub's account links (nil on the node).
+    public var account: AccountBar?
     /// The page's `<title>`.
     public var title: String
 

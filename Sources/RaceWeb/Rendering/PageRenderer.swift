@@ -19,7 +19,7 @@ public struct PageRenderer: Sendable {
         "front-body": PackageResources.front_body_mustache, "front": PackageResources.front_mustache,
         "head": PackageResources.head_mustache, "member": PackageResources.member_mustache,
         "race-body": PackageResources.race_body_mustache, "race": PackageResources.race_mustache,
-        "status": PackageResources.status_mustache,
+        "status": PackageResources.status_mustache, "login": PackageResources.login_mustache,
     ]
 
     /// The embedded templates, parsed once (a test parses them all, so this cannot fail in a build that passed).
@@ -59,6 +59,8 @@ public struct PageRenderer: Sendable {
     public func frontPage(_ model: FrontPageModel) -> String { render(model, "front") }
     /// The live part of the front page.
     public func frontBody(_ model: FrontPageModel) -> String { render(model, "front-body") }
+    /// The hub's login page.
+    public func loginPage(_ model: LoginPageModel) -> String { render(model, "login") }
     /// An error page ("Race not found").
     public func errorPage(_ error: WebPageError) -> String { render(ErrorPageModel(error), "error") }
 

@@ -1,7 +1,7 @@
 public import Foundation
 import GRDB
-public import SyncCore
 public import RaceService
+public import SyncCore
 
 extension HubStore {
     /// Every user, by login (never tokens).

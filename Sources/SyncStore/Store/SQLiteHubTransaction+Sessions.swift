@@ -14,7 +14,8 @@ extension SQLiteHubTransaction {
     func extendSession(hash: Data, expiresAtMs: Int64) async throws {
         try await run { db in
             try db.execute(
-                sql: "UPDATE sessions SET expires_at = max(expires_at, ?) WHERE hash = ?", arguments: [expiresAtMs, hash])
+                sql: "UPDATE sessions SET expires_at = max(expires_at, ?) WHERE hash = ?",
+                arguments: [expiresAtMs, hash])
         }
     }
 

@@ -134,7 +134,7 @@ struct HubCommand: AsyncParsableCommand {
         let app = HubServer.application(
             store: storage, metrics: metrics, feeds: feeds, host: host, port: port, logger: logger, limits: limits,
             pageEvents: streams.pageEvents, longPolls: streams.longPolls, metricsOnPublicPort: metricsListener == nil,
-            quota: WriteQuota(opsPerMinute: maxOpsPerMinute, racesPerDay: maxRacesPerDay),
+            quota: WriteQuota(opsPerMinute: maxOpsPerMinute, racesPerDay: maxRacesPerDay), publicURL: publicURL,
             onRunning: { port in
                 if !explicitURL { feeds.baseURL = "http://\(host):\(port)" }
                 logger.info(
