@@ -1,0 +1,62 @@
+"""Signing in on the hub's website (CONTRACT §8) in a real browser: a token signs in, the race
+page casts and leaves through forms (with and without JavaScript), a refused join shows why,
+and signing out ends the session."""
+import pytest
+from playwright.sync_api import expect
+
+from test_pages import caster_logins, running_race
+
+
+def sign_in(page, hub, token, path="/"):
+    page.goto(f"{hub.url}{path}")
+    page.get_by_role("link", name="Log in").click()
+    page.get_by_label("API token").fill(token)
+    page.get_by_role("button", name="Sign in with a token").click()
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_sign_in_cast_this_race_you_and_leave_on_the_hub(hub, browser, screenshot, javascript):
+    org = hub.add_user("org")
+    alice = hub.add_user("alice", "Alice")
+    race = running_race(hub, org, "Any% Glitchless")
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+
+    sign_in(page, hub, alice, f"/races/{race}")
+    expect(page).to_have_url(f"{hub.url}/races/{race}")
+    expect(page.get_by_text("Signed in as Alice")).to_be_visible()
+    page.get_by_role("button", name="Cast this race").click()
+    expect(page.locator(".casters li", has_text="Alice").locator(".badge.you")).to_be_visible()
+    assert caster_logins(hub, race) == ["alice"]
+    if javascript:
+        screenshot(page, "hub-race-signed-in")
+
+    page.get_by_role("button", name="Leave").click()
+    expect(page.locator(".casters li", has_text="Alice")).to_have_count(0)
+    expect(page.get_by_role("button", name="Cast this race")).to_be_visible()
+    assert caster_logins(hub, race) == []
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+    page.goto(f"{hub.url}/races/{race}")
+    expect(page.get_by_role("button", name="Cast this race")).to_have_count(0)
+    context.close()
+
+
+def test_a_participant_sees_why_they_cannot_cast_and_a_wrong_token_opens_nothing(hub, browser):
+    org = hub.add_user("org")
+    runner = hub.add_user("runner", "Runner")
+    race = running_race(hub, org, "Low%", participants=["runner"])
+    context = browser.new_context()
+    page = context.new_page()
+
+    sign_in(page, hub, "rs_" + "A" * 43)
+    expect(page.get_by_role("alert")).to_have_text("That API token is not valid here.")
+    assert not any(cookie["name"].endswith("racesync_session") for cookie in context.cookies())
+
+    page.get_by_label("API token").fill(runner)
+    page.get_by_role("button", name="Sign in with a token").click()
+    page.goto(f"{hub.url}/races/{race}")
+    expect(page.get_by_role("button", name="Cast this race")).to_have_count(0)
+    expect(page.locator(".controls .reason")).to_have_text("You are a participant of this race.")
+    context.close()
