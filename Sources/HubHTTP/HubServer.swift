@@ -68,7 +68,9 @@ public enum HubServer {
         FeedRoutes(cache: feeds).register(on: router)
         let web = WebSignIn(store: store, publicURL: publicURL)
         AccountRoutes(store: store, web: web).register(on: router)
-        WebRoutes(store: store, events: pageEvents, web: web).register(on: router)
+        let pages = WebRoutes(store: store, events: pageEvents, web: web, quota: quota)
+        OrganizerRoutes(store: store, web: web, pages: pages).register(on: router)
+        pages.register(on: router)
         routes.load(from: router)
         return router
     }

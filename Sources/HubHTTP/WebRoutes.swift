@@ -12,6 +12,7 @@ struct WebRoutes {
     let store: Hub
     let events: PageEvents
     let web: WebSignIn
+    let quota: WriteQuota
     let cache = PageCache()
     var renderer: PageRenderer { .standard }
 
@@ -50,21 +51,36 @@ struct WebRoutes {
             router.post(RouterPath(PagePaths.racePattern(action))) { request, context in
                 let id = try WebPageError.raceID(context.parameters)
                 let (signedIn, _) = try await web.checkedPost(request, returnTo: PagePaths.race(id))
-                do {
+                return try await act(on: id, as: signedIn) {
                     if action == "cast-join" {
                         _ = try await store.castJoin(race: id, caller: signedIn.user.id)
                     } else {
                         _ = try await store.castLeave(race: id, caller: signedIn.user.id)
                     }
-                    return AccountRoutes.seeOther(PagePaths.race(id))
-                } catch let violation as RuleViolation {
-                    guard var model = try await race(id, for: signedIn, flash: Self.sentence(violation.reason))?.model
-                    else { throw WebPageError.raceNotFound }
-                    model.account = account(signedIn, returnTo: PagePaths.race(id))
-                    return WebPage.html(renderer.racePage(model), status: .init(code: violation.statusCode))
                 }
             }
         }
+    }
+
+    /// A signed-in form's write on race `id`, under the same write quota as the REST API: `303`
+    /// back to the race page when done; when a rule (or the quota) refuses it, the race page
+    /// with the reason and the refusal's status.
+    func act(on id: UUID, as signedIn: SignedIn, _ write: () async throws -> Void) async throws -> Response {
+        let refusal: (reason: String, status: HTTPResponse.Status)
+        do {
+            try quota.take(ops: 1, user: signedIn.user.id)
+            try await write()
+            return AccountRoutes.seeOther(PagePaths.race(id))
+        } catch let violation as RuleViolation {
+            refusal = (Self.sentence(violation.reason), .init(code: violation.statusCode))
+        } catch let error as APIError where error.status != .serviceUnavailable {
+            refusal = (Self.sentence(error.detail), error.status)
+        }
+        guard var model = try await race(id, for: signedIn, flash: refusal.reason)?.model else {
+            throw WebPageError.raceNotFound
+        }
+        model.account = account(signedIn, returnTo: PagePaths.race(id))
+        return WebPage.html(renderer.racePage(model), status: refusal.status)
     }
 
     private func account(_ signedIn: SignedIn?, returnTo path: String) -> AccountBar {
@@ -95,7 +111,7 @@ struct WebRoutes {
         if signedIn == nil, let cached = cache.race(id, generation: generation) { return cached }
         let head = try await store.logHead().text
         guard let data = try await store.racePage(id) else { return nil }
-        var model = RacePageModel(data, viewer: signedIn.map(viewer), since: head)
+        var model = RacePageModel(data, viewer: signedIn.map(viewer), since: head, organizerTools: true)
         let body = renderer.raceBody(model)
         model.flash = flash
         let entry = PageCache.Entry(generation: generation, head: head, model: model, body: body)
@@ -103,7 +119,7 @@ struct WebRoutes {
         return entry
     }
 
-    private static func sentence(_ text: String) -> String {
+    static func sentence(_ text: String) -> String {
         guard let first = text.first else { return text }
         return first.uppercased() + text.dropFirst() + "."
     }

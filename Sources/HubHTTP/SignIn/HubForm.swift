@@ -11,6 +11,10 @@ struct HubForm: Decodable, Sendable {
     var token: String?
     /// Where to go after signing in (a local path).
     var next: String?
+    /// A race's name (New race).
+    var name: String?
+    /// A Twitch login (add a participant or a caster).
+    var login: String?
 
     /// Forms of the hub's pages are tiny; a larger body is refused before it is parsed.
     static let maxBytes = 8 * 1024

@@ -6,6 +6,8 @@ public enum PagePaths {
     public static let front = "/"
     public static let login = "/login"
     public static let logout = "/logout"
+    public static let newRace = "/races/new"
+    public static let removeCasterPattern = racePattern + "/casters/:caster_id/remove"
     public static let frontEvents = "/events"
     public static let racePattern = "/races/:race_id"
     public static let raceEventsPattern = racePattern + "/events"

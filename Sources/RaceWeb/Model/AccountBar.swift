@@ -8,14 +8,18 @@ public struct AccountBar: Sendable, Equatable {
     public var signOutAction: String?
     /// The session's form token (signed in only).
     public var formToken: String?
+    /// Where **New race** leads (signed in only).
+    public var newRaceLink: String?
 
     /// Signed out, on the page at `path`.
     public static func signedOut(returnTo path: String) -> AccountBar {
-        AccountBar(signInLink: LoginPageModel.link(returnTo: path), signOutAction: nil, formToken: nil)
+        AccountBar(
+            signInLink: LoginPageModel.link(returnTo: path), signOutAction: nil, formToken: nil, newRaceLink: nil)
     }
 
     /// Signed in, with the session's form token.
     public static func signedIn(formToken: String) -> AccountBar {
-        AccountBar(signInLink: nil, signOutAction: PagePaths.logout, formToken: formToken)
+        AccountBar(
+            signInLink: nil, signOutAction: PagePaths.logout, formToken: formToken, newRaceLink: PagePaths.newRace)
     }
 }

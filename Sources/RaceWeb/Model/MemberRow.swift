@@ -18,6 +18,9 @@ public struct MemberRow: Sendable, Equatable {
     public var isYou: Bool
     /// The membership comes from a local op the hub has not confirmed yet (node only).
     public var pending: Bool
+    /// The organizer's × that removes this caster (hub only), and its form token.
+    public var removeAction: String?
+    public var formToken: String?
 
     public init(_ member: Member, stream: LiveStream?, viewer: UUID?) {
         login = member.user.twitchUsername
@@ -29,6 +32,8 @@ public struct MemberRow: Sendable, Equatable {
         liveSince = member.isLive ? stream.map { "live since \(WebTime.clock($0.startedAt)) UTC" } : nil
         isYou = member.user.id == viewer
         pending = member.pending == true
+        removeAction = nil
+        formToken = nil
     }
 }
 

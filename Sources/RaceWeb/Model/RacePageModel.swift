@@ -24,6 +24,8 @@ public struct RacePageModel: Sendable, Equatable {
     /// Where the page's Server-Sent Events come from (resumes at `since`).
     public var eventsURL: String
     public var controls: CasterControls?
+    /// The organizer's controls (the hub's pages, for the race's organizer).
+    public var organizerControls: OrganizerControls?
     public var notices: [Notice]
     public var offline: OfflineNotice?
     /// A one-off message about the user's last action ("you are already a caster").
@@ -38,7 +40,10 @@ public struct RacePageModel: Sendable, Equatable {
     /// - Parameters:
     ///   - feedBase: prefix of the feed links ("" on the hub, the hub's URL on a node).
     ///   - since: the position the page was rendered at; its event stream starts there.
-    public init(_ data: RacePageData, viewer: Viewer? = nil, feedBase: String = "", since: String) {
+    ///   - organizerTools: show the organizer's controls when the viewer organizes the race (the hub).
+    public init(
+        _ data: RacePageData, viewer: Viewer? = nil, feedBase: String = "", since: String, organizerTools: Bool = false
+    ) {
         let detail = data.detail
         let me = viewer?.user.id
         raceID = detail.id.lowercased
@@ -57,6 +62,14 @@ public struct RacePageModel: Sendable, Equatable {
         feedRSS = "\(feedBase)/feeds/races/\(raceID)/live.rss"
         eventsURL = PagePaths.raceEvents(detail.id) + "?since=\(Self.queryEscaped(since))"
         controls = viewer.map { CasterControls(detail: detail, viewer: $0) }
+        if organizerTools, let viewer, viewer.user.id == detail.organizer.id {
+            organizerControls = OrganizerControls(detail: detail, formToken: viewer.formToken)
+            for index in casters.indices {
+                casters[index].removeAction = OrganizerControls.removeCasterAction(
+                    race: detail.id, casterID: detail.casters[index].id)
+                casters[index].formToken = viewer.formToken
+            }
+        }
         notices = viewer?.notices.filter { $0.raceID == detail.id } ?? []
         offline = viewer?.offline
         you = viewer.map { $0.user.shownName }
