@@ -60,3 +60,40 @@ def test_a_participant_sees_why_they_cannot_cast_and_a_wrong_token_opens_nothing
     expect(page.get_by_role("button", name="Cast this race")).to_have_count(0)
     expect(page.locator(".controls .reason")).to_have_text("You are a participant of this race.")
     context.close()
+
+
+def test_an_organizer_creates_and_runs_a_race_from_the_hub(hub, browser, screenshot):
+    org = hub.add_user("org", "The Organizer")
+    hub.add_user("runner", "Runner One")
+    hub.add_user("caster", "Caster Two")
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, hub, org)
+
+    page.get_by_role("link", name="New race").click()
+    page.get_by_label("Name").fill("Any% <b>NMG</b>")
+    page.get_by_role("button", name="Create race").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Any% <b>NMG</b>")
+
+    page.get_by_label("Participant's Twitch login").fill("runner")
+    page.get_by_role("button", name="Add participant").click()
+    expect(page.locator(".participants li", has_text="Runner One")).to_be_visible()
+    page.get_by_role("button", name="Release seeds").click()
+    page.get_by_role("button", name="Start").click()
+    expect(page.locator(".status")).to_have_text("Running")
+    page.get_by_label("Caster's Twitch login").fill("caster")
+    page.get_by_role("button", name="Add caster").click()
+    expect(page.locator(".casters li", has_text="Caster Two")).to_be_visible()
+    screenshot(page, "hub-race-organizer")
+
+    # A participant cannot also cast: the page says why and nothing changes.
+    page.get_by_label("Caster's Twitch login").fill("runner")
+    page.get_by_role("button", name="Add caster").click()
+    expect(page.get_by_role("alert")).to_have_text("Runner is a participant of this race.")
+
+    page.get_by_role("button", name="Remove caster Caster Two").click()
+    expect(page.locator(".casters li", has_text="Caster Two")).to_have_count(0)
+    page.get_by_role("button", name="Finish").click()
+    expect(page.locator(".status")).to_have_text("Finished")
+    expect(page.get_by_role("button", name="Add caster")).to_have_count(0)
+    context.close()
