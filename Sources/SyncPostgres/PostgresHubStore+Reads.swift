@@ -4,10 +4,31 @@ public import RaceService
 public import SyncCore
 
 extension PostgresHubStore {
-    public func user(tokenHash hash: Data) async throws -> User? {
+    public func token(hash: Data) async throws -> (user: User, token: StoredToken)? {
         try await guarded { [client, logger] in
             try await client.withConnection { connection in
-                try await connection.rows(Statements.TokenUser(hash: hash), logger: logger).first.map(PostgresRows.user)
+                try await connection.rows(Statements.TokenUser(hash: hash), logger: logger).first.map { row in
+                    let (userID, login, displayName, id, name, createdAtMs, lastUsedAtMs) = row
+                    return (
+                        User(id: userID, twitchUsername: login, twitchDisplayName: displayName),
+                        StoredToken(
+                            id: id, userID: userID, name: name, createdAtMs: createdAtMs, lastUsedAtMs: lastUsedAtMs)
+                    )
+                }
+            }
+        }
+    }
+
+    /// `user`'s API tokens, newest first.
+    public func tokens(of user: UUID) async throws -> [StoredToken] {
+        try await read { [logger] connection in
+            try await connection.all(
+                """
+                SELECT id, name, created_at, last_used_at FROM tokens WHERE user_id = \(user)
+                ORDER BY created_at DESC, name
+                """, as: (UUID, String, Int64, Int64?).self, logger: logger
+            ).map { id, name, createdAtMs, lastUsedAtMs in
+                StoredToken(id: id, userID: user, name: name, createdAtMs: createdAtMs, lastUsedAtMs: lastUsedAtMs)
             }
         }
     }

@@ -190,14 +190,12 @@ final class PostgresHubTransaction: HubTransaction {
             """, logger: logger)
     }
 
-    func insertUser(_ user: User, tokenHash: Data, atMs: Int64) async throws {
+    func insertUser(_ user: User, atMs: Int64) async throws {
         try await connection.query(
             """
             INSERT INTO users (id, login, display_name, created_at)
             VALUES (\(user.id), \(user.twitchUsername), \(user.twitchDisplayName), \(atMs))
             """, logger: logger)
-        try await connection.query(
-            "INSERT INTO tokens (hash, user_id) VALUES (\(tokenHash), \(user.id))", logger: logger)
     }
 
     func appendLog(_ changes: [ChangeData], atMs: Int64, wakesReaders: Bool) async throws {

@@ -85,6 +85,20 @@ enum PostgresSchema {
                 "CREATE INDEX sessions_by_end ON sessions (expires_at)",
             ]
         ),
+        // API tokens a user manages on the tokens page: an id for forms, a name, when it was made
+        // and last used. Tokens made before are named after `syncd user add`.
+        (
+            "v5-token-details",
+            [
+                "ALTER TABLE tokens ADD COLUMN id uuid NOT NULL DEFAULT gen_random_uuid()",
+                "ALTER TABLE tokens ADD COLUMN name text NOT NULL DEFAULT 'syncd user add'",
+                "ALTER TABLE tokens ADD COLUMN created_at bigint NOT NULL DEFAULT 0",
+                "ALTER TABLE tokens ADD COLUMN last_used_at bigint",
+                "UPDATE tokens t SET created_at = u.created_at FROM users u WHERE u.id = t.user_id",
+                "CREATE UNIQUE INDEX tokens_by_id ON tokens (id)",
+                "CREATE INDEX tokens_by_user ON tokens (user_id)",
+            ]
+        ),
     ]
 
     /// Applies every migration this database lacks, under the migration lock.

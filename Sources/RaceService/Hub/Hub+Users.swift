@@ -11,7 +11,11 @@ extension Hub {
                 throw UserAddError.duplicate(user.twitchUsername)
             }
             let at = now()
-            try await tx.insertUser(user, tokenHash: APIToken.hash(token), atMs: at)
+            try await tx.insertUser(user, atMs: at)
+            try await tx.insertToken(
+                StoredToken(
+                    id: UUID(), userID: user.id, name: StoredToken.firstTokenName, createdAtMs: at, lastUsedAtMs: nil),
+                hash: APIToken.hash(token))
             try await tx.appendLog([.user(user)], atMs: at)
         }
         return (user, token)

@@ -20,12 +20,6 @@ public struct Hub: Sendable {
 
     // MARK: Reads
 
-    /// The user a bearer token belongs to, or nil (a malformed token is never looked up).
-    public func user(token: String) async throws -> User? {
-        guard APIToken.isWellFormed(token) else { return nil }
-        return try await backend.user(tokenHash: APIToken.hash(token))
-    }
-
     /// Every user, by login (never tokens).
     public func users() async throws -> [User] { try await backend.users() }
 

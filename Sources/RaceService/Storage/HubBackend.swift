@@ -20,8 +20,10 @@ public protocol HubBackend: Sendable {
     func transaction<T: Sendable>(_ body: @escaping @Sendable (any HubTransaction) async throws -> T)
         async throws -> T
 
-    /// The user whose API token hashes to `tokenHash`, or nil.
-    func user(tokenHash: Data) async throws -> User?
+    /// The token that hashes to `hash`, and its user; nil when there is none.
+    func token(hash: Data) async throws -> (user: User, token: StoredToken)?
+    /// `user`'s API tokens, newest first.
+    func tokens(of user: UUID) async throws -> [StoredToken]
     /// Every user, by login (never tokens).
     func users() async throws -> [User]
     /// The session whose id hashes to `hash`, ended or not; nil when there is none.

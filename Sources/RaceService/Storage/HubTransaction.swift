@@ -58,8 +58,14 @@ public protocol HubTransaction: Sendable {
     func setLive(_ changes: [LiveState]) async throws
     /// Stores when the last successful Twitch poll ended.
     func setLastPoll(_ date: Date) async throws
-    /// Creates a user with the hash of its first API token.
-    func insertUser(_ user: User, tokenHash: Data, atMs: Int64) async throws
+    func insertUser(_ user: User, atMs: Int64) async throws
+
+    // MARK: API tokens (stored as their SHA-256; not replicated)
+
+    func insertToken(_ token: StoredToken, hash: Data) async throws
+    /// Deletes `user`'s token `id`; false when there was none.
+    func deleteToken(id: UUID, user: UUID) async throws -> Bool
+    func recordTokenUse(hash: Data, atMs: Int64) async throws
 
     // MARK: Sessions (not replicated: never in the change log)
 

@@ -9,15 +9,34 @@ extension HubStore {
         try read { db in try StateQueries.users(db) }
     }
 
-    /// The user whose API token hashes to `hash`, or nil.
-    public func user(tokenHash hash: Data) throws -> User? {
+    /// The token that hashes to `hash`, and its user; nil when there is none.
+    public func token(hash: Data) throws -> (user: User, token: StoredToken)? {
         try read { db in
             guard
-                let id = try UUID.fetchOne(
-                    db.cachedStatement(sql: "SELECT user_id FROM tokens WHERE hash = ?"), arguments: [hash])
+                let row = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT \(Self.tokenColumns) FROM tokens WHERE hash = ?"), arguments: [hash]),
+                let user = try StateQueries.user(db, id: row["user_id"])
             else { return nil }
-            return try StateQueries.user(db, id: id)
+            return (user, Self.storedToken(row))
         }
+    }
+
+    /// `user`'s API tokens, newest first.
+    public func tokens(of user: UUID) throws -> [StoredToken] {
+        try read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT \(Self.tokenColumns) FROM tokens WHERE user_id = ? ORDER BY created_at DESC, name",
+                arguments: [user]
+            ).map(Self.storedToken)
+        }
+    }
+
+    static let tokenColumns = "id, user_id, name, created_at, last_used_at"
+
+    static func storedToken(_ row: Row) -> StoredToken {
+        StoredToken(
+            id: row["id"], userID: row["user_id"], name: row["name"], createdAtMs: row["created_at"],
+            lastUsedAtMs: row["last_used_at"])
     }
 
     /// The session whose id hashes to `hash`, ended or not.

@@ -29,7 +29,10 @@ public struct SQLiteHubBackend: HubBackend {
         return try await Task { try await store.runTransaction(body) }.value
     }
 
-    public func user(tokenHash: Data) async throws -> User? { try await read { try $0.user(tokenHash: tokenHash) } }
+    public func token(hash: Data) async throws -> (user: User, token: StoredToken)? {
+        try await read { try $0.token(hash: hash) }
+    }
+    public func tokens(of user: UUID) async throws -> [StoredToken] { try await read { try $0.tokens(of: user) } }
     public func users() async throws -> [User] { try await read { try $0.users() } }
     public func session(hash: Data) async throws -> StoredSession? { try await read { try $0.session(hash: hash) } }
     public func raceSummaries(status: RaceStatus?, before: RaceListCursor?, limit: Int) async throws -> RaceListPage {

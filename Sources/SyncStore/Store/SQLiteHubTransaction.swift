@@ -106,12 +106,11 @@ final class SQLiteHubTransaction: HubTransaction {
         try await run { db in for change in changes { try StateQueries.setLive(db, change) } }
     }
     func setLastPoll(_ date: Date) async throws { try await run { try Meta.setDate($0, "last_poll_at", date) } }
-    func insertUser(_ user: User, tokenHash: Data, atMs: Int64) async throws {
+    func insertUser(_ user: User, atMs: Int64) async throws {
         try await run { db in
             try db.execute(
                 sql: "INSERT INTO users (id, login, display_name, created_at) VALUES (?, ?, ?, ?)",
                 arguments: [user.id, user.twitchUsername, user.twitchDisplayName, atMs])
-            try db.execute(sql: "INSERT INTO tokens (hash, user_id) VALUES (?, ?)", arguments: [tokenHash, user.id])
         }
     }
 

@@ -182,6 +182,21 @@ enum Schema {
                         CREATE INDEX sessions_by_end ON sessions(expires_at);
                         """)
             }
+            // API tokens a user manages on the tokens page: an id for forms, a name, when it was
+            // made and last used. Tokens made before are named after `syncd user add`.
+            migrator.registerMigration("v8-token-details") { db in
+                try db.execute(
+                    sql: """
+                        ALTER TABLE tokens ADD COLUMN id BLOB;
+                        ALTER TABLE tokens ADD COLUMN name TEXT NOT NULL DEFAULT 'syncd user add';
+                        ALTER TABLE tokens ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;
+                        ALTER TABLE tokens ADD COLUMN last_used_at INTEGER;
+                        UPDATE tokens SET id = randomblob(16),
+                            created_at = coalesce((SELECT created_at FROM users WHERE users.id = tokens.user_id), 0);
+                        CREATE UNIQUE INDEX tokens_by_id ON tokens(id);
+                        CREATE INDEX tokens_by_user ON tokens(user_id);
+                        """)
+            }
         }
         return migrator
     }
