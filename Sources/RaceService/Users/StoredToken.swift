@@ -29,8 +29,10 @@ public struct StoredToken: Sendable, Equatable {
     /// A token name as typed: trimmed, control characters dropped, at most `maxNameLength`
     /// characters; "token" when nothing is left.
     public static func cleanName(_ raw: String) -> String {
-        let kept = String(String.UnicodeScalarView(raw.unicodeScalars.filter { !$0.properties.isWhitespace || $0 == " " }
-            .filter { $0.value >= 0x20 && $0.value != 0x7F }))
+        let kept = String(
+            String.UnicodeScalarView(
+                raw.unicodeScalars.filter { !$0.properties.isWhitespace || $0 == " " }
+                    .filter { $0.value >= 0x20 && $0.value != 0x7F }))
         let trimmed = kept.trimmingCharacters(in: .whitespaces)
         return trimmed.isEmpty ? "token" : String(trimmed.prefix(maxNameLength))
     }

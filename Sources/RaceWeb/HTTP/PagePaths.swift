@@ -7,6 +7,10 @@ public enum PagePaths {
     public static let login = "/login"
     public static let logout = "/logout"
     public static let newRace = "/races/new"
+    public static let tokens = "/settings/tokens"
+    public static let revokeTokenPattern = tokens + "/:token_id/revoke"
+    /// The form action that revokes token `id`.
+    public static func revokeToken(_ id: UUID) -> String { tokens + "/" + id.lowercased + "/revoke" }
     public static let removeCasterPattern = racePattern + "/casters/:caster_id/remove"
     public static let frontEvents = "/events"
     public static let racePattern = "/races/:race_id"

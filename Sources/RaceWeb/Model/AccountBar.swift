@@ -10,16 +10,20 @@ public struct AccountBar: Sendable, Equatable {
     public var formToken: String?
     /// Where **New race** leads (signed in only).
     public var newRaceLink: String?
+    /// Where **Tokens** leads (signed in only).
+    public var tokensLink: String?
 
     /// Signed out, on the page at `path`.
     public static func signedOut(returnTo path: String) -> AccountBar {
         AccountBar(
-            signInLink: LoginPageModel.link(returnTo: path), signOutAction: nil, formToken: nil, newRaceLink: nil)
+            signInLink: LoginPageModel.link(returnTo: path), signOutAction: nil, formToken: nil, newRaceLink: nil,
+            tokensLink: nil)
     }
 
     /// Signed in, with the session's form token.
     public static func signedIn(formToken: String) -> AccountBar {
         AccountBar(
-            signInLink: nil, signOutAction: PagePaths.logout, formToken: formToken, newRaceLink: PagePaths.newRace)
+            signInLink: nil, signOutAction: PagePaths.logout, formToken: formToken, newRaceLink: PagePaths.newRace,
+            tokensLink: PagePaths.tokens)
     }
 }

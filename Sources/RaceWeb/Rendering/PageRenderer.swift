@@ -20,7 +20,7 @@ public struct PageRenderer: Sendable {
         "head": PackageResources.head_mustache, "member": PackageResources.member_mustache,
         "race-body": PackageResources.race_body_mustache, "race": PackageResources.race_mustache,
         "status": PackageResources.status_mustache, "login": PackageResources.login_mustache,
-        "new-race": PackageResources.new_race_mustache,
+        "new-race": PackageResources.new_race_mustache, "tokens": PackageResources.tokens_mustache,
     ]
 
     /// The embedded templates, parsed once (a test parses them all, so this cannot fail in a build that passed).
@@ -64,6 +64,8 @@ public struct PageRenderer: Sendable {
     public func loginPage(_ model: LoginPageModel) -> String { render(model, "login") }
     /// The hub's New race page.
     public func newRacePage(_ model: NewRacePageModel) -> String { render(model, "new-race") }
+    /// The signed-in user's API tokens page.
+    public func tokensPage(_ model: TokensPageModel) -> String { render(model, "tokens") }
     /// An error page ("Race not found").
     public func errorPage(_ error: WebPageError) -> String { render(ErrorPageModel(error), "error") }
 

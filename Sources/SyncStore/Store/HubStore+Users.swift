@@ -14,7 +14,8 @@ extension HubStore {
         try read { db in
             guard
                 let row = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT \(Self.tokenColumns) FROM tokens WHERE hash = ?"), arguments: [hash]),
+                    db.cachedStatement(sql: "SELECT \(Self.tokenColumns) FROM tokens WHERE hash = ?"), arguments: [hash]
+                ),
                 let user = try StateQueries.user(db, id: row["user_id"])
             else { return nil }
             return (user, Self.storedToken(row))
