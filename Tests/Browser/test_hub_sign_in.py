@@ -1,9 +1,13 @@
 """Signing in on the hub's website (CONTRACT §8) in a real browser: a token signs in, the race
 page casts and leaves through forms (with and without JavaScript), a refused join shows why,
 and signing out ends the session."""
+import json
+import subprocess
+
 import pytest
 from playwright.sync_api import expect
 
+from conftest import BIN
 from test_pages import caster_logins, running_race
 
 
@@ -96,4 +100,34 @@ def test_an_organizer_creates_and_runs_a_race_from_the_hub(hub, browser, screens
     page.get_by_role("button", name="Finish").click()
     expect(page.locator(".status")).to_have_text("Finished")
     expect(page.get_by_role("button", name="Add caster")).to_have_count(0)
+    context.close()
+
+
+def test_a_token_made_on_the_settings_page_logs_racecli_in(hub, browser, folder):
+    alice = hub.add_user("alice", "Alice")
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, hub, alice)
+    page.get_by_role("link", name="Tokens").click()
+    page.get_by_label("Name").fill("laptop")
+    page.get_by_role("button", name="Create token").click()
+    secret = page.locator("code.secret").inner_text()
+    assert secret.startswith("rs_")
+
+    replica = folder / "laptop.sqlite"
+    subprocess.run([str(BIN / "racecli"), "login", "--db", str(replica), "--hub", hub.url, "--token-stdin"],
+                   input=secret, text=True, check=True, capture_output=True)
+    status = subprocess.run([str(BIN / "racecli"), "status", "--json", "--db", str(replica)],
+                            check=True, capture_output=True, text=True).stdout
+    assert json.loads(status)["user"]["twitch_username"] == "alice"
+
+    # The page shows it (used just now), never its secret again; revoking it ends it.
+    page.goto(f"{hub.url}/settings/tokens")
+    row = page.locator("table.tokens tr", has_text="laptop")
+    expect(row).not_to_contain_text("never")
+    assert secret not in page.content()
+    row.get_by_role("button", name="Revoke laptop").click()
+    expect(page.locator("table.tokens tr", has_text="laptop")).to_have_count(0)
+    failed = subprocess.run([str(BIN / "racecli"), "sync", "--db", str(replica)], capture_output=True, text=True)
+    assert failed.returncode != 0
     context.close()
