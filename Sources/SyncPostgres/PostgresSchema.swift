@@ -99,6 +99,14 @@ enum PostgresSchema {
                 "CREATE INDEX tokens_by_user ON tokens (user_id)",
             ]
         ),
+        // The Twitch account a user signs in with ("Log in with Twitch").
+        (
+            "v6-twitch-ids",
+            [
+                "ALTER TABLE users ADD COLUMN twitch_id text",
+                "CREATE UNIQUE INDEX users_by_twitch_id ON users (twitch_id)",
+            ]
+        ),
     ]
 
     /// Applies every migration this database lacks, under the migration lock.

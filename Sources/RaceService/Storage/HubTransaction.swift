@@ -59,6 +59,16 @@ public protocol HubTransaction: Sendable {
     /// Stores when the last successful Twitch poll ended.
     func setLastPoll(_ date: Date) async throws
     func insertUser(_ user: User, atMs: Int64) async throws
+    /// Stores a user's new login and display name.
+    func updateUser(_ user: User) async throws
+
+    // MARK: Twitch accounts (not replicated)
+
+    /// The user linked to this Twitch user id.
+    func user(twitchID: String) async throws -> User?
+    /// The Twitch user id `user` is linked to, if any.
+    func twitchID(of user: UUID) async throws -> String?
+    func linkTwitchID(_ twitchID: String, to user: UUID) async throws
 
     // MARK: API tokens (stored as their SHA-256; not replicated)
 

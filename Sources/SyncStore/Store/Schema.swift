@@ -197,6 +197,14 @@ enum Schema {
                         CREATE INDEX tokens_by_user ON tokens(user_id);
                         """)
             }
+            // The Twitch account a user signs in with ("Log in with Twitch").
+            migrator.registerMigration("v9-twitch-ids") { db in
+                try db.execute(
+                    sql: """
+                        ALTER TABLE users ADD COLUMN twitch_id TEXT;
+                        CREATE UNIQUE INDEX users_by_twitch_id ON users(twitch_id);
+                        """)
+            }
         }
         return migrator
     }
