@@ -3,7 +3,7 @@ public import Hummingbird
 public import Logging
 public import RaceService
 public import RaceWeb
-import SyncCore
+public import SyncCore
 
 /// The hub's waiting clients that `/metrics` counts: page event streams and long-polls, shared
 /// by the public listener and the metrics listener.
@@ -37,7 +37,7 @@ public enum HubServer {
         store: Hub, metrics: HubMetrics, feeds: FeedCache, longPolls: LongPollLimiter = LongPollLimiter(),
         pageEvents: PageEvents = PageEventsSettings.standard(),
         metricsOnPublicPort: Bool = true, proxies: TrustedProxies = TrustedProxies(), quota: WriteQuota = .unlimited,
-        publicURL: String? = nil
+        publicURL: String? = nil, twitchSignIn: (any TwitchSignIn)? = nil
     ) -> Router<HubContext> {
         let router = Router(context: HubContext.self)
         let routes = RouteTable()
@@ -67,13 +67,25 @@ public enum HubServer {
         SnapshotRoute(store: store, cache: SnapshotCache(store: store)).register(on: router)
         FeedRoutes(cache: feeds).register(on: router)
         let web = WebSignIn(store: store, publicURL: publicURL)
-        AccountRoutes(store: store, web: web).register(on: router)
+        // Log in with Twitch needs the app's credentials and the public URL Twitch returns to.
+        let twitchRoutes = publicURL.flatMap { url in
+            twitchSignIn.map {
+                TwitchSignInRoutes(store: store, web: web, twitch: $0, redirectURI: Self.callbackURL(url))
+            }
+        }
+        twitchRoutes?.register(on: router)
+        AccountRoutes(store: store, web: web, twitchSignIn: twitchRoutes != nil).register(on: router)
         let pages = WebRoutes(store: store, events: pageEvents, web: web, quota: quota)
         OrganizerRoutes(store: store, web: web, pages: pages).register(on: router)
         TokenPageRoutes(store: store, web: web).register(on: router)
         pages.register(on: router)
         routes.load(from: router)
         return router
+    }
+
+    /// The redirect URI registered with Twitch: the public URL + `/auth/twitch/callback`.
+    public static func callbackURL(_ publicURL: String) -> String {
+        (publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL) + PagePaths.twitchCallback
     }
 
     /// `GET /metrics` in Prometheus' text format.
@@ -115,7 +127,7 @@ public enum HubServer {
         limits: ConnectionLimits = ConnectionLimits(),
         pageEvents: PageEvents = PageEventsSettings.standard(),
         longPolls: LongPollLimiter = LongPollLimiter(), metricsOnPublicPort: Bool = true,
-        quota: WriteQuota = .unlimited, publicURL: String? = nil,
+        quota: WriteQuota = .unlimited, publicURL: String? = nil, twitchSignIn: (any TwitchSignIn)? = nil,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let connections = ConnectionCounter(perClient: limits.maxConnectionsPerClient)
@@ -123,7 +135,7 @@ public enum HubServer {
             router: router(
                 store: store, metrics: metrics, feeds: feeds, longPolls: longPolls, pageEvents: pageEvents,
                 metricsOnPublicPort: metricsOnPublicPort, proxies: limits.trustedProxies, quota: quota,
-                publicURL: publicURL),
+                publicURL: publicURL, twitchSignIn: twitchSignIn),
             server: .http1(
                 configuration: .init(
                     additionalChannelHandlers: [ConnectionGuard(limits: limits, counter: connections)],

@@ -60,7 +60,8 @@ class Hub:
                    TWITCH_API_URL=self.helix.api_url, TWITCH_AUTH_URL=self.helix.auth_url)
         port = port or self.port
         self.process = subprocess.Popen(
-            [str(BIN / "syncd"), "hub", "--db", str(self.db), "--port", str(port), "--poll-interval", "1"],
+            [str(BIN / "syncd"), "hub", "--db", str(self.db), "--port", str(port), "--poll-interval", "1",
+             "--public-url", f"http://127.0.0.1:{port}"],
             env=env, stdout=self.log, stderr=self.log)
         wait_until(lambda: urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).status == 200,
                    what="the hub to answer /healthz")

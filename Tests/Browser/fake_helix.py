@@ -1,6 +1,9 @@
-"""A small fake of Twitch's Helix API for the browser tests, strict like the real one:
-client-credentials tokens from POST /oauth2/token, 401 on a missing or unknown token or a
-wrong Client-Id, `first` defaulting to 20 (at most 100), opaque pagination cursors."""
+"""A small fake of Twitch's Helix API and OAuth server for the browser tests, strict like the
+real one: client-credentials tokens from POST /oauth2/token, 401 on a missing or unknown token
+or a wrong Client-Id, `first` defaulting to 20 (at most 100), opaque pagination cursors; and the
+authorization code flow ("Log in with Twitch"): /oauth2/authorize redirects back at once for the
+account a test chose (or with error=access_denied), codes are single-use and bound to their
+redirect_uri, /oauth2/validate answers for user tokens, GET /helix/users with a user token."""
 import json
 import secrets
 import threading
@@ -15,6 +18,9 @@ class FakeHelix:
     def __init__(self):
         self.tokens = set()
         self.live = {}  # login -> (stream id, title, started_at)
+        self.signing_in = None  # the account /authorize approves next: (user id, login, display name)
+        self.codes = {}  # code -> (account, redirect_uri), each usable once
+        self.user_tokens = {}  # user access token -> account
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.port = self.server.server_address[1]
@@ -32,6 +38,11 @@ class FakeHelix:
     def set_live(self, login, title="Racing!", started_at="2026-11-26T20:00:00Z"):
         with self.lock:
             self.live[login.lower()] = (str(secrets.randbelow(10**12)), title, started_at)
+
+    def sign_in_as(self, login, user_id=None, display_name=None):
+        """The next /authorize approves this Twitch account (None: the user cancels)."""
+        with self.lock:
+            self.signing_in = None if login is None else (user_id, login, display_name or login)
 
     def set_offline(self, login):
         with self.lock:
@@ -60,16 +71,73 @@ class FakeHelix:
                 form = urllib.parse.parse_qs(self.rfile.read(length).decode() + "&" + (url.query or ""))
                 if url.path != "/oauth2/token":
                     return self.reply(404, {"message": "not found"})
-                if form.get("client_id") != [CLIENT_ID] or form.get("client_secret") != [CLIENT_SECRET] \
-                        or form.get("grant_type") != ["client_credentials"]:
+                if form.get("client_id") != [CLIENT_ID] or form.get("client_secret") != [CLIENT_SECRET]:
                     return self.reply(403, {"status": 403, "message": "invalid client"})
+                if form.get("grant_type") == ["authorization_code"]:
+                    with fake.lock:
+                        found = fake.codes.pop((form.get("code") or [""])[0], None)
+                    if found is None or form.get("redirect_uri") != [found[1]]:
+                        return self.reply(400, {"status": 400, "message": "Invalid authorization code"})
+                    token = secrets.token_hex(15)
+                    with fake.lock:
+                        fake.user_tokens[token] = found[0]
+                    return self.reply(200, {"access_token": token, "expires_in": 14000, "refresh_token": "r",
+                                            "scope": [], "token_type": "bearer"})
+                if form.get("grant_type") != ["client_credentials"]:
+                    return self.reply(400, {"status": 400, "message": "unsupported grant_type"})
                 token = secrets.token_hex(15)
                 with fake.lock:
                     fake.tokens.add(token)
                 self.reply(200, {"access_token": token, "expires_in": 3600, "token_type": "bearer"})
 
+            def redirect(self, location):
+                self.send_response(302)
+                self.send_header("Location", location)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def authorize(self, query):
+                if query.get("client_id") != [CLIENT_ID] or query.get("response_type") != ["code"] \
+                        or not query.get("redirect_uri"):
+                    return self.reply(400, {"status": 400, "message": "invalid authorize request"})
+                back = query["redirect_uri"][0]
+                state = (query.get("state") or [""])[0]
+                with fake.lock:
+                    account = fake.signing_in
+                if account is None:
+                    return self.redirect(back + "?" + urllib.parse.urlencode(
+                        {"error": "access_denied", "error_description": "The user denied you access", "state": state}))
+                code = secrets.token_hex(15)
+                with fake.lock:
+                    fake.codes[code] = (account, back)
+                self.redirect(back + "?" + urllib.parse.urlencode({"code": code, "scope": "", "state": state}))
+
+            def user_token(self, prefix):
+                auth = self.headers.get("Authorization", "")
+                with fake.lock:
+                    return fake.user_tokens.get(auth[len(prefix):]) if auth.startswith(prefix) else None
+
             def do_GET(self):
                 url = urllib.parse.urlsplit(self.path)
+                query = urllib.parse.parse_qs(url.query, keep_blank_values=True)
+                if url.path == "/oauth2/authorize":
+                    return self.authorize(query)
+                if url.path == "/oauth2/validate":
+                    account = self.user_token("OAuth ")
+                    if account is None:
+                        return self.reply(401, {"status": 401, "message": "invalid access token"})
+                    return self.reply(200, {"client_id": CLIENT_ID, "login": account[1], "user_id": account[0],
+                                            "scopes": [], "expires_in": 14000})
+                if url.path == "/helix/users":
+                    account = self.user_token("Bearer ")
+                    if account is None or self.headers.get("Client-Id") != CLIENT_ID:
+                        return self.reply(401, {"error": "Unauthorized", "status": 401, "message": "Invalid OAuth token"})
+                    wanted = query.get("id", [account[0]])
+                    data = [{"id": account[0], "login": account[1], "display_name": account[2], "type": "",
+                             "broadcaster_type": "", "description": "", "profile_image_url": "",
+                             "offline_image_url": "", "created_at": "2020-01-01T00:00:00Z"}] \
+                        if account[0] in wanted else []
+                    return self.reply(200, {"data": data})
                 if url.path != "/helix/streams":
                     return self.reply(404, {"message": "not found"})
                 auth = self.headers.get("Authorization", "")

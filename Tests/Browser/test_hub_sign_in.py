@@ -131,3 +131,36 @@ def test_a_token_made_on_the_settings_page_logs_racecli_in(hub, browser, folder)
     failed = subprocess.run([str(BIN / "racecli"), "sync", "--db", str(replica)], capture_output=True, text=True)
     assert failed.returncode != 0
     context.close()
+
+
+def session_cookies(context):
+    return [cookie for cookie in context.cookies() if cookie["name"].endswith("racesync_session")]
+
+
+def test_log_in_with_twitch_then_cast_and_a_cancelled_or_forged_sign_in_opens_nothing(hub, helix, browser):
+    org = hub.add_user("org")
+    hub.add_user("alice")  # made by an admin before her first sign-in: she is Twitch's alice
+    race = running_race(hub, org, "Any% Glitchless")
+    context = browser.new_context()
+    page = context.new_page()
+
+    helix.sign_in_as(None)  # the user clicks "Cancel" on Twitch
+    page.goto(f"{hub.url}/login")
+    page.get_by_role("link", name="Log in with Twitch").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign-in cancelled")
+    assert session_cookies(context) == []
+
+    page.goto(f"{hub.url}/auth/twitch/callback?code=stolen&state=forged")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign-in not valid")
+    assert session_cookies(context) == []
+
+    helix.sign_in_as("alice", "1001", "Alice")
+    page.goto(f"{hub.url}/races/{race}")
+    page.get_by_role("link", name="Log in").click()
+    page.get_by_role("link", name="Log in with Twitch").click()
+    expect(page).to_have_url(f"{hub.url}/races/{race}")
+    expect(page.get_by_text("Signed in as Alice")).to_be_visible()
+    page.get_by_role("button", name="Cast this race").click()
+    expect(page.locator(".casters li", has_text="Alice").locator(".badge.you")).to_be_visible()
+    assert caster_logins(hub, race) == ["alice"]
+    context.close()

@@ -40,6 +40,7 @@ final class HubHarness: @unchecked Sendable {
     /// Runs `body` against the router in process.
     func run(
         pageEvents: PageEvents? = nil, quota: WriteQuota = .unlimited, publicURL: String? = nil,
+        twitchSignIn: (any TwitchSignIn)? = nil,
         _ body: @Sendable (Client) async throws -> Void
     ) async throws {
         var logger = Logger(label: "test")
@@ -47,7 +48,8 @@ final class HubHarness: @unchecked Sendable {
         let feeds = FeedCache(store: storage, baseURL: "http://hub.test")
         let app = HubServer.application(
             store: storage, metrics: metrics, feeds: feeds, host: "127.0.0.1", port: 0, logger: logger,
-            pageEvents: pageEvents ?? PageEventsSettings.standard(), quota: quota, publicURL: publicURL)
+            pageEvents: pageEvents ?? PageEventsSettings.standard(), quota: quota, publicURL: publicURL,
+            twitchSignIn: twitchSignIn)
         let tokens = self.tokens
         try await app.test(.router) { client in
             try await body(Client(client: client, tokens: tokens))

@@ -38,7 +38,8 @@ import Testing
     @Test func everyRouteIsDocumentedAndEveryDocumentedRouteExists() async throws {
         let hub = try await HubHarness(users: [])
         let router = HubServer.router(
-            store: hub.storage, metrics: hub.metrics, feeds: FeedCache(store: hub.storage, baseURL: "http://x"))
+            store: hub.storage, metrics: hub.metrics, feeds: FeedCache(store: hub.storage, baseURL: "http://x"),
+            publicURL: "http://x", twitchSignIn: StubTwitchSignIn())
         let routed = Set(
             router.routes.map { route -> String in
                 let path = "\(route.path)".split(separator: "/").map {

@@ -9,13 +9,15 @@ import SyncCore
 struct AccountRoutes {
     let store: Hub
     let web: WebSignIn
+    /// Whether **Log in with Twitch** is offered (Twitch credentials and a public URL).
+    let twitchSignIn: Bool
     var renderer: PageRenderer { .standard }
 
     func register(on router: Router<HubContext>) {
         router.get(RouterPath(PagePaths.login)) { request, _ in
             let next = LoginPageModel.localPath(request.uri.queryParameters.get("next").map { String($0) })
             if try await web.signedIn(request) != nil { return Self.seeOther(next) }
-            return WebPage.html(renderer.loginPage(LoginPageModel(next: next, twitchLink: nil)))
+            return WebPage.html(renderer.loginPage(LoginPageModel(next: next, twitchLink: twitchLink(next))))
         }
         router.post(RouterPath(PagePaths.login)) { request, context in
             try web.origin.check(request)
@@ -53,7 +55,15 @@ struct AccountRoutes {
     }
 
     private func loginPage(_ next: String, _ problem: String, _ status: HTTPResponse.Status) -> Response {
-        WebPage.html(renderer.loginPage(LoginPageModel(next: next, twitchLink: nil, problem: problem)), status: status)
+        WebPage.html(
+            renderer.loginPage(LoginPageModel(next: next, twitchLink: twitchLink(next), problem: problem)),
+            status: status)
+    }
+
+    private func twitchLink(_ next: String) -> String? {
+        guard twitchSignIn else { return nil }
+        return next == "/"
+            ? PagePaths.twitchSignIn : PagePaths.twitchSignIn + "?next=" + LoginPageModel.queryEscaped(next)
     }
 
     static func seeOther(_ path: String) -> Response {

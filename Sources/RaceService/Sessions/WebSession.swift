@@ -33,11 +33,18 @@ public enum WebSession {
 
     /// Whether `token` is the form token of session `id`, compared in constant time.
     public static func formTokenMatches(_ token: String?, session id: String) -> Bool {
-        guard let token else { return false }
-        let expected = Array(formToken(for: id).utf8)
-        let given = Array(token.utf8)
-        guard given.count == expected.count else { return false }
-        return zip(given, expected).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+        formTokenMatches(token, expected: formToken(for: id))
+    }
+
+    /// Whether `given` equals `expected`, compared in constant time (for secrets).
+    public static func formTokenMatches(_ given: String?, expected: String) -> Bool {
+        guard let given else { return false }
+        let left = Array(given.utf8)
+        let right = Array(expected.utf8)
+        guard left.count == right.count else { return false }
+        var difference: UInt8 = 0
+        for index in left.indices { difference |= left[index] ^ right[index] }
+        return difference == 0
     }
 }
 

@@ -8,6 +8,14 @@ public enum Base64URL {
             .replacingOccurrences(of: "=", with: "")
     }
 
+    /// The bytes of `text`, or nil when it is not base64url.
+    public static func decode(_ text: String) -> Data? {
+        guard text.utf8.allSatisfy(isAlphabet) else { return nil }
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.utf8.count % 4) % 4)
+        return Data(base64Encoded: base64)
+    }
+
     /// `byteCount` bytes from the system's cryptographic generator, encoded.
     public static func random(byteCount: Int) -> String {
         var generator = SystemRandomNumberGenerator()

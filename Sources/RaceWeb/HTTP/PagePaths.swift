@@ -7,6 +7,8 @@ public enum PagePaths {
     public static let login = "/login"
     public static let logout = "/logout"
     public static let newRace = "/races/new"
+    public static let twitchSignIn = "/auth/twitch"
+    public static let twitchCallback = "/auth/twitch/callback"
     public static let tokens = "/settings/tokens"
     public static let revokeTokenPattern = tokens + "/:token_id/revoke"
     /// The form action that revokes token `id`.

@@ -32,7 +32,7 @@ public struct LoginPageModel: Sendable, Equatable {
         return path
     }
 
-    static func queryEscaped(_ text: String) -> String {
+    public static func queryEscaped(_ text: String) -> String {
         var allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/".utf8)
         allowed.remove(UInt8(ascii: "&"))
         var out = ""

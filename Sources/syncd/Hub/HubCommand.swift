@@ -131,10 +131,17 @@ struct HubCommand: AsyncParsableCommand {
             pageEvents: PageEventsSettings.standard(streamsPerClient: maxStreamsPerIP),
             longPolls: LongPollLimiter(perClient: maxLongPollsPerIP))
         let metricsListener = try metricsAddress.map { try ListenAddress($0, flag: "--metrics-address") }
+        let twitchClient = TwitchSetup.poller(store: storage, metrics: metrics, interval: pollInterval, logger: logger)
+        if let publicURL, twitchClient != nil {
+            logger.info("Log in with Twitch on", metadata: ["redirect_uri": "\(HubServer.callbackURL(publicURL))"])
+        } else if twitchClient != nil {
+            logger.info("Log in with Twitch off: it needs --public-url (Twitch returns to it); token sign-in only")
+        }
         let app = HubServer.application(
             store: storage, metrics: metrics, feeds: feeds, host: host, port: port, logger: logger, limits: limits,
             pageEvents: streams.pageEvents, longPolls: streams.longPolls, metricsOnPublicPort: metricsListener == nil,
             quota: WriteQuota(opsPerMinute: maxOpsPerMinute, racesPerDay: maxRacesPerDay), publicURL: publicURL,
+            twitchSignIn: twitchClient?.signIn,
             onRunning: { port in
                 if !explicitURL { feeds.baseURL = "http://\(host):\(port)" }
                 logger.info(
@@ -154,7 +161,6 @@ struct HubCommand: AsyncParsableCommand {
                 })
             services.append(.init(service: metricsApp))
         }
-        let twitchClient = TwitchSetup.poller(store: storage, metrics: metrics, interval: pollInterval, logger: logger)
         switch backend {
         case .sqlite:
             if exporter != nil { services.append(.init(service: DeferredService(exportStarts))) }

@@ -7,11 +7,11 @@ import SyncCore
 import SyncStore
 import SyncTwitch
 
-/// Builds the live poller when Twitch credentials are in the environment.
+/// Builds the live poller and "Log in with Twitch" when Twitch credentials are in the environment.
 enum TwitchSetup {
     static func poller(
         store: any LiveStatusStore, metrics: HubMetrics, interval: Int, logger: Logger
-    ) -> (poller: LivePoller, http: HTTPClient)? {
+    ) -> (poller: LivePoller, signIn: TwitchOAuthClient, http: HTTPClient)? {
         guard let config = TwitchConfig.fromEnvironment() else {
             logger.info("Twitch polling off: TWITCH_CLIENT_ID and TWITCH_CLIENT_SECRET are not both set")
             return nil
@@ -26,7 +26,7 @@ enum TwitchSetup {
         logger.info("Twitch polling on", metadata: ["every": "\(interval)s", "api": "\(config.apiURL)"])
         let poller = LivePoller(
             store: store, helix: helix, interval: .seconds(interval), logger: logger, observer: metrics)
-        return (poller, http)
+        return (poller, TwitchOAuthClient(config: config, transport: transport), http)
     }
 }
 
