@@ -1,4 +1,5 @@
 public import Foundation
+import RaceService
 public import SyncCore
 
 /// One participant or caster as a page lists them: name, LIVE badge and stream, and the
@@ -11,6 +12,8 @@ public struct MemberRow: Sendable, Equatable {
     public var showLogin: Bool
     public var isLive: Bool
     public var streamURL: String?
+    /// The member's Twitch channel (every member links to it).
+    public var channelURL: String
     public var streamTitle: String?
     /// "live since 14:03 UTC".
     public var liveSince: String?
@@ -28,6 +31,7 @@ public struct MemberRow: Sendable, Equatable {
         showLogin = name.lowercased() != login
         isLive = member.isLive
         streamURL = member.isLive ? member.streamURL : nil
+        channelURL = TwitchURL.stream(login: member.user.twitchUsername)
         streamTitle = member.isLive ? stream?.title : nil
         liveSince = member.isLive ? stream.map { "live since \(WebTime.clock($0.startedAt)) UTC" } : nil
         isYou = member.user.id == viewer

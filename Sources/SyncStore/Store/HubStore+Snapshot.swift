@@ -6,6 +6,16 @@ extension HubStore {
     /// The tables a replica holds, copied whole into a snapshot (never tokens, ops or the log).
     public static let replicatedTables = ["users", "races", "participants", "casters", "live_status"]
 
+    /// Copies every row of `table` from schema `source` to schema `target`, in the columns the
+    /// target's table has: a hub's own columns (a user's Twitch id) never reach a replica.
+    static func copyRows(_ db: Database, _ table: String, from source: String, to target: String) throws {
+        let columns = try Row.fetchAll(db, sql: "PRAGMA \(target).table_info(\(table))").map { row -> String in
+            let name: String = row["name"]
+            return "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }.joined(separator: ", ")
+        try db.execute(sql: "INSERT INTO \(target).\(table) (\(columns)) SELECT \(columns) FROM \(source).\(table)")
+    }
+
     /// Writes a consistent snapshot of the replicated state to a new replica-format SQLite file
     /// at `file` (one self-contained file) and returns the pull cursor it is valid at: a node
     /// installs it and pulls the tail from there. The file gets the replica schema first; then a
@@ -27,9 +37,7 @@ extension HubStore {
             var seq: Int64 = 0
             try db.inTransaction(.deferred) {
                 seq = try ChangeLog.lastSeq(db)
-                for table in Self.replicatedTables {
-                    try db.execute(sql: "INSERT INTO snapshot.\(table) SELECT * FROM main.\(table)")
-                }
+                for table in Self.replicatedTables { try Self.copyRows(db, table, from: "main", to: "snapshot") }
                 let cursor = PullCursor(storeID: storeID, seq: seq)
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO snapshot.meta (key, value) VALUES ('snapshot_cursor', ?)",

@@ -17,7 +17,7 @@ extension ReplicaStore {
             try db.inTransaction {
                 try Self.prepareLogin(db, session)
                 for table in HubStore.replicatedTables {
-                    try db.execute(sql: "INSERT INTO main.\(table) SELECT * FROM snapshot.\(table)")
+                    try HubStore.copyRows(db, table, from: "snapshot", to: "main")
                 }
                 guard
                     let cursor = try String.fetchOne(
