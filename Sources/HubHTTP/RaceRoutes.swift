@@ -14,6 +14,17 @@ struct RaceRoutes {
 
     func register(on router: Router<HubContext>) {
         let users = router.authenticated(by: store)
+        users.get(RouterPath(HubPaths.users)) { request, _ in
+            let prefix = request.uri.queryParameters.get("q").map { String($0).lowercased() } ?? ""
+            guard (1...25).contains(prefix.count),
+                prefix.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" })
+            else {
+                throw APIError.malformed(
+                    "query parameter 'q' must be 1 to 25 characters of a Twitch login (a-z, 0-9, _), got '\(prefix.prefix(40))'")
+            }
+            let limit = try HTTPIO.intQuery(request, "limit", in: 1...50, fallback: 10)
+            return try HTTPIO.json(try await store.users(loginPrefix: prefix, limit: limit))
+        }
         users.get(RouterPath(HubPaths.me)) { _, context in
             try HTTPIO.json(try context.caller())
         }

@@ -48,6 +48,18 @@ extension PostgresHubStore {
         }
     }
 
+    /// At most `limit` users whose login starts with `prefix`, by login.
+    public func users(loginPrefix prefix: String, limit: Int) async throws -> [User] {
+        try await read { [logger] connection in
+            try await connection.all(
+                """
+                SELECT \(unescaped: PostgresRows.userColumns) FROM users WHERE starts_with(login, \(prefix))
+                ORDER BY login COLLATE "C" LIMIT \(Int64(limit))
+                """, as: PostgresRows.UserRow.self, logger: logger
+            ).map(PostgresRows.user)
+        }
+    }
+
     /// Every user, by login (never tokens).
     public func users() async throws -> [User] {
         try await read { [logger] connection in

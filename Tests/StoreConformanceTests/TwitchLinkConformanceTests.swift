@@ -43,3 +43,20 @@ import Testing
         }
     }
 }
+
+/// The organizer's caster search, on both backends.
+@Suite struct UserSearchConformanceTests {
+    @Test(arguments: Backend.allCases)
+    func usersAreFoundByLoginPrefixInLoginOrder(_ backend: Backend) async throws {
+        guard let hub = try await TestHub.make(backend) else { return }
+        defer { hub.close() }
+        for login in ["alice", "al_x", "alfred", "bob", "al", "alz9"] { _ = try await hub.user(login) }
+        let store = hub.storage
+        #expect(try await store.users(loginPrefix: "al", limit: 10).map(\.twitchUsername) == [
+            "al", "al_x", "alfred", "alice", "alz9",
+        ])
+        #expect(try await store.users(loginPrefix: "al_", limit: 10).map(\.twitchUsername) == ["al_x"])
+        #expect(try await store.users(loginPrefix: "al", limit: 2).map(\.twitchUsername) == ["al", "al_x"])
+        #expect(try await store.users(loginPrefix: "zz", limit: 10).isEmpty)
+    }
+}

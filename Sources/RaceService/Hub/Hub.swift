@@ -23,6 +23,12 @@ public struct Hub: Sendable {
     /// Every user, by login (never tokens).
     public func users() async throws -> [User] { try await backend.users() }
 
+    /// At most `limit` users whose login starts with `prefix` (lowercase), by login: the
+    /// organizer's caster search.
+    public func users(loginPrefix prefix: String, limit: Int) async throws -> [User] {
+        try await backend.users(loginPrefix: prefix, limit: limit)
+    }
+
     public func raceSummaries(status: RaceStatus?, before: RaceListCursor?, limit: Int) async throws -> RaceListPage {
         try await backend.raceSummaries(status: status, before: before, limit: limit)
     }

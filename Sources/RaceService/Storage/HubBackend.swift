@@ -26,6 +26,8 @@ public protocol HubBackend: Sendable {
     func tokens(of user: UUID) async throws -> [StoredToken]
     /// Every user, by login (never tokens).
     func users() async throws -> [User]
+    /// At most `limit` users whose login starts with `prefix` (lowercase), by login.
+    func users(loginPrefix prefix: String, limit: Int) async throws -> [User]
     /// The session whose id hashes to `hash`, ended or not; nil when there is none.
     func session(hash: Data) async throws -> StoredSession?
     /// A page of the race list, newest first: at most `limit` races after `before`.

@@ -4,6 +4,7 @@ public import Foundation
 /// in feeds spell them. Route patterns name their parameters `:race_id` and `:caster_id`.
 public enum HubPaths {
     public static let me = "/api/me"
+    public static let users = "/api/users"
     public static let races = "/api/races"
     public static let push = "/api/sync/push"
     public static let pull = "/api/sync/pull"

@@ -9,6 +9,17 @@ extension HubStore {
         try read { db in try StateQueries.users(db) }
     }
 
+    /// At most `limit` users whose login starts with `prefix`, by login (a range on the login
+    /// index: every login character sorts below U+007F).
+    public func users(loginPrefix prefix: String, limit: Int) throws -> [User] {
+        try read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT id, login, display_name FROM users WHERE login >= ? AND login < ? ORDER BY login LIMIT ?",
+                arguments: [prefix, prefix + "\u{7F}", limit]
+            ).map { StateQueries.user($0) }
+        }
+    }
+
     /// The token that hashes to `hash`, and its user; nil when there is none.
     public func token(hash: Data) throws -> (user: User, token: StoredToken)? {
         try read { db in

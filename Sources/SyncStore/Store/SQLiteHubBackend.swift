@@ -34,6 +34,9 @@ public struct SQLiteHubBackend: HubBackend {
     }
     public func tokens(of user: UUID) async throws -> [StoredToken] { try await read { try $0.tokens(of: user) } }
     public func users() async throws -> [User] { try await read { try $0.users() } }
+    public func users(loginPrefix prefix: String, limit: Int) async throws -> [User] {
+        try await read { try $0.users(loginPrefix: prefix, limit: limit) }
+    }
     public func session(hash: Data) async throws -> StoredSession? { try await read { try $0.session(hash: hash) } }
     public func raceSummaries(status: RaceStatus?, before: RaceListCursor?, limit: Int) async throws -> RaceListPage {
         try await read { try $0.raceSummaries(status: status, before: before, limit: limit) }
