@@ -164,3 +164,20 @@ def test_log_in_with_twitch_then_cast_and_a_cancelled_or_forged_sign_in_opens_no
     expect(page.locator(".casters li", has_text="Alice").locator(".badge.you")).to_be_visible()
     assert caster_logins(hub, race) == ["alice"]
     context.close()
+
+
+def test_a_button_says_joining_while_its_request_is_in_flight(hub, browser):
+    org = hub.add_user("org")
+    alice = hub.add_user("alice", "Alice")
+    race = running_race(hub, org, "Any% Glitchless")
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, hub, alice, f"/races/{race}")
+    # Hold the request: the form is not sent, so the in-flight state stays on screen.
+    page.evaluate("document.addEventListener('submit', function (e) { e.preventDefault(); }, true)")
+    page.get_by_role("button", name="Cast this race").click()
+    busy = page.get_by_role("button", name="Joining\u2026")
+    expect(busy).to_be_visible()
+    expect(busy).to_have_attribute("aria-busy", "true")
+    assert caster_logins(hub, race) == []
+    context.close()

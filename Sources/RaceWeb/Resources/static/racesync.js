@@ -24,3 +24,18 @@
     if (announce && message.changes && message.changes.length) announce.textContent = message.changes.join(". ") + ".";
   });
 })();
+
+// While a form's request is in flight its button says so ("Joining…", "Leaving…") and cannot
+// be pressed twice. The forms work the same without this script.
+(function () {
+  "use strict";
+  var pending = { "Cast this race": "Joining\u2026", "Leave": "Leaving\u2026" };
+  document.addEventListener("submit", function (event) {
+    var button = event.target.querySelector("button[type=submit]");
+    if (!button) return;
+    if (button.getAttribute("aria-busy") === "true") { event.preventDefault(); return; }
+    var label = pending[button.textContent.trim()];
+    if (label) button.textContent = label;
+    button.setAttribute("aria-busy", "true");
+  });
+})();
