@@ -20,7 +20,8 @@ struct RaceRoutes {
                 prefix.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" })
             else {
                 throw APIError.malformed(
-                    "query parameter 'q' must be 1 to 25 characters of a Twitch login (a-z, 0-9, _), got '\(prefix.prefix(40))'")
+                    "query parameter 'q' must be 1 to 25 characters of a Twitch login (a-z, 0-9, _), got '\(prefix.prefix(40))'"
+                )
             }
             let limit = try HTTPIO.intQuery(request, "limit", in: 1...50, fallback: 10)
             return try HTTPIO.json(try await store.users(loginPrefix: prefix, limit: limit))

@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-import Foundation
+public import Foundation
 public import NIOCore
 import NIOHTTP1
 public import SyncCore
@@ -70,6 +70,19 @@ public struct HTTPHubClient: HubAPI {
 
     public func me() async throws -> User {
         try await send(.GET, HubPaths.me, body: nil, as: User.self)
+    }
+
+    /// An organizer's write over the REST API (online only): `body` as JSON, the answer's JSON
+    /// (a race's detail) as sent. A refusal is `HubClientError.refused` with the hub's reason.
+    public func organizerWrite(_ method: OrganizerMethod, _ path: String, body: [String: String]? = nil)
+        async throws -> Data
+    {
+        let (status, data) = try await exchange(
+            HTTPMethod(rawValue: method.rawValue), path,
+            body: try body.map { try JSONSerialization.data(withJSONObject: $0) }, extraTime: .zero,
+            limit: 16 << 20)
+        guard status == .ok || status == .created else { throw Self.refusal(status, data) }
+        return data
     }
 
     public func push(_ request: PushRequest) async throws -> PushResponse {
@@ -182,6 +195,11 @@ public struct HTTPHubClient: HubAPI {
         return .refused(status: Int(status.code), detail: detail)
     }
 
+}
+
+/// The methods of the organizer's REST calls.
+public enum OrganizerMethod: String, Sendable {
+    case GET, POST, DELETE
 }
 
 /// A `--hub` value that is not an http(s) URL with a host.

@@ -25,6 +25,8 @@ struct RaceCLI: AsyncParsableCommand {
         subcommands: [
             LoginCommand.self, RacesCommand.self, RaceCommand.self, CastJoinCommand.self, CastLeaveCommand.self,
             SyncCommand.self, StatusCommand.self, LiveCommand.self, FeedCommand.self, WebCommand.self,
+            ParticipantCommand.self, CasterCommand.self, LifeCycleCommand.self, FinishCommand.self,
+            ReleaseSeedsCommand.self,
         ])
 
     static func main() async {

@@ -52,9 +52,10 @@ import Testing
         defer { hub.close() }
         for login in ["alice", "al_x", "alfred", "bob", "al", "alz9"] { _ = try await hub.user(login) }
         let store = hub.storage
-        #expect(try await store.users(loginPrefix: "al", limit: 10).map(\.twitchUsername) == [
-            "al", "al_x", "alfred", "alice", "alz9",
-        ])
+        #expect(
+            try await store.users(loginPrefix: "al", limit: 10).map(\.twitchUsername) == [
+                "al", "al_x", "alfred", "alice", "alz9",
+            ])
         #expect(try await store.users(loginPrefix: "al_", limit: 10).map(\.twitchUsername) == ["al_x"])
         #expect(try await store.users(loginPrefix: "al", limit: 2).map(\.twitchUsername) == ["al", "al_x"])
         #expect(try await store.users(loginPrefix: "zz", limit: 10).isEmpty)

@@ -14,7 +14,8 @@ extension HubStore {
     public func users(loginPrefix prefix: String, limit: Int) throws -> [User] {
         try read { db in
             try Row.fetchAll(
-                db, sql: "SELECT id, login, display_name FROM users WHERE login >= ? AND login < ? ORDER BY login LIMIT ?",
+                db,
+                sql: "SELECT id, login, display_name FROM users WHERE login >= ? AND login < ? ORDER BY login LIMIT ?",
                 arguments: [prefix, prefix + "\u{7F}", limit]
             ).map { StateQueries.user($0) }
         }

@@ -5,9 +5,17 @@ import SyncCore
 import SyncNode
 import SyncStore
 
+/// `racecli race RACE` (show, the default) and `racecli race create NAME`.
 struct RaceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "race",
+        abstract: "Show one race (racecli race RACE), or create one you organize (racecli race create NAME).",
+        subcommands: [RaceShowCommand.self, RaceCreateCommand.self], defaultSubcommand: RaceShowCommand.self)
+}
+
+struct RaceShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
         abstract: "Show one race: status, organizer, participants, casters, who is live, pending and rejected changes.",
         discussion: "RACE is a UUID or an unambiguous prefix of one. Example: racecli race 3f2a --json")
 

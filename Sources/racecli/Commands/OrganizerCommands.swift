@@ -1,0 +1,176 @@
+import ArgumentParser
+import Foundation
+import RaceSyncCommand
+import SyncCore
+import SyncNode
+import SyncStore
+
+/// What an organizer's command does online: one REST write as the replica's user, then a sync
+/// round so the replica shows it. The hub applies the same rules as to every other client.
+struct OrganizerWrite {
+    let replica: ReplicaOptions
+    let json: Bool
+
+    /// Runs `write` (given the client and the race's id, when `race` names one) and prints the race.
+    func run(race: String?, _ write: (HTTPHubClient, UUID?) async throws -> Data) async throws {
+        let store = try replica.open()
+        defer { try? store.close() }
+        guard let session = try store.session() else {
+            throw CommandFailure.user(LocalWriteError.notLoggedIn.description)
+        }
+        let client: HTTPHubClient
+        do { client = try HTTPHubClient(base: session.hub, token: session.token) } catch {
+            throw CommandFailure.user("\(error)")
+        }
+        let id = try race.map { try RaceLookup.resolve($0, in: store).id }
+        let answer: Data
+        do {
+            answer = try await write(client, id)
+        } catch let error as HubClientError {
+            throw CommandFailure.from(hub: error)
+        }
+        var report = SyncReport()
+        try? await SyncRound(store: store, hub: client).pull(into: &report)
+        if json {
+            FileHandle.standardOutput.write(answer + Data("\n".utf8))
+            return
+        }
+        let race = try? JSONSerialization.jsonObject(with: answer) as? [String: Any]
+        let name = race?["name"] as? String ?? "race"
+        let status = race?["status"] as? String ?? "?"
+        print("\(DisplayText.terminalSafe(name))  [\(status)]  \(race?["id"] as? String ?? "")")
+    }
+
+    /// The caster id of `login` in race `id`, from the hub's detail.
+    static func casterID(_ login: String, race id: UUID, client: HTTPHubClient) async throws -> UUID {
+        let detail = try await client.organizerWrite(.GET, HubPaths.race(id))
+        let casters =
+            (try? JSONSerialization.jsonObject(with: detail) as? [String: Any])?["casters"] as? [[String: Any]]
+        guard
+            let caster = casters?.first(where: {
+                (($0["user"] as? [String: Any])?["twitch_username"] as? String) == login.lowercased()
+            }), let text = caster["id"] as? String, let casterID = UUID(uuidString: text)
+        else { throw CommandFailure.user("\(login) is not a caster of this race") }
+        return casterID
+    }
+}
+
+struct RaceCreateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create", abstract: "Create a race you organize (online).",
+        discussion: "Example: racecli race create \"Any% Glitchless\"")
+    @Argument(help: "The race's name (1-200 characters).") var name: String
+    @OptionGroup var replica: ReplicaOptions
+    @OptionGroup var output: JSONOption
+
+    func run() async throws {
+        try await OrganizerWrite(replica: replica, json: output.json).run(race: nil) { client, _ in
+            try await client.organizerWrite(.POST, HubPaths.races, body: ["name": name])
+        }
+    }
+}
+
+struct ParticipantCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "participant", abstract: "Add a participant to a race you organize (online).",
+        subcommands: [Add.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a participant by Twitch login.", discussion: "Example: racecli participant add 3f2a runner1")
+        @Argument(help: "Race id or unambiguous id prefix.") var race: String
+        @Argument(help: "The participant's Twitch login.") var login: String
+        @OptionGroup var replica: ReplicaOptions
+        @OptionGroup var output: JSONOption
+
+        func run() async throws {
+            try await OrganizerWrite(replica: replica, json: output.json).run(race: race) { client, id in
+                try await client.organizerWrite(
+                    .POST, HubPaths.race(id!) + "/participants", body: ["twitch_username": login])
+            }
+        }
+    }
+}
+
+struct CasterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "caster", abstract: "Add or remove a caster of a race you organize (online).",
+        subcommands: [Add.self, Remove.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a caster by Twitch login.", discussion: "Example: racecli caster add 3f2a commentator")
+        @Argument(help: "Race id or unambiguous id prefix.") var race: String
+        @Argument(help: "The caster's Twitch login.") var login: String
+        @OptionGroup var replica: ReplicaOptions
+        @OptionGroup var output: JSONOption
+
+        func run() async throws {
+            try await OrganizerWrite(replica: replica, json: output.json).run(race: race) { client, id in
+                try await client.organizerWrite(
+                    .POST, HubPaths.race(id!) + "/casters", body: ["twitch_username": login])
+            }
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove a caster by Twitch login.", discussion: "Example: racecli caster remove 3f2a commentator")
+        @Argument(help: "Race id or unambiguous id prefix.") var race: String
+        @Argument(help: "The caster's Twitch login.") var login: String
+        @OptionGroup var replica: ReplicaOptions
+        @OptionGroup var output: JSONOption
+
+        func run() async throws {
+            try await OrganizerWrite(replica: replica, json: output.json).run(race: race) { client, id in
+                let casterID = try await OrganizerWrite.casterID(login, race: id!, client: client)
+                return try await client.organizerWrite(.DELETE, HubPaths.race(id!) + "/casters/" + casterID.lowercased)
+            }
+        }
+    }
+}
+
+/// `racecli start|finish|release-seeds RACE`.
+struct LifeCycleCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "start", abstract: "Start a race you organize (online).", discussion: "Example: racecli start 3f2a"
+    )
+    @Argument(help: "Race id or unambiguous id prefix.") var race: String
+    @OptionGroup var replica: ReplicaOptions
+    @OptionGroup var output: JSONOption
+    var step: String { "start" }
+
+    func run() async throws { try await Self.step(step, race: race, replica: replica, json: output.json) }
+
+    static func step(_ step: String, race: String, replica: ReplicaOptions, json: Bool) async throws {
+        try await OrganizerWrite(replica: replica, json: json).run(race: race) { client, id in
+            try await client.organizerWrite(.POST, HubPaths.race(id!) + "/" + step)
+        }
+    }
+}
+
+struct FinishCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "finish", abstract: "Finish a race you organize (online).",
+        discussion: "Example: racecli finish 3f2a")
+    @Argument(help: "Race id or unambiguous id prefix.") var race: String
+    @OptionGroup var replica: ReplicaOptions
+    @OptionGroup var output: JSONOption
+
+    func run() async throws {
+        try await LifeCycleCommand.step("finish", race: race, replica: replica, json: output.json)
+    }
+}
+
+struct ReleaseSeedsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "release-seeds", abstract: "Release the seeds of a race you organize (online).",
+        discussion: "Example: racecli release-seeds 3f2a")
+    @Argument(help: "Race id or unambiguous id prefix.") var race: String
+    @OptionGroup var replica: ReplicaOptions
+    @OptionGroup var output: JSONOption
+
+    func run() async throws {
+        try await LifeCycleCommand.step("release-seeds", race: race, replica: replica, json: output.json)
+    }
+}
