@@ -29,3 +29,13 @@ struct JSONOption: ParsableArguments {
     @Flag(help: "Print JSON in the hub API's shapes instead of a table.")
     var json = false
 }
+
+extension ReplicaStore {
+    /// A client for the hub this replica is logged in to, as its user; exit 1 when it is not.
+    func hubClient() throws -> HTTPHubClient {
+        guard let session = try session() else { throw CommandFailure.user(LocalWriteError.notLoggedIn.description) }
+        do { return try HTTPHubClient(base: session.hub, token: session.token) } catch {
+            throw CommandFailure.user("\(error)")
+        }
+    }
+}

@@ -55,6 +55,34 @@ struct OrganizerWrite {
     }
 }
 
+/// `RACE LOGIN` and the shared options of a membership command.
+struct RaceLoginArguments: ParsableArguments {
+    @Argument(help: "Race id or unambiguous id prefix.") var race: String
+    @Argument(help: "The member's Twitch login.") var login: String
+    @OptionGroup var replica: ReplicaOptions
+    @OptionGroup var output: JSONOption
+
+    /// One membership write on the race.
+    func run(_ write: @escaping (HTTPHubClient, UUID) async throws -> Data) async throws {
+        try await OrganizerWrite(replica: replica, json: output.json).run(race: race) { client, id in
+            try await write(client, id!)
+        }
+    }
+}
+
+/// `RACE` and the shared options of a life-cycle command.
+struct RaceStepArguments: ParsableArguments {
+    @Argument(help: "Race id or unambiguous id prefix.") var race: String
+    @OptionGroup var replica: ReplicaOptions
+    @OptionGroup var output: JSONOption
+
+    func run(_ step: String) async throws {
+        try await OrganizerWrite(replica: replica, json: output.json).run(race: race) { client, id in
+            try await client.organizerWrite(.POST, HubPaths.race(id!) + "/" + step)
+        }
+    }
+}
+
 struct RaceCreateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create", abstract: "Create a race you organize (online).",
@@ -78,15 +106,13 @@ struct ParticipantCommand: AsyncParsableCommand {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a participant by Twitch login.", discussion: "Example: racecli participant add 3f2a runner1")
-        @Argument(help: "Race id or unambiguous id prefix.") var race: String
-        @Argument(help: "The participant's Twitch login.") var login: String
-        @OptionGroup var replica: ReplicaOptions
-        @OptionGroup var output: JSONOption
+        @OptionGroup var arguments: RaceLoginArguments
 
         func run() async throws {
-            try await OrganizerWrite(replica: replica, json: output.json).run(race: race) { client, id in
+            let login = arguments.login
+            try await arguments.run { client, id in
                 try await client.organizerWrite(
-                    .POST, HubPaths.race(id!) + "/participants", body: ["twitch_username": login])
+                    .POST, HubPaths.race(id) + "/participants", body: ["twitch_username": login])
             }
         }
     }
@@ -116,15 +142,13 @@ struct CasterCommand: AsyncParsableCommand {
     struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Remove a caster by Twitch login.", discussion: "Example: racecli caster remove 3f2a commentator")
-        @Argument(help: "Race id or unambiguous id prefix.") var race: String
-        @Argument(help: "The caster's Twitch login.") var login: String
-        @OptionGroup var replica: ReplicaOptions
-        @OptionGroup var output: JSONOption
+        @OptionGroup var arguments: RaceLoginArguments
 
         func run() async throws {
-            try await OrganizerWrite(replica: replica, json: output.json).run(race: race) { client, id in
-                let casterID = try await OrganizerWrite.casterID(login, race: id!, client: client)
-                return try await client.organizerWrite(.DELETE, HubPaths.race(id!) + "/casters/" + casterID.lowercased)
+            let login = arguments.login
+            try await arguments.run { client, id in
+                let casterID = try await OrganizerWrite.casterID(login, race: id, client: client)
+                return try await client.organizerWrite(.DELETE, HubPaths.race(id) + "/casters/" + casterID.lowercased)
             }
         }
     }
@@ -135,42 +159,22 @@ struct LifeCycleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "start", abstract: "Start a race you organize (online).", discussion: "Example: racecli start 3f2a"
     )
-    @Argument(help: "Race id or unambiguous id prefix.") var race: String
-    @OptionGroup var replica: ReplicaOptions
-    @OptionGroup var output: JSONOption
-    var step: String { "start" }
-
-    func run() async throws { try await Self.step(step, race: race, replica: replica, json: output.json) }
-
-    static func step(_ step: String, race: String, replica: ReplicaOptions, json: Bool) async throws {
-        try await OrganizerWrite(replica: replica, json: json).run(race: race) { client, id in
-            try await client.organizerWrite(.POST, HubPaths.race(id!) + "/" + step)
-        }
-    }
+    @OptionGroup var arguments: RaceStepArguments
+    func run() async throws { try await arguments.run("start") }
 }
 
 struct FinishCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "finish", abstract: "Finish a race you organize (online).",
         discussion: "Example: racecli finish 3f2a")
-    @Argument(help: "Race id or unambiguous id prefix.") var race: String
-    @OptionGroup var replica: ReplicaOptions
-    @OptionGroup var output: JSONOption
-
-    func run() async throws {
-        try await LifeCycleCommand.step("finish", race: race, replica: replica, json: output.json)
-    }
+    @OptionGroup var arguments: RaceStepArguments
+    func run() async throws { try await arguments.run("finish") }
 }
 
 struct ReleaseSeedsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "release-seeds", abstract: "Release the seeds of a race you organize (online).",
         discussion: "Example: racecli release-seeds 3f2a")
-    @Argument(help: "Race id or unambiguous id prefix.") var race: String
-    @OptionGroup var replica: ReplicaOptions
-    @OptionGroup var output: JSONOption
-
-    func run() async throws {
-        try await LifeCycleCommand.step("release-seeds", race: race, replica: replica, json: output.json)
-    }
+    @OptionGroup var arguments: RaceStepArguments
+    func run() async throws { try await arguments.run("release-seeds") }
 }

@@ -21,13 +21,7 @@ struct SyncCommand: AsyncParsableCommand {
     func run() async throws {
         let store = try replica.open()
         defer { try? store.close() }
-        guard let session = try store.session() else {
-            throw CommandFailure.user(LocalWriteError.notLoggedIn.description)
-        }
-        let client: HTTPHubClient
-        do { client = try HTTPHubClient(base: session.hub, token: session.token) } catch {
-            throw CommandFailure.user("\(error)")
-        }
+        let client = try store.hubClient()
         let report: SyncReport
         do {
             report = try await SyncRound(store: store, hub: client).run()
