@@ -50,8 +50,11 @@ import Testing
         let model = RacePageModel(Self.data(), since: "s.1")
         let html = PageRenderer.standard.raceBody(model)
         #expect(
-            html.contains(#"<a class="badge live" href="https://twitch.tv/mallory" rel="noopener noreferrer">LIVE</a>"#)
-        )
+            html.contains(
+                #"<a class="badge live" href="https://twitch.tv/mallory" target="_blank" rel="noopener noreferrer" title="Watch live on Twitch">LIVE</a>"#
+            ))
+        // Every member links to their channel.
+        #expect(html.contains(#"<a class="name" href="https://twitch.tv/mallory" rel="noopener noreferrer""#))
         #expect(model.participants.first?.liveSince == "live since 08:00 UTC")
         #expect(model.liveCount == 1 && model.anyLive)
         #expect(model.feedAtom == "/feeds/races/\(model.raceID)/live.atom")
