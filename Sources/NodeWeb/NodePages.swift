@@ -21,8 +21,7 @@ struct NodePages: Sendable {
         let (viewer, feedBase) = try await viewer(session: session)
         guard let data = try await store.async.racePage(id) else { return nil }
         var model = RacePageModel(data, viewer: viewer, feedBase: feedBase, since: "")
-        // The stream resumes from the section without the one-off message, so the message
-        // stays until something on the page really changes.
+        // The one-off message sits outside the live section, so the stream's updates keep it.
         let body = renderer.raceBody(model)
         let tag = ContentTag.of(body)
         model.eventsURL = PagePaths.raceEvents(id) + "?since=\(tag)"
