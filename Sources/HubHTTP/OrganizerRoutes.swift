@@ -38,7 +38,7 @@ struct OrganizerRoutes {
             do {
                 try pages.quota.take(ops: 1, createsRace: true, user: signedIn.user.id)
             } catch let error as APIError {
-                return refused(WebRoutes.sentence(error.detail), error.status)
+                return refused(Sentence.of(error.detail), error.status)
             }
             let race = try await store.createRace(name: name, organizer: signedIn.user.id)
             return AccountRoutes.seeOther(PagePaths.race(race.id))

@@ -72,9 +72,9 @@ struct WebRoutes {
             try await write()
             return AccountRoutes.seeOther(PagePaths.race(id))
         } catch let violation as RuleViolation {
-            refusal = (Self.sentence(violation.reason), .init(code: violation.statusCode))
+            refusal = (Sentence.of(violation.reason), .init(code: violation.statusCode))
         } catch let error as APIError where error.status != .serviceUnavailable {
-            refusal = (Self.sentence(error.detail), error.status)
+            refusal = (Sentence.of(error.detail), error.status)
         }
         guard var model = try await race(id, for: signedIn, flash: refusal.reason)?.model else {
             throw WebPageError.raceNotFound
@@ -117,10 +117,5 @@ struct WebRoutes {
         let entry = PageCache.Entry(generation: generation, head: head, model: model, body: body)
         if signedIn == nil { cache.keep(entry, for: id) }
         return entry
-    }
-
-    static func sentence(_ text: String) -> String {
-        guard let first = text.first else { return text }
-        return first.uppercased() + text.dropFirst() + "."
     }
 }

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import RaceService
+import RaceWeb
 import SyncStore
 
 /// Keeps other sites and other host names away from the node's caster controls.
@@ -64,37 +65,17 @@ public struct FormGuard: Sendable {
         guard Self.hostAllowed(host, port: port), let host else {
             return Refusal(reason: "the request does not name this node (Host)")
         }
-        let ownOrigin = "http://\(host.lowercased())"
-        if let origin {
-            guard origin.lowercased() == ownOrigin else {
-                return Refusal(reason: "cross-site request refused (Origin \(origin.prefix(100)))")
-            }
-        } else if let fetchSite {
-            guard fetchSite == "same-origin" else {
-                return Refusal(reason: "cross-site request refused (Sec-Fetch-Site \(fetchSite.prefix(40)))")
-            }
-        } else if let referer {
-            let lowered = referer.lowercased()
-            guard lowered == ownOrigin || lowered.hasPrefix(ownOrigin + "/") else {
-                return Refusal(reason: "cross-site request refused (Referer)")
-            }
-        } else {
-            return Refusal(reason: "cross-site request refused (no Origin, Sec-Fetch-Site or Referer)")
+        if let problem = SameOrigin.problem(
+            origin: origin, fetchSite: fetchSite, referer: referer, own: ["http://\(host.lowercased())"])
+        {
+            return Refusal(reason: "cross-site request refused (\(problem))")
         }
         guard let session, Self.isSession(session) else {
             return Refusal(reason: "no session: reload the page and try again")
         }
-        guard let token, Self.constantTimeEqual(token, self.token(for: session)) else {
+        guard Secrets.equal(token, self.token(for: session)) else {
             return Refusal(reason: "the form's token does not match this session: reload the page and try again")
         }
         return nil
-    }
-
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let (x, y) = (Array(a.utf8), Array(b.utf8))
-        guard x.count == y.count else { return false }
-        var difference: UInt8 = 0
-        for index in x.indices { difference |= x[index] ^ y[index] }
-        return difference == 0
     }
 }

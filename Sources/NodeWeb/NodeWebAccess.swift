@@ -19,7 +19,7 @@ public final class NodeWebAccess: Sendable {
 
     /// A new session when `token` is the secret (compared in constant time); nil otherwise.
     func open(with token: String?) -> String? {
-        guard let token, FormGuard.constantTimeEqual(token, secret) else { return nil }
+        guard Secrets.equal(token, secret) else { return nil }
         let session = FormGuard.newSession()
         sessions.withLock { list in
             list.append(session)
@@ -31,6 +31,6 @@ public final class NodeWebAccess: Sendable {
     /// Whether `session` (the cookie) was opened with the secret.
     func isOpen(_ session: String?) -> Bool {
         guard let session, FormGuard.isSession(session) else { return false }
-        return sessions.withLock { $0.contains { FormGuard.constantTimeEqual($0, session) } }
+        return sessions.withLock { $0.contains { Secrets.equal($0, session) } }
     }
 }

@@ -84,12 +84,7 @@ struct NodeWebRoutes {
 
     /// The session and fields of a form post that passed the guard; else the guard's refusal.
     private func checkedForm(_ request: Request) async throws -> (session: String, form: PostedForm) {
-        var request = request
-        let buffer: ByteBuffer
-        do { buffer = try await request.collectBody(upTo: PostedForm.maxBytes) } catch {
-            throw WebPageError(.contentTooLarge, "Form too large", "A form of these pages is far smaller.")
-        }
-        let form = PostedForm(body: String(buffer: buffer))
+        let form = try await PostedForm.read(request)
         let session = request.cookies[FormGuard.cookieName]?.value
         if let refusal = server.guardian.checkPost(
             host: request.head.authority, port: server.port.current,

@@ -63,7 +63,8 @@ struct AccountRoutes {
     private func twitchLink(_ next: String) -> String? {
         guard twitchSignIn else { return nil }
         return next == "/"
-            ? PagePaths.twitchSignIn : PagePaths.twitchSignIn + "?next=" + LoginPageModel.queryEscaped(next)
+            ? PagePaths.twitchSignIn
+            : PagePaths.twitchSignIn + "?next=" + PagePaths.queryEscaped(next, keepingSlashes: true)
     }
 
     static func seeOther(_ path: String) -> Response {

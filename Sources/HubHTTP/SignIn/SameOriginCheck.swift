@@ -3,9 +3,8 @@ import HTTPTypes
 import Hummingbird
 import RaceWeb
 
-/// Refuses form posts from other sites (`403`): `Origin` must be the hub's own (its public URL's,
-/// or the `Host` the browser used), else `Sec-Fetch-Site: same-origin`, else a `Referer` on the
-/// hub; a post with none of them is refused. The session's form token is checked as well
+/// Refuses form posts from other sites (`403`) by the rule the node's pages use too
+/// (`SameOrigin`), the hub's origins being its public URL's and the `Host` the browser used. The session's form token is checked as well
 /// (`WebSession.formTokenMatches`): either alone would do against today's browsers, both stay.
 struct SameOriginCheck: Sendable {
     /// The origin of `--public-url` (`https://hub.example`), if the hub has one.
@@ -26,16 +25,11 @@ struct SameOriginCheck: Sendable {
             own.insert("http://" + host)
             own.insert("https://" + host)
         }
-        if let origin = request.headers[.origin]?.lowercased() {
-            guard own.contains(origin) else { throw Self.refusal("Origin \(origin.prefix(100))") }
-        } else if let site = request.headers[.secFetchSite] {
-            guard site == "same-origin" else { throw Self.refusal("Sec-Fetch-Site \(site.prefix(40))") }
-        } else if let referer = request.headers[.referer]?.lowercased() {
-            guard own.contains(where: { referer == $0 || referer.hasPrefix($0 + "/") }) else {
-                throw Self.refusal("Referer")
-            }
-        } else {
-            throw Self.refusal("no Origin, Sec-Fetch-Site or Referer")
+        if let problem = SameOrigin.problem(
+            origin: request.headers[.origin], fetchSite: request.headers[.secFetchSite],
+            referer: request.headers[.referer], own: own)
+        {
+            throw Self.refusal(problem)
         }
     }
 

@@ -30,19 +30,21 @@ struct TwitchSignInRoutes {
                     .location: twitch.authorizeURL(state: state, redirectURI: redirectURI), .cacheControl: "no-store",
                 ])
             response.setCookie(
-                Cookie(
-                    name: cookieName, value: state + "~" + Base64URL.encode(Data(next.utf8)),
-                    maxAge: Self.lifetimeSeconds, path: "/", secure: web.cookie.secure, httpOnly: true, sameSite: .lax))
+                stateCookie(state + "~" + Base64URL.encode(Data(next.utf8)), maxAge: Self.lifetimeSeconds))
             return response
         }
         router.get(RouterPath(PagePaths.twitchCallback)) { request, context in
             var response = try await callback(request, client: context.clientAddress)
-            response.setCookie(
-                Cookie(
-                    name: cookieName, value: "", maxAge: 0, path: "/", secure: web.cookie.secure, httpOnly: true,
-                    sameSite: .lax))
+            response.setCookie(stateCookie("", maxAge: 0))
             return response
         }
+    }
+
+    /// The cookie binding a sign-in's `state` (and where to return) to this browser.
+    private func stateCookie(_ value: String, maxAge: Int) -> Cookie {
+        Cookie(
+            name: cookieName, value: value, maxAge: maxAge, path: "/", secure: web.cookie.secure, httpOnly: true,
+            sameSite: .lax)
     }
 
     private func callback(_ request: Request, client: String) async throws -> Response {
@@ -57,7 +59,7 @@ struct TwitchSignInRoutes {
         }
         let bound = request.cookies[cookieName]?.value.split(separator: "~", maxSplits: 1).map(String.init) ?? []
         guard bound.count == 2, let state = query.get("state").map({ String($0) }),
-            WebSession.formTokenMatches(state, expected: bound[0]), let code = query.get("code"), !code.isEmpty,
+            Secrets.equal(state, bound[0]), let code = query.get("code"), !code.isEmpty,
             code.utf8.count <= 512
         else {
             return page(

@@ -33,18 +33,7 @@ public enum WebSession {
 
     /// Whether `token` is the form token of session `id`, compared in constant time.
     public static func formTokenMatches(_ token: String?, session id: String) -> Bool {
-        formTokenMatches(token, expected: formToken(for: id))
-    }
-
-    /// Whether `given` equals `expected`, compared in constant time (for secrets).
-    public static func formTokenMatches(_ given: String?, expected: String) -> Bool {
-        guard let given else { return false }
-        let left = Array(given.utf8)
-        let right = Array(expected.utf8)
-        guard left.count == right.count else { return false }
-        var difference: UInt8 = 0
-        for index in left.indices { difference |= left[index] ^ right[index] }
-        return difference == 0
+        Secrets.equal(token, formToken(for: id))
     }
 }
 

@@ -19,6 +19,13 @@ public enum PagePaths {
     public static let raceEventsPattern = racePattern + "/events"
     public static func racePattern(_ action: String) -> String { racePattern + "/" + action }
 
+    /// `text` as a query value: every byte but ASCII letters, digits and `-._~` (and `/` when
+    /// `keepingSlashes`, so a path reads as one) percent-encoded.
+    public static func queryEscaped(_ text: String, keepingSlashes: Bool = false) -> String {
+        let kept = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~" + (keepingSlashes ? "/" : "")
+        return text.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: kept)) ?? ""
+    }
+
     /// The page of race `id`.
     public static func race(_ id: UUID) -> String { "/races/" + id.lowercased }
     /// The event stream of race `id`'s page.

@@ -60,7 +60,7 @@ public struct FrontPageModel: Sendable, Equatable {
         hasLive = !live.isEmpty
         feedAtom = "\(feedBase)/feeds/live.atom"
         feedRSS = "\(feedBase)/feeds/live.rss"
-        eventsURL = "/events?since=\(RacePageModel.queryEscaped(since))"
+        eventsURL = "/events?since=\(PagePaths.queryEscaped(since))"
         notices = viewer?.notices ?? []
         offline = viewer?.offline
         you = viewer.map { $0.user.shownName }

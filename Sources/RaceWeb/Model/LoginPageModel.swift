@@ -20,7 +20,7 @@ public struct LoginPageModel: Sendable, Equatable {
 
     /// The login page's address, returning to `path` afterwards.
     public static func link(returnTo path: String) -> String {
-        path == "/" ? PagePaths.login : PagePaths.login + "?next=" + queryEscaped(path)
+        path == "/" ? PagePaths.login : PagePaths.login + "?next=" + PagePaths.queryEscaped(path, keepingSlashes: true)
     }
 
     /// `path` if it is a page of this site (one leading slash, no scheme or host), else `/`:
@@ -30,25 +30,5 @@ public struct LoginPageModel: Sendable, Equatable {
             path.utf8.count <= 512, !path.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F })
         else { return "/" }
         return path
-    }
-
-    public static func queryEscaped(_ text: String) -> String {
-        var allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/".utf8)
-        allowed.remove(UInt8(ascii: "&"))
-        var out = ""
-        for byte in text.utf8 {
-            if allowed.contains(byte) {
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            } else {
-                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
-            }
-        }
-        return out
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

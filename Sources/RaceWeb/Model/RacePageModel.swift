@@ -60,7 +60,7 @@ public struct RacePageModel: Sendable, Equatable {
         anyLive = liveCount > 0
         feedAtom = "\(feedBase)/feeds/races/\(raceID)/live.atom"
         feedRSS = "\(feedBase)/feeds/races/\(raceID)/live.rss"
-        eventsURL = PagePaths.raceEvents(detail.id) + "?since=\(Self.queryEscaped(since))"
+        eventsURL = PagePaths.raceEvents(detail.id) + "?since=\(PagePaths.queryEscaped(since))"
         controls = viewer.map { CasterControls(detail: detail, viewer: $0) }
         if organizerTools, let viewer, viewer.user.id == detail.organizer.id {
             organizerControls = OrganizerControls(detail: detail, formToken: viewer.formToken)
@@ -81,10 +81,5 @@ public struct RacePageModel: Sendable, Equatable {
         PageSummary(
             status: statusLabel, live: Set((participants + casters).filter(\.isLive).map(\.name)),
             casters: Set(casters.map(\.name)), participants: Set(participants.map(\.name)))
-    }
-
-    static func queryEscaped(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~")))
-            ?? ""
     }
 }

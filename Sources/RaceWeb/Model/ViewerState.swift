@@ -72,14 +72,9 @@ public struct CasterControls: Sendable, Equatable {
         canLeave = RaceRules.castLeave(facts, caller: me) == nil
         let joinRefusal = RaceRules.castJoin(facts, caller: me)
         canJoin = !canLeave && joinRefusal == nil
-        reason = canJoin || canLeave ? nil : joinRefusal.map { Self.sentence($0.reason) }
+        reason = canJoin || canLeave ? nil : joinRefusal.map { Sentence.of($0.reason) }
         joinAction = PagePaths.raceAction(detail.id, "cast-join")
         leaveAction = PagePaths.raceAction(detail.id, "cast-leave")
         formToken = viewer.formToken
-    }
-
-    private static func sentence(_ text: String) -> String {
-        guard let first = text.first else { return text }
-        return first.uppercased() + text.dropFirst() + "."
     }
 }
