@@ -78,6 +78,7 @@ public enum HubServer {
         let pages = WebRoutes(store: store, events: pageEvents, web: web, quota: quota)
         OrganizerRoutes(store: store, web: web, pages: pages).register(on: router)
         TokenPageRoutes(store: store, web: web).register(on: router)
+        DeviceLoginRoutes(store: store, web: web, publicURL: publicURL).register(on: router)
         pages.register(on: router)
         routes.load(from: router)
         return router

@@ -43,7 +43,7 @@ extension HubAPI {
 /// The HTTP client for hub calls, created on first use only (read commands never start it).
 /// Connection failures are reported at once instead of being retried until the deadline,
 /// so an unreachable hub is noticed in milliseconds and the caller decides about retries.
-private let hubHTTPClient: HTTPClient = {
+let hubHTTPClient: HTTPClient = {
     var configuration = HTTPClient.Configuration()
     configuration.timeout.connect = .seconds(5)
     configuration.connectionPool.retryConnectionEstablishment = false

@@ -107,6 +107,20 @@ enum PostgresSchema {
                 "CREATE UNIQUE INDEX users_by_twitch_id ON users (twitch_id)",
             ]
         ),
+        // Device logins (RFC 8628) under way: the device code's SHA-256, the user code a person
+        // types, and where the person's decision stands.
+        (
+            "v7-device-logins",
+            [
+                """
+                CREATE TABLE device_grants (
+                    hash bytea PRIMARY KEY, user_code text NOT NULL UNIQUE, client_name text NOT NULL,
+                    created_at bigint NOT NULL, expires_at bigint NOT NULL, interval_ms bigint NOT NULL,
+                    last_poll_at bigint, state text NOT NULL, decided_by uuid REFERENCES users(id))
+                """,
+                "CREATE INDEX device_grants_by_end ON device_grants (expires_at)",
+            ]
+        ),
     ]
 
     /// Applies every migration this database lacks, under the migration lock.

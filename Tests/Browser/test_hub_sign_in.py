@@ -2,6 +2,7 @@
 page casts and leaves through forms (with and without JavaScript), a refused join shows why,
 and signing out ends the session."""
 import json
+import re
 import subprocess
 
 import pytest
@@ -180,4 +181,46 @@ def test_a_button_says_joining_while_its_request_is_in_flight(hub, browser):
     expect(busy).to_be_visible()
     expect(busy).to_have_attribute("aria-busy", "true")
     assert caster_logins(hub, race) == []
+    context.close()
+
+
+def start_device_login(hub, replica):
+    """Starts `racecli login --device`; returns the process, the verification URL and the code."""
+    login = subprocess.Popen([str(BIN / "racecli"), "login", "--db", str(replica), "--hub", hub.url, "--device",
+                              "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    url = re.search(r"open (http\S+)", login.stderr.readline()).group(1)
+    code = re.search(r"the code ([A-Z]{4}-[A-Z]{4})", login.stderr.readline()).group(1)
+    return login, url, code
+
+
+def test_racecli_device_login_completes_from_the_browser(hub, browser, folder):
+    hub.add_user("alice", "Alice")
+    alice = hub.add_user("alice2", "Alice Two")
+    login, url, code = start_device_login(hub, folder / "laptop.sqlite")
+    context = browser.new_context()
+    page = context.new_page()
+    # Signed out, the link leads through the login page and back to the code.
+    page.goto(url)
+    page.get_by_label("API token").fill(alice)
+    page.get_by_role("button", name="Sign in with a token").click()
+    expect(page.locator("code.user-code")).to_have_text(code)
+    expect(page.locator(".device-name")).to_contain_text("racecli on ")
+    page.get_by_role("button", name="Approve").click()
+    expect(page.get_by_role("status")).to_contain_text("Approved")
+    out, err = login.communicate(timeout=60)
+    assert login.returncode == 0, err
+    assert json.loads(out)["user"]["twitch_username"] == "alice2"
+    page.goto(f"{hub.url}/settings/tokens")
+    expect(page.locator("table.tokens tr", has_text="racecli on ")).to_have_count(1)
+
+    # Denied on the website: racecli stops with exit 1 and says so; nothing is stored.
+    refused, url, code = start_device_login(hub, folder / "other.sqlite")
+    page.goto(f"{hub.url}/device")
+    page.get_by_label("Code shown by your terminal").fill(code.lower().replace("-", ""))
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Deny").click()
+    expect(page.get_by_role("status")).to_contain_text("Denied")
+    out, err = refused.communicate(timeout=60)
+    assert refused.returncode == 1 and "denied" in err
+    assert not (folder / "other.sqlite").exists()
     context.close()

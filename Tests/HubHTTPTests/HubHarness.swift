@@ -9,6 +9,14 @@ import RaceWeb
 import SyncCore
 import SyncStore
 import SyncTwitch
+import Synchronization
+
+/// The wall clock plus however far a test moved it ahead.
+final class ShiftedClock: Sendable {
+    private let shift = Atomic<Int64>(0)
+    var now: Int64 { WallClock.nowMs() + shift.load(ordering: .relaxed) }
+    func advance(_ ms: Int64) { shift.add(ms, ordering: .relaxed) }
+}
 
 /// A hub store on a temporary file, a few users, and the real router under test.
 final class HubHarness: @unchecked Sendable {
@@ -17,11 +25,13 @@ final class HubHarness: @unchecked Sendable {
     let metrics = HubMetrics()
     var tokens: [String: String] = [:]
     var ids: [String: UUID] = [:]
+    /// The store's clock: the wall clock, moved ahead by hand (`clock.advance`).
+    let clock = ShiftedClock()
 
     init(users: [String] = ["org", "alice", "bob", "carol"]) async throws {
         dir = NSTemporaryDirectory() + "racesync-hub-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        store = try HubStore(path: dir + "/hub.sqlite")
+        store = try HubStore(path: dir + "/hub.sqlite", now: { [clock] in clock.now })
         for login in users {
             let (user, token) = try await store.hub.addUser(login: login, displayName: login.capitalized)
             tokens[login] = token

@@ -12,4 +12,13 @@ struct HubForm: WebForm {
     var name: String?
     /// A Twitch login (add a participant or a caster).
     var login: String?
+    /// A device login's user code (the device page).
+    var userCode: String?
+    /// `approve` or `deny` (the device page).
+    var decision: String?
+
+    enum CodingKeys: String, CodingKey {
+        case csrf, token, next, name, login, decision
+        case userCode = "user_code"
+    }
 }

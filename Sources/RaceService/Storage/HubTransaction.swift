@@ -87,6 +87,22 @@ public protocol HubTransaction: Sendable {
     /// Sweeps the sessions that ended before `nowMs`.
     func deleteSessions(endedBy nowMs: Int64) async throws
 
+    // MARK: Device logins (RFC 8628; not replicated)
+
+    /// Stores a new grant under its device code's hash.
+    func insertDeviceGrant(_ grant: DeviceGrant, hash: Data) async throws
+    func deviceGrant(hash: Data) async throws -> DeviceGrant?
+    /// The grant with this user code, and its device code's hash.
+    func deviceGrant(userCode: String) async throws -> (hash: Data, grant: DeviceGrant)?
+    /// Stores a grant's state, decider, interval and last poll.
+    func updateDeviceGrant(_ grant: DeviceGrant, hash: Data) async throws
+    /// Deletes the grant; false when there was none (another poll used it up).
+    func deleteDeviceGrant(hash: Data) async throws -> Bool
+    /// Sweeps the grants that expired before `nowMs`.
+    func deleteDeviceGrants(endedBy nowMs: Int64) async throws
+    /// How many grants are stored.
+    func deviceGrantCount() async throws -> Int
+
     // MARK: The change log
 
     /// Appends changes to the log, in order (a key appended again replaces its older row).

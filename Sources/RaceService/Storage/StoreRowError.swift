@@ -3,14 +3,19 @@ public import Foundation
 /// A stored row that RaceSync cannot read, named so it can be found and fixed.
 public struct StoreRowError: Error, CustomStringConvertible {
     public var table: String
-    public var id: UUID
+    /// The row's key as text (a lowercase UUID for most tables).
+    public var key: String
     public var reason: String
 
     public init(table: String, id: UUID, reason: String) {
+        self.init(table: table, key: id.lowercased, reason: reason)
+    }
+
+    public init(table: String, key: String, reason: String) {
         self.table = table
-        self.id = id
+        self.key = key
         self.reason = reason
     }
 
-    public var description: String { "row \(id.lowercased) of \(table) is unreadable: \(reason)" }
+    public var description: String { "row \(key) of \(table) is unreadable: \(reason)" }
 }

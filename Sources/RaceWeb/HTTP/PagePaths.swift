@@ -10,6 +10,8 @@ public enum PagePaths {
     public static let twitchSignIn = "/auth/twitch"
     public static let twitchCallback = "/auth/twitch/callback"
     public static let tokens = "/settings/tokens"
+    /// The device login's verification page (RFC 8628).
+    public static let device = "/device"
     public static let revokeTokenPattern = tokens + "/:token_id/revoke"
     /// The form action that revokes token `id`.
     public static func revokeToken(_ id: UUID) -> String { tokens + "/" + id.lowercased + "/revoke" }

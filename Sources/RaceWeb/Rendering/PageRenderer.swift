@@ -21,6 +21,7 @@ public struct PageRenderer: Sendable {
         "race-body": PackageResources.race_body_mustache, "race": PackageResources.race_mustache,
         "status": PackageResources.status_mustache, "login": PackageResources.login_mustache,
         "new-race": PackageResources.new_race_mustache, "tokens": PackageResources.tokens_mustache,
+        "device": PackageResources.device_mustache,
     ]
 
     /// The embedded templates, parsed once (a test parses them all, so this cannot fail in a build that passed).
@@ -66,6 +67,8 @@ public struct PageRenderer: Sendable {
     public func newRacePage(_ model: NewRacePageModel) -> String { render(model, "new-race") }
     /// The signed-in user's API tokens page.
     public func tokensPage(_ model: TokensPageModel) -> String { render(model, "tokens") }
+    /// The device login's verification page.
+    public func devicePage(_ model: DevicePageModel) -> String { render(model, "device") }
     /// An error page ("Race not found").
     public func errorPage(_ error: WebPageError) -> String { render(ErrorPageModel(error), "error") }
 

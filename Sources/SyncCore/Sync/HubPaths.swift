@@ -9,6 +9,9 @@ public enum HubPaths {
     public static let push = "/api/sync/push"
     public static let pull = "/api/sync/pull"
     public static let snapshot = "/api/sync/snapshot"
+    /// The device login (RFC 8628): a device asks for codes, then polls for its token.
+    public static let deviceCode = "/api/device/code"
+    public static let deviceToken = "/api/device/token"
 
     /// The route pattern of one race and of what hangs under it (`race("cast-join")`).
     public static let racePattern = races + "/:race_id"

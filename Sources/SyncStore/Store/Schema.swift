@@ -205,6 +205,25 @@ enum Schema {
                         CREATE UNIQUE INDEX users_by_twitch_id ON users(twitch_id);
                         """)
             }
+            // Device logins (RFC 8628) under way: the device code's SHA-256, the user code a
+            // person types, and where the person's decision stands.
+            migrator.registerMigration("v10-device-logins") { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE device_grants (
+                            hash BLOB PRIMARY KEY,
+                            user_code TEXT NOT NULL UNIQUE,
+                            client_name TEXT NOT NULL,
+                            created_at INTEGER NOT NULL,
+                            expires_at INTEGER NOT NULL,
+                            interval_ms INTEGER NOT NULL,
+                            last_poll_at INTEGER,
+                            state TEXT NOT NULL,
+                            decided_by BLOB REFERENCES users(id)
+                        ) WITHOUT ROWID;
+                        CREATE INDEX device_grants_by_end ON device_grants(expires_at);
+                        """)
+            }
         }
         return migrator
     }

@@ -15,7 +15,11 @@ struct LoginCommand: AsyncParsableCommand {
             refused while ops are pending.
             With --token-stdin the token is read from the first line of standard input, so it never
             shows in 'ps' or in shell history (a --token option does).
+            With --device no token is copied at all: racecli prints a web address and a code, you
+            open it in any browser signed in on the hub and approve, and the hub hands racecli a
+            new API token named after this machine (listed on the hub's tokens page).
             Examples:
+              racecli login --hub https://hub.example.org --device
               racecli login --hub http://127.0.0.1:8080 --token-stdin < ~/.config/racesync/token
               pass show racesync | racecli login --hub https://hub.example.org --token-stdin
             """)
@@ -29,8 +33,13 @@ struct LoginCommand: AsyncParsableCommand {
     @Flag(name: .customLong("token-stdin"), help: "Read the token from the first line of standard input.")
     var tokenStdin = false
 
+    @Flag(help: "Sign in by approving a code on the hub's website (no token to copy).")
+    var device = false
+
     func validate() throws {
-        if (token == nil) == !tokenStdin { throw ValidationError("give exactly one of --token and --token-stdin") }
+        if [token != nil, tokenStdin, device].filter({ $0 }).count != 1 {
+            throw ValidationError("give exactly one of --device, --token-stdin and --token")
+        }
     }
 
     /// The token from `--token`, or the first line of standard input.
@@ -47,7 +56,7 @@ struct LoginCommand: AsyncParsableCommand {
     @OptionGroup var output: JSONOption
 
     func run() async throws {
-        let token = try readToken()
+        let token = device ? try await deviceToken() : try readToken()
         let client: HTTPHubClient
         do { client = try HTTPHubClient(base: hub, token: token) } catch { throw CommandFailure.usage("\(error)") }
         let store: ReplicaStore
@@ -71,6 +80,28 @@ struct LoginCommand: AsyncParsableCommand {
             print(
                 "logged in as \(Output.name(user)) at \(client.base); pulled \(races) race\(races == 1 ? "" : "s") into \(store.path)"
             )
+        }
+    }
+}
+
+extension LoginCommand {
+    /// A new token through the device login: the address and code on stderr, then the wait.
+    func deviceToken() async throws -> String {
+        let client: DeviceLoginClient
+        do { client = try DeviceLoginClient(base: hub) } catch { throw CommandFailure.usage("\(error)") }
+        do {
+            let codes = try await client.start(name: "racecli on " + ProcessInfo.processInfo.hostName)
+            printError(
+                """
+                To log in, open \(codes.verificationURIComplete)
+                in a browser signed in on the hub, check that it shows the code \(codes.userCode), and approve.
+                Waiting for approval (the code expires in \(codes.expiresIn / 60) minutes)…
+                """)
+            return try await client.token(for: codes)
+        } catch let error as HubClientError {
+            throw CommandFailure.from(hub: error)
+        } catch let error as DeviceLoginFailure {
+            throw CommandFailure.user(error.description)
         }
     }
 }
