@@ -19,7 +19,7 @@ struct BearerAuthentication: RouterMiddleware {
 
     /// The user of a well-formed bearer token, or 401. A malformed header is refused without
     /// touching the store.
-    private func caller(_ request: Request) async throws -> User {
+    func caller(_ request: Request) async throws -> User {
         guard let header = request.headers[.authorization] else { throw APIError.unauthorized }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw APIError.unauthorized }

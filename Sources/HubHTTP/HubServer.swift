@@ -62,11 +62,11 @@ public enum HubServer {
         if metricsOnPublicPort {
             addMetricsRoute(to: router, metrics: metrics, pageEvents: pageEvents, longPolls: longPolls)
         }
-        RaceRoutes(store: store, quota: quota).register(on: router)
+        let web = WebSignIn(store: store, publicURL: publicURL)
+        RaceRoutes(store: store, quota: quota, web: web).register(on: router)
         SyncRoutes(store: store, metrics: metrics, longPolls: longPolls, quota: quota).register(on: router)
         SnapshotRoute(store: store, cache: SnapshotCache(store: store)).register(on: router)
         FeedRoutes(cache: feeds).register(on: router)
-        let web = WebSignIn(store: store, publicURL: publicURL)
         // Log in with Twitch needs the app's credentials and the public URL Twitch returns to.
         let twitchRoutes = publicURL.flatMap { url in
             twitchSignIn.map {

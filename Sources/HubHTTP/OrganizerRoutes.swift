@@ -66,14 +66,22 @@ struct OrganizerRoutes {
                 }
             }
         }
-        router.post(RouterPath(PagePaths.removeCasterPattern)) { request, context in
-            let id = try WebPageError.raceID(context.parameters)
-            let (signedIn, _) = try await web.checkedPost(request, returnTo: PagePaths.race(id))
-            guard let casterID = context.parameters.get("caster_id").flatMap(UUID.init(uuidString:)) else {
-                throw WebPageError(.unprocessableContent, "Not a caster", "That is not the id of a caster.")
-            }
-            return try await pages.act(on: id, as: signedIn) {
-                _ = try await store.removeCaster(race: id, caller: signedIn.user.id, casterID: casterID)
+        for member in ["caster", "participant"] {
+            let pattern = member == "caster" ? PagePaths.removeCasterPattern : PagePaths.removeParticipantPattern
+            router.post(RouterPath(pattern)) { request, context in
+                let id = try WebPageError.raceID(context.parameters)
+                let (signedIn, _) = try await web.checkedPost(request, returnTo: PagePaths.race(id))
+                guard let memberID = context.parameters.get(member + "_id").flatMap(UUID.init(uuidString:)) else {
+                    throw WebPageError(.unprocessableContent, "Not a \(member)", "That is not the id of a \(member).")
+                }
+                return try await pages.act(on: id, as: signedIn) {
+                    if member == "caster" {
+                        _ = try await store.removeCaster(race: id, caller: signedIn.user.id, casterID: memberID)
+                    } else {
+                        _ = try await store.removeParticipant(
+                            race: id, caller: signedIn.user.id, participantID: memberID)
+                    }
+                }
             }
         }
     }

@@ -8,13 +8,22 @@ import SyncCore
 struct RaceRoutes {
     let store: Hub
     let quota: WriteQuota
+    /// The website's sessions: the user search also answers a signed-in page (the organizer's
+    /// caster search), as a read needs no form token.
+    let web: WebSignIn
     /// `GET /api/races` pages: `limit` defaults to 100 and may be at most 1000.
     static let defaultRaceListLimit = 100
     static let maxRaceListLimit = 1000
 
     func register(on router: Router<HubContext>) {
         let users = router.authenticated(by: store)
-        users.get(RouterPath(HubPaths.users)) { request, _ in
+        router.get(RouterPath(HubPaths.users)) { request, _ in
+            let bearer = request.headers[.authorization] != nil
+            if bearer {
+                _ = try await BearerAuthentication(store: store).caller(request)
+            } else if try await web.signedIn(request) == nil {
+                throw APIError.unauthorized
+            }
             let prefix = request.uri.queryParameters.get("q").map { String($0).lowercased() } ?? ""
             guard (1...25).contains(prefix.count),
                 prefix.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" })
@@ -106,6 +115,14 @@ struct RaceRoutes {
             let login = try await HTTPIO.body(LoginBody.self, request, context).login()
             try quota.take(ops: 1, user: caller.id)
             return try HTTPIO.json(try await store.addCaster(race: id, caller: caller.id, login: login))
+        }
+        users.delete(RouterPath(HubPaths.participantPattern)) { request, context in
+            let caller = try context.caller()
+            let id = try HTTPIO.uuid(context, "race_id")
+            let participantID = try HTTPIO.uuid(context, "participant_id")
+            try quota.take(ops: 1, user: caller.id)
+            return try HTTPIO.json(
+                try await store.removeParticipant(race: id, caller: caller.id, participantID: participantID))
         }
         users.delete(RouterPath(HubPaths.casterPattern)) { request, context in
             let caller = try context.caller()

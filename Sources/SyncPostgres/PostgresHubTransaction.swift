@@ -140,6 +140,11 @@ final class PostgresHubTransaction: HubTransaction {
             "INSERT INTO participants (race_id, user_id) VALUES (\(race), \(user))", logger: logger)
     }
 
+    func deleteParticipant(race: UUID, user: UUID) async throws {
+        try await connection.query(
+            "DELETE FROM participants WHERE race_id = \(race) AND user_id = \(user)", logger: logger)
+    }
+
     func writeRegisters(_ changes: [(key: RegisterKey, register: CasterRegister)]) async throws {
         guard !changes.isEmpty else { return }
         try await connection.run(

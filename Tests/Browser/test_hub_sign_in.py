@@ -80,6 +80,9 @@ def test_an_organizer_creates_and_runs_a_race_from_the_hub(hub, browser, screens
     page.get_by_role("button", name="Create race").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Any% <b>NMG</b>")
 
+    # The login field suggests users as the organizer types (the session searches /api/users).
+    page.get_by_label("Participant's Twitch login").press_sequentially("run")
+    expect(page.locator("#login-suggestions option[value=runner]")).to_have_count(1)
     page.get_by_label("Participant's Twitch login").fill("runner")
     page.get_by_role("button", name="Add participant").click()
     expect(page.locator(".participants li", has_text="Runner One")).to_be_visible()
@@ -98,6 +101,8 @@ def test_an_organizer_creates_and_runs_a_race_from_the_hub(hub, browser, screens
 
     page.get_by_role("button", name="Remove caster Caster Two").click()
     expect(page.locator(".casters li", has_text="Caster Two")).to_have_count(0)
+    page.get_by_role("button", name="Remove participant Runner One").click()
+    expect(page.locator(".participants li", has_text="Runner One")).to_have_count(0)
     page.get_by_role("button", name="Finish").click()
     expect(page.locator(".status")).to_have_text("Finished")
     expect(page.get_by_role("button", name="Add caster")).to_have_count(0)

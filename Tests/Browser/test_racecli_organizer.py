@@ -41,6 +41,14 @@ def test_an_organizer_runs_a_race_from_racecli(hub, folder):
     assert refused.returncode == 1 and "runner is a participant of this race" in refused.stderr
     racecli(replica, "caster", "remove", prefix, "caster")
     assert hub.api("GET", f"/api/races/{race['id']}")["casters"] == []
+    # A participant removed leaves the hub and, after its pull, the replica.
+    racecli(replica, "participant", "add", prefix, "alice")
+    shown = json.loads(racecli(replica, "participant", "remove", prefix, "alice", "--json").stdout)
+    assert [m["user"]["twitch_username"] for m in shown["participants"]] == ["runner"]
+    local = json.loads(racecli(replica, "race", prefix, "--json").stdout)
+    assert [m["user"]["twitch_username"] for m in local["participants"]] == ["runner"]
+    missing = racecli(replica, "participant", "remove", prefix, "alice", check=False)
+    assert missing.returncode == 1 and "alice is not a participant of this race" in missing.stderr
     racecli(replica, "finish", prefix)
     assert hub.api("GET", f"/api/races/{race['id']}")["status"] == "finished"
 

@@ -50,7 +50,7 @@ import Testing
 
             let running = try await c.call(.get, path, headers: [.cookie: org.cookie])
             #expect(running.text.contains(">Finish<") && running.text.contains("title=\"Remove caster\""))
-            let remove = try #require(running.text.firstMatch(of: /action="([^"]+\/remove)"/)?.1)
+            let remove = try #require(running.text.firstMatch(of: /action="([^"]+\/casters\/[^"]+\/remove)"/)?.1)
             #expect(try await post(c, String(remove), org).status == 303)
             #expect(try await c.casters(race).isEmpty)
 
@@ -62,6 +62,15 @@ import Testing
             #expect(nobody.status == 404 && nobody.text.contains("User nobody not found."))
             let invalid = try await post(c, "\(path)/participants", org, [("login", "not a login!")])
             #expect(invalid.status == 422)
+
+            // × Remove participant: the runner leaves the race, and may cast it now.
+            #expect(running.text.contains("title=\"Remove participant\""))
+            let removeRunner = try #require(
+                running.text.firstMatch(of: /action="([^"]+\/participants\/[^"]+\/remove)"/)?.1)
+            #expect(try await post(c, String(removeRunner), org).status == 303)
+            #expect((try await c.call(.get, "/api/races/\(race)").object["participants"] as? [Any])?.isEmpty == true)
+            #expect(try await post(c, String(removeRunner), org).status == 404)
+            #expect(try await post(c, "\(path)/casters", org, [("login", "runner")]).status == 303)
 
             #expect(try await post(c, "\(path)/finish", org).status == 303)
             let finished = try await c.call(.get, path, headers: [.cookie: org.cookie])

@@ -217,6 +217,19 @@ import Testing
             // Same caster id after re-joining.
             let rejoined = try await c.call(.post, "/api/races/\(race)/cast-join", as: "bob")
             #expect((rejoined.object["casters"] as? [[String: Any]])?.first?["id"] as? String == casterID)
+
+            // The organizer removes a participant by member id, with the same refusals.
+            let carol = try await c.call(.get, "/api/races/\(race)")
+            let participantID = try #require(
+                (carol.object["participants"] as? [[String: Any]])?.first?["id"] as? String)
+            let carolPath = "/api/races/\(race)/participants/\(participantID)"
+            #expect(try await c.call(.delete, carolPath, as: "alice").status == 403)
+            #expect(try await c.call(.delete, carolPath).status == 401)
+            #expect(try await c.call(.delete, "/api/races/\(race)/participants/nope", as: "org").status == 422)
+            let gone = try await c.call(.delete, carolPath, as: "org")
+            #expect(gone.status == 200 && (gone.object["participants"] as? [Any])?.isEmpty == true)
+            let again = try await c.call(.delete, carolPath, as: "org")
+            #expect(again.status == 404 && again.object["detail"] as? String == "participant not found in this race")
         }
     }
 

@@ -20,4 +20,19 @@ import Testing
             #expect(try await c.call(.get, "/api/users?q=al&limit=51", as: "org").status == 422)
         }
     }
+
+    @Test func aSignedInPageSearchesWithItsSessionAndAWrongTokenStillFails() async throws {
+        let hub = try await HubHarness(users: ["org", "alice", "alfred"])
+        try await hub.run(publicURL: SignInTests.origin) { c in
+            let org = try await SignInTests.signIn(c, "org")
+            let found = try await c.call(.get, "/api/users?q=al", headers: [.cookie: org.cookie])
+            #expect(found.status == 200 && found.array.count == 2)
+            #expect(
+                try await c.call(.get, "/api/users?q=al", headers: [.cookie: "racesync_session=forged"]).status == 401)
+            // A bearer header is checked as one, whatever the cookie says.
+            let wrong = try await c.call(
+                .get, "/api/users?q=al", token: "rs_wrong", headers: [.cookie: org.cookie])
+            #expect(wrong.status == 401)
+        }
+    }
 }

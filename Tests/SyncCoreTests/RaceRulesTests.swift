@@ -60,6 +60,18 @@ import Testing
         #expect(RaceRules.removeCaster(f, caller: alice, casterID: UUID()) == .failure(.casterNotFound))
     }
 
+    @Test func removeParticipantByParticipantID() {
+        let f = facts(participants: [carol])
+        let participantID = ParticipantID.of(race: f.race.id, user: carol)
+        #expect(RaceRules.removeParticipant(f, caller: organizer, participantID: participantID) == .success(carol))
+        #expect(RaceRules.removeParticipant(f, caller: alice, participantID: participantID) == .failure(.notOrganizer))
+        // A caster id is not a participant id, even for the same user.
+        #expect(
+            RaceRules.removeParticipant(f, caller: organizer, participantID: CasterID.of(race: f.race.id, user: carol))
+                == .failure(.participantNotFound))
+        #expect(RaceRules.removeParticipant(f, caller: alice, participantID: UUID()) == .failure(.participantNotFound))
+    }
+
     @Test func addParticipantRules() {
         let carolUser = User(id: carol, twitchUsername: "carol", twitchDisplayName: nil)
         #expect(RaceRules.addParticipant(facts(), caller: organizer, target: nil, login: "x") == .userNotFound("x"))

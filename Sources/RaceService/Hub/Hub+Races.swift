@@ -33,6 +33,19 @@ extension Hub {
         }
     }
 
+    /// The organizer removes a participant (by member id); replicas drop them on their next pull.
+    public func removeParticipant(race id: UUID, caller: UUID, participantID: UUID) async throws -> RaceDetail {
+        let now = backend.clock.now
+        return try await backend.transaction { tx in
+            let facts = try await tx.existingRace(id)
+            let user = try RaceRules.removeParticipant(facts, caller: caller, participantID: participantID).get()
+            try await tx.deleteParticipant(race: id, user: user)
+            try await tx.appendLog(
+                [.participant(ParticipantState(raceID: id, userID: user, removed: true))], atMs: now())
+            return try await tx.detailAfterWrite(id)
+        }
+    }
+
     /// The organizer moves the race through its life cycle.
     public func transition(_ step: RaceRules.Transition, race id: UUID, caller: UUID) async throws -> RaceDetail {
         let now = backend.clock.now

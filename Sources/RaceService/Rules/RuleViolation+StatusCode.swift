@@ -6,7 +6,7 @@ extension RuleViolation {
     /// result's `code` are the same number, so both edges read it here.
     public var statusCode: Int {
         switch self {
-        case .raceNotFound, .userNotFound, .notACaster, .casterNotFound: 404
+        case .raceNotFound, .userNotFound, .notACaster, .casterNotFound, .participantNotFound: 404
         case .notOrganizer, .notYourOp: 403
         case .opIDTaken, .alreadyCaster, .isParticipant, .alreadyParticipant, .isCaster: 409
         case .raceNotActive, .stepNotAllowed, .clockAhead: 400

@@ -50,6 +50,7 @@ public protocol HubTransaction: Sendable {
     /// Stores a race's status, seeds flag and update time.
     func updateRace(_ race: Race) async throws
     func insertParticipant(race: UUID, user: UUID) async throws
+    func deleteParticipant(race: UUID, user: UUID) async throws
     /// Writes each register (insert or replace), in order.
     func writeRegisters(_ changes: [(key: RegisterKey, register: CasterRegister)]) async throws
     /// Records `answers` as `author`'s.

@@ -16,6 +16,7 @@ public enum PagePaths {
     /// The form action that revokes token `id`.
     public static func revokeToken(_ id: UUID) -> String { tokens + "/" + id.lowercased + "/revoke" }
     public static let removeCasterPattern = racePattern + "/casters/:caster_id/remove"
+    public static let removeParticipantPattern = racePattern + "/participants/:participant_id/remove"
     public static let frontEvents = "/events"
     public static let racePattern = "/races/:race_id"
     public static let raceEventsPattern = racePattern + "/events"

@@ -21,8 +21,10 @@ public struct MemberRow: Sendable, Equatable {
     public var isYou: Bool
     /// The membership comes from a local op the hub has not confirmed yet (node only).
     public var pending: Bool
-    /// The organizer's × that removes this caster (hub only), and its form token.
+    /// The organizer's × that removes this member (hub only), its title ("Remove caster",
+    /// "Remove participant") and its form token.
     public var removeAction: String?
+    public var removeTitle: String?
     public var formToken: String?
 
     public init(_ member: Member, stream: LiveStream?, viewer: UUID?) {
@@ -37,6 +39,7 @@ public struct MemberRow: Sendable, Equatable {
         isYou = member.user.id == viewer
         pending = member.pending == true
         removeAction = nil
+        removeTitle = nil
         formToken = nil
     }
 }

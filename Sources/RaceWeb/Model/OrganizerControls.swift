@@ -30,8 +30,9 @@ public struct OrganizerControls: Sendable, Equatable {
         addCasterAction = PagePaths.raceAction(detail.id, "casters")
     }
 
-    /// The form action that removes caster `casterID` (the × on their row).
-    public static func removeCasterAction(race: UUID, casterID: UUID) -> String {
-        PagePaths.raceAction(race, "casters/" + casterID.lowercased + "/remove")
+    /// The form action that removes a member (`"casters"` or `"participants"`) by member id:
+    /// the × on their row.
+    public static func removeAction(race: UUID, member: String, id: UUID) -> String {
+        PagePaths.raceAction(race, member + "/" + id.lowercased + "/remove")
     }
 }

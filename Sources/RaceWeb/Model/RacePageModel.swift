@@ -65,9 +65,16 @@ public struct RacePageModel: Sendable, Equatable {
         if organizerTools, let viewer, viewer.user.id == detail.organizer.id {
             organizerControls = OrganizerControls(detail: detail, formToken: viewer.formToken)
             for index in casters.indices {
-                casters[index].removeAction = OrganizerControls.removeCasterAction(
-                    race: detail.id, casterID: detail.casters[index].id)
+                casters[index].removeAction = OrganizerControls.removeAction(
+                    race: detail.id, member: "casters", id: detail.casters[index].id)
+                casters[index].removeTitle = "Remove caster"
                 casters[index].formToken = viewer.formToken
+            }
+            for index in participants.indices {
+                participants[index].removeAction = OrganizerControls.removeAction(
+                    race: detail.id, member: "participants", id: detail.participants[index].id)
+                participants[index].removeTitle = "Remove participant"
+                participants[index].formToken = viewer.formToken
             }
         }
         notices = viewer?.notices.filter { $0.raceID == detail.id } ?? []

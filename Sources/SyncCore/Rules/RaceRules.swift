@@ -42,6 +42,20 @@ public enum RaceRules {
         return .success(user)
     }
 
+    /// Organizer removes a participant by member id: 404 not a participant, 403 not organizer.
+    /// Returns the participant's user id.
+    public static func removeParticipant(_ facts: RaceFacts, caller: UUID, participantID: UUID)
+        -> Result<UUID, RuleViolation>
+    {
+        guard
+            let user = facts.participants.first(where: {
+                ParticipantID.of(race: facts.race.id, user: $0) == participantID
+            })
+        else { return .failure(.participantNotFound) }
+        guard facts.isOrganizer(caller) else { return .failure(.notOrganizer) }
+        return .success(user)
+    }
+
     /// Organizer adds a participant: 404 unknown user, 403 not organizer, 409 participant or caster.
     public static func addParticipant(_ facts: RaceFacts, caller: UUID, target: User?, login: String) -> RuleViolation?
     {

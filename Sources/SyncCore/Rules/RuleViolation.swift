@@ -12,6 +12,8 @@ public enum RuleViolation: Error, Equatable, Sendable, CustomStringConvertible {
     case notACaster
     /// The organizer named a caster id the race does not have.
     case casterNotFound
+    /// The organizer named a participant id the race does not have.
+    case participantNotFound
     /// Only the race's organizer may do this.
     case notOrganizer
     /// An op named another user, and its pusher is not the race's organizer.
@@ -40,6 +42,7 @@ public enum RuleViolation: Error, Equatable, Sendable, CustomStringConvertible {
         case .userNotFound(let who): "user \(who) not found"
         case .notACaster: "you are not a caster of this race"
         case .casterNotFound: "caster not found in this race"
+        case .participantNotFound: "participant not found in this race"
         case .notOrganizer: "only the race organizer may do this"
         case .notYourOp: "an op may only be made by its own user or the race organizer"
         case .opIDTaken: "op_id already used"

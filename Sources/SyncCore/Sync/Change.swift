@@ -132,25 +132,38 @@ public struct RaceState: Codable, Sendable, Equatable {
     }
 }
 
-/// A participant entry: participants are only ever added.
+/// A participant entry, or its removal by the organizer (`"removed": true`, sent only then,
+/// so an added participant's payload is what it always was).
 public struct ParticipantState: Codable, Sendable, Equatable {
     public var raceID: UUID
     public var userID: UUID
+    /// The organizer removed this participant: a replica drops the row.
+    public var removed: Bool
 
-    public init(raceID: UUID, userID: UUID) {
+    public init(raceID: UUID, userID: UUID, removed: Bool = false) {
         self.raceID = raceID
         self.userID = userID
+        self.removed = removed
     }
 
     enum CodingKeys: String, CodingKey {
         case raceID = "race_id"
         case userID = "user_id"
+        case removed
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        raceID = try c.decode(UUID.self, forKey: .raceID)
+        userID = try c.decode(UUID.self, forKey: .userID)
+        removed = try c.decodeIfPresent(Bool.self, forKey: .removed) ?? false
     }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encodeID(raceID, forKey: .raceID)
         try c.encodeID(userID, forKey: .userID)
+        if removed { try c.encode(true, forKey: .removed) }
     }
 }
 

@@ -17,6 +17,7 @@ public enum HubPaths {
     public static let racePattern = races + "/:race_id"
     public static func racePattern(_ action: String) -> String { racePattern + "/" + action }
     public static let casterPattern = racePattern + "/casters/:caster_id"
+    public static let participantPattern = racePattern + "/participants/:participant_id"
 
     /// The path of race `id`.
     public static func race(_ id: UUID) -> String { races + "/" + id.lowercased }

@@ -33,7 +33,8 @@ public enum PullPageDecoder {
                 seq: seq, key: key,
                 data: .participant(
                     ParticipantState(
-                        raceID: try uuid(data["race_id"], "race_id"), userID: try uuid(data["user_id"], "user_id"))))
+                        raceID: try uuid(data["race_id"], "race_id"), userID: try uuid(data["user_id"], "user_id"),
+                        removed: data["removed"] == nil ? false : try flag(data["removed"], "removed"))))
         case "caster": return Change(seq: seq, key: key, data: .caster(try caster(data)))
         case "live":
             let stream = data["stream"]

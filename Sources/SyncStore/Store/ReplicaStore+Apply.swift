@@ -36,6 +36,9 @@ extension ReplicaStore {
                         race.organizerID,
                         Timestamp.milliseconds(race.createdAt), Timestamp.milliseconds(race.updatedAt),
                     ])
+            case .participant(let p) where p.removed:
+                try db.execute(
+                    sql: "DELETE FROM participants WHERE race_id = ? AND user_id = ?", arguments: [p.raceID, p.userID])
             case .participant(let p):
                 try db.execute(
                     sql: "INSERT OR IGNORE INTO participants (race_id, user_id) VALUES (?, ?)",

@@ -93,6 +93,12 @@ final class SQLiteHubTransaction: HubTransaction {
             try db.execute(sql: "INSERT INTO participants (race_id, user_id) VALUES (?, ?)", arguments: [race, user])
         }
     }
+    func deleteParticipant(race: UUID, user: UUID) async throws {
+        try await run { db in
+            try db.execute(sql: "DELETE FROM participants WHERE race_id = ? AND user_id = ?", arguments: [race, user])
+        }
+    }
+
     func writeRegisters(_ changes: [(key: RegisterKey, register: CasterRegister)]) async throws {
         guard !changes.isEmpty else { return }
         try await run { try HubWrites.writeRegisters($0, changes) }

@@ -41,17 +41,17 @@ struct OrganizerWrite {
         print("\(DisplayText.terminalSafe(name))  [\(status)]  \(race?["id"] as? String ?? "")")
     }
 
-    /// The caster id of `login` in race `id`, from the hub's detail.
-    static func casterID(_ login: String, race id: UUID, client: HTTPHubClient) async throws -> UUID {
+    /// Removes `login` from race `id`'s `role` (`"casters"` or `"participants"`): their member id
+    /// is read from the hub's detail, then removed by it.
+    static func remove(_ role: String, _ login: String, race id: UUID, client: HTTPHubClient) async throws -> Data {
         let detail = try await client.organizerWrite(.GET, HubPaths.race(id))
-        let casters =
-            (try? JSONSerialization.jsonObject(with: detail) as? [String: Any])?["casters"] as? [[String: Any]]
+        let members = (try? JSONSerialization.jsonObject(with: detail) as? [String: Any])?[role] as? [[String: Any]]
         guard
-            let caster = casters?.first(where: {
+            let member = members?.first(where: {
                 (($0["user"] as? [String: Any])?["twitch_username"] as? String) == login.lowercased()
-            }), let text = caster["id"] as? String, let casterID = UUID(uuidString: text)
-        else { throw CommandFailure.user("\(login) is not a caster of this race") }
-        return casterID
+            }), let text = member["id"] as? String, let memberID = UUID(uuidString: text)
+        else { throw CommandFailure.user("\(login) is not a \(role.dropLast()) of this race") }
+        return try await client.organizerWrite(.DELETE, HubPaths.race(id) + "/" + role + "/" + memberID.lowercased)
     }
 }
 
@@ -100,8 +100,8 @@ struct RaceCreateCommand: AsyncParsableCommand {
 
 struct ParticipantCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "participant", abstract: "Add a participant to a race you organize (online).",
-        subcommands: [Add.self])
+        commandName: "participant", abstract: "Add or remove a participant of a race you organize (online).",
+        subcommands: [Add.self, Remove.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -113,6 +113,20 @@ struct ParticipantCommand: AsyncParsableCommand {
             try await arguments.run { client, id in
                 try await client.organizerWrite(
                     .POST, HubPaths.race(id) + "/participants", body: ["twitch_username": login])
+            }
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove a participant by Twitch login.",
+            discussion: "Example: racecli participant remove 3f2a runner1")
+        @OptionGroup var arguments: RaceLoginArguments
+
+        func run() async throws {
+            let login = arguments.login
+            try await arguments.run { client, id in
+                try await OrganizerWrite.remove("participants", login, race: id, client: client)
             }
         }
     }
@@ -147,8 +161,7 @@ struct CasterCommand: AsyncParsableCommand {
         func run() async throws {
             let login = arguments.login
             try await arguments.run { client, id in
-                let casterID = try await OrganizerWrite.casterID(login, race: id, client: client)
-                return try await client.organizerWrite(.DELETE, HubPaths.race(id) + "/casters/" + casterID.lowercased)
+                try await OrganizerWrite.remove("casters", login, race: id, client: client)
             }
         }
     }

@@ -39,3 +39,32 @@
     button.setAttribute("aria-busy", "true");
   });
 })();
+(function () {
+  "use strict";
+  // The organizer's login fields suggest users by login prefix (GET /api/users?q=, as the
+  // signed-in page). Without script they are plain text fields.
+  var timer = null;
+  var asked = "";
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    if (!field.matches || !field.matches("input[data-suggest]")) return;
+    var list = document.getElementById(field.getAttribute("list"));
+    var prefix = field.value.trim().toLowerCase();
+    clearTimeout(timer);
+    if (!list || !/^[a-z0-9_]{1,25}$/.test(prefix) || prefix === asked) return;
+    timer = setTimeout(function () {
+      asked = prefix;
+      fetch(field.getAttribute("data-suggest") + "?limit=8&q=" + encodeURIComponent(prefix), { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : []; })
+        .then(function (users) {
+          list.replaceChildren.apply(list, users.map(function (user) {
+            var option = document.createElement("option");
+            option.value = user.twitch_username;
+            if (user.twitch_display_name) option.label = user.twitch_display_name;
+            return option;
+          }));
+        })
+        .catch(function () { asked = ""; });
+    }, 200);
+  });
+})();
