@@ -43,13 +43,13 @@ def wait_until(check, timeout=15.0, what="condition"):
 class Hub:
     """A `syncd hub` on a SQLite file, stopped and started again on the same file and port."""
 
-    def __init__(self, folder, helix):
+    def __init__(self, folder, helix, db=None, name="hub"):
         self.folder = folder
-        self.db = folder / "hub.sqlite"
+        self.db = db or folder / "hub.sqlite"
         self.port = free_port()
         self.helix = helix
         self.process = None
-        self.log = open(folder / "hub.log", "ab")
+        self.log = open(folder / f"{name}.log", "ab")
 
     @property
     def url(self):
@@ -153,6 +153,19 @@ def hub(folder, helix):
     hub.start()
     yield hub
     hub.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL cluster (scripts/pg-test-cluster); yields its database URL."""
+    folder = pathlib.Path(tempfile.mkdtemp(prefix="racesync-browser-pg-"))
+    script = str(ROOT / "scripts" / "pg-test-cluster")
+    # The folder itself holds the cluster (the script gives it to the server's user).
+    url = subprocess.run([script, "start", str(folder)], check=True, capture_output=True,
+                         text=True).stdout.strip().splitlines()[-1]
+    yield url
+    subprocess.run([script, "stop", str(folder)], capture_output=True)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 from playwright.sync_api import expect
 
-from conftest import BIN
+from conftest import BIN, Hub
 from test_pages import caster_logins, running_race
 
 
@@ -229,3 +229,35 @@ def test_racecli_device_login_completes_from_the_browser(hub, browser, folder):
     assert refused.returncode == 1 and "denied" in err
     assert not (folder / "other.sqlite").exists()
     context.close()
+
+
+def test_sign_out_everywhere_ends_the_session_on_every_instance(folder, helix, postgres, browser):
+    # Two hub instances on one PostgreSQL database: sessions live in the store.
+    first = Hub(folder, helix, db=postgres, name="hub-a")
+    second = Hub(folder, helix, db=postgres, name="hub-b")
+    first.start()
+    second.start()
+    try:
+        alice = first.add_user("alice", "Alice")
+        laptop = browser.new_context()
+        phone = browser.new_context()
+        on_first = laptop.new_page()
+        on_second = phone.new_page()
+        sign_in(on_first, first, alice)
+        sign_in(on_second, second, alice)
+        expect(on_second.get_by_text("Signed in as Alice")).to_be_visible()
+        # Either instance serves either session.
+        on_first.goto(f"{second.url}/")
+        expect(on_first.get_by_text("Signed in as Alice")).to_be_visible()
+
+        on_first.goto(f"{first.url}/settings/tokens")
+        on_first.get_by_role("button", name="Sign out everywhere").click()
+        expect(on_first.get_by_role("link", name="Log in")).to_be_visible()
+        on_second.reload()
+        expect(on_second.get_by_role("link", name="Log in")).to_be_visible()
+        expect(on_second.get_by_text("Signed in as")).to_have_count(0)
+        laptop.close()
+        phone.close()
+    finally:
+        first.stop()
+        second.stop()

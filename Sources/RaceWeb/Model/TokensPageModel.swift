@@ -21,6 +21,7 @@ public struct TokensPageModel: Sendable, Equatable {
     public var tokens: [Line]
     public var hasTokens: Bool
     public var createAction = PagePaths.tokens
+    public var signOutEverywhereAction = PagePaths.logout + "?everywhere=1"
     /// A token just made: its name and secret, shown this once.
     public var newName: String?
     public var newSecret: String?
