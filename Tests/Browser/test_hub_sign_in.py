@@ -198,7 +198,7 @@ def start_device_login(hub, replica):
     return login, url, code
 
 
-def test_racecli_device_login_completes_from_the_browser(hub, browser, folder):
+def test_racecli_device_login_completes_from_the_browser(hub, browser, folder, screenshot):
     hub.add_user("alice", "Alice")
     alice = hub.add_user("alice2", "Alice Two")
     login, url, code = start_device_login(hub, folder / "laptop.sqlite")
@@ -210,6 +210,7 @@ def test_racecli_device_login_completes_from_the_browser(hub, browser, folder):
     page.get_by_role("button", name="Sign in with a token").click()
     expect(page.locator("code.user-code")).to_have_text(code)
     expect(page.locator(".device-name")).to_contain_text("racecli on ")
+    screenshot(page, "hub-device-login")
     page.get_by_role("button", name="Approve").click()
     expect(page.get_by_role("status")).to_contain_text("Approved")
     out, err = login.communicate(timeout=60)
