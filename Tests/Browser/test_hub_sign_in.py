@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import BIN, Hub
-from test_pages import caster_logins, running_race
+from test_pages import EvilSite, caster_logins, running_race
 
 
 def sign_in(page, hub, token, path="/"):
@@ -262,3 +262,29 @@ def test_sign_out_everywhere_ends_the_session_on_every_instance(folder, helix, p
     finally:
         first.stop()
         second.stop()
+
+
+def test_a_cross_site_post_to_the_hub_is_refused_and_changes_nothing(hub, browser):
+    org = hub.add_user("org")
+    alice = hub.add_user("alice", "Alice")
+    race = running_race(hub, org, "Glitched")
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, hub, alice, f"/races/{race}")
+    token = page.locator("input[name=csrf]").first.get_attribute("value")
+
+    # Another origin (same site: the cookie goes along) whose page posts the join on load.
+    evil = EvilSite(f"{hub.url}/races/{race}/cast-join")
+    try:
+        with page.expect_response(lambda response: response.url.endswith("/cast-join")) as answer:
+            page.goto(evil.url)
+        assert answer.value.status == 403
+    finally:
+        evil.stop()
+    refused = context.request.post(f"{hub.url}/logout?everywhere=1", form={"csrf": token},
+                                   headers={"Origin": "http://evil.example"})
+    assert refused.status == 403
+    assert caster_logins(hub, race) == []
+    page.goto(f"{hub.url}/races/{race}")
+    expect(page.get_by_text("Signed in as Alice")).to_be_visible()
+    context.close()
