@@ -37,7 +37,7 @@ public enum HubServer {
         store: Hub, metrics: HubMetrics, feeds: FeedCache, longPolls: LongPollLimiter = LongPollLimiter(),
         pageEvents: PageEvents = PageEventsSettings.standard(),
         metricsOnPublicPort: Bool = true, proxies: TrustedProxies = TrustedProxies(), quota: WriteQuota = .unlimited,
-        publicURL: String? = nil, twitchSignIn: (any TwitchSignIn)? = nil
+        publicURL: String? = nil, twitch: TwitchHooks = .none
     ) -> Router<HubContext> {
         let router = Router(context: HubContext.self)
         let routes = RouteTable()
@@ -69,7 +69,7 @@ public enum HubServer {
         FeedRoutes(cache: feeds).register(on: router)
         // Log in with Twitch needs the app's credentials and the public URL Twitch returns to.
         let twitchRoutes = publicURL.flatMap { url in
-            twitchSignIn.map {
+            twitch.signIn.map {
                 TwitchSignInRoutes(store: store, web: web, twitch: $0, redirectURI: Self.callbackURL(url))
             }
         }
@@ -79,6 +79,9 @@ public enum HubServer {
         OrganizerRoutes(store: store, web: web, pages: pages).register(on: router)
         TokenPageRoutes(store: store, web: web).register(on: router)
         DeviceLoginRoutes(store: store, web: web, publicURL: publicURL).register(on: router)
+        if let secret = twitch.eventSubSecret {
+            EventSubRoutes(store: store, secret: secret, lookup: twitch.streamLookup).register(on: router)
+        }
         pages.register(on: router)
         routes.load(from: router)
         return router
@@ -128,7 +131,7 @@ public enum HubServer {
         limits: ConnectionLimits = ConnectionLimits(),
         pageEvents: PageEvents = PageEventsSettings.standard(),
         longPolls: LongPollLimiter = LongPollLimiter(), metricsOnPublicPort: Bool = true,
-        quota: WriteQuota = .unlimited, publicURL: String? = nil, twitchSignIn: (any TwitchSignIn)? = nil,
+        quota: WriteQuota = .unlimited, publicURL: String? = nil, twitch: TwitchHooks = .none,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let connections = ConnectionCounter(perClient: limits.maxConnectionsPerClient)
@@ -136,7 +139,7 @@ public enum HubServer {
             router: router(
                 store: store, metrics: metrics, feeds: feeds, longPolls: longPolls, pageEvents: pageEvents,
                 metricsOnPublicPort: metricsOnPublicPort, proxies: limits.trustedProxies, quota: quota,
-                publicURL: publicURL, twitchSignIn: twitchSignIn),
+                publicURL: publicURL, twitch: twitch),
             server: .http1(
                 configuration: .init(
                     additionalChannelHandlers: [ConnectionGuard(limits: limits, counter: connections)],

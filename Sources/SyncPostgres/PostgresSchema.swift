@@ -121,6 +121,16 @@ enum PostgresSchema {
                 "CREATE INDEX device_grants_by_end ON device_grants (expires_at)",
             ]
         ),
+        // Twitch's pushes (EventSub): the message ids seen lately (any instance dedupes), and when
+        // Twitch last pushed news about each user (orders pushes, and polls after them).
+        (
+            "v8-stream-events",
+            [
+                "CREATE TABLE eventsub_messages (id text PRIMARY KEY, received_at bigint NOT NULL)",
+                "CREATE INDEX eventsub_messages_by_time ON eventsub_messages (received_at)",
+                "CREATE TABLE stream_events (user_id uuid PRIMARY KEY REFERENCES users(id), sent_at bigint NOT NULL)",
+            ]
+        ),
     ]
 
     /// Applies every migration this database lacks, under the migration lock.

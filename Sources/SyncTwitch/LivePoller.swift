@@ -51,6 +51,7 @@ public struct LivePoller: Sendable {
     /// One poll: returns the live-status changes written.
     @discardableResult
     public func pollOnce() async throws -> [LiveState] {
+        let startedAt = Date()
         let targets = try await store.pollTargets()
         let streams = targets.isEmpty ? [] : try await helix.streams(logins: Array(targets.keys))
         try Task.checkCancellation()
@@ -60,7 +61,7 @@ public struct LivePoller: Sendable {
         for stream in streams {
             if let user = targets[stream.userLogin.lowercased()] { seen[user] = stream.liveStream(observedAt: at) }
         }
-        let changes = try await store.recordPoll(seen: seen, at: at)
+        let changes = try await store.recordPoll(seen: seen, at: at, startedAt: startedAt)
         observer.pollSucceeded(liveStreams: seen.count, at: at)
         if !changes.isEmpty {
             logger.info(

@@ -50,7 +50,8 @@ final class HubHarness: @unchecked Sendable {
     /// Runs `body` against the router in process.
     func run(
         pageEvents: PageEvents? = nil, quota: WriteQuota = .unlimited, publicURL: String? = nil,
-        twitchSignIn: (any TwitchSignIn)? = nil,
+        twitchSignIn: (any TwitchSignIn)? = nil, eventSubSecret: EventSubSecret? = nil,
+        streamLookup: (any StreamLookup)? = nil,
         _ body: @Sendable (Client) async throws -> Void
     ) async throws {
         var logger = Logger(label: "test")
@@ -59,7 +60,7 @@ final class HubHarness: @unchecked Sendable {
         let app = HubServer.application(
             store: storage, metrics: metrics, feeds: feeds, host: "127.0.0.1", port: 0, logger: logger,
             pageEvents: pageEvents ?? PageEventsSettings.standard(), quota: quota, publicURL: publicURL,
-            twitchSignIn: twitchSignIn)
+            twitch: TwitchHooks(signIn: twitchSignIn, eventSubSecret: eventSubSecret, streamLookup: streamLookup))
         let tokens = self.tokens
         try await app.test(.router) { client in
             try await body(Client(client: client, tokens: tokens))

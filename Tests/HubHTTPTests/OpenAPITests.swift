@@ -39,7 +39,8 @@ import Testing
         let hub = try await HubHarness(users: [])
         let router = HubServer.router(
             store: hub.storage, metrics: hub.metrics, feeds: FeedCache(store: hub.storage, baseURL: "http://x"),
-            publicURL: "http://x", twitchSignIn: StubTwitchSignIn())
+            publicURL: "http://x",
+            twitch: TwitchHooks(signIn: StubTwitchSignIn(), eventSubSecret: try EventSubSecret("0123456789")))
         let routed = Set(
             router.routes.map { route -> String in
                 let path = "\(route.path)".split(separator: "/").map {

@@ -104,6 +104,16 @@ public protocol HubTransaction: Sendable {
     /// How many grants are stored.
     func deviceGrantCount() async throws -> Int
 
+    // MARK: Twitch's pushes (EventSub; not replicated)
+
+    /// Remembers a notification's message id; false when it was already remembered.
+    func rememberEventMessage(_ id: String, atMs: Int64) async throws -> Bool
+    /// Forgets the message ids remembered before `atMs`.
+    func forgetEventMessages(before atMs: Int64) async throws
+    /// When Twitch last pushed news about each user (the notification's time).
+    func streamEventTimes() async throws -> [UUID: Int64]
+    func setStreamEventTime(_ user: UUID, atMs: Int64) async throws
+
     // MARK: The change log
 
     /// Appends changes to the log, in order (a key appended again replaces its older row).

@@ -6,7 +6,16 @@ public import Foundation
 public protocol LiveStatusStore: Sendable {
     /// Lowercase logins of the participants and casters of setup/running races, with their user ids.
     func pollTargets() async throws -> [String: UUID]
-    /// Writes one successful poll's result: only the differences, plus the poll's time.
+    /// Writes one successful poll's result: only the differences, plus the poll's time. Users
+    /// Twitch pushed news about after `startedAt` keep that newer news.
     @discardableResult
-    func recordPoll(seen: [UUID: LiveStream], at date: Date) async throws -> [LiveState]
+    func recordPoll(seen: [UUID: LiveStream], at date: Date, startedAt: Date) async throws -> [LiveState]
+}
+
+extension LiveStatusStore {
+    /// A poll that took no time.
+    @discardableResult
+    public func recordPoll(seen: [UUID: LiveStream], at date: Date) async throws -> [LiveState] {
+        try await recordPoll(seen: seen, at: date, startedAt: date)
+    }
 }

@@ -12,6 +12,8 @@ public enum HubPaths {
     /// The device login (RFC 8628): a device asks for codes, then polls for its token.
     public static let deviceCode = "/api/device/code"
     public static let deviceToken = "/api/device/token"
+    /// Twitch's EventSub webhook.
+    public static let eventSub = "/twitch/eventsub"
 
     /// The route pattern of one race and of what hangs under it (`race("cast-join")`).
     public static let racePattern = races + "/:race_id"

@@ -224,6 +224,18 @@ enum Schema {
                         CREATE INDEX device_grants_by_end ON device_grants(expires_at);
                         """)
             }
+            // Twitch's pushes (EventSub): the message ids seen lately (any instance dedupes), and
+            // when Twitch last pushed news about each user (orders pushes, and polls after them).
+            migrator.registerMigration("v11-stream-events") { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE eventsub_messages (id TEXT PRIMARY KEY, received_at INTEGER NOT NULL) WITHOUT ROWID;
+                        CREATE INDEX eventsub_messages_by_time ON eventsub_messages(received_at);
+                        CREATE TABLE stream_events (
+                            user_id BLOB PRIMARY KEY REFERENCES users(id), sent_at INTEGER NOT NULL
+                        ) WITHOUT ROWID;
+                        """)
+            }
         }
         return migrator
     }

@@ -42,6 +42,14 @@ struct HubCommand: AsyncParsableCommand {
     var pollInterval: Int = 60
 
     @Option(
+        name: .customLong("eventsub-secret-file"),
+        help: ArgumentHelp(
+            "A file holding the EventSub secret (10-100 ASCII characters): serves Twitch's webhook at /twitch/eventsub.",
+            discussion:
+                "Default: $RACESYNC_EVENTSUB_SECRET. Twitch calls back only https URLs on port 443 (--public-url)."))
+    var eventSubSecretFile: String?
+
+    @Option(
         name: .customLong("metrics-address"),
         help: ArgumentHelp(
             "Serve /metrics on this HOST:PORT only (for example 127.0.0.1:9090); the public port then answers 404 for it.",
@@ -132,6 +140,8 @@ struct HubCommand: AsyncParsableCommand {
             longPolls: LongPollLimiter(perClient: maxLongPollsPerIP))
         let metricsListener = try metricsAddress.map { try ListenAddress($0, flag: "--metrics-address") }
         let twitchClient = TwitchSetup.poller(store: storage, metrics: metrics, interval: pollInterval, logger: logger)
+        let eventSubSecret = try EventSubSetup.secret(file: eventSubSecretFile)
+        EventSubSetup.announce(secret: eventSubSecret, publicURL: publicURL, logger: logger)
         if let publicURL, twitchClient != nil {
             logger.info("Log in with Twitch on", metadata: ["redirect_uri": "\(HubServer.callbackURL(publicURL))"])
         } else if twitchClient != nil {
@@ -141,7 +151,8 @@ struct HubCommand: AsyncParsableCommand {
             store: storage, metrics: metrics, feeds: feeds, host: host, port: port, logger: logger, limits: limits,
             pageEvents: streams.pageEvents, longPolls: streams.longPolls, metricsOnPublicPort: metricsListener == nil,
             quota: WriteQuota(opsPerMinute: maxOpsPerMinute, racesPerDay: maxRacesPerDay), publicURL: publicURL,
-            twitchSignIn: twitchClient?.signIn,
+            twitch: TwitchHooks(
+                signIn: twitchClient?.signIn, eventSubSecret: eventSubSecret, streamLookup: twitchClient?.helix),
             onRunning: { port in
                 if !explicitURL { feeds.baseURL = "http://\(host):\(port)" }
                 logger.info(

@@ -11,7 +11,7 @@ import SyncTwitch
 enum TwitchSetup {
     static func poller(
         store: any LiveStatusStore, metrics: HubMetrics, interval: Int, logger: Logger
-    ) -> (poller: LivePoller, signIn: TwitchOAuthClient, http: HTTPClient)? {
+    ) -> (poller: LivePoller, signIn: TwitchOAuthClient, helix: HelixClient, http: HTTPClient)? {
         guard let config = TwitchConfig.fromEnvironment() else {
             logger.info("Twitch polling off: TWITCH_CLIENT_ID and TWITCH_CLIENT_SECRET are not both set")
             return nil
@@ -26,7 +26,7 @@ enum TwitchSetup {
         logger.info("Twitch polling on", metadata: ["every": "\(interval)s", "api": "\(config.apiURL)"])
         let poller = LivePoller(
             store: store, helix: helix, interval: .seconds(interval), logger: logger, observer: metrics)
-        return (poller, TwitchOAuthClient(config: config, transport: transport), http)
+        return (poller, TwitchOAuthClient(config: config, transport: transport), helix, http)
     }
 }
 
