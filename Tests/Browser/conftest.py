@@ -43,7 +43,9 @@ def wait_until(check, timeout=15.0, what="condition"):
 class Hub:
     """A `syncd hub` on a SQLite file, stopped and started again on the same file and port."""
 
-    def __init__(self, folder, helix, db=None, name="hub"):
+    def __init__(self, folder, helix, db=None, name="hub", poll_interval=1, eventsub_secret=None):
+        self.poll_interval = poll_interval
+        self.eventsub_secret = eventsub_secret
         self.folder = folder
         self.db = db or folder / "hub.sqlite"
         self.port = free_port()
@@ -58,9 +60,11 @@ class Hub:
     def start(self, port=None):
         env = dict(os.environ, TWITCH_CLIENT_ID=CLIENT_ID, TWITCH_CLIENT_SECRET=CLIENT_SECRET,
                    TWITCH_API_URL=self.helix.api_url, TWITCH_AUTH_URL=self.helix.auth_url)
+        if self.eventsub_secret:
+            env["RACESYNC_EVENTSUB_SECRET"] = self.eventsub_secret
         port = port or self.port
         self.process = subprocess.Popen(
-            [str(BIN / "syncd"), "hub", "--db", str(self.db), "--port", str(port), "--poll-interval", "1",
+            [str(BIN / "syncd"), "hub", "--db", str(self.db), "--port", str(port), "--poll-interval", str(self.poll_interval),
              "--public-url", f"http://127.0.0.1:{port}"],
             env=env, stdout=self.log, stderr=self.log)
         wait_until(lambda: urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).status == 200,

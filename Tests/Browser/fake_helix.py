@@ -4,10 +4,16 @@ or a wrong Client-Id, `first` defaulting to 20 (at most 100), opaque pagination 
 authorization code flow ("Log in with Twitch"): /oauth2/authorize redirects back at once for the
 account a test chose (or with error=access_denied), codes are single-use and bound to their
 redirect_uri, /oauth2/validate answers for user tokens, GET /helix/users with a user token."""
+import datetime
+import hashlib
+import hmac
 import json
 import secrets
 import threading
+import urllib.error
 import urllib.parse
+import urllib.request
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 CLIENT_ID = "browser-test-client"
@@ -47,6 +53,37 @@ class FakeHelix:
     def set_offline(self, login):
         with self.lock:
             self.live.pop(login.lower(), None)
+
+    def notify(self, callback, secret, subscription_type, login, user_id, message_id=None, sent_at=None,
+               signed_with=None):
+        """Sends a signed EventSub notification as Twitch does; returns the callback's status.
+        `stream.online` carries the stream this fake has for `login` (set_live)."""
+        event = {"broadcaster_user_id": user_id, "broadcaster_user_login": login, "broadcaster_user_name": login}
+        if subscription_type == "stream.online":
+            with self.lock:
+                stream_id, _, started_at = self.live.get(login.lower(), ("1", "", "2026-11-26T20:00:00Z"))
+            event.update(id=stream_id, type="live", started_at=started_at)
+        body = json.dumps({
+            "subscription": {"id": str(uuid.uuid4()), "type": subscription_type, "version": "1", "status": "enabled",
+                             "cost": 0, "condition": {"broadcaster_user_id": user_id},
+                             "transport": {"method": "webhook", "callback": callback},
+                             "created_at": "2026-12-01T00:00:00Z"},
+            "event": event}).encode()
+        message_id = message_id or str(uuid.uuid4())
+        sent_at = sent_at or datetime.datetime.now(datetime.timezone.utc)
+        timestamp = sent_at.strftime("%Y-%m-%dT%H:%M:%S.%f") + "123Z"  # Twitch sends nanoseconds
+        signature = hmac.new((signed_with or secret).encode(), message_id.encode() + timestamp.encode() + body,
+                             hashlib.sha256).hexdigest()
+        request = urllib.request.Request(callback, data=body, method="POST", headers={
+            "Content-Type": "application/json", "Twitch-Eventsub-Message-Id": message_id,
+            "Twitch-Eventsub-Message-Timestamp": timestamp, "Twitch-Eventsub-Message-Signature": "sha256=" + signature,
+            "Twitch-Eventsub-Message-Type": "notification", "Twitch-Eventsub-Subscription-Type": subscription_type,
+            "Twitch-Eventsub-Subscription-Version": "1"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
 
     def stop(self):
         self.server.shutdown()
