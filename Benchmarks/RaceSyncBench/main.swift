@@ -2,7 +2,7 @@ import Foundation
 
 // `make bench`: every figure next to a baseline measured in the same run.
 // Writes bench/results.json and prints one table. Run from the package root.
-//   racesync-bench [--only merge|http|postgres|poll|feeds|scale|racecli|propagation|memory] [--keep]
+//   racesync-bench [--only merge|http|postgres|poll|feeds|scale|racecli|propagation|eventsub|memory] [--keep]
 let arguments = CommandLine.arguments
 let only = arguments.firstIndex(of: "--only").flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
 func selected(_ name: String) -> Bool { only == nil || only == name }
@@ -24,6 +24,7 @@ do {
     if selected("scale") { try ScaleBench.run(report) }
     if selected("racecli") { try ProcessBench.racecli(report) }
     if selected("propagation") { try await PropagationBench.run(report) }
+    if selected("eventsub") { try await EventSubBench.run(report) }
     if selected("memory") { try await ProcessBench.memory(report) }
 } catch {
     log("benchmark failed: \(error)")
