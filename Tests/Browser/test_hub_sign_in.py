@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import BIN, Hub
-from test_pages import EvilSite, caster_logins, running_race
+from test_pages import caster_logins, running_race, status_of_a_post_from_another_origin
 
 
 def sign_in(page, hub, token, path="/"):
@@ -274,13 +274,7 @@ def test_a_cross_site_post_to_the_hub_is_refused_and_changes_nothing(hub, browse
     token = page.locator("input[name=csrf]").first.get_attribute("value")
 
     # Another origin (same site: the cookie goes along) whose page posts the join on load.
-    evil = EvilSite(f"{hub.url}/races/{race}/cast-join")
-    try:
-        with page.expect_response(lambda response: response.url.endswith("/cast-join")) as answer:
-            page.goto(evil.url)
-        assert answer.value.status == 403
-    finally:
-        evil.stop()
+    assert status_of_a_post_from_another_origin(page, f"{hub.url}/races/{race}/cast-join") == 403
     refused = context.request.post(f"{hub.url}/logout?everywhere=1", form={"csrf": token},
                                    headers={"Origin": "http://evil.example"})
     assert refused.status == 403

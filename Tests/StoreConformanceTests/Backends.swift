@@ -61,6 +61,13 @@ struct TestHub: Sendable {
 }
 
 /// Databases on the test run's PostgreSQL server (see `PostgresTestServer`).
+/// A new empty folder under the temporary directory (the test removes it).
+func temporaryFolder(_ name: String) throws -> String {
+    let folder = NSTemporaryDirectory() + "racesync-\(name)-\(UUID().uuidString.prefix(8))"
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    return folder
+}
+
 enum TestPostgres {
     static let logger: Logger = {
         var logger = Logger(label: "racesync.test.postgres")

@@ -197,8 +197,7 @@ import Testing
                     streamID: "1", title: "t", startedAt: Date(timeIntervalSince1970: 1_790_000_000),
                     observedAt: Date(timeIntervalSince1970: 1_790_000_001))
             ], at: Date(timeIntervalSince1970: 1_790_000_001))
-        let folder = NSTemporaryDirectory() + "racesync-snap-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let folder = try temporaryFolder("snap")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let cursor = try await store.writeSnapshot(to: folder + "/snapshot.sqlite")
         #expect(cursor == (try await store.logHead()))

@@ -21,8 +21,7 @@ import Testing
         let participantID = try #require(added.participants.first?.id)
 
         // A replica that has the participant.
-        let folder = NSTemporaryDirectory() + "racesync-removal-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let folder = try temporaryFolder("removal")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let replica = try ReplicaStore(path: folder + "/replica.sqlite")
         defer { try? replica.close() }
