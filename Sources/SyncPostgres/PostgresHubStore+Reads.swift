@@ -8,9 +8,9 @@ extension PostgresHubStore {
         try await guarded { [client, logger] in
             try await client.withConnection { connection in
                 try await connection.rows(Statements.TokenUser(hash: hash), logger: logger).first.map { row in
-                    let (userID, login, displayName, id, name, createdAtMs, lastUsedAtMs) = row
+                    let (userID, login, displayName, twitchID, avatarURL, id, name, createdAtMs, lastUsedAtMs) = row
                     return (
-                        User(id: userID, twitchUsername: login, twitchDisplayName: displayName),
+                        PostgresRows.user((userID, login, displayName, twitchID, avatarURL)),
                         StoredToken(
                             id: id, userID: userID, name: name, createdAtMs: createdAtMs, lastUsedAtMs: lastUsedAtMs)
                     )
@@ -38,12 +38,12 @@ extension PostgresHubStore {
         try await read { [logger] connection in
             try await connection.all(
                 """
-                SELECT u.id, u.login, u.display_name, s.expires_at
+                SELECT \(unescaped: PostgresRows.userColumns(of: "u")), s.expires_at
                 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = \(hash)
-                """, as: (UUID, String, String?, Int64).self, logger: logger
-            ).first.map { id, login, displayName, expiresAtMs in
+                """, as: (UUID, String, String?, String?, String?, Int64).self, logger: logger
+            ).first.map { id, login, displayName, twitchID, avatarURL, expiresAtMs in
                 StoredSession(
-                    user: User(id: id, twitchUsername: login, twitchDisplayName: displayName), expiresAtMs: expiresAtMs)
+                    user: PostgresRows.user((id, login, displayName, twitchID, avatarURL)), expiresAtMs: expiresAtMs)
             }
         }
     }
@@ -64,7 +64,8 @@ extension PostgresHubStore {
     public func users() async throws -> [User] {
         try await read { [logger] connection in
             try await connection.all(
-                "SELECT id, login, display_name FROM users ORDER BY login", as: (UUID, String, String?).self,
+                "SELECT \(unescaped: PostgresRows.userColumns) FROM users ORDER BY login",
+                as: PostgresRows.UserRow.self,
                 logger: logger
             )
             .map(PostgresRows.user)
@@ -83,7 +84,7 @@ extension PostgresHubStore {
     ) async throws -> RaceListPage {
         let rows = try await connection.all(
             """
-            SELECT r.id, r.name, r.status, r.created_at, u.id, u.login, u.display_name,
+            SELECT r.id, r.name, r.status, r.created_at, u.id, u.login, u.display_name, u.twitch_id, u.avatar_url,
                    (SELECT count(*) FROM participants p WHERE p.race_id = r.id),
                    (SELECT count(*) FROM casters c WHERE c.race_id = r.id AND c.present),
                    r.organizer_id, r.created_seq
@@ -92,18 +93,26 @@ extension PostgresHubStore {
               AND (\(before?.createdAtMs)::int8 IS NULL OR (r.created_at, r.created_seq) < (\(before?.createdAtMs)::int8, \(before?.createdSeq)::int8))
             ORDER BY r.created_at DESC, r.created_seq DESC
             LIMIT \(Int64(limit) + 1)
-            """, as: (UUID, String, String, Int64, UUID?, String?, String?, Int64, Int64, UUID, Int64).self,
+            """,
+            as: (UUID, String, String, Int64, UUID?, String?, String?, String?, String?, Int64, Int64, UUID, Int64)
+                .self,
             logger: logger)
         let more = rows.count > limit
         let shown = more ? Array(rows.prefix(limit)) : rows
         let races = try shown.map { row in
-            let (id, name, statusText, createdMs, userID, login, displayName, participants, casters, organizerID, _) =
-                row
+            let (
+                id, name, statusText, createdMs, userID, login, displayName, twitchID, avatarURL, participants, casters,
+                organizerID, _
+            ) = row
             guard let status = RaceStatus(rawValue: statusText) else {
                 throw StoreRowError(table: "races", id: id, reason: "status '\(statusText)' is not one RaceSync knows")
             }
             let organizer =
-                userID.map { User(id: $0, twitchUsername: login ?? "unknown", twitchDisplayName: displayName) }
+                userID.map {
+                    User(
+                        id: $0, twitchUsername: login ?? "unknown", twitchDisplayName: displayName,
+                        twitchUserID: twitchID, avatarURL: avatarURL)
+                }
                 ?? User(id: organizerID, twitchUsername: "unknown", twitchDisplayName: nil)
             return RaceSummary(
                 id: id, name: name, status: status, organizer: organizer, participantCount: Int(participants),
@@ -112,7 +121,7 @@ extension PostgresHubStore {
         let next =
             more
             ? shown.last.map { row in
-                let (_, _, _, createdMs, _, _, _, _, _, _, createdSeq) = row
+                let (_, _, _, createdMs, _, _, _, _, _, _, _, _, createdSeq) = row
                 return RaceListCursor(createdAtMs: createdMs, createdSeq: createdSeq)
             } : nil
         return RaceListPage(races: races, next: next)

@@ -31,11 +31,11 @@ extension PostgresHubStore {
             var rows = ReplicatedRows()
             let cursor = PullCursor(storeID: storeID, seq: try await Self.head(connection, logger: logger))
             rows.users = try await connection.all(
-                "SELECT id, login, display_name, created_at FROM users", as: (UUID, String, String?, Int64).self,
-                logger: logger
-            ).map { id, login, displayName, createdMs in
+                "SELECT \(unescaped: PostgresRows.userColumns), created_at FROM users",
+                as: (UUID, String, String?, String?, String?, Int64).self, logger: logger
+            ).map { id, login, displayName, twitchID, avatarURL, createdMs in
                 ReplicatedRows.UserRow(
-                    user: User(id: id, twitchUsername: login, twitchDisplayName: displayName), createdAtMs: createdMs)
+                    user: PostgresRows.user((id, login, displayName, twitchID, avatarURL)), createdAtMs: createdMs)
             }
             rows.races = try await connection.all(
                 "SELECT \(unescaped: PostgresRows.raceColumns) FROM races r", as: PostgresRows.RaceRow.self,

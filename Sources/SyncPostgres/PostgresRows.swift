@@ -52,12 +52,18 @@ enum PostgresRows {
         return (userID, stream)
     }
 
-    static let userColumns = "id, login, display_name"
-    typealias UserRow = (UUID, String, String?)
+    /// The columns `user(_:)` reads; `userColumns(of: "u")` for a joined table.
+    static let userColumns = userColumns(of: nil)
+    static func userColumns(of table: String?) -> String {
+        let prefix = table.map { $0 + "." } ?? ""
+        return ["id", "login", "display_name", "twitch_id", "avatar_url"].map { prefix + $0 }.joined(separator: ", ")
+    }
+    typealias UserRow = (UUID, String, String?, String?, String?)
 
     static func user(_ row: UserRow) -> User {
-        let (id, login, displayName) = row
-        return User(id: id, twitchUsername: login, twitchDisplayName: displayName)
+        let (id, login, displayName, twitchID, avatarURL) = row
+        return User(
+            id: id, twitchUsername: login, twitchDisplayName: displayName, twitchUserID: twitchID, avatarURL: avatarURL)
     }
 
     /// An `applied_ops` row; the author is nil for answers recorded before authors were.

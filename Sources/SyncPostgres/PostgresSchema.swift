@@ -131,6 +131,15 @@ enum PostgresSchema {
                 "CREATE TABLE stream_events (user_id uuid PRIMARY KEY REFERENCES users(id), sent_at bigint NOT NULL)",
             ]
         ),
+        // Twitch's profile of each polled user (Helix `GET /users`): the profile image and when it
+        // was last asked (refreshed when stale). The Twitch id is `twitch_id` (v6).
+        (
+            "v9-twitch-profiles",
+            [
+                "ALTER TABLE users ADD COLUMN avatar_url text",
+                "ALTER TABLE users ADD COLUMN twitch_checked_at bigint",
+            ]
+        ),
     ]
 
     /// Applies every migration this database lacks, under the migration lock.

@@ -21,10 +21,10 @@ enum Utility {
 enum Statements {
     struct TokenUser: PostgresPreparedStatement {
         static let sql = """
-            SELECT u.id, u.login, u.display_name, t.id, t.name, t.created_at, t.last_used_at
+            SELECT u.id, u.login, u.display_name, u.twitch_id, u.avatar_url, t.id, t.name, t.created_at, t.last_used_at
             FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = $1
             """
-        typealias Row = (UUID, String, String?, UUID, String, Int64, Int64?)
+        typealias Row = (UUID, String, String?, String?, String?, UUID, String, Int64, Int64?)
         var hash: Data
         func makeBindings() throws -> PostgresBindings { try bindings(hash) }
         func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }

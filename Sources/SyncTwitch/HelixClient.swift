@@ -106,7 +106,14 @@ public struct HelixClient: Sendable {
         var query = logins.map { "user_login=\(AppTokenProvider.formEscape($0))" }
         query.append("first=100")
         if let cursor { query.append("after=\(AppTokenProvider.formEscape(cursor))") }
-        let url = config.apiURL + "/streams?" + query.joined(separator: "&")
+        return try Self.decodePage(try await get("/streams?" + query.joined(separator: "&"), what: "GET /streams"))
+    }
+
+    /// One authenticated `GET` (app token, `Client-Id`): the body of a 200. A 401 renews the token
+    /// and retries once; a 429 waits until `Ratelimit-Reset` (at most three times, and never longer
+    /// than `maxRateLimitWait`); anything else is `TwitchError.http`.
+    func get(_ pathAndQuery: String, what: String) async throws -> Data {
+        let url = config.apiURL + pathAndQuery
         var token = try await tokens.token()
         var retriedAuth = false
         var rateLimitWaits = 0
@@ -125,7 +132,7 @@ public struct HelixClient: Sendable {
             }
             switch response.status {
             case 200:
-                return try Self.decodePage(response.body)
+                return response.body
             case 401 where !retriedAuth:
                 retriedAuth = true
                 token = try await tokens.refresh(after: token)
@@ -137,7 +144,7 @@ public struct HelixClient: Sendable {
                 }
                 try await Task.sleep(for: .milliseconds(waitMs))
             default:
-                throw TwitchError.http(status: response.status, what: "GET /streams")
+                throw TwitchError.http(status: response.status, what: what)
             }
         }
     }

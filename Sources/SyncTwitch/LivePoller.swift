@@ -7,6 +7,8 @@ public import SyncCore
 /// keeps the last known state, logs one line, and the next poll runs on schedule.
 public struct LivePoller: Sendable {
     public let store: any LiveStatusStore
+    /// Where the polled users' Twitch profiles (`GET /users`) are kept; nil: not fetched.
+    public var profiles: (any TwitchProfileStore)?
     public let helix: HelixClient
     public var interval: Duration
     public var logger: Logger
@@ -16,10 +18,11 @@ public struct LivePoller: Sendable {
 
     public init(
         store: any LiveStatusStore, helix: HelixClient, interval: Duration, logger: Logger,
-        observer: any TwitchObserver = NoTwitchObserver(),
+        profiles: (any TwitchProfileStore)? = nil, observer: any TwitchObserver = NoTwitchObserver(),
         afterPoll: @escaping @Sendable (Bool) async -> Void = { _ in }
     ) {
         self.store = store
+        self.profiles = profiles
         self.helix = helix
         self.interval = interval
         self.logger = logger
@@ -69,6 +72,24 @@ public struct LivePoller: Sendable {
                 metadata: ["live": "\(seen.count)", "changes": "\(changes.count)", "polled": "\(targets.count)"])
         }
         await afterPoll(!changes.isEmpty)
+        await refreshProfiles(logins: Array(targets.keys))
         return changes
+    }
+
+    /// Asks `GET /users` about the polled logins whose profile is missing or a day old (one
+    /// request per 100); a failure is logged and retried at the next poll, never failing this one.
+    public func refreshProfiles(logins: [String]) async {
+        guard let profiles, !logins.isEmpty else { return }
+        do {
+            let due = try await profiles.loginsNeedingProfiles(logins, at: Date())
+            guard !due.isEmpty else { return }
+            let found = try await helix.profiles(logins: due)
+            let changed = try await profiles.recordProfiles(found, asked: due, at: Date())
+            if changed > 0 { logger.info("Twitch profiles updated", metadata: ["users": "\(changed)"]) }
+        } catch is CancellationError {
+            return
+        } catch {
+            logger.notice("Twitch profiles not refreshed; retried at the next poll", metadata: ["error": "\(error)"])
+        }
     }
 }

@@ -27,6 +27,7 @@ class FakeHelix:
         self.signing_in = None  # the account /authorize approves next: (user id, login, display name)
         self.codes = {}  # code -> (account, redirect_uri), each usable once
         self.user_tokens = {}  # user access token -> account
+        self.accounts = {}  # login -> (user id, display name, profile image URL), for GET /helix/users?login=
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.port = self.server.server_address[1]
@@ -49,6 +50,12 @@ class FakeHelix:
         """The next /authorize approves this Twitch account (None: the user cancels)."""
         with self.lock:
             self.signing_in = None if login is None else (user_id, login, display_name or login)
+
+    def add_account(self, login, user_id, display_name=None, avatar=None):
+        """A Twitch account the app-token `GET /helix/users?login=` knows."""
+        with self.lock:
+            self.accounts[login.lower()] = (user_id, display_name or login,
+                                            avatar or f"https://static-cdn.jtvnw.net/jtv_user_pictures/{login}.png")
 
     def set_offline(self, login):
         with self.lock:
@@ -165,6 +172,19 @@ class FakeHelix:
                         return self.reply(401, {"status": 401, "message": "invalid access token"})
                     return self.reply(200, {"client_id": CLIENT_ID, "login": account[1], "user_id": account[0],
                                             "scopes": [], "expires_in": 14000})
+                if url.path == "/helix/users" and "login" in query:
+                    auth = self.headers.get("Authorization", "")
+                    with fake.lock:
+                        known = auth.startswith("Bearer ") and auth[7:] in fake.tokens
+                        found = [(login, fake.accounts[login]) for login in query["login"] if login in fake.accounts]
+                    if not known or self.headers.get("Client-Id") != CLIENT_ID:
+                        return self.reply(401, {"error": "Unauthorized", "status": 401, "message": "Invalid OAuth token"})
+                    if len(query["login"]) > 100:
+                        return self.reply(400, {"status": 400, "message": "at most 100 login parameters"})
+                    return self.reply(200, {"data": [
+                        {"id": uid, "login": login, "display_name": name, "type": "", "broadcaster_type": "",
+                         "description": "", "profile_image_url": avatar, "offline_image_url": "",
+                         "created_at": "2020-01-01T00:00:00Z"} for login, (uid, name, avatar) in found]})
                 if url.path == "/helix/users":
                     account = self.user_token("Bearer ")
                     if account is None or self.headers.get("Client-Id") != CLIENT_ID:

@@ -26,6 +26,7 @@ def caster_logins(hub, race_id):
 def test_hub_race_page_shows_a_live_badge_without_reload(hub, helix, browser, screenshot):
     org = hub.add_user("org", "The Organizer")
     hub.add_user("runner", "Runner One")
+    helix.add_account("runner", "555", "Runner One")  # the poll's GET /users gives the avatar
     caster = hub.add_user("commentator")
     race = running_race(hub, org, "Any% Glitchless", participants=["runner"])
     hub.api("POST", f"/api/races/{race}/cast-join", caster)
@@ -47,6 +48,9 @@ def test_hub_race_page_shows_a_live_badge_without_reload(hub, helix, browser, sc
     expect(badge).to_have_text("LIVE")
     expect(badge).to_have_attribute("href", "https://twitch.tv/runner")
     expect(page.locator(".participants .stream-title")).to_have_text("WR pace? <script>alert(1)</script>")
+    expect(page.locator(".participants li img.avatar")).to_have_attribute(
+        "src", "https://static-cdn.jtvnw.net/jtv_user_pictures/runner.png")
+    assert hub.api("GET", f"/api/races/{race}")["participants"][0]["user"]["twitch_user_id"] == "555"
     assert page.evaluate("window.notReloaded") is True
     screenshot(page, "hub-race-page")
 

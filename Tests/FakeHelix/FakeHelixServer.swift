@@ -18,6 +18,7 @@ public final class FakeHelixServer: Sendable {
         let router = Router()
         router.post("/token") { request, context in try await Self.token(request, context, state) }
         router.get("/streams") { request, _ in try await Self.streams(request, state) }
+        router.get("/users") { request, _ in try await Self.users(request, state) }
         let (stream, continuation) = AsyncStream<Int>.makeStream()
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),

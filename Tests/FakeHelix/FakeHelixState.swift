@@ -27,6 +27,17 @@ public final class FakeHelixState: Sendable {
         var requestTimes: [Date] = []
         var lastRateLimitReset = 0
         var unauthorizedAnswers = 0
+        /// Twitch accounts `GET /users` knows, by login.
+        var accounts: [String: Account] = [:]
+        var usersRequests = 0
+    }
+
+    /// A Twitch account as `GET /users` answers it.
+    public struct Account: Sendable {
+        public var id: String
+        public var login: String
+        public var displayName: String
+        public var profileImageURL: String
     }
 
     let state = Mutex(State())

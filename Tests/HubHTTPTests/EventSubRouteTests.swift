@@ -182,3 +182,30 @@ struct StubStreamLookup: StreamLookup {
         }
     }
 }
+
+/// Avatars (CONTRACT §5, the original showed one per member): the race page shows Twitch's
+/// profile image once the poll recorded it, and the pages' policy lets only Twitch's image host in.
+@Suite struct AvatarPageTests {
+    @Test func membersShowTheirTwitchAvatar() async throws {
+        let hub = try await HubHarness()
+        try await hub.run { c in
+            let race = try await c.race()
+            _ = try await c.call(
+                .post, "/api/races/\(race)/participants", as: "org", json: ["twitch_username": "alice"])
+            let avatar = "https://static-cdn.jtvnw.net/jtv_user_pictures/alice.png"
+            try await hub.storage.recordProfiles(
+                [TwitchProfile(userID: "7", login: "alice", displayName: "Alice", avatarURL: avatar)], asked: ["alice"],
+                at: Date())
+            let page = try await c.call(.get, "/races/\(race)")
+            #expect(page.text.contains(#"<img class="avatar" src="\#(avatar)""#))
+            #expect(
+                page.headers[.contentSecurityPolicy]?.contains("img-src 'self' https://static-cdn.jtvnw.net") == true)
+            let detail = try await c.call(.get, "/api/races/\(race)").object
+            let alice = (detail["participants"] as? [[String: Any]])?.first?["user"] as? [String: Any]
+            #expect(alice?["twitch_user_id"] as? String == "7" && alice?["avatar_url"] as? String == avatar)
+            // Org was never looked up: the fields are there, null.
+            let organizer = detail["organizer"] as? [String: Any]
+            #expect(organizer?["twitch_user_id"] is NSNull && organizer?["avatar_url"] is NSNull)
+        }
+    }
+}

@@ -14,7 +14,9 @@ import Testing
                 id: UUID(), name: name, status: RaceStatus.allCases[index % 3],
                 organizer: User(
                     id: UUID(), twitchUsername: "org\(index)",
-                    twitchDisplayName: index % 2 == 0 ? nil : "Org \"\(index)\""),
+                    twitchDisplayName: index % 2 == 0 ? nil : "Org \"\(index)\"",
+                    twitchUserID: index % 3 == 0 ? nil : "\(index)",
+                    avatarURL: index % 2 == 1 ? nil : "https://static-cdn.jtvnw.net/\(index).png"),
                 participantCount: index, casterCount: index * 2,
                 createdAt: Date(timeIntervalSince1970: 1_790_000_000.123 + Double(index)))
         }

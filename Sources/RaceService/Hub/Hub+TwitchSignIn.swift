@@ -31,17 +31,20 @@ extension Hub {
                 found = named
             }
             guard let user = found else {
-                let user = User(id: UUID(), twitchUsername: account.login, twitchDisplayName: account.displayName)
+                let user = User(
+                    id: UUID(), twitchUsername: account.login, twitchDisplayName: account.displayName,
+                    twitchUserID: account.userID)
                 let at = now()
                 try await tx.insertUser(user, atMs: at)
                 try await tx.linkTwitchID(account.userID, to: user.id)
                 try await tx.appendLog([.user(user)], atMs: at)
                 return user
             }
-            // Twitch's login and display name win (a rename reaches every replica).
-            let current = User(
-                id: user.id, twitchUsername: account.login,
-                twitchDisplayName: account.displayName ?? user.twitchDisplayName)
+            // Twitch's login, display name and id win (a rename reaches every replica).
+            var current = user
+            current.twitchUsername = account.login
+            current.twitchDisplayName = account.displayName ?? user.twitchDisplayName
+            current.twitchUserID = account.userID
             guard current != user else { return user }
             if current.twitchUsername != user.twitchUsername, let holder = try await tx.user(login: account.login),
                 holder.id != user.id

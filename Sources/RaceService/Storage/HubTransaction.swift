@@ -70,6 +70,11 @@ public protocol HubTransaction: Sendable {
     /// The Twitch user id `user` is linked to, if any.
     func twitchID(of user: UUID) async throws -> String?
     func linkTwitchID(_ twitchID: String, to user: UUID) async throws
+    /// Among these (lowercase) logins of users, those whose Twitch profile was never asked, or
+    /// last asked before `checkedBefore`.
+    func loginsWithStaleProfiles(_ logins: [String], checkedBefore: Int64) async throws -> [String]
+    /// Records that Twitch was asked about these logins at `atMs`.
+    func markProfilesChecked(_ logins: [String], atMs: Int64) async throws
 
     // MARK: API tokens (stored as their SHA-256; not replicated)
 

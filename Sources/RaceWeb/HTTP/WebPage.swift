@@ -1,6 +1,7 @@
 public import Foundation
 public import HTTPTypes
 public import Hummingbird
+import RaceService
 import SyncCore
 
 /// HTML responses of the pages, with the headers every page carries: nothing loads from other
@@ -9,7 +10,7 @@ import SyncCore
 public enum WebPage {
     public static let securityHeaders: HTTPFields = [
         .contentSecurityPolicy:
-            "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+            "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' \(TwitchURL.avatarHost); form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
         .contentTypeOptions: "nosniff",
         .frameOptions: "DENY",
         .referrerPolicy: "same-origin",

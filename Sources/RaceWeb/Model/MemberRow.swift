@@ -14,6 +14,8 @@ public struct MemberRow: Sendable, Equatable {
     public var streamURL: String?
     /// The member's Twitch channel (every member links to it).
     public var channelURL: String
+    /// Their Twitch profile image, once Twitch told the hub.
+    public var avatarURL: String?
     public var streamTitle: String?
     /// "live since 14:03 UTC".
     public var liveSince: String?
@@ -34,6 +36,7 @@ public struct MemberRow: Sendable, Equatable {
         isLive = member.isLive
         streamURL = member.isLive ? member.streamURL : nil
         channelURL = TwitchURL.stream(login: member.user.twitchUsername)
+        avatarURL = member.user.avatarURL.flatMap(TwitchProfile.acceptedAvatar)
         streamTitle = member.isLive ? stream?.title : nil
         liveSince = member.isLive ? stream.map { "live since \(WebTime.clock($0.startedAt)) UTC" } : nil
         isYou = member.user.id == viewer

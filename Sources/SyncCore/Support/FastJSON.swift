@@ -29,8 +29,10 @@ extension Array: FastJSONWritable where Element: FastJSONWritable {
 
 extension User: FastJSONWritable {
     public func writeJSON(to out: inout String) {
-        out += "{\"id\":\"\(id.lowercased)\",\"twitch_display_name\":"
+        out += "{\"avatar_url\":" + (avatarURL.map(JSONText.quote) ?? "null")
+        out += ",\"id\":\"\(id.lowercased)\",\"twitch_display_name\":"
         out += twitchDisplayName.map(JSONText.quote) ?? "null"
+        out += ",\"twitch_user_id\":" + (twitchUserID.map(JSONText.quote) ?? "null")
         out += ",\"twitch_username\":" + JSONText.quote(twitchUsername) + "}"
     }
 }

@@ -50,10 +50,14 @@ public enum PullPageDecoder {
     }
 
     static func user(_ node: JSONNode) throws -> User {
-        let display = node["twitch_display_name"]
+        func optional(_ name: String) throws -> String? {
+            guard let value = node[name], !value.isNull else { return nil }
+            return try text(value, name)
+        }
         return User(
             id: try uuid(node["id"], "id"), twitchUsername: try text(node["twitch_username"], "twitch_username"),
-            twitchDisplayName: display == nil || display!.isNull ? nil : try text(display, "twitch_display_name"))
+            twitchDisplayName: try optional("twitch_display_name"), twitchUserID: try optional("twitch_user_id"),
+            avatarURL: try optional("avatar_url"))
     }
 
     static func race(_ node: JSONNode) throws -> RaceState {

@@ -15,7 +15,8 @@ extension HubStore {
         try read { db in
             try Row.fetchAll(
                 db,
-                sql: "SELECT id, login, display_name FROM users WHERE login >= ? AND login < ? ORDER BY login LIMIT ?",
+                sql:
+                    "SELECT \(StateQueries.userColumns) FROM users WHERE login >= ? AND login < ? ORDER BY login LIMIT ?",
                 arguments: [prefix, prefix + "\u{7F}", limit]
             ).map { StateQueries.user($0) }
         }

@@ -59,7 +59,7 @@ enum HubWrites {
 
     static func users(_ db: Database, _ ids: [UUID]) throws -> [UUID: User] {
         var found: [UUID: User] = [:]
-        for row in try rows(db, "SELECT id, login, display_name FROM users WHERE id", in: ids) {
+        for row in try rows(db, "SELECT \(StateQueries.userColumns) FROM users WHERE id", in: ids) {
             let user = StateQueries.user(row)
             found[user.id] = user
         }

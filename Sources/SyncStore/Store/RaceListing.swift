@@ -40,7 +40,7 @@ enum RaceListing {
                        u.id AS o_id, u.login AS o_login, u.display_name AS o_display_name,
                        (SELECT count(*) FROM participants p WHERE p.race_id = r.id) AS participant_count,
                        (SELECT count(*) FROM casters c WHERE c.race_id = r.id AND c.present) AS caster_count,
-                       r.organizer_id, r.created_seq
+                       r.organizer_id, r.created_seq, u.twitch_id, u.avatar_url
                 FROM races r LEFT JOIN users u ON u.id = r.organizer_id
                 \(filters.isEmpty ? "" : "WHERE " + filters.joined(separator: " AND "))
                 ORDER BY r.created_at DESC, r.created_seq DESC
@@ -55,7 +55,9 @@ enum RaceListing {
             let organizer: User =
                 row.hasNull(atIndex: 4)
                 ? User(id: row[9], twitchUsername: "unknown", twitchDisplayName: nil)
-                : User(id: row[4], twitchUsername: row[5], twitchDisplayName: row[6])
+                : User(
+                    id: row[4], twitchUsername: row[5], twitchDisplayName: row[6], twitchUserID: row[11],
+                    avatarURL: row[12])
             guard let status = RaceStatus(rawValue: row[2]) else {
                 throw StoreRowError(
                     table: "races", id: raceID, reason: "status '\(row[2] as String)' is not one RaceSync knows")

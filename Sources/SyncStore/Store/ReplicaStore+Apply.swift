@@ -18,10 +18,13 @@ extension ReplicaStore {
             case .user(let user):
                 try db.execute(
                     sql: """
-                        INSERT INTO users (id, login, display_name, created_at) VALUES (?, ?, ?, 0)
-                        ON CONFLICT(id) DO UPDATE SET login = excluded.login, display_name = excluded.display_name
+                        INSERT INTO users (id, login, display_name, twitch_id, avatar_url, created_at) VALUES (?, ?, ?, ?, ?, 0)
+                        ON CONFLICT(id) DO UPDATE SET login = excluded.login, display_name = excluded.display_name,
+                            twitch_id = excluded.twitch_id, avatar_url = excluded.avatar_url
                         """,
-                    arguments: [user.id, user.twitchUsername, user.twitchDisplayName])
+                    arguments: [
+                        user.id, user.twitchUsername, user.twitchDisplayName, user.twitchUserID, user.avatarURL,
+                    ])
             case .race(let state):
                 let race = state.race
                 try db.execute(

@@ -237,6 +237,20 @@ enum Schema {
                         """)
             }
         }
+        // Twitch's profile of a user (Helix `GET /users`): the Twitch id and profile image; the hub
+        // also records when it last asked (refreshed when stale). The hub has `twitch_id` since v9.
+        migrator.registerMigration("v12-twitch-profiles") { db in
+            try db.execute(
+                sql: kind == .hub
+                    ? """
+                    ALTER TABLE users ADD COLUMN avatar_url TEXT;
+                    ALTER TABLE users ADD COLUMN twitch_checked_at INTEGER;
+                    """
+                    : """
+                    ALTER TABLE users ADD COLUMN twitch_id TEXT;
+                    ALTER TABLE users ADD COLUMN avatar_url TEXT;
+                    """)
+        }
         return migrator
     }
 }

@@ -14,9 +14,13 @@ public enum SnapshotFile {
         try target.write { db in
             for row in rows.users {
                 try db.cachedStatement(
-                    sql: "INSERT INTO users (id, login, display_name, created_at) VALUES (?, ?, ?, ?)"
+                    sql:
+                        "INSERT INTO users (id, login, display_name, twitch_id, avatar_url, created_at) VALUES (?, ?, ?, ?, ?, ?)"
                 )
-                .execute(arguments: [row.user.id, row.user.twitchUsername, row.user.twitchDisplayName, row.createdAtMs])
+                .execute(arguments: [
+                    row.user.id, row.user.twitchUsername, row.user.twitchDisplayName, row.user.twitchUserID,
+                    row.user.avatarURL, row.createdAtMs,
+                ])
             }
             for state in rows.races {
                 let race = state.race

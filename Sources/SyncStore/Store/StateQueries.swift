@@ -6,27 +6,31 @@ import SyncCore
 /// Reads of the state tables that hub and replica share (users, races, participants,
 /// caster registers, live status). Pure SQL over a `Database`; no writes.
 enum StateQueries {
+    /// The columns `user(_:)` reads (hub and replica name them alike).
+    static let userColumns = "id, login, display_name, twitch_id, avatar_url"
+
     static func user(_ row: Row, prefix: String = "") -> User {
         User(
             id: row[prefix + "id"], twitchUsername: row[prefix + "login"],
-            twitchDisplayName: row[prefix + "display_name"])
+            twitchDisplayName: row[prefix + "display_name"], twitchUserID: row[prefix + "twitch_id"],
+            avatarURL: row[prefix + "avatar_url"])
     }
 
     static func user(_ db: Database, id: UUID) throws -> User? {
         try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT id, login, display_name FROM users WHERE id = ?"), arguments: [id]
+            db.cachedStatement(sql: "SELECT \(StateQueries.userColumns) FROM users WHERE id = ?"), arguments: [id]
         ).map { user($0) }
     }
 
     static func user(_ db: Database, login: String) throws -> User? {
         try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT id, login, display_name FROM users WHERE login = ?"),
+            db.cachedStatement(sql: "SELECT \(StateQueries.userColumns) FROM users WHERE login = ?"),
             arguments: [login.lowercased()]
         ).map { user($0) }
     }
 
     static func users(_ db: Database) throws -> [User] {
-        try Row.fetchAll(db, sql: "SELECT id, login, display_name FROM users ORDER BY login").map { user($0) }
+        try Row.fetchAll(db, sql: "SELECT \(StateQueries.userColumns) FROM users ORDER BY login").map { user($0) }
     }
 
     /// `RaceStatus.isActive` as SQL over a races table aliased `r`: the one place it is written.

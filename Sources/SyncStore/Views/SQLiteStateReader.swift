@@ -30,7 +30,8 @@ struct SQLiteStateReader: StateReader {
         var users: [UUID: User] = [:]
         for row in try Row.fetchAll(
             db,
-            sql: "SELECT id, login, display_name FROM users WHERE id IN (\(databaseQuestionMarks(count: ids.count)))",
+            sql:
+                "SELECT \(StateQueries.userColumns) FROM users WHERE id IN (\(databaseQuestionMarks(count: ids.count)))",
             arguments: StatementArguments(ids))
         {
             let user = StateQueries.user(row)

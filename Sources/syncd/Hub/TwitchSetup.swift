@@ -10,7 +10,7 @@ import SyncTwitch
 /// Builds the live poller and "Log in with Twitch" when Twitch credentials are in the environment.
 enum TwitchSetup {
     static func poller(
-        store: any LiveStatusStore, metrics: HubMetrics, interval: Int, logger: Logger
+        store: any LiveStatusStore & TwitchProfileStore, metrics: HubMetrics, interval: Int, logger: Logger
     ) -> (poller: LivePoller, signIn: TwitchOAuthClient, helix: HelixClient, http: HTTPClient)? {
         guard let config = TwitchConfig.fromEnvironment() else {
             logger.info("Twitch polling off: TWITCH_CLIENT_ID and TWITCH_CLIENT_SECRET are not both set")
@@ -25,7 +25,8 @@ enum TwitchSetup {
         let helix = HelixClient(config: config, transport: transport, tokens: tokens, observer: metrics)
         logger.info("Twitch polling on", metadata: ["every": "\(interval)s", "api": "\(config.apiURL)"])
         let poller = LivePoller(
-            store: store, helix: helix, interval: .seconds(interval), logger: logger, observer: metrics)
+            store: store, helix: helix, interval: .seconds(interval), logger: logger, profiles: store,
+            observer: metrics)
         return (poller, TwitchOAuthClient(config: config, transport: transport), helix, http)
     }
 }
