@@ -1,4 +1,5 @@
 public import Foundation
+import NIOHTTP1
 public import SyncCore
 
 /// A live stream as Helix reports it (the fields RaceSync keeps).
@@ -109,30 +110,36 @@ public struct HelixClient: Sendable {
         return try Self.decodePage(try await get("/streams?" + query.joined(separator: "&"), what: "GET /streams"))
     }
 
-    /// One authenticated `GET` (app token, `Client-Id`): the body of a 200. A 401 renews the token
-    /// and retries once; a 429 waits until `Ratelimit-Reset` (at most three times, and never longer
-    /// than `maxRateLimitWait`); anything else is `TwitchError.http`.
+    /// One authenticated `GET` (app token, `Client-Id`): the body of a 200.
     func get(_ pathAndQuery: String, what: String) async throws -> Data {
+        try await send(.GET, pathAndQuery, body: nil, what: what, accepting: [200]).body
+    }
+
+    /// One authenticated request (app token, `Client-Id`, a JSON `body`): the answer when its
+    /// status is one of `accepting`. A 401 renews the token and retries once; a 429 waits until
+    /// `Ratelimit-Reset` (at most three times, and never longer than `maxRateLimitWait`); anything
+    /// else is `TwitchError.http`.
+    func send(_ method: HTTPMethod, _ pathAndQuery: String, body: Data?, what: String, accepting: Set<Int>)
+        async throws -> TwitchHTTPResponse
+    {
         let url = config.apiURL + pathAndQuery
         var token = try await tokens.token()
         var retriedAuth = false
         var rateLimitWaits = 0
+        var headers = [("Client-Id", config.clientID), ("Accept", "application/json")]
+        if body != nil { headers.append(("Content-Type", "application/json")) }
         while true {
             try Task.checkCancellation()
             let response = try await transport.send(
-                method: .GET, url: url,
-                headers: [
-                    ("Client-Id", config.clientID), ("Authorization", "Bearer \(token)"),
-                    ("Accept", "application/json"),
-                ],
-                body: nil, timeout: requestTimeout)
+                method: method, url: url, headers: headers + [("Authorization", "Bearer \(token)")], body: body,
+                timeout: requestTimeout)
             observer.helixRequest(status: response.status)
             if let remaining = response.header("Ratelimit-Remaining").flatMap(Int.init) {
                 observer.rateLimitRemaining(remaining)
             }
             switch response.status {
-            case 200:
-                return response.body
+            case let status where accepting.contains(status):
+                return response
             case 401 where !retriedAuth:
                 retriedAuth = true
                 token = try await tokens.refresh(after: token)

@@ -9,6 +9,10 @@ public struct LivePoller: Sendable {
     public let store: any LiveStatusStore
     /// Where the polled users' Twitch profiles (`GET /users`) are kept; nil: not fetched.
     public var profiles: (any TwitchProfileStore)?
+    /// The logins Twitch pushes news about (EventSub): asked only at every `reconcileInterval`.
+    public var coverage: EventSubCoverage?
+    /// How often covered logins are polled anyway, to catch what a push missed.
+    public var reconcileInterval: Duration = .seconds(300)
     public let helix: HelixClient
     public var interval: Duration
     public var logger: Logger
@@ -55,7 +59,11 @@ public struct LivePoller: Sendable {
     @discardableResult
     public func pollOnce() async throws -> [LiveState] {
         let startedAt = Date()
-        let targets = try await store.pollTargets()
+        let everyone = try await store.pollTargets()
+        // Between reconciling polls, broadcasters Twitch pushes news about are not asked.
+        let covered = coverage.map { $0.fullPollDue(every: reconcileInterval) ? [] : $0.logins } ?? []
+        let targets = everyone.filter { !covered.contains($0.key) }
+        let skipped = Set(everyone.filter { covered.contains($0.key) }.values)
         let streams = targets.isEmpty ? [] : try await helix.streams(logins: Array(targets.keys))
         try Task.checkCancellation()
         let at = Date()
@@ -64,7 +72,7 @@ public struct LivePoller: Sendable {
         for stream in streams {
             if let user = targets[stream.userLogin.lowercased()] { seen[user] = stream.liveStream(observedAt: at) }
         }
-        let changes = try await store.recordPoll(seen: seen, at: at, startedAt: startedAt)
+        let changes = try await store.recordPoll(seen: seen, at: at, startedAt: startedAt, skipped: skipped)
         observer.pollSucceeded(liveStreams: seen.count, at: at)
         if !changes.isEmpty {
             logger.info(
@@ -72,7 +80,7 @@ public struct LivePoller: Sendable {
                 metadata: ["live": "\(seen.count)", "changes": "\(changes.count)", "polled": "\(targets.count)"])
         }
         await afterPoll(!changes.isEmpty)
-        await refreshProfiles(logins: Array(targets.keys))
+        await refreshProfiles(logins: Array(everyone.keys))
         return changes
     }
 

@@ -34,6 +34,16 @@ public struct EventSubNotifier: Sendable {
             ],
             "event": event,
         ])
+        return try await Self.post(
+            callback, kind: "notification", body: body, secret: secret, messageID: messageID, timestamp: timestamp
+        ).status
+    }
+
+    /// Posts one signed message as Twitch does; the status and body of the answer.
+    static func post(
+        _ callback: String, kind: String, body: Data, secret: String, messageID: String = UUID().uuidString,
+        timestamp: String = ISO8601DateFormatter().string(from: Date())
+    ) async throws -> (status: Int, body: String) {
         var hmac = HMAC<SHA256>(key: SymmetricKey(data: Data(secret.utf8)))
         hmac.update(data: Data(messageID.utf8))
         hmac.update(data: Data(timestamp.utf8))
@@ -45,11 +55,11 @@ public struct EventSubNotifier: Sendable {
         for (name, value) in [
             ("Content-Type", "application/json"), ("Twitch-Eventsub-Message-Id", messageID),
             ("Twitch-Eventsub-Message-Timestamp", timestamp), ("Twitch-Eventsub-Message-Signature", signature),
-            ("Twitch-Eventsub-Message-Type", "notification"), ("Twitch-Eventsub-Subscription-Type", type),
+            ("Twitch-Eventsub-Message-Type", kind),
         ] {
             request.setValue(value, forHTTPHeaderField: name)
         }
-        let (_, response) = try await URLSession.shared.data(for: request)
-        return (response as? HTTPURLResponse)?.statusCode ?? 0
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
 }

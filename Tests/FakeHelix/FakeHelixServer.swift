@@ -19,6 +19,9 @@ public final class FakeHelixServer: Sendable {
         router.post("/token") { request, context in try await Self.token(request, context, state) }
         router.get("/streams") { request, _ in try await Self.streams(request, state) }
         router.get("/users") { request, _ in try await Self.users(request, state) }
+        router.get("/eventsub/subscriptions") { request, _ in try await Self.listSubscriptions(request, state) }
+        router.post("/eventsub/subscriptions") { request, _ in try await Self.createSubscription(request, state) }
+        router.delete("/eventsub/subscriptions") { request, _ in try await Self.deleteSubscription(request, state) }
         let (stream, continuation) = AsyncStream<Int>.makeStream()
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),

@@ -30,6 +30,21 @@ public final class FakeHelixState: Sendable {
         /// Twitch accounts `GET /users` knows, by login.
         var accounts: [String: Account] = [:]
         var usersRequests = 0
+        /// EventSub webhook subscriptions, in creation order.
+        var subscriptions: [Subscription] = []
+        /// Statuses the next subscription calls answer instead (429, 503…).
+        var subscriptionFailures: [Int] = []
+        var subscriptionCalls: [String] = []
+    }
+
+    /// An EventSub webhook subscription as the fake keeps it.
+    public struct Subscription: Sendable {
+        public var id: String
+        public var type: String
+        public var broadcasterID: String
+        public var callback: String
+        public var secret: String
+        public var status: String
     }
 
     /// A Twitch account as `GET /users` answers it.

@@ -5,6 +5,8 @@ import RaceService
 /// The secret Twitch signs EventSub messages with: 10 to 100 ASCII characters, as Twitch requires.
 public struct EventSubSecret: Sendable {
     let bytes: [UInt8]
+    /// The secret itself (what Twitch is given when the hub subscribes).
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
 
     /// Why a secret was refused.
     public struct Invalid: Error, CustomStringConvertible {

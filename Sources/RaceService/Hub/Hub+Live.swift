@@ -10,10 +10,12 @@ extension Hub: LiveStatusStore {
     /// transaction. Returns the changes written. A poll that changed nothing wakes no long-poll
     /// and leaves cached feeds valid: only the time of the last poll moved.
     @discardableResult
-    public func recordPoll(seen: [UUID: LiveStream], at date: Date, startedAt: Date) async throws -> [LiveState] {
+    public func recordPoll(seen: [UUID: LiveStream], at date: Date, startedAt: Date, skipped: Set<UUID>)
+        async throws -> [LiveState]
+    {
         try await backend.transaction { tx in
             let pushed = try await tx.streamEventTimes()
-            let settled = Set(pushed.filter { $0.value > Timestamp.milliseconds(startedAt) }.keys)
+            let settled = Set(pushed.filter { $0.value > Timestamp.milliseconds(startedAt) }.keys).union(skipped)
             let changes = LiveDiff.changes(
                 current: try await tx.liveStatus(), seen: seen, observedAt: date, settled: settled)
             let at = Timestamp.milliseconds(date)

@@ -5,6 +5,15 @@ extension Hub: TwitchProfileStore {
     /// A profile is asked again after this long.
     public static let profileLifetimeMs: Int64 = 24 * 3600 * 1000
 
+    public func twitchIDs(logins: [String]) async throws -> [String: String] {
+        let wanted = Set(logins.map { $0.lowercased() })
+        var ids: [String: String] = [:]
+        for user in try await backend.users() where wanted.contains(user.twitchUsername) {
+            if let id = user.twitchUserID { ids[user.twitchUsername] = id }
+        }
+        return ids
+    }
+
     public func loginsNeedingProfiles(_ logins: [String], at date: Date) async throws -> [String] {
         guard !logins.isEmpty else { return [] }
         let before = Timestamp.milliseconds(date) - Self.profileLifetimeMs

@@ -9,4 +9,6 @@ public protocol TwitchProfileStore: Sendable {
     /// at `date`; returns how many users changed.
     @discardableResult
     func recordProfiles(_ profiles: [TwitchProfile], asked: [String], at date: Date) async throws -> Int
+    /// The Twitch user ids known for `logins`, by login.
+    func twitchIDs(logins: [String]) async throws -> [String: String]
 }

@@ -142,6 +142,11 @@ struct HubCommand: AsyncParsableCommand {
         let twitchClient = TwitchSetup.poller(store: storage, metrics: metrics, interval: pollInterval, logger: logger)
         let eventSubSecret = try EventSubSetup.secret(file: eventSubSecretFile)
         EventSubSetup.announce(secret: eventSubSecret, publicURL: publicURL, logger: logger)
+        let twitchJobs = twitchClient.map {
+            TwitchSetup.jobs(
+                poller: $0.poller, helix: $0.helix, store: storage, eventSubSecret: eventSubSecret,
+                publicURL: publicURL, interval: pollInterval, logger: logger)
+        }
         if let publicURL, twitchClient != nil {
             logger.info("Log in with Twitch on", metadata: ["redirect_uri": "\(HubServer.callbackURL(publicURL))"])
         } else if twitchClient != nil {
@@ -175,7 +180,7 @@ struct HubCommand: AsyncParsableCommand {
         switch backend {
         case .sqlite:
             if exporter != nil { services.append(.init(service: DeferredService(exportStarts))) }
-            if let poller = twitchClient?.poller { services.append(.init(service: PollerService(poller: poller))) }
+            if let twitchJobs { services.append(.init(service: TwitchJobsService(jobs: twitchJobs))) }
         case .postgres(let store):
             // Other instances' writes wake this one's readers; the poller and the export run on
             // one instance at a time.
@@ -186,7 +191,7 @@ struct HubCommand: AsyncParsableCommand {
                 services.append(
                     .init(
                         service: LeaderJobsService(
-                            leadership: leadership, poller: twitchClient?.poller,
+                            leadership: leadership, twitch: twitchJobs,
                             exportStarts: exporter == nil ? nil : exportStarts)))
             }
         }

@@ -16,7 +16,7 @@ struct ChangeListenerService: Service {
 /// whenever this instance holds leadership; the export starts once the port is known.
 struct LeaderJobsService: Service {
     let leadership: PostgresLeadership
-    let poller: LivePoller?
+    let twitch: TwitchJobs?
     let exportStarts: AsyncStream<FeedExportService>?
 
     func run() async throws {
@@ -26,9 +26,9 @@ struct LeaderJobsService: Service {
                 export = await exportStarts.first { _ in true }
                 guard export != nil else { return }
             }
-            await leadership.whileLeader { [poller, export] in
+            await leadership.whileLeader { [twitch, export] in
                 await withTaskGroup(of: Void.self) { group in
-                    if let poller { group.addTask { await poller.run() } }
+                    if let twitch { group.addTask { await twitch.run() } }
                     if let export { group.addTask { try? await export.run() } }
                 }
             }

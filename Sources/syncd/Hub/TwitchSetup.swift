@@ -31,14 +31,35 @@ enum TwitchSetup {
     }
 }
 
-/// The live poller as a ServiceLifecycle service, cancelled on graceful shutdown.
-struct PollerService: Service, CustomStringConvertible {
-    var description: String { "PollerService" }
-    let poller: LivePoller
+extension TwitchSetup {
+    /// The poll, plus the EventSub subscriptions (reconciled at the poll's interval) when the hub
+    /// has a secret and a public URL (Twitch needs somewhere to call back); covered broadcasters
+    /// are then polled every 5 minutes.
+    static func jobs(
+        poller: LivePoller, helix: HelixClient, store: any LiveStatusStore & TwitchProfileStore,
+        eventSubSecret: EventSubSecret?, publicURL: String?, interval: Int, logger: Logger
+    ) -> TwitchJobs {
+        guard let eventSubSecret, let publicURL else { return TwitchJobs(poller: poller, subscriptions: nil) }
+        let coverage = EventSubCoverage()
+        var poller = poller
+        poller.coverage = coverage
+        let callback = (publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL) + HubPaths.eventSub
+        let manager = EventSubManager(
+            helix: helix, targets: store, profiles: store, callback: callback, secret: eventSubSecret.text,
+            coverage: coverage, interval: .seconds(interval), logger: logger)
+        logger.info("EventSub subscriptions managed", metadata: ["callback": "\(callback)"])
+        return TwitchJobs(poller: poller, subscriptions: manager)
+    }
+}
+
+/// The Twitch jobs as a ServiceLifecycle service, cancelled on graceful shutdown.
+struct TwitchJobsService: Service, CustomStringConvertible {
+    var description: String { "TwitchJobsService" }
+    let jobs: TwitchJobs
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
-            await poller.run()
+            await jobs.run()
         }
     }
 }
