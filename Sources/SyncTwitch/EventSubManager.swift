@@ -25,10 +25,13 @@ public final class EventSubCoverage: Sendable {
 }
 
 /// Keeps one `stream.online` and one `stream.offline` webhook subscription for each polled
-/// broadcaster whose Twitch id is known, and none for anyone else (`SubscriptionPlan`), every
-/// `interval`: lists every page, deletes what is not wanted or failed, creates what is missing
-/// (409 "already exists" is fine). A failure (429, 5xx, Twitch unreachable) ends the round and
-/// the next one waits twice as long, up to 10 minutes. Runs on the leader only.
+/// broadcaster whose Twitch id is known, and none for anyone else (`SubscriptionPlan`). Every
+/// `interval` it looks at who is wanted; when that changed, or every five intervals anyway (to see
+/// revocations and failures), it lists every page, deletes what is not wanted or failed, and
+/// creates what is missing (409 "already exists" is fine); so a quiet hub lists 2,000
+/// subscriptions (20 pages) every 5 minutes, not every minute. A failure (429, 5xx, Twitch
+/// unreachable) ends the round and the next one waits twice as long, up to 10 minutes. Runs on the
+/// leader only.
 public struct EventSubManager: Sendable {
     public let helix: HelixClient
     public let targets: any LiveStatusStore
@@ -39,6 +42,16 @@ public struct EventSubManager: Sendable {
     public let coverage: EventSubCoverage
     public var interval: Duration
     public var logger: Logger
+    /// The wanted broadcasters at the last listing, and when it was.
+    private let lastRound = LastRound()
+
+    /// What the last listing saw wanted, and when (a class: the manager is a value shared by its loop).
+    private final class LastRound: Sendable {
+        let state = Mutex<(wanted: Set<String>, at: ContinuousClock.Instant)?>(nil)
+        func withLock<T>(_ body: (inout (wanted: Set<String>, at: ContinuousClock.Instant)?) -> T) -> T {
+            state.withLock { body(&$0) }
+        }
+    }
 
     public init(
         helix: HelixClient, targets: any LiveStatusStore, profiles: any TwitchProfileStore, callback: String,
@@ -73,11 +86,17 @@ public struct EventSubManager: Sendable {
         }
     }
 
-    /// One round: returns what it changed.
+    /// One round: returns what it changed (nothing, without asking Twitch, when nobody new is
+    /// wanted and the last listing is recent).
     @discardableResult
-    public func reconcileOnce() async throws -> SubscriptionPlan.Steps {
+    public func reconcileOnce(force: Bool = false) async throws -> SubscriptionPlan.Steps {
         let logins = Array(try await targets.pollTargets().keys)
         let ids = try await profiles.twitchIDs(logins: logins)
+        let wanted = Set(ids.values)
+        let now = ContinuousClock.now
+        let quiet = lastRound.withLock { last in last.map { $0.wanted == wanted && now - $0.at < interval * 5 } ?? false
+        }
+        if quiet && !force { return SubscriptionPlan.Steps(create: [], delete: []) }
         let (existing, totalCost, maxTotalCost) = try await helix.subscriptions()
         let covered = SubscriptionPlan.covered(existing, callback: callback)
         coverage.set(Set(ids.filter { covered.contains($0.value) }.keys))
@@ -86,6 +105,8 @@ public struct EventSubManager: Sendable {
         for (type, broadcaster) in steps.create {
             try await helix.subscribe(type: type, broadcasterID: broadcaster, callback: callback, secret: secret)
         }
+        // New subscriptions are verified within seconds: look again at the next round.
+        lastRound.withLock { $0 = steps.create.isEmpty ? (wanted, now) : nil }
         if !steps.create.isEmpty || !steps.delete.isEmpty {
             logger.info(
                 "EventSub subscriptions reconciled",

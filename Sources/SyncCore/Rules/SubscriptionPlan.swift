@@ -34,6 +34,11 @@ public enum SubscriptionPlan {
         /// Subscription ids to delete.
         public var delete: [String]
 
+        public init(create: [(type: String, broadcasterID: String)], delete: [String]) {
+            self.create = create
+            self.delete = delete
+        }
+
         public static func == (lhs: Steps, rhs: Steps) -> Bool {
             lhs.delete == rhs.delete
                 && lhs.create.map { "\($0.type) \($0.broadcasterID)" }
