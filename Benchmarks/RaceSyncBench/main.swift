@@ -24,7 +24,10 @@ do {
     if selected("scale") { try ScaleBench.run(report) }
     if selected("racecli") { try ProcessBench.racecli(report) }
     if selected("propagation") { try await PropagationBench.run(report) }
-    if selected("eventsub") { try await EventSubBench.run(report) }
+    if selected("eventsub") {
+        try await EventSubBench.run(report)
+        try await HelixCostBench.run(report)
+    }
     if selected("memory") { try await ProcessBench.memory(report) }
 } catch {
     log("benchmark failed: \(error)")

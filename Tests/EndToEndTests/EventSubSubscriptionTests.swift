@@ -81,4 +81,38 @@ import Testing
         #expect(fake.state.subscriptionCalls.contains { $0.hasPrefix("DELETE") })
         #expect(hub.daemon.stop() == 0)
     }
+
+    @Test func onTwoHubsOnlyTheLeaderSubscribes() async throws {
+        guard let db = try PostgresE2E.database() else { return }
+        let fake = try await FakeHelixServer()
+        defer { fake.stop() }
+        fake.state.addAccount("runner", id: "5151")
+        let box = Sandbox()
+        let org = try box.run("syncd", ["user", "add", "org", "--db", db]).lastLine
+        _ = try box.run("syncd", ["user", "add", "runner", "--db", db])
+        let probe = try HubProcess(in: box, db: db)
+        let port = probe.port
+        _ = probe.daemon.stop()
+        // Both behind one public URL (as behind a load balancer); here it reaches the first.
+        let extra = ["--poll-interval", "1", "--public-url", "http://127.0.0.1:\(port)"]
+        let env = [
+            "TWITCH_CLIENT_ID": fake.state.clientID, "TWITCH_CLIENT_SECRET": fake.state.clientSecret,
+            "TWITCH_API_URL": fake.apiURL, "TWITCH_AUTH_URL": fake.authURL, "RACESYNC_EVENTSUB_SECRET": Self.secret,
+        ]
+        let a = try HubProcess(in: box, db: db, port: port, extra: extra, env: env)
+        let b = try HubProcess(in: box, db: db, extra: extra, env: env)
+        let race =
+            try await HTTP.send("POST", b.url + "/api/races", token: org, json: ["name": "Any%"]).object["id"]
+            as! String
+        _ = try await HTTP.send(
+            "POST", b.url + "/api/races/\(race)/participants", token: org, json: ["twitch_username": "runner"])
+        try await waitFor("two enabled subscriptions") {
+            fake.state.subscriptions.filter { $0.status == "enabled" }.count == 2
+        }
+        try await Task.sleep(for: .seconds(3))
+        // Two subscription posts in all: one instance manages them (the other never tried, not even a 409).
+        #expect(fake.state.subscriptionCalls.filter { $0.hasPrefix("POST") }.count == 2)
+        #expect(fake.state.subscriptions.count == 2)
+        #expect(a.daemon.stop() == 0 && b.daemon.stop() == 0)
+    }
 }
