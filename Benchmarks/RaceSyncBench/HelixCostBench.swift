@@ -41,12 +41,7 @@ enum HelixCostBench {
     static func measure(_ report: Report, fake: FakeHelixServer, hub: Hub, http: HTTPClient, logins: [String])
         async throws
     {
-        let config = TwitchConfig(
-            clientID: fake.state.clientID, clientSecret: fake.state.clientSecret, apiURL: fake.apiURL,
-            authURL: fake.authURL)
-        let transport = AsyncHTTPTwitchTransport(client: http)
-        let helix = HelixClient(
-            config: config, transport: transport, tokens: AppTokenProvider(config: config, transport: transport))
+        let helix = helixClient(fake, http)
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
         let poller = LivePoller(store: hub, helix: helix, interval: .seconds(60), logger: logger)

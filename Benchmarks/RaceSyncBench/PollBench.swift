@@ -32,12 +32,7 @@ enum PollBench {
             _ = try await hub.push(Array(ops[start..<start + 1000]), caller: organizer.id)
         }
         let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
-        let config = TwitchConfig(
-            clientID: fake.state.clientID, clientSecret: fake.state.clientSecret, apiURL: fake.apiURL,
-            authURL: fake.authURL)
-        let transport = AsyncHTTPTwitchTransport(client: http)
-        let helix = HelixClient(
-            config: config, transport: transport, tokens: AppTokenProvider(config: config, transport: transport))
+        let helix = helixClient(fake, http)
         var logger = Logger(label: "bench")
         logger.logLevel = .error
         let poller = LivePoller(store: hub, helix: helix, interval: .seconds(60), logger: logger)
@@ -56,4 +51,14 @@ enum PollBench {
         try await http.shutdown()
         try store.close()
     }
+}
+
+/// The real Helix client pointed at the fake, over `http`.
+func helixClient(_ fake: FakeHelixServer, _ http: HTTPClient) -> HelixClient {
+    let config = TwitchConfig(
+        clientID: fake.state.clientID, clientSecret: fake.state.clientSecret, apiURL: fake.apiURL,
+        authURL: fake.authURL)
+    let transport = AsyncHTTPTwitchTransport(client: http)
+    return HelixClient(
+        config: config, transport: transport, tokens: AppTokenProvider(config: config, transport: transport))
 }
