@@ -35,8 +35,8 @@ run: deps
 
 ## A real feed client for the feed tests (from PyPI), when missing.
 pydeps:
-	@python3 -c "import feedparser" 2>/dev/null || python3 -m pip install --quiet feedparser \
-	  || python3 -m pip install --quiet --break-system-packages feedparser
+	@python3 -c "import feedparser, jsonschema" 2>/dev/null || python3 -m pip install --quiet feedparser jsonschema \
+	  || python3 -m pip install --quiet --break-system-packages feedparser jsonschema
 
 ## The browser tests' tools: Debian's Chromium and Playwright + pytest from PyPI (Playwright
 ## drives the system Chromium; it cannot download its own browsers here).

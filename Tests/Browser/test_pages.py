@@ -56,6 +56,7 @@ def test_hub_race_page_shows_a_live_badge_without_reload(hub, helix, browser, sc
 
     page.goto(f"{hub.url}/")
     expect(page.locator("link[rel=alternate][type='application/atom+xml']")).to_have_attribute("href", "/feeds/live.atom")
+    expect(page.locator("link[rel=alternate][type='application/feed+json']")).to_have_attribute("href", "/feeds/live.json")
     expect(page.locator(".live-now li")).to_contain_text("Runner One")
     expect(page.locator(".races li")).to_contain_text("Any% Glitchless")
     screenshot(page, "hub-front-page")

@@ -53,6 +53,20 @@ import Testing
             #expect(rss.headers[.contentType] == "application/rss+xml; charset=utf-8")
             #expect(rss.text.contains("<guid isPermaLink=\"false\">\(secondID)</guid>"))
             #expect(rss.text.contains("http://hub.test/feeds/live.rss"))
+            // JSON Feed 1.1: the same item, with its own validators and 304.
+            let json = try await c.call(.get, "/feeds/live.json")
+            #expect(json.headers[.contentType] == "application/feed+json")
+            let items = try #require(json.object["items"] as? [[String: Any]])
+            #expect(items.map { $0["id"] as? String } == [secondID])
+            #expect(json.object["feed_url"] as? String == "http://hub.test/feeds/live.json")
+            var jsonMatch = HTTPFields()
+            jsonMatch[.ifNoneMatch] = try #require(json.headers[.eTag])
+            #expect(
+                try await c.client.execute(uri: "/feeds/live.json", method: .get, headers: jsonMatch) { $0 }.status
+                    == .notModified)
+            let perRace = try await c.call(.get, "/feeds/races/\(race)/live.json")
+            #expect(perRace.status == 200 && (perRace.object["items"] as? [Any])?.count == 1)
+            #expect(try await c.call(.get, "/feeds/races/\(UUID().uuidString)/live.json").status == 404)
         }
     }
 
@@ -143,9 +157,10 @@ import Testing
         let a = try await hub.store.hub.createRace(name: "A", organizer: org)
         let b = try await hub.store.hub.createRace(name: "B", organizer: org)
         _ = try await hub.store.hub.castJoin(race: a.id, caller: hub.ids["alice"]!)
-        #expect(try await exporter.export() == 6)
+        #expect(try await exporter.export() == 9)  // three formats for all races and for each of the two
         for path in [
-            "live.atom", "live.rss", "races/\(a.id.lowercased)/live.atom", "races/\(b.id.lowercased)/live.rss",
+            "live.atom", "live.rss", "live.json", "races/\(a.id.lowercased)/live.atom",
+            "races/\(b.id.lowercased)/live.rss", "races/\(b.id.lowercased)/live.json",
         ] {
             #expect(FileManager.default.fileExists(atPath: dir + "/" + path), "\(path)")
         }
@@ -236,7 +251,7 @@ extension FeedExportTests {
         let race = try await hub.store.hub.createRace(name: "A", organizer: hub.ids["org"]!)
         let exporter = FeedExporter(
             directory: dir, cache: FeedCache(store: hub.storage, baseURL: "http://hub.test"), store: hub.storage)
-        #expect(try await exporter.export() == 4)
+        #expect(try await exporter.export() == 6)
         func inode(_ path: String) -> UInt64? {
             (try? fm.attributesOfItem(atPath: dir + "/" + path)[.systemFileNumber] as? NSNumber)?.uint64Value
         }

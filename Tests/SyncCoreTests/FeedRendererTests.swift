@@ -60,7 +60,7 @@ import Testing
     func matchesTheGoldenFile(_ name: String, _ format: FeedRenderer.Format) throws {
         let feed = try #require(Self.states.first { $0.name == name }?.feed)
         let rendered = FeedRenderer.render(feed, as: format)
-        let file = Self.fixtures.appendingPathComponent("\(name).\(format.rawValue).xml")
+        let file = Self.fixtures.appendingPathComponent("\(name).\(format.rawValue)\(format == .json ? "" : ".xml")")
         if ProcessInfo.processInfo.environment["RACESYNC_UPDATE_GOLDEN"] == "1" {
             try rendered.write(to: file)
         }
@@ -70,7 +70,9 @@ import Testing
             "regenerate with RACESYNC_UPDATE_GOLDEN=1 swift test --filter FeedRendererTests after checking the change")
     }
 
-    @Test(arguments: ["empty", "one", "several", "hostile"], FeedRenderer.Format.allCases)
+    static let xmlFormats: [FeedRenderer.Format] = [.atom, .rss]
+
+    @Test(arguments: ["empty", "one", "several", "hostile"], Self.xmlFormats)
     func parsesAsXML(_ name: String, _ format: FeedRenderer.Format) throws {
         let feed = try #require(Self.states.first { $0.name == name }?.feed)
         let delegate = ElementCounter()
@@ -104,7 +106,23 @@ import Testing
 
     /// From the feed round-trip fuzzer: carriage returns, an entity followed by a combining
     /// mark, bytes that were not UTF-8. A reader must get back exactly the stream title.
-    @Test(arguments: FeedRenderer.Format.allCases)
+    /// JSON Feed carries every title as it is: parsed back, each field is the text itself, and
+    /// the items are the XML feeds' items (same ids, same order).
+    @Test(arguments: ["empty", "one", "several", "hostile"])
+    func jsonFeedReadsBackExactly(_ name: String) throws {
+        let feed = try #require(Self.states.first { $0.name == name }?.feed)
+        let parsed = try #require(
+            try JSONSerialization.jsonObject(with: FeedRenderer.render(feed, as: .json)) as? [String: Any])
+        #expect(parsed["version"] as? String == "https://jsonfeed.org/version/1.1")
+        #expect(parsed["title"] as? String == feed.title)
+        let items = try #require(parsed["items"] as? [[String: Any]])
+        #expect(items.map { $0["id"] as? String } == feed.items.map(\.id))
+        #expect(items.map { $0["title"] as? String } == feed.items.map(\.title))
+        #expect(items.map { $0["content_text"] as? String } == feed.items.map(\.streamTitle))
+        #expect(items.map { $0["url"] as? String } == feed.items.map(\.streamURL))
+    }
+
+    @Test(arguments: Self.xmlFormats)
     func oddStreamTitlesReadBackExactly(_ format: FeedRenderer.Format) throws {
         let title = "<b>Bold</b> & \"q\" \r& \"q\" \r\n<\u{07F2}\u{FFFD}\u{0311}<i>"
         let feed = Self.feed([Self.item("S", stream: "1", title: title, at: 1_790_000_000)])

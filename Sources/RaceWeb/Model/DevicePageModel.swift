@@ -14,6 +14,7 @@ public struct DevicePageModel: Sendable, Equatable {
 
     public var title = "Device login — RaceSync"
     public var feedAtom = "/feeds/live.atom"
+    public var feedJSON = "/feeds/live.json"
     public var feedRSS = "/feeds/live.rss"
     public var action = PagePaths.device
     public var you: String?

@@ -30,6 +30,7 @@ public struct FrontPageModel: Sendable, Equatable {
     public var hasRaces: Bool
     public var hasLive: Bool
     public var feedAtom: String
+    public var feedJSON: String
     public var feedRSS: String
     public var eventsURL: String
     public var notices: [Notice]
@@ -59,6 +60,7 @@ public struct FrontPageModel: Sendable, Equatable {
         hasRaces = !races.isEmpty
         hasLive = !live.isEmpty
         feedAtom = "\(feedBase)/feeds/live.atom"
+        feedJSON = "\(feedBase)/feeds/live.json"
         feedRSS = "\(feedBase)/feeds/live.rss"
         eventsURL = "/events?since=\(PagePaths.queryEscaped(since))"
         notices = viewer?.notices ?? []

@@ -3,6 +3,7 @@
 public struct LoginPageModel: Sendable, Equatable {
     public var title = "Log in — RaceSync"
     public var feedAtom = "/feeds/live.atom"
+    public var feedJSON = "/feeds/live.json"
     public var feedRSS = "/feeds/live.rss"
     /// Where **Log in with Twitch** leads; nil when the hub has no Twitch credentials or public URL.
     public var twitchLink: String?

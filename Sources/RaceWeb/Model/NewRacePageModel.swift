@@ -2,6 +2,7 @@
 public struct NewRacePageModel: Sendable, Equatable {
     public var title = "New race — RaceSync"
     public var feedAtom = "/feeds/live.atom"
+    public var feedJSON = "/feeds/live.json"
     public var feedRSS = "/feeds/live.rss"
     public var action = PagePaths.newRace
     public var formToken: String

@@ -20,6 +20,7 @@ public struct RacePageModel: Sendable, Equatable {
     public var liveCount: Int
     public var anyLive: Bool
     public var feedAtom: String
+    public var feedJSON: String
     public var feedRSS: String
     /// Where the page's Server-Sent Events come from (resumes at `since`).
     public var eventsURL: String
@@ -59,6 +60,7 @@ public struct RacePageModel: Sendable, Equatable {
         liveCount = (participants + casters).filter(\.isLive).count
         anyLive = liveCount > 0
         feedAtom = "\(feedBase)/feeds/races/\(raceID)/live.atom"
+        feedJSON = "\(feedBase)/feeds/races/\(raceID)/live.json"
         feedRSS = "\(feedBase)/feeds/races/\(raceID)/live.rss"
         eventsURL = PagePaths.raceEvents(detail.id) + "?since=\(PagePaths.queryEscaped(since))"
         controls = viewer.map { CasterControls(detail: detail, viewer: $0) }

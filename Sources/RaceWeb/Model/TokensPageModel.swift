@@ -14,6 +14,7 @@ public struct TokensPageModel: Sendable, Equatable {
 
     public var title = "API tokens — RaceSync"
     public var feedAtom = "/feeds/live.atom"
+    public var feedJSON = "/feeds/live.json"
     public var feedRSS = "/feeds/live.rss"
     public var you: String?
     public var account: AccountBar?

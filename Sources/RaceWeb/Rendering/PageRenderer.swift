@@ -84,6 +84,7 @@ struct ErrorPageModel {
     var heading: String
     var detail: String
     var feedAtom = "/feeds/live.atom"
+    var feedJSON = "/feeds/live.json"
     var feedRSS = "/feeds/live.rss"
 
     init(_ error: WebPageError) {

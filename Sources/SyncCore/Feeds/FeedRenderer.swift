@@ -1,15 +1,16 @@
 public import Foundation
 
-/// Renders a `LiveFeed` as Atom 1.0 (RFC 4287) or RSS 2.0 bytes. Pure: the same feed gives
-/// the same bytes, so the ETag changes only when the content does.
+/// Renders a `LiveFeed` as Atom 1.0 (RFC 4287), RSS 2.0 or JSON Feed 1.1 bytes. Pure: the same
+/// feed gives the same bytes, so the ETag changes only when the content does.
 public enum FeedRenderer {
     public enum Format: String, Sendable, CaseIterable {
-        case atom, rss
+        case atom, rss, json
 
         public var contentType: String {
             switch self {
             case .atom: return "application/atom+xml; charset=utf-8"
             case .rss: return "application/rss+xml; charset=utf-8"
+            case .json: return "application/feed+json"
             }
         }
     }
@@ -18,6 +19,7 @@ public enum FeedRenderer {
         switch format {
         case .atom: return atom(feed)
         case .rss: return rss(feed)
+        case .json: return JSONFeedRenderer.render(feed)
         }
     }
 

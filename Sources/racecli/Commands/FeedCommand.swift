@@ -12,7 +12,7 @@ struct FeedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "feed",
         abstract: "Print the live-now feed rendered from the local replica.",
-        discussion: "Example: racecli feed --format atom --race 3f2a")
+        discussion: "Example: racecli feed --format atom --race 3f2a (atom, rss or json: JSON Feed 1.1)")
 
     @Option(help: "atom or rss.")
     var format: FeedRenderer.Format
