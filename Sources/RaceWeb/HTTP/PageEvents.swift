@@ -12,11 +12,22 @@ public struct PageState: Sendable {
     public var id: String
     public var html: String
     public var summary: PageSummary
+    /// Set for a JSON stream (`GET /api/races/{id}/events`): the race's detail as JSON, sent as
+    /// `event: race_state` instead of the page's HTML.
+    public var raceJSON: String?
 
     public init(id: String, html: String, summary: PageSummary) {
         self.id = id
         self.html = html
         self.summary = summary
+    }
+
+    /// A race's state for the JSON stream: `{"type": "race_state", "cursor", "race"}`.
+    public static func race(cursor: String, detailJSON: String) -> PageState {
+        var state = PageState(
+            id: cursor, html: detailJSON, summary: PageSummary(status: nil, live: [], casters: [], participants: []))
+        state.raceJSON = detailJSON
+        return state
     }
 }
 
@@ -137,9 +148,13 @@ public struct PageEvents: Sendable {
         }
     }
 
-    /// `id:`, `event: page` and one `data:` line of JSON (which never holds a raw newline).
+    /// `id:`, `event: page` (or `race_state`) and one `data:` line of JSON (which never holds a raw newline).
     static func event(_ state: PageState, changes: [String]) -> String {
         let id = state.id.filter { $0 != "\n" && $0 != "\r" }
+        if let race = state.raceJSON {
+            return
+                "id: \(id)\nevent: race_state\ndata: {\"type\":\"race_state\",\"cursor\":\(JSONText.quote(id)),\"race\":\(race)}\n\n"
+        }
         let list = changes.map(JSONText.quote).joined(separator: ",")
         return "id: \(id)\nevent: page\ndata: {\"html\":\(JSONText.quote(state.html)),\"changes\":[\(list)]}\n\n"
     }
