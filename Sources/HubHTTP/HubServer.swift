@@ -77,6 +77,7 @@ public enum HubServer {
         AccountRoutes(store: store, web: web, twitchSignIn: twitchRoutes != nil).register(on: router)
         let pages = WebRoutes(store: store, events: pageEvents, web: web, quota: quota)
         RaceEventRoutes(store: store, events: pageEvents).register(on: router)
+        OverlayRoutes(store: store).register(on: router)
         OrganizerRoutes(store: store, web: web, pages: pages).register(on: router)
         TokenPageRoutes(store: store, web: web).register(on: router)
         DeviceLoginRoutes(store: store, web: web, publicURL: publicURL).register(on: router)

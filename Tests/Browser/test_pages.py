@@ -285,3 +285,26 @@ def test_the_node_pages_refuse_odd_requests_and_change_nothing(hub, nodes):
     assert json.loads(node.racecli("status", "--json"))["pending"] == []
     assert caster_logins(hub, race) == []
     assert raw(node.url, path="/", headers=cookie) == 200
+
+
+def test_the_obs_overlay_is_transparent_and_shows_who_goes_live_without_reload(hub, helix, browser, screenshot):
+    org = hub.add_user("org")
+    hub.add_user("runner", "Runner <One>")
+    race = running_race(hub, org, "Any% Glitchless", participants=["runner"])
+    page = browser.new_page()
+    page.goto(f"{hub.url}/races/{race}")
+    page.get_by_role("link", name="The live-now overlay").click()
+    expect(page).to_have_url(f"{hub.url}/races/{race}/overlay")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background in ("rgba(0, 0, 0, 0)", "transparent"), background
+    assert page.evaluate("getComputedStyle(document.body).overflow") == "hidden"
+    expect(page.locator("#overlay-live li")).to_have_count(0)
+    page.evaluate("window.notReloaded = true")
+
+    helix.set_live("runner", title="WR pace")
+    expect(page.locator("#overlay-live li")).to_have_text(["Runner <One>"], timeout=5000)
+    assert page.evaluate("window.notReloaded") is True
+    screenshot(page, "hub-overlay")
+    helix.set_offline("runner")
+    expect(page.locator("#overlay-live li")).to_have_count(0, timeout=5000)
+    page.close()

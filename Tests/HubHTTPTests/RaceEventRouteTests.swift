@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import RaceWeb
+import SyncCore
 import Testing
 
 @testable import HubHTTP
@@ -49,6 +50,35 @@ import Testing
             #expect(Self.states(resumed).isEmpty)
             #expect(try await c.call(.get, "/api/races/\(UUID().uuidString)/events").status == 404)
             #expect(try await c.call(.get, "/api/races/nope/events").status == 422)
+        }
+    }
+}
+
+/// `GET /races/{id}/overlay` (CONTRACT §9): who is live now, in large type on a transparent page.
+@Suite struct OverlayRouteTests {
+    @Test func theOverlayListsWhoIsLiveForTheChosenList() async throws {
+        let hub = try await HubHarness()
+        try await hub.run { c in
+            let race = try await c.race()
+            _ = try await c.call(.post, "/api/races/\(race)/participants", as: "org", json: ["twitch_username": "bob"])
+            _ = try await c.call(.post, "/api/races/\(race)/cast-join", as: "alice")
+            let at = Date()
+            try await hub.storage.recordPoll(
+                seen: [
+                    hub.ids["alice"]!: LiveStream(streamID: "1", title: "t", startedAt: at, observedAt: at),
+                    hub.ids["bob"]!: LiveStream(streamID: "2", title: "t", startedAt: at, observedAt: at),
+                ], at: at)
+            let all = try await c.call(.get, "/races/\(race)/overlay")
+            #expect(all.status == 200 && all.text.contains(#"<html lang="en" class="overlay text-light">"#))
+            #expect(all.text.contains("<li>Bob</li>") && all.text.contains("<li>Alice</li>"))
+            #expect(all.text.contains(#"data-events="/api/races/\#(race)/events""#))
+            let casters = try await c.call(.get, "/races/\(race)/overlay?show=casters&text=dark")
+            #expect(casters.text.contains("<li>Alice</li>") && !casters.text.contains("<li>Bob</li>"))
+            #expect(casters.text.contains("text-dark"))
+            #expect(try await c.call(.get, "/races/\(race)/overlay?show=everyone").status == 422)
+            #expect(try await c.call(.get, "/races/\(UUID().uuidString)/overlay").status == 404)
+            // The race page links to it.
+            #expect(try await c.call(.get, "/races/\(race)").text.contains(#"href="/races/\#(race)/overlay""#))
         }
     }
 }

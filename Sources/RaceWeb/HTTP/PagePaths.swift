@@ -33,6 +33,8 @@ public enum PagePaths {
     public static func race(_ id: UUID) -> String { "/races/" + id.lowercased }
     /// The event stream of race `id`'s page.
     public static func raceEvents(_ id: UUID) -> String { race(id) + "/events" }
+    public static let raceOverlayPattern = racePattern + "/overlay"
+    public static func raceOverlay(_ id: UUID) -> String { race(id) + "/overlay" }
     /// A form action of race `id`'s page (`cast-join`, `cast-leave`).
     public static func raceAction(_ id: UUID, _ action: String) -> String { race(id) + "/" + action }
 }

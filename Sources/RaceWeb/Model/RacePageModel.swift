@@ -21,6 +21,8 @@ public struct RacePageModel: Sendable, Equatable {
     public var anyLive: Bool
     public var feedAtom: String
     public var feedJSON: String
+    /// The race's OBS overlay (the hub's pages only).
+    public var overlayURL: String?
     public var feedRSS: String
     /// Where the page's Server-Sent Events come from (resumes at `since`).
     public var eventsURL: String
@@ -41,7 +43,8 @@ public struct RacePageModel: Sendable, Equatable {
     /// - Parameters:
     ///   - feedBase: prefix of the feed links ("" on the hub, the hub's URL on a node).
     ///   - since: the position the page was rendered at; its event stream starts there.
-    ///   - organizerTools: show the organizer's controls when the viewer organizes the race (the hub).
+    ///   - organizerTools: the hub's page: the organizer's controls when the viewer organizes the
+    ///     race, and the link to the OBS overlay.
     public init(
         _ data: RacePageData, viewer: Viewer? = nil, feedBase: String = "", since: String, organizerTools: Bool = false
     ) {
@@ -64,6 +67,7 @@ public struct RacePageModel: Sendable, Equatable {
         feedRSS = "\(feedBase)/feeds/races/\(raceID)/live.rss"
         eventsURL = PagePaths.raceEvents(detail.id) + "?since=\(PagePaths.queryEscaped(since))"
         controls = viewer.map { CasterControls(detail: detail, viewer: $0) }
+        overlayURL = organizerTools ? PagePaths.raceOverlay(detail.id) : nil
         if organizerTools, let viewer, viewer.user.id == detail.organizer.id {
             organizerControls = OrganizerControls(detail: detail, formToken: viewer.formToken)
             for index in casters.indices {

@@ -21,7 +21,7 @@ public struct PageRenderer: Sendable {
         "race-body": PackageResources.race_body_mustache, "race": PackageResources.race_mustache,
         "status": PackageResources.status_mustache, "login": PackageResources.login_mustache,
         "new-race": PackageResources.new_race_mustache, "tokens": PackageResources.tokens_mustache,
-        "device": PackageResources.device_mustache,
+        "device": PackageResources.device_mustache, "overlay": PackageResources.overlay_mustache,
     ]
 
     /// The embedded templates, parsed once (a test parses them all, so this cannot fail in a build that passed).
@@ -69,6 +69,8 @@ public struct PageRenderer: Sendable {
     public func tokensPage(_ model: TokensPageModel) -> String { render(model, "tokens") }
     /// The device login's verification page.
     public func devicePage(_ model: DevicePageModel) -> String { render(model, "device") }
+    /// A race's OBS overlay.
+    public func overlayPage(_ model: OverlayPageModel) -> String { render(model, "overlay") }
     /// An error page ("Race not found").
     public func errorPage(_ error: WebPageError) -> String { render(ErrorPageModel(error), "error") }
 

@@ -68,3 +68,30 @@
     }, 200);
   });
 })();
+// The OBS overlay: follows the race's JSON event stream and lists who is live now (text only,
+// never markup). The first list comes with the page, so it shows before the stream opens.
+(function () {
+  "use strict";
+  var list = document.getElementById("overlay-live");
+  if (!list || !("EventSource" in window)) return;
+  var show = list.getAttribute("data-show");
+  var source = new EventSource(list.getAttribute("data-events"));
+  source.addEventListener("race_state", function (event) {
+    var message;
+    try { message = JSON.parse(event.data); } catch (e) { return; }
+    var race = message.race || {};
+    var members = [];
+    if (show !== "casters") members = members.concat(race.participants || []);
+    if (show !== "participants") members = members.concat(race.casters || []);
+    var seen = {};
+    list.replaceChildren.apply(list, members.filter(function (member) {
+      if (!member.is_live || seen[member.user.id]) return false;
+      seen[member.user.id] = true;
+      return true;
+    }).map(function (member) {
+      var item = document.createElement("li");
+      item.textContent = member.user.twitch_display_name || member.user.twitch_username;
+      return item;
+    }));
+  });
+})();
