@@ -1,5 +1,6 @@
 import Foundation
 public import Hummingbird
+import HummingbirdWebSocket
 public import Logging
 public import RaceService
 public import RaceWeb
@@ -78,6 +79,7 @@ public enum HubServer {
         let pages = WebRoutes(store: store, events: pageEvents, web: web, quota: quota)
         RaceEventRoutes(store: store, events: pageEvents).register(on: router)
         OverlayRoutes(store: store).register(on: router)
+        RaceWebSocket(store: store, slots: pageEvents.slots).register(on: router)
         OrganizerRoutes(store: store, web: web, pages: pages).register(on: router)
         TokenPageRoutes(store: store, web: web).register(on: router)
         DeviceLoginRoutes(store: store, web: web, publicURL: publicURL).register(on: router)
@@ -142,10 +144,14 @@ public enum HubServer {
                 store: store, metrics: metrics, feeds: feeds, longPolls: longPolls, pageEvents: pageEvents,
                 metricsOnPublicPort: metricsOnPublicPort, proxies: limits.trustedProxies, quota: quota,
                 publicURL: publicURL, twitch: twitch),
-            server: .http1(
+            // HTTP/1.1, and the races' WebSockets upgraded from it (pinged every 30 s).
+            server: .http1WebSocketUpgrade(
                 configuration: .init(
-                    additionalChannelHandlers: [ConnectionGuard(limits: limits, counter: connections)],
-                    idleTimeout: limits.idleTimeout)),
+                    http1: .init(
+                        additionalChannelHandlers: [ConnectionGuard(limits: limits, counter: connections)],
+                        idleTimeout: limits.idleTimeout),
+                    ws: .init(maxFrameSize: 1 << 14, autoPing: .enabled(timePeriod: .seconds(30)))),
+                shouldUpgrade: RaceWebSocket(store: store, slots: pageEvents.slots).shouldUpgrade),
             configuration: .init(address: .hostname(host, port: port), serverName: "racesync-hub"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger)
