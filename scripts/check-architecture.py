@@ -40,7 +40,7 @@ ALLOWED = {
                 "Logging", "ServiceLifecycle"},
     # The hub's HTTP layer sees the use cases (`Hub`), never a database.
     "HubHTTP": {"SyncCore", "RaceService", "RaceWeb", "Hummingbird", "Crypto", "Logging", "NIOCore", "NIOHTTPTypes",
-                "HTTPTypes", "ServiceLifecycle", "Prometheus", "Metrics", "CompressNIO", "HummingbirdWebSocket"},
+                "HTTPTypes", "ServiceLifecycle", "Prometheus", "Metrics", "CompressNIO"},
     # What both executables share: the exit-code table and `main`.
     "RaceSyncCommand": {"ArgumentParser"},
     "syncd": {"SyncCore", "RaceService", "SyncStore", "SyncPostgres", "SyncNode", "SyncTwitch", "HubHTTP", "NodeWeb", "RaceSyncCommand", "ArgumentParser", "AsyncHTTPClient",

@@ -1,6 +1,5 @@
 import Foundation
 public import Hummingbird
-import HummingbirdWebSocket
 public import Logging
 public import RaceService
 public import RaceWeb
@@ -79,7 +78,6 @@ public enum HubServer {
         let pages = WebRoutes(store: store, events: pageEvents, web: web, quota: quota)
         RaceEventRoutes(store: store, events: pageEvents).register(on: router)
         OverlayRoutes(store: store).register(on: router)
-        RaceWebSocket(store: store, slots: pageEvents.slots).register(on: router)
         OrganizerRoutes(store: store, web: web, pages: pages).register(on: router)
         TokenPageRoutes(store: store, web: web).register(on: router)
         DeviceLoginRoutes(store: store, web: web, publicURL: publicURL).register(on: router)
@@ -144,14 +142,10 @@ public enum HubServer {
                 store: store, metrics: metrics, feeds: feeds, longPolls: longPolls, pageEvents: pageEvents,
                 metricsOnPublicPort: metricsOnPublicPort, proxies: limits.trustedProxies, quota: quota,
                 publicURL: publicURL, twitch: twitch),
-            // HTTP/1.1, and the races' WebSockets upgraded from it (pinged every 30 s).
-            server: .http1WebSocketUpgrade(
+            server: .http1(
                 configuration: .init(
-                    http1: .init(
-                        additionalChannelHandlers: [ConnectionGuard(limits: limits, counter: connections)],
-                        idleTimeout: limits.idleTimeout),
-                    ws: .init(maxFrameSize: 1 << 14, autoPing: .enabled(timePeriod: .seconds(30)))),
-                shouldUpgrade: RaceWebSocket(store: store, slots: pageEvents.slots).shouldUpgrade),
+                    additionalChannelHandlers: [ConnectionGuard(limits: limits, counter: connections)],
+                    idleTimeout: limits.idleTimeout)),
             configuration: .init(address: .hostname(host, port: port), serverName: "racesync-hub"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger)

@@ -182,7 +182,7 @@ public final class StreamSlots: Sendable {
     public var available: Bool { open.withLock { $0 < limit } }
     public var held: Int { open.withLock { $0 } }
 
-    public func acquire() -> Bool {
+    func acquire() -> Bool {
         open.withLock { count in
             guard count < limit else { return false }
             count += 1
@@ -190,5 +190,5 @@ public final class StreamSlots: Sendable {
         }
     }
 
-    public func release() { open.withLock { $0 = max(0, $0 - 1) } }
+    func release() { open.withLock { $0 = max(0, $0 - 1) } }
 }

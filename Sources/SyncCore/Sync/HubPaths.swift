@@ -12,9 +12,6 @@ public enum HubPaths {
     /// The device login (RFC 8628): a device asks for codes, then polls for its token.
     public static let deviceCode = "/api/device/code"
     public static let deviceToken = "/api/device/token"
-    /// A race's spectator WebSocket: `raceSocketPrefix` + the race id.
-    public static let raceSocketPrefix = "/ws/races/"
-    public static let raceSocketPattern = raceSocketPrefix + ":race_id"
     /// Twitch's EventSub webhook.
     public static let eventSub = "/twitch/eventsub"
 
