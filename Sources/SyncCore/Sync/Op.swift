@@ -17,8 +17,9 @@ public struct Op: Codable, Hashable, Sendable {
     public var userID: UUID
     public var hlc: HLC
 
-    public init(opID: UUID = UUID(), kind: OpKind, raceID: UUID, userID: UUID, hlc: HLC) {
-        self.opID = opID
+    /// A new op; without an `opID` it gets a time-ordered one (`UUIDv7`) from its HLC's wall time.
+    public init(opID: UUID? = nil, kind: OpKind, raceID: UUID, userID: UUID, hlc: HLC) {
+        self.opID = opID ?? UUIDv7.make(milliseconds: hlc.wallMs)
         self.kind = kind
         self.raceID = raceID
         self.userID = userID
