@@ -89,10 +89,16 @@ public enum HubServer {
         return router
     }
 
-    /// The redirect URI registered with Twitch: the public URL + `/auth/twitch/callback`.
-    public static func callbackURL(_ publicURL: String) -> String {
-        (publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL) + PagePaths.twitchCallback
+    /// `path` on the hub's public URL (a trailing slash of the URL is dropped).
+    public static func publicAddress(_ publicURL: String, _ path: String) -> String {
+        (publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL) + path
     }
+
+    /// The redirect URI registered with Twitch: the public URL + `/auth/twitch/callback`.
+    public static func callbackURL(_ publicURL: String) -> String { publicAddress(publicURL, PagePaths.twitchCallback) }
+
+    /// Where Twitch sends EventSub messages: the public URL + `/twitch/eventsub`.
+    public static func eventSubCallback(_ publicURL: String) -> String { publicAddress(publicURL, HubPaths.eventSub) }
 
     /// `GET /metrics` in Prometheus' text format.
     static func addMetricsRoute<Context: RequestContext>(

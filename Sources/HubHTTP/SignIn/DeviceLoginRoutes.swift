@@ -83,9 +83,7 @@ struct DeviceLoginRoutes {
 
     /// `{public URL}/device`, else the address the device itself used to reach the hub.
     private func verificationURI(_ request: Request) -> String {
-        if let publicURL {
-            return (publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL) + PagePaths.device
-        }
+        if let publicURL { return HubServer.publicAddress(publicURL, PagePaths.device) }
         let host = request.head.authority ?? ""
         let plain =
             !host.isEmpty

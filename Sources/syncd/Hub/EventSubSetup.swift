@@ -35,7 +35,7 @@ enum EventSubSetup {
             logger.warning("EventSub webhook served, but without --public-url Twitch cannot be told where it is")
             return
         }
-        let callback = (publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL) + "/twitch/eventsub"
+        let callback = HubServer.eventSubCallback(publicURL)
         if url.scheme?.lowercased() != "https" || (url.port ?? 443) != 443 {
             logger.warning(
                 "EventSub webhook served, but Twitch accepts only https callbacks on port 443; behind such a proxy it works",

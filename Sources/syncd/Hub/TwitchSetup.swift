@@ -43,7 +43,7 @@ extension TwitchSetup {
         let coverage = EventSubCoverage()
         var poller = poller
         poller.coverage = coverage
-        let callback = (publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL) + HubPaths.eventSub
+        let callback = HubServer.eventSubCallback(publicURL)
         let manager = EventSubManager(
             helix: helix, targets: store, profiles: store, callback: callback, secret: eventSubSecret.text,
             coverage: coverage, interval: .seconds(interval), logger: logger)
