@@ -28,9 +28,9 @@ import Testing
         // The person types the code in any case, with or without the dash.
         let typed = DeviceGrant.displayed(grant.userCode).lowercased()
         #expect(try await store.openDeviceLogin(userCode: typed)?.clientName == "racecli on laptop")
-        #expect(try await store.decideDeviceLogin(userCode: typed, user: alice.id, approve: true))
+        #expect(try await store.decideDeviceLogin(userCode: typed, user: alice.id, approve: true)?.state == .approved)
         #expect(try await store.openDeviceLogin(userCode: typed) == nil)  // decided: not offered again
-        #expect(try await !store.decideDeviceLogin(userCode: typed, user: alice.id, approve: false))
+        #expect(try await store.decideDeviceLogin(userCode: typed, user: alice.id, approve: false) == nil)
 
         clock.advance(15_001)
         guard case .success(let secret) = try await store.pollDeviceLogin(deviceCode: deviceCode) else {
@@ -54,13 +54,15 @@ import Testing
         let store = hub.storage
 
         let denied = try await store.startDeviceLogin(clientName: "phone")
-        #expect(try await store.decideDeviceLogin(userCode: denied.grant.userCode, user: alice.id, approve: false))
+        #expect(
+            try await store.decideDeviceLogin(userCode: denied.grant.userCode, user: alice.id, approve: false)?.state
+                == .denied)
         #expect(try await store.pollDeviceLogin(deviceCode: denied.deviceCode) == .failure(.accessDenied))
 
         let late = try await store.startDeviceLogin(clientName: "tablet")
         clock.advance(DeviceGrant.lifetimeMs)
         #expect(try await store.openDeviceLogin(userCode: late.grant.userCode) == nil)
-        #expect(try await !store.decideDeviceLogin(userCode: late.grant.userCode, user: alice.id, approve: true))
+        #expect(try await store.decideDeviceLogin(userCode: late.grant.userCode, user: alice.id, approve: true) == nil)
         #expect(try await store.pollDeviceLogin(deviceCode: late.deviceCode) == .failure(.expiredToken))
         // Swept an hour after it ended, when the next login starts.
         clock.advance(DeviceGrant.keptAfterEndMs)

@@ -71,8 +71,8 @@ struct DeviceLoginRoutes {
             guard let decision = form.decision, ["approve", "deny"].contains(decision) else {
                 return page(.enterCode(problem: "Choose Approve or Deny."), signedIn, status: .unprocessableContent)
             }
-            guard let grant = try await store.openDeviceLogin(userCode: typed),
-                try await store.decideDeviceLogin(
+            guard
+                let grant = try await store.decideDeviceLogin(
                     userCode: typed, user: signedIn.user.id, approve: decision == "approve")
             else {
                 return page(.enterCode(problem: Self.noSuchCode(typed)), signedIn, status: .notFound)

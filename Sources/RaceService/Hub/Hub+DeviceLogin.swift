@@ -67,20 +67,21 @@ extension Hub {
         }
     }
 
-    /// `user` approves (or denies) the device login of `userCode`; false when it can no longer
-    /// be decided.
-    public func decideDeviceLogin(userCode: String, user: UUID, approve: Bool) async throws -> Bool {
-        guard let code = DeviceGrant.normalizedUserCode(userCode) else { return false }
+    /// `user` approves (or denies) the device login of `userCode`: the grant as decided, or nil
+    /// when it can no longer be decided.
+    @discardableResult
+    public func decideDeviceLogin(userCode: String, user: UUID, approve: Bool) async throws -> DeviceGrant? {
+        guard let code = DeviceGrant.normalizedUserCode(userCode) else { return nil }
         let now = backend.clock.now
         return try await backend.transaction { tx in
             guard let (hash, grant) = try await tx.deviceGrant(userCode: code), grant.isOpen(atMs: now()) else {
-                return false
+                return nil
             }
             var decided = grant
             decided.state = approve ? .approved : .denied
             decided.decidedBy = user
             try await tx.updateDeviceGrant(decided, hash: hash)
-            return true
+            return decided
         }
     }
 }
