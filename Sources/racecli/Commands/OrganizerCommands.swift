@@ -62,10 +62,19 @@ struct RaceLoginArguments: ParsableArguments {
     @OptionGroup var replica: ReplicaOptions
     @OptionGroup var output: JSONOption
 
-    /// One membership write on the race.
-    func run(_ write: @escaping (HTTPHubClient, UUID) async throws -> Data) async throws {
+    /// Adds `login` to the race's `role` (`"participants"` or `"casters"`).
+    func add(_ role: String) async throws {
+        let login = login
         try await OrganizerWrite(replica: replica, json: output.json).run(race: race) { client, id in
-            try await write(client, id!)
+            try await client.organizerWrite(.POST, HubPaths.race(id!) + "/" + role, body: ["twitch_username": login])
+        }
+    }
+
+    /// Removes `login` from the race's `role`.
+    func remove(_ role: String) async throws {
+        let login = login
+        try await OrganizerWrite(replica: replica, json: output.json).run(race: race) { client, id in
+            try await OrganizerWrite.remove(role, login, race: id!, client: client)
         }
     }
 }
@@ -108,13 +117,7 @@ struct ParticipantCommand: AsyncParsableCommand {
             abstract: "Add a participant by Twitch login.", discussion: "Example: racecli participant add 3f2a runner1")
         @OptionGroup var arguments: RaceLoginArguments
 
-        func run() async throws {
-            let login = arguments.login
-            try await arguments.run { client, id in
-                try await client.organizerWrite(
-                    .POST, HubPaths.race(id) + "/participants", body: ["twitch_username": login])
-            }
-        }
+        func run() async throws { try await arguments.add("participants") }
     }
 
     struct Remove: AsyncParsableCommand {
@@ -123,12 +126,7 @@ struct ParticipantCommand: AsyncParsableCommand {
             discussion: "Example: racecli participant remove 3f2a runner1")
         @OptionGroup var arguments: RaceLoginArguments
 
-        func run() async throws {
-            let login = arguments.login
-            try await arguments.run { client, id in
-                try await OrganizerWrite.remove("participants", login, race: id, client: client)
-            }
-        }
+        func run() async throws { try await arguments.remove("participants") }
     }
 }
 
@@ -140,17 +138,9 @@ struct CasterCommand: AsyncParsableCommand {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a caster by Twitch login.", discussion: "Example: racecli caster add 3f2a commentator")
-        @Argument(help: "Race id or unambiguous id prefix.") var race: String
-        @Argument(help: "The caster's Twitch login.") var login: String
-        @OptionGroup var replica: ReplicaOptions
-        @OptionGroup var output: JSONOption
+        @OptionGroup var arguments: RaceLoginArguments
 
-        func run() async throws {
-            try await OrganizerWrite(replica: replica, json: output.json).run(race: race) { client, id in
-                try await client.organizerWrite(
-                    .POST, HubPaths.race(id!) + "/casters", body: ["twitch_username": login])
-            }
-        }
+        func run() async throws { try await arguments.add("casters") }
     }
 
     struct Remove: AsyncParsableCommand {
@@ -158,12 +148,7 @@ struct CasterCommand: AsyncParsableCommand {
             abstract: "Remove a caster by Twitch login.", discussion: "Example: racecli caster remove 3f2a commentator")
         @OptionGroup var arguments: RaceLoginArguments
 
-        func run() async throws {
-            let login = arguments.login
-            try await arguments.run { client, id in
-                try await OrganizerWrite.remove("casters", login, race: id, client: client)
-            }
-        }
+        func run() async throws { try await arguments.remove("casters") }
     }
 }
 
