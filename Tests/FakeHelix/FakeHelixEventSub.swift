@@ -45,15 +45,10 @@ extension FakeHelixState.Subscription {
 extension FakeHelixServer {
     /// The app token check and an injected failure, shared by the subscription calls.
     static func subscriptionGate(_ request: Request, _ state: FakeHelixState, _ call: String) throws -> Response? {
-        let auth = request.headers[.authorization] ?? ""
-        let token = auth.hasPrefix("Bearer ") ? String(auth.dropFirst(7)) : ""
-        let (valid, failure) = state.state.withLock { s -> (Bool, Int?) in
-            s.subscriptionCalls.append(call)
-            let valid = (s.tokens[token].map { $0 > Date() }) ?? false
-            return (valid, valid && !s.subscriptionFailures.isEmpty ? s.subscriptionFailures.removeFirst() : nil)
-        }
-        guard request.headers[HTTPField.Name("Client-Id")!] == state.clientID, valid else {
-            return try error(.unauthorized, "Invalid OAuth token")
+        state.state.withLock { $0.subscriptionCalls.append(call) }
+        guard hasAppToken(request, state) else { return try error(.unauthorized, "Invalid OAuth token") }
+        let failure = state.state.withLock { s in
+            s.subscriptionFailures.isEmpty ? nil : s.subscriptionFailures.removeFirst()
         }
         if let failure {
             var headers: HTTPFields = [:]

@@ -22,14 +22,19 @@ extension FakeHelixState {
 }
 
 extension FakeHelixServer {
+    /// Whether `request` carries this app's `Client-Id` and an unexpired app token.
+    static func hasAppToken(_ request: Request, _ state: FakeHelixState) -> Bool {
+        let auth = request.headers[.authorization] ?? ""
+        let token = auth.hasPrefix("Bearer ") ? String(auth.dropFirst(7)) : ""
+        let valid = state.state.withLock { s in (s.tokens[token].map { $0 > Date() }) ?? false }
+        return valid && request.headers[HTTPField.Name("Client-Id")!] == state.clientID
+    }
+
     /// `GET /users?login=…` (at most 100) with the app token: the accounts it knows, as Twitch answers.
     static func users(_ request: Request, _ state: FakeHelixState) async throws -> Response {
         let logins = request.uri.queryParameters.getAll("login").map { $0.lowercased() }
         state.state.withLock { $0.usersRequests += 1 }
-        let auth = request.headers[.authorization] ?? ""
-        let token = auth.hasPrefix("Bearer ") ? String(auth.dropFirst(7)) : ""
-        let valid = state.state.withLock { s in (s.tokens[token].map { $0 > Date() }) ?? false }
-        guard request.headers[HTTPField.Name("Client-Id")!] == state.clientID, valid else {
+        guard hasAppToken(request, state) else {
             return try error(.unauthorized, "Invalid OAuth token")
         }
         guard logins.count <= 100 else {
