@@ -39,8 +39,9 @@ ALLOWED = {
     "NodeWeb": {"SyncCore", "RaceService", "SyncStore", "SyncNode", "RaceWeb", "Hummingbird", "HTTPTypes", "Crypto",
                 "Logging", "ServiceLifecycle"},
     # The hub's HTTP layer sees the use cases (`Hub`), never a database.
+    # Its one outbound client (AsyncHTTPClient, NIOPosix for resolving): WebSub's callbacks.
     "HubHTTP": {"SyncCore", "RaceService", "RaceWeb", "Hummingbird", "Crypto", "Logging", "NIOCore", "NIOHTTPTypes",
-                "HTTPTypes", "ServiceLifecycle", "Prometheus", "Metrics", "CompressNIO"},
+                "HTTPTypes", "ServiceLifecycle", "Prometheus", "Metrics", "CompressNIO", "NIOPosix", "AsyncHTTPClient"},
     # What both executables share: the exit-code table and `main`.
     "RaceSyncCommand": {"ArgumentParser"},
     "syncd": {"SyncCore", "RaceService", "SyncStore", "SyncPostgres", "SyncNode", "SyncTwitch", "HubHTTP", "NodeWeb", "RaceSyncCommand", "ArgumentParser", "AsyncHTTPClient",

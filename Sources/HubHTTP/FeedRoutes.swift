@@ -4,8 +4,9 @@ import RaceService
 import RaceWeb
 import SyncCore
 
-/// `GET`/`HEAD /feeds/live.{atom,rss}` and `/feeds/races/{id}/live.{atom,rss}`, served from
-/// the in-memory `FeedCache`, with `ETag`/`Last-Modified` and 304 on a conditional match.
+/// `GET`/`HEAD /feeds/live.{atom,rss,json}` and `/feeds/races/{id}/live.{atom,rss,json}`, served
+/// from the in-memory `FeedCache`, with `ETag`/`Last-Modified`, 304 on a conditional match, and
+/// the WebSub `Link` header (`rel="hub"`, `rel="self"`).
 struct FeedRoutes {
     let cache: FeedCache
 
@@ -36,6 +37,10 @@ struct FeedRoutes {
             .lastModified: feed.lastModifiedText, .cacheControl: "public, max-age=30", .vary: "Accept-Encoding",
         ]
         if packed != nil { headers[.contentEncoding] = "gzip" }
+        // WebSub discovery (§4): the hub to subscribe at and the topic URL, as the feed itself links them.
+        let base = cache.baseURL
+        headers[.link] =
+            "<\(HubServer.publicAddress(base, HubPaths.webSub))>; rel=\"hub\", <\(WebSubTopic.url(scope, format, baseURL: base))>; rel=\"self\""
         if Self.notModified(request, etag: etag, lastModified: feed.lastModified) {
             return Response(status: .notModified, headers: headers)
         }

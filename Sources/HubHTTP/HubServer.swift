@@ -37,7 +37,7 @@ public enum HubServer {
         store: Hub, metrics: HubMetrics, feeds: FeedCache, longPolls: LongPollLimiter = LongPollLimiter(),
         pageEvents: PageEvents = PageEventsSettings.standard(),
         metricsOnPublicPort: Bool = true, proxies: TrustedProxies = TrustedProxies(), quota: WriteQuota = .unlimited,
-        publicURL: String? = nil, twitch: TwitchHooks = .none
+        publicURL: String? = nil, twitch: TwitchHooks = .none, webSub: WebSubHub? = nil
     ) -> Router<HubContext> {
         let router = Router(context: HubContext.self)
         let routes = RouteTable()
@@ -67,6 +67,7 @@ public enum HubServer {
         SyncRoutes(store: store, metrics: metrics, longPolls: longPolls, quota: quota).register(on: router)
         SnapshotRoute(store: store, cache: SnapshotCache(store: store)).register(on: router)
         FeedRoutes(cache: feeds).register(on: router)
+        if let webSub { WebSubRoutes(hub: webSub).register(on: router) }
         // Log in with Twitch needs the app's credentials and the public URL Twitch returns to.
         let twitchRoutes = publicURL.flatMap { url in
             twitch.signIn.map {
@@ -140,14 +141,14 @@ public enum HubServer {
         pageEvents: PageEvents = PageEventsSettings.standard(),
         longPolls: LongPollLimiter = LongPollLimiter(), metricsOnPublicPort: Bool = true,
         quota: WriteQuota = .unlimited, publicURL: String? = nil, twitch: TwitchHooks = .none,
-        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        webSub: WebSubHub? = nil, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let connections = ConnectionCounter(perClient: limits.maxConnectionsPerClient)
         return Application(
             router: router(
                 store: store, metrics: metrics, feeds: feeds, longPolls: longPolls, pageEvents: pageEvents,
                 metricsOnPublicPort: metricsOnPublicPort, proxies: limits.trustedProxies, quota: quota,
-                publicURL: publicURL, twitch: twitch),
+                publicURL: publicURL, twitch: twitch, webSub: webSub),
             server: .http1(
                 configuration: .init(
                     additionalChannelHandlers: [ConnectionGuard(limits: limits, counter: connections)],

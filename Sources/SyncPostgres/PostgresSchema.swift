@@ -140,6 +140,22 @@ enum PostgresSchema {
                 "ALTER TABLE users ADD COLUMN twitch_checked_at bigint",
             ]
         ),
+        // WebSub subscriptions to the hub's feeds, verified by their subscribers; the delivery
+        // state rides along (what the subscriber has, failures, the next attempt).
+        (
+            "v10-websub-subscriptions",
+            [
+                """
+                CREATE TABLE websub_subscriptions (
+                    topic text NOT NULL, callback text NOT NULL, callback_host text NOT NULL, secret text,
+                    lease_seconds bigint NOT NULL, expires_at bigint NOT NULL, delivered_etag text,
+                    failures integer NOT NULL DEFAULT 0, next_attempt_at bigint NOT NULL DEFAULT 0,
+                    PRIMARY KEY (topic, callback))
+                """,
+                "CREATE INDEX websub_by_host ON websub_subscriptions (callback_host)",
+                "CREATE INDEX websub_by_end ON websub_subscriptions (expires_at)",
+            ]
+        ),
     ]
 
     /// Applies every migration this database lacks, under the migration lock.

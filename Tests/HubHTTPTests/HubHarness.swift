@@ -32,6 +32,7 @@ final class HubHarness: @unchecked Sendable {
         dir = NSTemporaryDirectory() + "racesync-hub-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         store = try HubStore(path: dir + "/hub.sqlite", now: { [clock] in clock.now })
+        feeds = FeedCache(store: store.hub, baseURL: "http://hub.test")
         for login in users {
             let (user, token) = try await store.hub.addUser(login: login, displayName: login.capitalized)
             tokens[login] = token
@@ -41,6 +42,8 @@ final class HubHarness: @unchecked Sendable {
 
     /// The store as the routes see it.
     var storage: Hub { store.hub }
+    /// The feeds the routes serve, on the public URL `http://hub.test`.
+    let feeds: FeedCache
 
     deinit {
         try? store.close()
@@ -51,16 +54,16 @@ final class HubHarness: @unchecked Sendable {
     func run(
         pageEvents: PageEvents? = nil, quota: WriteQuota = .unlimited, publicURL: String? = nil,
         twitchSignIn: (any TwitchSignIn)? = nil, eventSubSecret: EventSubSecret? = nil,
-        streamLookup: (any StreamLookup)? = nil,
+        streamLookup: (any StreamLookup)? = nil, webSub: WebSubHub? = nil,
         _ body: @Sendable (Client) async throws -> Void
     ) async throws {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        let feeds = FeedCache(store: storage, baseURL: "http://hub.test")
         let app = HubServer.application(
             store: storage, metrics: metrics, feeds: feeds, host: "127.0.0.1", port: 0, logger: logger,
             pageEvents: pageEvents ?? PageEventsSettings.standard(), quota: quota, publicURL: publicURL,
-            twitch: TwitchHooks(signIn: twitchSignIn, eventSubSecret: eventSubSecret, streamLookup: streamLookup))
+            twitch: TwitchHooks(signIn: twitchSignIn, eventSubSecret: eventSubSecret, streamLookup: streamLookup),
+            webSub: webSub)
         let tokens = self.tokens
         try await app.test(.router) { client in
             try await body(Client(client: client, tokens: tokens))

@@ -37,10 +37,13 @@ import Testing
 
     @Test func everyRouteIsDocumentedAndEveryDocumentedRouteExists() async throws {
         let hub = try await HubHarness(users: [])
+        let (webSub, transport) = WebSubRouteTests.webSub(hub)
+        defer { Task { try await transport.shutdown() } }
         let router = HubServer.router(
             store: hub.storage, metrics: hub.metrics, feeds: FeedCache(store: hub.storage, baseURL: "http://x"),
             publicURL: "http://x",
-            twitch: TwitchHooks(signIn: StubTwitchSignIn(), eventSubSecret: try EventSubSecret("0123456789")))
+            twitch: TwitchHooks(signIn: StubTwitchSignIn(), eventSubSecret: try EventSubSecret("0123456789")),
+            webSub: webSub)
         let routed = Set(
             router.routes.map { route -> String in
                 let path = "\(route.path)".split(separator: "/").map {

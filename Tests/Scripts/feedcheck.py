@@ -2,7 +2,7 @@
 """Checks a rendered feed with a real feed client (feedparser).
 
 usage: feedcheck.py FEED_FILE SPEC_JSON
-SPEC_JSON: {"version": "atom10"|"rss20", "title": str,
+SPEC_JSON: {"version": "atom10"|"rss20", "title": str, "hub": WebSub hub URL or absent,
             "items": [{"id", "title", "link", "started_at": unix seconds, "summary": str}]}
 Titles and summaries are compared as a reader shows them: text declared as HTML is
 rendered (entities unescaped), and must then read as the literal text, never as markup.
@@ -54,6 +54,10 @@ for entry, item in zip(parsed.entries, spec["items"]):
     when = entry.get("published_parsed") or entry.get("updated_parsed")
     if when is None or calendar.timegm(when) != item["started_at"]:
         problems.append(f"date {when!r} != {item['started_at']}")
+if spec.get("hub"):
+    hubs = [link.get("href") for link in parsed.feed.get("links", []) if link.get("rel") == "hub"]
+    if hubs != [spec["hub"]]:
+        problems.append(f"rel=hub links {hubs!r}, expected [{spec['hub']!r}]")
 for line in problems:
     print(line)
 sys.exit(1 if problems else 0)

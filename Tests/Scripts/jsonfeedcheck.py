@@ -38,6 +38,10 @@ for item, wanted in zip(items, spec["items"]):
     when = datetime.datetime.fromisoformat(published.replace("Z", "+00:00")) if published else None
     if when is None or int(when.timestamp()) != wanted["started_at"]:
         problems.append(f"date {published!r} != {wanted['started_at']}")
+if spec.get("hub"):
+    hubs = feed.get("hubs", [])
+    if hubs != [{"type": "WebSub", "url": spec["hub"]}]:
+        problems.append(f"hubs {hubs!r}, expected one WebSub hub {spec['hub']!r}")
 for line in problems:
     print(line)
 sys.exit(1 if problems else 0)

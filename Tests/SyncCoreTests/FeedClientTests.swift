@@ -41,7 +41,7 @@ import Testing
             format == .json ? text : text.unicodeScalars.filter(XMLText.isAllowed).map(String.init).joined()
         }
         let spec: [String: Any] = [
-            "version": format == .atom ? "atom10" : "rss20", "title": feed.title,
+            "version": format == .atom ? "atom10" : "rss20", "title": feed.title, "hub": feed.hubURL ?? "",
             "items": feed.items.map { item in
                 [
                     "id": item.id, "title": shown(item.title), "summary": shown(item.streamTitle),

@@ -30,7 +30,7 @@ import Testing
             id: FeedIDs.feed(race: nil), title: "RaceSync: live now",
             subtitle: "Participants and casters of active races who are live on Twitch",
             selfURLBase: "https://races.example.org/feeds/live", alternateURL: "https://races.example.org/api/races",
-            items: items)
+            hubURL: "https://races.example.org/websub", items: items)
     }
 
     /// The fixed states the golden files hold.

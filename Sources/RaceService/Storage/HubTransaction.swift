@@ -119,6 +119,24 @@ public protocol HubTransaction: Sendable {
     func streamEventTimes() async throws -> [UUID: Int64]
     func setStreamEventTime(_ user: UUID, atMs: Int64) async throws
 
+    // MARK: WebSub subscriptions to the hub's feeds (not replicated)
+
+    /// Stores a verified subscription, replacing the one of the same topic and callback.
+    func upsertWebSubSubscription(_ subscription: WebSubSubscription) async throws
+    /// Every stored subscription, expired or not.
+    func webSubSubscriptions() async throws -> [WebSubSubscription]
+    /// The subscriptions of `topic`, of callbacks on `host`, and in all, not counting the one of
+    /// `topic` and `callback` (a renewal replaces it).
+    func webSubCounts(topic: String, host: String, except callback: String) async throws -> WebSubCounts
+    /// Records how delivery to a subscription stands; false when it is gone.
+    func updateWebSubDelivery(
+        topic: String, callback: String, deliveredETag: String?, failures: Int, nextAttemptAtMs: Int64
+    ) async throws -> Bool
+    /// Deletes a subscription; false when there was none.
+    func deleteWebSubSubscription(topic: String, callback: String) async throws -> Bool
+    /// Sweeps the subscriptions whose lease ended by `nowMs`; how many went.
+    func deleteWebSubSubscriptions(expiredBy nowMs: Int64) async throws -> Int
+
     // MARK: The change log
 
     /// Appends changes to the log, in order (a key appended again replaces its older row).

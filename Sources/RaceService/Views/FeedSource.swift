@@ -23,7 +23,7 @@ public enum FeedSource {
             feed = (
                 FeedIDs.feed(race: nil), "RaceSync: live now",
                 "Participants and casters of active races who are live on Twitch",
-                base + "/feeds/live", base + HubPaths.races
+                base + HubPaths.liveFeed(race: nil), base + HubPaths.races
             )
         case .race(let id):
             guard let race = try reader.race(id) else { return nil }
@@ -31,7 +31,7 @@ public enum FeedSource {
             feed = (
                 FeedIDs.feed(race: id), "RaceSync: live now in \(race.name)",
                 "Participants and casters of \(race.name) who are live on Twitch",
-                base + "/feeds/races/\(id.lowercased)/live", base + HubPaths.race(id)
+                base + HubPaths.liveFeed(race: id), base + HubPaths.race(id)
             )
         }
         let items = try PageViews.liveMembers(reader, in: races, casters: casters).map { member in
@@ -44,6 +44,6 @@ public enum FeedSource {
         }
         return LiveFeed(
             id: feed.id, title: feed.title, subtitle: feed.subtitle, selfURLBase: feed.selfBase,
-            alternateURL: feed.alternate, items: items)
+            alternateURL: feed.alternate, hubURL: base + HubPaths.webSub, items: items)
     }
 }

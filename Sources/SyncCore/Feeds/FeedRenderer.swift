@@ -35,6 +35,7 @@ public enum FeedRenderer {
         x += "  <generator>RaceSync</generator>\n"
         x += "  <link rel=\"self\" type=\"application/atom+xml\" href=\"\(e(feed.selfURLBase + ".atom"))\"/>\n"
         x += "  <link rel=\"alternate\" type=\"application/json\" href=\"\(e(feed.alternateURL))\"/>\n"
+        if let hub = feed.hubURL { x += "  <link rel=\"hub\" href=\"\(e(hub))\"/>\n" }
         for item in feed.items {
             x += "  <entry>\n"
             x += "    <id>\(e(item.id))</id>\n"
@@ -58,6 +59,7 @@ public enum FeedRenderer {
         x += "    <link>\(e(feed.alternateURL))</link>\n"
         x += "    <description>\(XMLText.html(feed.subtitle))</description>\n"
         x += "    <atom:link href=\"\(e(feed.selfURLBase + ".rss"))\" rel=\"self\" type=\"application/rss+xml\"/>\n"
+        if let hub = feed.hubURL { x += "    <atom:link href=\"\(e(hub))\" rel=\"hub\"/>\n" }
         x += "    <lastBuildDate>\(Timestamp.rfc1123(feed.updated, zone: "+0000"))</lastBuildDate>\n"
         x += "    <generator>RaceSync</generator>\n"
         x += "    <docs>https://www.rssboard.org/rss-specification</docs>\n"

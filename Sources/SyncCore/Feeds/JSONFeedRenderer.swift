@@ -15,6 +15,7 @@ public enum JSONFeedRenderer {
         j += "  \"feed_url\": \(q(feed.selfURLBase + ".json")),\n"
         j += "  \"description\": \(q(feed.subtitle)),\n"
         j += "  \"authors\": [{\"name\": \"RaceSync\"}],\n"
+        if let hub = feed.hubURL { j += "  \"hubs\": [{\"type\": \"WebSub\", \"url\": \(q(hub))}],\n" }
         j += "  \"items\": ["
         for (index, item) in feed.items.enumerated() {
             j += index == 0 ? "\n" : ",\n"

@@ -10,6 +10,8 @@ public struct LiveFeed: Sendable, Equatable {
     public var selfURLBase: String
     /// A page about the feed's subject (Atom alternate link, RSS channel link).
     public var alternateURL: String
+    /// The WebSub hub readers may subscribe at for pushes (`rel="hub"`); nil for none.
+    public var hubURL: String?
     /// Newest first, at most `maxItems`.
     public var items: [LiveFeedItem]
 
@@ -17,13 +19,15 @@ public struct LiveFeed: Sendable, Equatable {
     public static let maxItems = 500
 
     public init(
-        id: String, title: String, subtitle: String, selfURLBase: String, alternateURL: String, items: [LiveFeedItem]
+        id: String, title: String, subtitle: String, selfURLBase: String, alternateURL: String, hubURL: String? = nil,
+        items: [LiveFeedItem]
     ) {
         self.id = id
         self.title = title
         self.subtitle = subtitle
         self.selfURLBase = selfURLBase
         self.alternateURL = alternateURL
+        self.hubURL = hubURL
         self.items = Array(items.sorted { ($0.startedAt, $0.id) > ($1.startedAt, $1.id) }.prefix(Self.maxItems))
     }
 

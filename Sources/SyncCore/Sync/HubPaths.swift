@@ -14,6 +14,14 @@ public enum HubPaths {
     public static let deviceToken = "/api/device/token"
     /// Twitch's EventSub webhook.
     public static let eventSub = "/twitch/eventsub"
+    /// The hub as a WebSub hub of its own feeds.
+    public static let webSub = "/websub"
+
+    /// A live feed's path without its extension (`.atom`, `.rss`, `.json`): every active race's
+    /// feed, or one race's.
+    public static func liveFeed(race: UUID?) -> String {
+        race.map { "/feeds/races/\($0.lowercased)/live" } ?? "/feeds/live"
+    }
 
     /// The route pattern of one race and of what hangs under it (`race("cast-join")`).
     public static let racePattern = races + "/:race_id"

@@ -251,6 +251,29 @@ enum Schema {
                     ALTER TABLE users ADD COLUMN avatar_url TEXT;
                     """)
         }
+        if kind == .hub {
+            // WebSub subscriptions to the hub's feeds, verified by their subscribers; the
+            // delivery state rides along (what the subscriber has, failures, the next attempt).
+            migrator.registerMigration("v13-websub-subscriptions") { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE websub_subscriptions (
+                            topic TEXT NOT NULL,
+                            callback TEXT NOT NULL,
+                            callback_host TEXT NOT NULL,
+                            secret TEXT,
+                            lease_seconds INTEGER NOT NULL,
+                            expires_at INTEGER NOT NULL,
+                            delivered_etag TEXT,
+                            failures INTEGER NOT NULL DEFAULT 0,
+                            next_attempt_at INTEGER NOT NULL DEFAULT 0,
+                            PRIMARY KEY (topic, callback)
+                        ) WITHOUT ROWID;
+                        CREATE INDEX websub_by_host ON websub_subscriptions(callback_host);
+                        CREATE INDEX websub_by_end ON websub_subscriptions(expires_at);
+                        """)
+            }
+        }
         return migrator
     }
 }

@@ -87,6 +87,13 @@ struct HubCommand: AsyncParsableCommand {
         help: "Seconds a response may wait for a client that stopped reading before the connection is closed.")
     var writeTimeout = 30
 
+    @Flag(
+        name: .customLong("websub-allow-private"),
+        help:
+            "Let WebSub subscribers' callbacks be on loopback, private or link-local addresses (refused by default: a hub facing the internet must not be made to call into its own network)."
+    )
+    var webSubAllowPrivate = false
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535") }
         guard pollInterval >= 1 else { throw ValidationError("--poll-interval must be at least 1 second") }
@@ -152,12 +159,20 @@ struct HubCommand: AsyncParsableCommand {
         } else if twitchClient != nil {
             logger.info("Log in with Twitch off: it needs --public-url (Twitch returns to it); token sign-in only")
         }
+        let webSubTransport = WebSubHTTPTransport(addresses: CallbackAddresses(allowPrivate: webSubAllowPrivate))
+        let webSub = WebSubHub(
+            store: storage, feeds: feeds, transport: webSubTransport, addresses: webSubTransport.addresses,
+            logger: logger)
+        if webSubAllowPrivate {
+            logger.warning("WebSub callbacks on loopback, private and link-local addresses are allowed")
+        }
         let app = HubServer.application(
             store: storage, metrics: metrics, feeds: feeds, host: host, port: port, logger: logger, limits: limits,
             pageEvents: streams.pageEvents, longPolls: streams.longPolls, metricsOnPublicPort: metricsListener == nil,
             quota: WriteQuota(opsPerMinute: maxOpsPerMinute, racesPerDay: maxRacesPerDay), publicURL: publicURL,
             twitch: TwitchHooks(
                 signIn: twitchClient?.signIn, eventSubSecret: eventSubSecret, streamLookup: twitchClient?.helix),
+            webSub: webSub,
             onRunning: { port in
                 if !explicitURL { feeds.baseURL = "http://\(host):\(port)" }
                 logger.info(
@@ -166,7 +181,9 @@ struct HubCommand: AsyncParsableCommand {
                     exportNow.yield(FeedExportService(exporter: exporter, signal: storage.changeSignal, logger: logger))
                 }
             })
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app)]
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: app), .init(service: WebSubVerificationService(hub: webSub)),
+        ]
         if let metricsListener {
             let metricsApp = HubServer.metricsApplication(
                 metrics: metrics, streams: streams, host: metricsListener.host, port: metricsListener.port,
@@ -181,24 +198,24 @@ struct HubCommand: AsyncParsableCommand {
         case .sqlite:
             if exporter != nil { services.append(.init(service: DeferredService(exportStarts))) }
             if let twitchJobs { services.append(.init(service: TwitchJobsService(jobs: twitchJobs))) }
+            services.append(.init(service: WebSubDeliveryService(hub: webSub)))
         case .postgres(let store):
-            // Other instances' writes wake this one's readers; the poller and the export run on
-            // one instance at a time.
+            // Other instances' writes wake this one's readers; the poller, the export and WebSub
+            // deliveries run on one instance at a time.
             services.append(
                 .init(service: ChangeListenerService(listener: PostgresChangeListener(store: store, logger: logger))))
-            if exporter != nil || twitchClient != nil {
-                let leadership = PostgresLeadership(store: store, retry: .seconds(min(pollInterval, 2)), logger: logger)
-                services.append(
-                    .init(
-                        service: LeaderJobsService(
-                            leadership: leadership, twitch: twitchJobs,
-                            exportStarts: exporter == nil ? nil : exportStarts)))
-            }
+            let leadership = PostgresLeadership(store: store, retry: .seconds(min(pollInterval, 2)), logger: logger)
+            services.append(
+                .init(
+                    service: LeaderJobsService(
+                        leadership: leadership, twitch: twitchJobs, webSub: webSub,
+                        exportStarts: exporter == nil ? nil : exportStarts)))
         }
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         try await twitchClient?.http.shutdown()
+        try await webSubTransport.shutdown()
         backend.close()
         logger.info("stopped; store closed")
     }

@@ -12,11 +12,12 @@ struct ChangeListenerService: Service {
     }
 }
 
-/// The jobs that run on one hub instance at a time (the Twitch poller, the feed export), run
-/// whenever this instance holds leadership; the export starts once the port is known.
+/// The jobs that run on one hub instance at a time (the Twitch poller, the feed export, WebSub
+/// deliveries), run whenever this instance holds leadership; the export starts once the port is known.
 struct LeaderJobsService: Service {
     let leadership: PostgresLeadership
     let twitch: TwitchJobs?
+    let webSub: WebSubHub
     let exportStarts: AsyncStream<FeedExportService>?
 
     func run() async throws {
@@ -26,9 +27,10 @@ struct LeaderJobsService: Service {
                 export = await exportStarts.first { _ in true }
                 guard export != nil else { return }
             }
-            await leadership.whileLeader { [twitch, export] in
+            await leadership.whileLeader { [twitch, export, webSub] in
                 await withTaskGroup(of: Void.self) { group in
                     if let twitch { group.addTask { await twitch.run() } }
+                    group.addTask { await webSub.runDeliveries() }
                     if let export { group.addTask { try? await export.run() } }
                 }
             }

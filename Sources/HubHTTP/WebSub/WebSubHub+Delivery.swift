@@ -1,0 +1,102 @@
+import Foundation
+import Logging
+import RaceService
+import SyncCore
+
+extension WebSubHub {
+    /// Delivers new renderings of subscribed topics until cancelled: after every commit that may
+    /// change a feed, and when a retry falls due. Run by the one instance that leads.
+    public func runDeliveries() async {
+        let signal = store.changeSignal
+        while !Task.isCancelled {
+            let seen = signal.generation
+            let retryIn = await deliverOnce()
+            let wait = min(retryIn ?? 60_000, 60_000)
+            await signal.wait(since: seen, timeout: .milliseconds(max(wait, 50)))
+        }
+    }
+
+    /// One round: every subscriber whose feed's bytes differ from what it last received, and
+    /// whose retry (if any) is due, gets the current bytes. Returns the milliseconds until the
+    /// earliest retry that is not yet due (nil: none waits).
+    @discardableResult
+    public func deliverOnce() async -> Int64? {
+        let subscriptions: [WebSubSubscription]
+        do {
+            let (active, expired) = try await store.activeWebSubSubscriptions()
+            if expired > 0 { logger.info("websub leases ended", metadata: ["subscriptions": "\(expired)"]) }
+            subscriptions = active
+        } catch {
+            logger.warning("websub delivery skipped: the store is unavailable", metadata: ["error": "\(error)"])
+            return 5_000
+        }
+        let now = store.backend.clock.now()
+        var due: [(WebSubSubscription, FeedCache.Rendered, FeedRenderer.Format)] = []
+        var nextRetry: Int64?
+        for (topic, subscribers) in Dictionary(grouping: subscriptions, by: \.topic) {
+            guard let (scope, format) = WebSubTopic.feed(topic, baseURL: feeds.baseURL),
+                let rendered = try? await feeds.get(scope, format)
+            else { continue }
+            for subscription in subscribers where subscription.deliveredETag != rendered.etag {
+                if subscription.nextAttemptAtMs > now {
+                    nextRetry = min(nextRetry ?? .max, subscription.nextAttemptAtMs - now)
+                } else {
+                    due.append((subscription, rendered, format))
+                }
+            }
+        }
+        await withTaskGroup(of: Void.self) { group in
+            var running = 0
+            for (subscription, rendered, format) in due {
+                if running >= 16, await group.next() != nil { running -= 1 }
+                group.addTask { [self] in await deliver(rendered, format, to: subscription) }
+                running += 1
+            }
+        }
+        return nextRetry
+    }
+
+    /// POSTs the feed to one subscriber (WebSub §7) and records the outcome.
+    func deliver(_ feed: FeedCache.Rendered, _ format: FeedRenderer.Format, to subscription: WebSubSubscription) async {
+        var headers = [("Content-Type", format.contentType), ("Link", linkHeader(topic: subscription.topic))]
+        if let secret = subscription.secret {
+            headers.append(("X-Hub-Signature", WebSubSignature.header(secret: secret, body: feed.body)))
+        }
+        let context: Logger.Metadata = [
+            "topic": "\(subscription.topic)", "callback_host": "\(subscription.callbackHost)",
+        ]
+        var outcome = "failed"
+        do {
+            let answer = try await transport.send(
+                WebSubOutbound(method: .post, url: subscription.callback, headers: headers, body: feed.body))
+            if (200..<300).contains(answer.status) {
+                try await store.recordWebSubDelivered(subscription, etag: feed.etag)
+                logger.debug("websub delivered", metadata: context)
+                return
+            }
+            if answer.status == 410 {
+                // The subscriber says it is gone for good (WebSub §7): no retries.
+                try await store.removeWebSubSubscription(topic: subscription.topic, callback: subscription.callback)
+                logger.info("websub subscriber gone (410); subscription ended", metadata: context)
+                return
+            }
+            outcome = "answered \(answer.status)"
+        } catch {
+            outcome = String(describing: error)
+        }
+        do {
+            let dropped = try await store.recordWebSubFailed(subscription, policy: policy)
+            let failures = subscription.failures + 1
+            logger.info(
+                dropped
+                    ? "websub delivery failed too often; subscription dropped" : "websub delivery failed; will retry",
+                metadata: context.merging([
+                    "outcome": "\(outcome)", "failures": "\(failures)",
+                    "retry_in_ms": "\(dropped ? 0 : policy.retryDelayMs(afterFailures: failures))",
+                ]) { $1 })
+        } catch {
+            logger.warning(
+                "websub delivery outcome not recorded", metadata: context.merging(["error": "\(error)"]) { $1 })
+        }
+    }
+}
