@@ -43,8 +43,11 @@ def wait_until(check, timeout=15.0, what="condition"):
 class Hub:
     """A `syncd hub` on a SQLite file, stopped and started again on the same file and port."""
 
-    def __init__(self, folder, helix, db=None, name="hub", poll_interval=1, eventsub_secret=None):
+    def __init__(self, folder, helix, db=None, name="hub", poll_interval=1, eventsub_secret=None, extra_args=(),
+                 public_url=None):
         self.poll_interval = poll_interval
+        self.public_url = public_url
+        self.extra_args = list(extra_args)
         self.eventsub_secret = eventsub_secret
         self.folder = folder
         self.db = db or folder / "hub.sqlite"
@@ -65,7 +68,7 @@ class Hub:
         port = port or self.port
         self.process = subprocess.Popen(
             [str(BIN / "syncd"), "hub", "--db", str(self.db), "--port", str(port), "--poll-interval", str(self.poll_interval),
-             "--public-url", f"http://127.0.0.1:{port}"],
+             "--public-url", self.public_url or f"http://127.0.0.1:{port}", *self.extra_args],
             env=env, stdout=self.log, stderr=self.log)
         wait_until(lambda: urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).status == 200,
                    what="the hub to answer /healthz")

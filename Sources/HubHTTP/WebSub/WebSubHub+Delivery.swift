@@ -34,9 +34,11 @@ extension WebSubHub {
         var due: [(WebSubSubscription, FeedCache.Rendered, FeedRenderer.Format)] = []
         var nextRetry: Int64?
         for (topic, subscribers) in Dictionary(grouping: subscriptions, by: \.topic) {
-            guard let (scope, format) = WebSubTopic.feed(topic, baseURL: feeds.baseURL),
-                let rendered = try? await feeds.get(scope, format)
-            else { continue }
+            guard let (scope, format) = WebSubTopic.feed(topic, baseURL: feeds.baseURL) else {
+                skipForeignTopic(topic, subscribers)
+                continue
+            }
+            guard let rendered = try? await feeds.get(scope, format) else { continue }
             for subscription in subscribers where subscription.deliveredETag != rendered.etag {
                 if subscription.nextAttemptAtMs > now {
                     nextRetry = min(nextRetry ?? .max, subscription.nextAttemptAtMs - now)
@@ -54,6 +56,15 @@ extension WebSubHub {
             }
         }
         return nextRetry
+    }
+
+    /// Warns (once per topic) about subscriptions whose topic is no feed under the hub's public URL
+    /// (it changed since they were made): they are not delivered, and end with their lease.
+    private func skipForeignTopic(_ topic: String, _ subscribers: [WebSubSubscription]) {
+        guard foreignTopics.withLock({ $0.insert(topic).inserted }) else { return }
+        logger.warning(
+            "websub subscriptions not delivered: their topic is not a feed under this hub's public URL (--public-url changed?); they end with their lease",
+            metadata: ["topic": "\(topic)", "public_url": "\(feeds.baseURL)", "subscriptions": "\(subscribers.count)"])
     }
 
     /// POSTs the feed to one subscriber (WebSub §7) and records the outcome.

@@ -19,6 +19,8 @@ public final class WebSubHub: Sendable {
     private let queue: AsyncStream<WebSubRequest>
     private let intake: AsyncStream<WebSubRequest>.Continuation
     private let pending = Mutex<[String: Int]>([:])
+    /// Topics of stored subscriptions found not to be feeds of this hub (warned about once).
+    let foreignTopics = Mutex<Set<String>>([])
 
     public init(
         store: Hub, feeds: FeedCache, transport: any WebSubTransport, addresses: CallbackAddresses,
