@@ -33,10 +33,12 @@ run: deps
 	$(SWIFT) build $(RELEASE) --product syncd
 	.build/release/syncd hub $(HUB_ARGS)
 
-## A real feed client for the feed tests (from PyPI), when missing.
+## A real feed client and JSON Feed schema checker for the feed tests, and a WebSocket client for
+## the browser suite (from PyPI), when missing.
 pydeps:
-	@python3 -c "import feedparser, jsonschema" 2>/dev/null || python3 -m pip install --quiet feedparser jsonschema \
-	  || python3 -m pip install --quiet --break-system-packages feedparser jsonschema
+	@python3 -c "import feedparser, jsonschema, websockets" 2>/dev/null \
+	  || python3 -m pip install --quiet feedparser jsonschema websockets \
+	  || python3 -m pip install --quiet --break-system-packages feedparser jsonschema websockets
 
 ## The browser tests' tools: Debian's Chromium and Playwright + pytest from PyPI (Playwright
 ## drives the system Chromium; it cannot download its own browsers here).

@@ -39,9 +39,11 @@ ALLOWED = {
     "NodeWeb": {"SyncCore", "RaceService", "SyncStore", "SyncNode", "RaceWeb", "Hummingbird", "HTTPTypes", "Crypto",
                 "Logging", "ServiceLifecycle"},
     # The hub's HTTP layer sees the use cases (`Hub`), never a database.
-    # Its one outbound client (AsyncHTTPClient, NIOPosix for resolving): WebSub's callbacks.
+    # Its one outbound client (AsyncHTTPClient, NIOPosix for resolving): WebSub's callbacks. Its own
+    # server channel (HummingbirdCore, NIOHTTP1, NIOWebSocket, NIOHTTPTypesHTTP1): HTTP/1.1 or a race's WebSocket.
     "HubHTTP": {"SyncCore", "RaceService", "RaceWeb", "Hummingbird", "Crypto", "Logging", "NIOCore", "NIOHTTPTypes",
-                "HTTPTypes", "ServiceLifecycle", "Prometheus", "Metrics", "CompressNIO", "NIOPosix", "AsyncHTTPClient"},
+                "HTTPTypes", "ServiceLifecycle", "Prometheus", "Metrics", "CompressNIO", "NIOPosix", "AsyncHTTPClient",
+                "HummingbirdCore", "NIOHTTP1", "NIOWebSocket", "NIOHTTPTypesHTTP1"},
     # What both executables share: the exit-code table and `main`.
     "RaceSyncCommand": {"ArgumentParser"},
     "syncd": {"SyncCore", "RaceService", "SyncStore", "SyncPostgres", "SyncNode", "SyncTwitch", "HubHTTP", "NodeWeb", "RaceSyncCommand", "ArgumentParser", "AsyncHTTPClient",

@@ -47,30 +47,35 @@ final class ConnectionCounter: Sendable {
     var count: Int { open.load(ordering: .relaxed) }
 }
 
-/// Closes connections that hold the hub without using it: no complete request head within
-/// `requestHeadTimeout` of opening (slowloris), a body that trickles past `requestBodyTimeout`,
-/// or idle for `idleTimeout` after a response. Also refuses connections past the cap.
-/// Sits after HTTP decoding, so it sees whole heads, never bytes.
-final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+/// Admits a connection and watches it until its first request head: refuses connections past
+/// the caps (in total and per client address), closes one that sends no complete head within
+/// `requestHeadTimeout` of opening (slowloris), and, for the connection's whole life, one that
+/// stops reading (unwritable for `writeTimeout`). It never looks at what passes through, so it can
+/// sit first in the pipeline, before HTTP is decoded or a WebSocket negotiated: nothing a client
+/// sends reaches any other handler before it was admitted and timed.
+final class ConnectionAdmission: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = Any
+    typealias OutboundIn = Any
 
     private let limits: ConnectionLimits
     private let counter: ConnectionCounter
     private var admitted = false
     /// The peer address counted against its per-client cap, if it was.
     private var countedClient: String?
-    private var writeDeadline: Scheduled<Void>?
     private var started = false
-    private var requestsOpen = 0
-    private var readingRequest = false
-    private var deadline: Scheduled<Void>?
+    private var headDeadline: Scheduled<Void>?
+    private var writeDeadline: Scheduled<Void>?
 
     init(limits: ConnectionLimits, counter: ConnectionCounter) {
         self.limits = limits
         self.counter = counter
+    }
+
+    /// The first request head arrived (decoded HTTP, or a WebSocket handshake): its timer stops.
+    /// Called on the channel's event loop.
+    func headArrived() {
+        headDeadline?.cancel()
+        headDeadline = nil
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -91,19 +96,14 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         stop()
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head:
-            requestsOpen += 1
-            readingRequest = true
-            arm(context, limits.requestBodyTimeout)
-        case .body:
-            break
-        case .end:
-            readingRequest = false
-            disarm()
+    /// The server is shutting down: a connection still waiting for its first request closes now
+    /// (nothing is in flight on it); later, HTTP's own handler or the WebSocket ends the rest.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent, headDeadline != nil {
+            context.close(promise: nil)
+            return
         }
-        context.fireChannelRead(data)
+        context.fireUserInboundEventTriggered(event)
     }
 
     /// A client that stops reading makes the channel unwritable once its buffers fill: if it
@@ -118,14 +118,6 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             }
         }
         context.fireChannelWritabilityChanged()
-    }
-
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) {
-            requestsOpen = max(0, requestsOpen - 1)
-            if requestsOpen == 0, !readingRequest { arm(context, limits.idleTimeout) }
-        }
-        context.write(data, promise: promise)
     }
 
     private func start(_ context: ChannelHandlerContext) {
@@ -144,11 +136,13 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             }
             countedClient = peer
         }
-        arm(context, limits.requestHeadTimeout)
+        headDeadline = context.eventLoop.assumeIsolated().scheduleTask(in: limits.requestHeadTimeout) {
+            context.close(promise: nil)
+        }
     }
 
     private func stop() {
-        disarm()
+        headArrived()
         writeDeadline?.cancel()
         writeDeadline = nil
         if let countedClient {
@@ -159,6 +153,70 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             admitted = false
             counter.release()
         }
+    }
+}
+
+@available(*, unavailable)
+extension ConnectionAdmission: Sendable {}
+
+/// Times an admitted HTTP connection's requests: a body that trickles past
+/// `requestBodyTimeout` after its head, or a connection idle for `idleTimeout` after a response
+/// (the next head must come within it), is closed. Sits after HTTP decoding, so it sees whole
+/// heads, never bytes; tells the connection's `ConnectionAdmission` when the first head came.
+final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    private let limits: ConnectionLimits
+    private let admission: ConnectionAdmission
+    private var requestsOpen = 0
+    private var readingRequest = false
+    private var deadline: Scheduled<Void>?
+
+    init(limits: ConnectionLimits, admission: ConnectionAdmission) {
+        self.limits = limits
+        self.admission = admission
+    }
+
+    /// The two handlers of a plain HTTP/1.1 connection, for `additionalChannelHandlers`.
+    static func handlers(limits: ConnectionLimits, counter: ConnectionCounter) -> [any RemovableChannelHandler] {
+        let admission = ConnectionAdmission(limits: limits, counter: counter)
+        return [admission, ConnectionGuard(limits: limits, admission: admission)]
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        disarm()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        disarm()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head:
+            admission.headArrived()
+            requestsOpen += 1
+            readingRequest = true
+            arm(context, limits.requestBodyTimeout)
+        case .body:
+            break
+        case .end:
+            readingRequest = false
+            disarm()
+        }
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = unwrapOutboundIn(data) {
+            requestsOpen = max(0, requestsOpen - 1)
+            if requestsOpen == 0, !readingRequest { arm(context, limits.idleTimeout) }
+        }
+        context.write(data, promise: promise)
     }
 
     private func arm(_ context: ChannelHandlerContext, _ timeout: TimeAmount) {

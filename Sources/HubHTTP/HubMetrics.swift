@@ -36,8 +36,10 @@ public final class HubMetrics: Sendable {
 
     /// What is held open right now, recorded as the metrics are read.
     func held(pageStreams: Int, longPolls: Int) {
-        registry.makeGauge(name: "racesync_page_streams_open", help: "Open Server-Sent Event streams of the web pages")
-            .set(Int64(pageStreams))
+        registry.makeGauge(
+            name: "racesync_page_streams_open", help: "Open event streams (pages, race JSON) and race WebSockets"
+        )
+        .set(Int64(pageStreams))
         registry.makeGauge(name: "racesync_long_polls_waiting", help: "Pulls waiting for changes").set(Int64(longPolls))
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 public import Hummingbird
+import HummingbirdCore
 public import Logging
 public import RaceService
 public import RaceWeb
@@ -78,6 +79,7 @@ public enum HubServer {
         AccountRoutes(store: store, web: web, twitchSignIn: twitchRoutes != nil).register(on: router)
         let pages = WebRoutes(store: store, events: pageEvents, web: web, quota: quota)
         RaceEventRoutes(store: store, events: pageEvents).register(on: router)
+        RaceWebSocket(store: store, slots: pageEvents.slots).register(on: router)
         OverlayRoutes(store: store).register(on: router)
         OrganizerRoutes(store: store, web: web, pages: pages).register(on: router)
         TokenPageRoutes(store: store, web: web).register(on: router)
@@ -122,11 +124,12 @@ public enum HubServer {
         let router = Router()
         addMetricsRoute(to: router, metrics: metrics, pageEvents: streams.pageEvents, longPolls: streams.longPolls)
         let limits = ConnectionLimits()
+        let connections = ConnectionCounter(perClient: limits.maxConnectionsPerClient)
         return Application(
             router: router,
             server: .http1(
                 configuration: .init(
-                    additionalChannelHandlers: [ConnectionGuard(limits: limits, counter: ConnectionCounter())],
+                    additionalChannelHandlers: ConnectionGuard.handlers(limits: limits, counter: connections),
                     idleTimeout: limits.idleTimeout)),
             configuration: .init(address: .hostname(host, port: port), serverName: "racesync-hub-metrics"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
@@ -134,7 +137,8 @@ public enum HubServer {
     }
 
     /// The HTTP application on `host:port`. `onRunning` gets the bound port (useful with port 0).
-    /// Every connection runs under `limits` (head, body and idle timeouts, a connection cap).
+    /// Every connection runs under `limits` (head, body and idle timeouts, a connection cap),
+    /// whether it stays HTTP or becomes a race's WebSocket.
     public static func application(
         store: Hub, metrics: HubMetrics, feeds: FeedCache, host: String, port: Int, logger: Logger,
         limits: ConnectionLimits = ConnectionLimits(),
@@ -149,10 +153,12 @@ public enum HubServer {
                 store: store, metrics: metrics, feeds: feeds, longPolls: longPolls, pageEvents: pageEvents,
                 metricsOnPublicPort: metricsOnPublicPort, proxies: limits.trustedProxies, quota: quota,
                 publicURL: publicURL, twitch: twitch, webSub: webSub),
-            server: .http1(
-                configuration: .init(
-                    additionalChannelHandlers: [ConnectionGuard(limits: limits, counter: connections)],
-                    idleTimeout: limits.idleTimeout)),
+            // HTTP/1.1, or a race's WebSocket, behind the connection limits either way.
+            server: HTTPServerBuilder { responder in
+                HubChildChannel(
+                    responder: responder, limits: limits, counter: connections,
+                    webSockets: RaceWebSocket(store: store, slots: pageEvents.slots))
+            },
             configuration: .init(address: .hostname(host, port: port), serverName: "racesync-hub"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger)

@@ -18,13 +18,14 @@ struct RaceEventRoutes {
             let id = try HTTPIO.uuid(context, "race_id")
             guard try await store.raceDetail(id) != nil else { throw APIError.raceNotFound }
             return events.response(request, client: context.clientAddress, signal: store.changeSignal) {
-                try await state(id)
+                try await Self.state(store, id)
             }
         }
     }
 
-    /// The race's state now, or nil once it is gone (the stream then ends).
-    func state(_ id: UUID) async throws -> PageState? {
+    /// The race's state now, or nil once it is gone (the stream then ends): what this stream and
+    /// the race's WebSocket send.
+    static func state(_ store: Hub, _ id: UUID) async throws -> PageState? {
         let cursor = try await store.logHead().text
         guard let detail = try await store.raceDetail(id) else { return nil }
         return PageState.race(cursor: cursor, detailJSON: String(decoding: try WireJSON.encode(detail), as: UTF8.self))

@@ -29,6 +29,12 @@ public struct PageState: Sendable {
         state.raceJSON = detailJSON
         return state
     }
+
+    /// The `race_state` message of a JSON stream (SSE data, or a WebSocket text message); nil
+    /// for a page's state.
+    public var raceStateMessage: String? {
+        raceJSON.map { "{\"type\":\"race_state\",\"cursor\":\(JSONText.quote(id)),\"race\":\($0)}" }
+    }
 }
 
 /// Server-Sent Events of a page (`text/event-stream`): an `event: page` with the new HTML of
@@ -68,38 +74,16 @@ public struct PageEvents: Sendable {
         _ request: Request, client: String? = nil, signal: ChangeSignal,
         render: @escaping @Sendable () async throws -> PageState?
     ) -> Response {
-        guard slots.available else {
-            return Response(
-                status: .serviceUnavailable,
-                headers: [.retryAfter: "30", .contentType: "text/plain; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(string: "too many open event streams; retry later\n")))
-        }
-        if let client {
-            // Checked here to answer 429; taken in the body, which always gives it back.
-            guard slots.perClient.held(by: client) < slots.perClient.limit else {
-                return Response(
-                    status: .tooManyRequests,
-                    headers: [.retryAfter: "30", .contentType: "text/plain; charset=utf-8"],
-                    body: .init(
-                        byteBuffer: ByteBuffer(
-                            string: "too many open event streams from your address; close some and retry later\n")))
-            }
-        }
+        // Checked here to answer 429/503; taken in the body, which always gives it back.
+        if let refusal = slots.refusal(client: client) { return refusal.response }
         let seen = Self.resumePoint(request)
         let settings = self
         let body = ResponseBody { writer in
-            if let client {
-                guard settings.slots.perClient.acquire(client) else {
-                    try await writer.finish(nil)
-                    return
-                }
-            }
-            defer { if let client { settings.slots.perClient.release(client) } }
-            guard settings.slots.acquire() else {
+            guard settings.slots.take(client: client) else {
                 try await writer.finish(nil)
                 return
             }
-            defer { settings.slots.release() }
+            defer { settings.slots.give(client: client) }
             let stopping = StopFlag()
             try await withTaskCancellationOrGracefulShutdownHandler {
                 try await settings.stream(into: &writer, seen: seen, signal: signal, stopping: stopping, render: render)
@@ -151,10 +135,7 @@ public struct PageEvents: Sendable {
     /// `id:`, `event: page` (or `race_state`) and one `data:` line of JSON (which never holds a raw newline).
     static func event(_ state: PageState, changes: [String]) -> String {
         let id = state.id.filter { $0 != "\n" && $0 != "\r" }
-        if let race = state.raceJSON {
-            return
-                "id: \(id)\nevent: race_state\ndata: {\"type\":\"race_state\",\"cursor\":\(JSONText.quote(id)),\"race\":\(race)}\n\n"
-        }
+        if let message = state.raceStateMessage { return "id: \(id)\nevent: race_state\ndata: \(message)\n\n" }
         let list = changes.map(JSONText.quote).joined(separator: ",")
         return "id: \(id)\nevent: page\ndata: {\"html\":\(JSONText.quote(state.html)),\"changes\":[\(list)]}\n\n"
     }
@@ -191,4 +172,46 @@ public final class StreamSlots: Sendable {
     }
 
     func release() { open.withLock { $0 = max(0, $0 - 1) } }
+
+    /// Why a stream of `client` (nil: not counted per client) cannot open now; nil when it can.
+    public func refusal(client: String?) -> Refusal? {
+        guard available else { return .full }
+        if let client, perClient.held(by: client) >= perClient.limit { return .clientFull }
+        return nil
+    }
+
+    /// Takes a slot (and one of `client`'s); false, taking nothing, when there is none.
+    public func take(client: String?) -> Bool {
+        if let client, !perClient.acquire(client) { return false }
+        guard acquire() else {
+            if let client { perClient.release(client) }
+            return false
+        }
+        return true
+    }
+
+    /// Gives back what `take` took.
+    public func give(client: String?) {
+        release()
+        if let client { perClient.release(client) }
+    }
+
+    /// A full cap: `503` in all, `429` for one client, both with `Retry-After`.
+    public enum Refusal: Sendable {
+        case full, clientFull
+
+        public var status: HTTPResponse.Status { self == .full ? .serviceUnavailable : .tooManyRequests }
+        public var message: String {
+            self == .full
+                ? "too many open event streams; retry later"
+                : "too many open event streams from your address; close some and retry later"
+        }
+
+        /// The plain-text answer an event stream gets.
+        public var response: Response {
+            Response(
+                status: status, headers: [.retryAfter: "30", .contentType: "text/plain; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: message + "\n")))
+        }
+    }
 }

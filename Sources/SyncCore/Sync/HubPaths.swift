@@ -14,6 +14,8 @@ public enum HubPaths {
     public static let deviceToken = "/api/device/token"
     /// Twitch's EventSub webhook.
     public static let eventSub = "/twitch/eventsub"
+    /// A race's public WebSocket is `webSocketRaces/<race id>`.
+    public static let webSocketRaces = "/ws/races"
     /// The hub as a WebSub hub of its own feeds.
     public static let webSub = "/websub"
 

@@ -1,0 +1,208 @@
+import HTTPTypes
+public import HummingbirdCore
+public import Logging
+public import NIOCore
+import NIOHTTP1
+import NIOHTTPTypes
+import NIOHTTPTypesHTTP1
+public import NIOWebSocket
+
+/// The hub's connections: HTTP/1.1, where a connection's first request may instead open a race's
+/// WebSocket (`GET /ws/races/{id}`). Our `ConnectionAdmission` comes first in every pipeline, so
+/// the caps and the first head's timer hold before anything is decoded, whichever way the
+/// connection goes. A handshake the hub does not accept (unknown race, no free slot, another
+/// path) is answered by the router like any request (`404`, `429`, ...), never by the upgrade code.
+struct HubChildChannel: ServerChildChannel, HTTPChannelHandler {
+    /// What the first request made of the connection.
+    enum Negotiated: Sendable {
+        case http(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>)
+        case webSocket(NIOAsyncChannel<WebSocketFrame, WebSocketFrame>, RaceWebSocket.Session)
+    }
+
+    struct Value: ServerChildChannelValue {
+        let negotiated: EventLoopFuture<Negotiated>
+        let channel: any Channel
+    }
+
+    let responder: Responder
+    let limits: ConnectionLimits
+    let counter: ConnectionCounter
+    let webSockets: RaceWebSocket
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        channel.eventLoop.makeCompletedFuture {
+            let admission = ConnectionAdmission(limits: limits, counter: counter)
+            try channel.pipeline.syncOperations.addHandler(admission)
+            let unparsable = UnparsableFirstRequest()
+            let firstHead = FirstHead()
+            let limits = self.limits
+            let webSockets = self.webSockets
+            let upgrader = NIOTypedWebSocketServerUpgrader<Negotiated>(
+                maxFrameSize: RaceWebSocket.maxFrameBytes,
+                shouldUpgrade: { channel, head in
+                    let client = limits.trustedProxies.client(
+                        peer: TrustedProxies.peer(channel.remoteAddress),
+                        forwardedFor: head.headers["X-Forwarded-For"])
+                    let promise = channel.eventLoop.makePromise(of: HTTPHeaders?.self)
+                    promise.completeWithTask {
+                        try await webSockets.accepts(path: head.uri, method: head.method, client: client)
+                            ? HTTPHeaders() : nil
+                    }
+                    return promise.futureResult
+                },
+                upgradePipelineHandler: { channel, head in
+                    channel.eventLoop.makeCompletedFuture {
+                        admission.headArrived()
+                        unparsable.negotiated = true
+                        let client = limits.trustedProxies.client(
+                            peer: TrustedProxies.peer(channel.remoteAddress),
+                            forwardedFor: head.headers["X-Forwarded-For"])
+                        let frames = try NIOAsyncChannel<WebSocketFrame, WebSocketFrame>(
+                            wrappingChannelSynchronously: channel,
+                            configuration: .init(isOutboundHalfClosureEnabled: true))
+                        return .webSocket(frames, webSockets.session(path: head.uri, client: client))
+                    }
+                })
+            var configuration = NIOUpgradableHTTPServerPipelineConfiguration<Negotiated>(
+                upgradeConfiguration: .init(
+                    upgraders: [upgrader],
+                    notUpgradingCompletionHandler: { channel in
+                        channel.eventLoop.makeCompletedFuture {
+                            unparsable.negotiated = true
+                            let sync = channel.pipeline.syncOperations
+                            if let head = firstHead.refusedUpgrade { try sync.addHandler(FirstHead.Replay(head)) }
+                            try sync.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+                            try sync.addHandler(ConnectionGuard(limits: limits, admission: admission))
+                            try sync.addHandler(
+                                HTTPConnectionStateHandler(idleTimeout: .init(limits.idleTimeout), logger: logger))
+                            return .http(
+                                try NIOAsyncChannel(
+                                    wrappingChannelSynchronously: channel,
+                                    configuration: .init(isOutboundHalfClosureEnabled: true)))
+                        }
+                    }))
+            // As Hummingbird's own HTTP/1.1 channel: it pipelines, handles errors and validates
+            // headers itself (NIO's error handler would answer out of order on a busy connection).
+            configuration.enablePipelining = false
+            configuration.enableErrorHandling = false
+            configuration.enableResponseHeaderValidation = false
+            let negotiated = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(
+                configuration: configuration)
+            try channel.pipeline.syncOperations.addHandler(unparsable)
+            let upgradeHandler = try channel.pipeline.syncOperations.handler(
+                type: NIOTypedHTTPServerUpgradeHandler<Negotiated>.self)
+            try channel.pipeline.syncOperations.addHandler(firstHead, position: .before(upgradeHandler))
+            return Value(negotiated: negotiated, channel: channel)
+        }
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        do {
+            switch try await value.negotiated.get() {
+            case .http(let http):
+                await handleHTTP(asyncChannel: http, logger: logger)
+            case .webSocket(let frames, let session):
+                await session.run(frames, logger: logger)
+            }
+        } catch {
+            // The first request never came whole (closed, or cut by a timeout): nothing to answer.
+            logger.trace("connection ended before its first request", metadata: ["error": "\(error)"])
+            try? await value.channel.close()
+        }
+    }
+}
+
+/// Answers a first request that does not parse as HTTP with `400` and closes the connection, as
+/// Hummingbird does for any later one: while the connection is being negotiated nothing else
+/// would (the upgrade code waits for a request that never comes). Passes everything on once the
+/// first request was taken, HTTP or WebSocket.
+final class UnparsableFirstRequest: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = Any
+    typealias OutboundOut = HTTPServerResponsePart
+
+    /// Set on the event loop once the first request was taken.
+    var negotiated = false
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard !negotiated, error is HTTPParserError else {
+            context.fireErrorCaught(error)
+            return
+        }
+        negotiated = true
+        let head = HTTPResponseHead(
+            version: .http1_1, status: .badRequest, headers: ["Connection": "close", "Content-Length": "0"])
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+    }
+}
+
+@available(*, unavailable)
+extension UnparsableFirstRequest: Sendable {}
+
+/// NIO's upgrade handler keeps the whole of a request that asked for an upgrade it did not make
+/// (an unknown race, no free slot, another protocol): the head, and the end too when the upgrader
+/// answered late. This notes such a head and hands the request back to the HTTP side (`Replay`),
+/// marked `Connection: close` since the decoder reads nothing more on that connection, so the
+/// router answers it like any request.
+final class FirstHead: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+
+    private var seen = false
+    /// The first request's head, when it asked for an upgrade (set on the event loop).
+    private(set) var refusedUpgrade: HTTPRequestHead?
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if !seen, case .head(let head) = unwrapInboundIn(data) {
+            seen = true
+            let connection = head.headers[canonicalForm: "connection"].map { $0.lowercased() }
+            if connection.contains("upgrade"), head.headers.contains(name: "upgrade") {
+                var plain = head
+                plain.headers.remove(name: "upgrade")
+                plain.headers.replaceOrAdd(name: "connection", value: "close")
+                refusedUpgrade = plain
+            }
+        }
+        context.fireChannelRead(data)
+    }
+
+    /// Gives the HTTP side the kept request (head and end, once the pipeline is ready), and drops
+    /// whatever of that same request NIO still passes on.
+    final class Replay: ChannelInboundHandler, RemovableChannelHandler {
+        typealias InboundIn = HTTPServerRequestPart
+        typealias InboundOut = HTTPServerRequestPart
+
+        private var pending: HTTPRequestHead?
+        private var requestDone = false
+
+        init(_ head: HTTPRequestHead) { pending = head }
+
+        func handlerAdded(context: ChannelHandlerContext) {
+            // After the rest of the HTTP pipeline is in place (it is added right after this).
+            context.eventLoop.assumeIsolated().execute { self.inject(context) }
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            inject(context)
+            guard requestDone else {
+                if case .end = unwrapInboundIn(data) { requestDone = true }
+                return
+            }
+            context.fireChannelRead(data)
+        }
+
+        private func inject(_ context: ChannelHandlerContext) {
+            guard let head = pending else { return }
+            pending = nil
+            context.fireChannelRead(wrapInboundOut(.head(head)))
+            context.fireChannelRead(wrapInboundOut(.end(nil)))
+            context.fireChannelReadComplete()
+        }
+    }
+}
+
+@available(*, unavailable)
+extension FirstHead: Sendable {}
+
+@available(*, unavailable)
+extension FirstHead.Replay: Sendable {}
