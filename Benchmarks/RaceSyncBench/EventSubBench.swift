@@ -1,13 +1,16 @@
 import AsyncHTTPClient
 import Foundation
 import HubHTTP
+import Hummingbird
 import NIOCore
 import NIOHTTP1
 import SyncCore
+import Synchronization
 
 /// From a signed `stream.online` / `stream.offline` notification posted to a real `syncd hub`
-/// to the LIVE badge appearing (or going) on an open race page's event stream, and to the live
-/// feed showing it; next to what the 60 s poll it replaces makes a viewer wait.
+/// to the LIVE badge appearing (or going) on an open race page's event stream, to the live
+/// feed showing it, and to a WebSub subscriber receiving the race's new feed; next to what the
+/// 60 s poll it replaces makes a viewer wait.
 enum EventSubBench {
     static let secret = "bench-eventsub-secret"
 
@@ -16,7 +19,8 @@ enum EventSubBench {
         func syncd(_ args: [String]) throws -> String { try Shell.run(ProcessBench.binDir + "/syncd", args) }
         let org = try syncd(["user", "add", "org", "--db", db]).split(separator: "\n").last.map(String.init) ?? ""
         _ = try syncd(["user", "add", "runner", "--db", db])
-        let hub = try ProcessBench.Hub(db: db, env: ["RACESYNC_EVENTSUB_SECRET": secret])
+        let hub = try ProcessBench.Hub(
+            db: db, env: ["RACESYNC_EVENTSUB_SECRET": secret], args: ["--websub-allow-private"])
         defer { hub.stop() }
         let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
         do {
@@ -82,8 +86,31 @@ enum EventSubBench {
             }
         }
 
+        // A WebSub subscriber to the race's JSON Feed, on loopback.
+        let subscriber = try await Subscriber()
+        defer { subscriber.stop() }
+        let topic = hub + "/feeds/races/\(race)/live.json"
+        let form =
+            "hub.mode=subscribe&hub.topic=\(topic.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
+            + "&hub.callback=\(subscriber.callback.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
+        guard
+            try await call(
+                .POST, "/websub", body: form, headers: [("Content-Type", "application/x-www-form-urlencoded")]
+            )
+            .0 == 202
+        else { throw NSError(domain: "bench", code: 4, userInfo: [NSLocalizedDescriptionKey: "websub refused"]) }
+        try await Task.sleep(for: .milliseconds(500))  // verified and stored by then
+        func waitForDelivery(live: Bool, after start: Date) async throws -> Double {
+            for _ in 0..<5000 {
+                if let at = subscriber.delivered(after: start, live: live) { return at.timeIntervalSince(start) }
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            throw NSError(domain: "bench", code: 5, userInfo: [NSLocalizedDescriptionKey: "no websub delivery"])
+        }
+
         var toPage: [Double] = []
         var toFeed: [Double] = []
+        var toSubscriber: [Double] = []
         for round in 0..<60 {
             let online = round % 2 == 0
             let start = Date()
@@ -92,9 +119,13 @@ enum EventSubBench {
             if feed.contains("twitch.tv/runner") == online { toFeed.append(Date().timeIntervalSince(start)) }
             try await waitForPage(live: online)
             toPage.append(Date().timeIntervalSince(start))
+            toSubscriber.append(try await waitForDelivery(live: online, after: start))
         }
         let pollWaitMs = 30_000.0  // a change waits half a 60 s poll interval on average (up to 60 s)
-        for (name, samples) in [("LIVE badge on an open page", toPage), ("live feed shows it", toFeed)] {
+        for (name, samples) in [
+            ("LIVE badge on an open page", toPage), ("live feed shows it", toFeed),
+            ("WebSub subscriber has the new feed", toSubscriber),
+        ] {
             for (label, p) in [("p50", 0.5), ("p99", 0.99)] {
                 report.add(
                     Figure(
@@ -105,4 +136,50 @@ enum EventSubBench {
             }
         }
     }
+}
+
+/// A WebSub subscriber on a free loopback port: echoes the verification's challenge and notes when
+/// each delivery arrived and whether the race's runner was live in it.
+final class Subscriber: Sendable {
+    /// The deliveries so far, shared with the server's routes.
+    final class Log: Sendable {
+        let deliveries = Mutex<[(at: Date, live: Bool)]>([])
+    }
+
+    private let log = Log()
+    private let task: Task<Void, any Error>
+    let port: Int
+
+    init() async throws {
+        let router = Router()
+        router.get("/cb") { request, _ in request.uri.queryParameters["hub.challenge"].map(String.init) ?? "" }
+        let log = self.log
+        router.post("/cb") { request, _ -> HTTPResponse.Status in
+            var request = request
+            let body = String(buffer: try await request.collectBody(upTo: 1 << 20))
+            let at = Date()
+            log.deliveries.withLock { $0.append((at, body.contains("twitch.tv/runner"))) }
+            return .noContent
+        }
+        let (stream, continuation) = AsyncStream<Int>.makeStream()
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
+        task = Task { try await app.run() }
+        var bound = 0
+        for await port in stream {
+            bound = port
+            break
+        }
+        port = bound
+    }
+
+    var callback: String { "http://127.0.0.1:\(port)/cb" }
+
+    /// When the first delivery after `start` with the runner `live` (or not) arrived.
+    func delivered(after start: Date, live: Bool) -> Date? {
+        log.deliveries.withLock { $0.first { $0.at >= start && $0.live == live }?.at }
+    }
+
+    func stop() { task.cancel() }
 }

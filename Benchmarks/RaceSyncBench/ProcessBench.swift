@@ -16,12 +16,13 @@ enum ProcessBench {
         let port: Int
         let db: String
 
-        init(db: String, env: [String: String] = [:]) throws {
+        init(db: String, env: [String: String] = [:], args: [String] = []) throws {
             self.db = db
             port = Int.random(in: 20000...40000)
             process = try ChildProcess(
                 binDir + "/syncd",
-                ["hub", "--db", db, "--port", String(port), "--max-ops-per-minute", "0", "--max-races-per-day", "0"],
+                ["hub", "--db", db, "--port", String(port), "--max-ops-per-minute", "0", "--max-races-per-day", "0"]
+                    + args,
                 environment: ProcessInfo.processInfo.environment.merging(["LOG_LEVEL": "error"].merging(env) { $1 }) {
                     $1
                 },
