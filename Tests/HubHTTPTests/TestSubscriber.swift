@@ -6,7 +6,7 @@ import Synchronization
 
 /// A WebSub subscriber on a free loopback port: `GET /cb` answers the hub's verification of
 /// intent (echoing `hub.challenge` unless told to refuse), `POST /cb` records each delivery and
-/// answers the status the test chose.
+/// answers the status the test chose; `GET /redirect` redirects to `/cb`.
 final class TestSubscriber: Sendable {
     struct Verification: Sendable {
         var query: [String: String]
@@ -48,6 +48,10 @@ final class TestSubscriber: Sendable {
             }
             let body = echo ? query["hub.challenge"] ?? "" : "no thanks"
             return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: body)))
+        }
+        // Sends the hub elsewhere: a hub that followed it would verify through /cb.
+        router.get("/redirect") { request, _ -> Response in
+            Response(status: .temporaryRedirect, headers: [.location: "/cb?" + (request.uri.query ?? "")])
         }
         router.post("/cb") { request, _ -> Response in
             var request = request

@@ -123,7 +123,7 @@ import Testing
         try await transport.shutdown()
     }
 
-    @Test func aCallbackThatDoesNotEchoTheChallengeIsNotSubscribed() async throws {
+    @Test func aCallbackThatDoesNotEchoTheChallengeOrRedirectsIsNotSubscribed() async throws {
         let hub = try await HubHarness()
         let subscriber = try await TestSubscriber()
         subscriber.update { $0.echoChallenge = false }
@@ -135,6 +135,19 @@ import Testing
             #expect(reply.status == 202)
             #expect(try await subscriber.wait { $0.verifications.count == 1 })
             try await Task.sleep(for: .milliseconds(200))
+            #expect(try await hub.storage.activeWebSubSubscriptions().active.isEmpty)
+
+            // A callback that redirects is not followed (it would echo the challenge at /cb).
+            subscriber.update { $0.echoChallenge = true }
+            let redirected = try await Self.post(
+                c,
+                [
+                    "hub.mode": "subscribe", "hub.topic": Self.topic,
+                    "hub.callback": "http://127.0.0.1:\(subscriber.port)/redirect",
+                ])
+            #expect(redirected.status == 202)
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(subscriber.verifications.count == 1)
             #expect(try await hub.storage.activeWebSubSubscriptions().active.isEmpty)
         }
         verifying.cancel()
