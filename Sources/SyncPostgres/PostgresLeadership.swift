@@ -25,12 +25,12 @@ public struct PostgresLeadership: Sendable {
         while !Task.isCancelled {
             connectionID += 1
             do {
-                let connection = try await PostgresConnection.connect(
-                    configuration: url.connectionConfiguration(), id: connectionID, logger: logger)
+                let (connection, _) = try await PostgresServerChoice.connect(url, id: connectionID, logger: logger)
                 defer { Task { try? await connection.close() } }
                 while !Task.isCancelled {
-                    if try await tryLock(connection) {
-                        logger.info("this instance leads: it runs the Twitch poller and the feed export")
+                    if try await Deadline.run(retry, { try await tryLock(connection) }) {
+                        logger.info(
+                            "this instance leads: it runs the Twitch poller, the feed export and WebSub deliveries")
                         try await lead(connection, job)
                     }
                     try await Task.sleep(for: retry)
@@ -59,7 +59,8 @@ public struct PostgresLeadership: Sendable {
             group.addTask {
                 while true {
                     try await Task.sleep(for: retry)
-                    try await connection.query("SELECT 1", logger: logger)
+                    // Bounded: a query on a connection the server dropped may never answer.
+                    try await Deadline.run(retry) { _ = try await connection.query("SELECT 1", logger: logger) }
                 }
             }
             defer { group.cancelAll() }
