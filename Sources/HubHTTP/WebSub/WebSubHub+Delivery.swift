@@ -11,7 +11,7 @@ extension WebSubHub {
         while !Task.isCancelled {
             let seen = signal.generation
             let retryIn = await deliverOnce()
-            let wait = min(retryIn ?? 60_000, 60_000)
+            let wait = min(retryIn ?? Self.refreshMs, Self.refreshMs)
             await signal.wait(since: seen, timeout: .milliseconds(max(wait, 50)))
         }
     }
@@ -21,16 +21,8 @@ extension WebSubHub {
     /// earliest retry that is not yet due (nil: none waits).
     @discardableResult
     public func deliverOnce() async -> Int64? {
-        let subscriptions: [WebSubSubscription]
-        do {
-            let (active, expired) = try await store.activeWebSubSubscriptions()
-            if expired > 0 { logger.info("websub leases ended", metadata: ["subscriptions": "\(expired)"]) }
-            subscriptions = active
-        } catch {
-            logger.warning("websub delivery skipped: the store is unavailable", metadata: ["error": "\(error)"])
-            return 5_000
-        }
         let now = store.backend.clock.now()
+        guard let subscriptions = await subscriptions(at: now) else { return 5_000 }
         var due: [(WebSubSubscription, FeedCache.Rendered, FeedRenderer.Format)] = []
         var nextRetry: Int64?
         for (topic, subscribers) in Dictionary(grouping: subscriptions, by: \.topic) {
@@ -58,6 +50,29 @@ extension WebSubHub {
         return nextRetry
     }
 
+    /// The subscriptions whose lease runs, as the store held them at most `refreshMs` ago (or
+    /// since this hub last changed one): a commit costs no store transaction of its own unless a
+    /// subscriber's feed changed. Ended leases are swept at each refresh. Nil when the store is away.
+    private func subscriptions(at now: Int64) async -> [WebSubSubscription]? {
+        if let fresh = known.withLock({ known in
+            known.stale || now - known.readAtMs >= Self.refreshMs ? nil : known.subscriptions
+        }) {
+            return fresh.filter { $0.expiresAtMs > now }
+        }
+        do {
+            let (active, expired) = try await store.activeWebSubSubscriptions()
+            if expired > 0 { logger.info("websub leases ended", metadata: ["subscriptions": "\(expired)"]) }
+            known.withLock { $0 = KnownSubscriptions(subscriptions: active, readAtMs: now, stale: false) }
+            return active
+        } catch {
+            logger.warning("websub delivery skipped: the store is unavailable", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// How often the deliverer reads the subscriptions again (others' verifications show up then).
+    static let refreshMs: Int64 = 2000
+
     /// Warns (once per topic) about subscriptions whose topic is no feed under the hub's public URL
     /// (it changed since they were made): they are not delivered, and end with their lease.
     private func skipForeignTopic(_ topic: String, _ subscribers: [WebSubSubscription]) {
@@ -81,12 +96,14 @@ extension WebSubHub {
             let answer = try await transport.send(
                 WebSubOutbound(method: .post, url: subscription.callback, headers: headers, body: feed.body))
             if (200..<300).contains(answer.status) {
+                known.withLock { $0.stale = true }
                 try await store.recordWebSubDelivered(subscription, etag: feed.etag)
                 logger.debug("websub delivered", metadata: context)
                 return
             }
             if answer.status == 410 {
                 // The subscriber says it is gone for good (WebSub §7): no retries.
+                known.withLock { $0.stale = true }
                 try await store.removeWebSubSubscription(topic: subscription.topic, callback: subscription.callback)
                 logger.info("websub subscriber gone (410); subscription ended", metadata: context)
                 return
@@ -95,6 +112,7 @@ extension WebSubHub {
         } catch {
             outcome = String(describing: error)
         }
+        known.withLock { $0.stale = true }
         do {
             let dropped = try await store.recordWebSubFailed(subscription, policy: policy)
             let failures = subscription.failures + 1

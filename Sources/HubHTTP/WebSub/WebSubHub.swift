@@ -21,6 +21,15 @@ public final class WebSubHub: Sendable {
     private let pending = Mutex<[String: Int]>([:])
     /// Topics of stored subscriptions found not to be feeds of this hub (warned about once).
     let foreignTopics = Mutex<Set<String>>([])
+    /// The deliverer's copy of the subscriptions (see `deliverOnce`).
+    let known = Mutex(KnownSubscriptions())
+
+    /// The subscriptions as last read, when, and whether this hub changed them since.
+    struct KnownSubscriptions {
+        var subscriptions: [WebSubSubscription] = []
+        var readAtMs: Int64 = 0
+        var stale = true
+    }
 
     public init(
         store: Hub, feeds: FeedCache, transport: any WebSubTransport, addresses: CallbackAddresses,
@@ -106,9 +115,11 @@ public final class WebSubHub: Sendable {
             case .subscribe:
                 guard let feed = try await feeds.get(request.scope, request.format) else { return }
                 try await store.addWebSubSubscription(request, currentETag: feed.etag, policy: policy)
+                known.withLock { $0.stale = true }
                 logger.info("websub subscription verified", metadata: context.merging(["lease_s": "\(lease)"]) { $1 })
             case .unsubscribe:
                 try await store.removeWebSubSubscription(topic: request.topic, callback: request.callback)
+                known.withLock { $0.stale = true }
                 logger.info("websub subscription ended", metadata: context)
             }
         } catch {
