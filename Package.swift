@@ -238,7 +238,7 @@ let package = Package(
             name: "HubHTTPTests",
             dependencies: [
                 "HubHTTP", "RaceWeb", "NodeWeb", "SyncCore", "RaceService", "SyncStore", "SyncNode", "SyncTwitch",
-                "TestSupport",
+                "TestSupport", "FakeHelix",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import FakeHelix
 import Foundation
 import HubHTTP
 import Hummingbird
@@ -161,17 +162,7 @@ final class Subscriber: Sendable {
             log.deliveries.withLock { $0.append((at, body.contains("twitch.tv/runner"))) }
             return .noContent
         }
-        let (stream, continuation) = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
-        task = Task { try await app.run() }
-        var bound = 0
-        for await port in stream {
-            bound = port
-            break
-        }
-        port = bound
+        (port, task) = await LoopbackServer.start(router)
     }
 
     var callback: String { "http://127.0.0.1:\(port)/cb" }

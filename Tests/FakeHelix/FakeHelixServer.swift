@@ -22,17 +22,7 @@ public final class FakeHelixServer: Sendable {
         router.get("/eventsub/subscriptions") { request, _ in try await Self.listSubscriptions(request, state) }
         router.post("/eventsub/subscriptions") { request, _ in try await Self.createSubscription(request, state) }
         router.delete("/eventsub/subscriptions") { request, _ in try await Self.deleteSubscription(request, state) }
-        let (stream, continuation) = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) })
-        task = Task { try await app.run() }
-        var bound = 0
-        for await port in stream {
-            bound = port
-            break
-        }
-        port = bound
+        (port, task) = await LoopbackServer.start(router)
     }
 
     public var apiURL: String { "http://127.0.0.1:\(port)" }

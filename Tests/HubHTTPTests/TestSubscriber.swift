@@ -1,3 +1,4 @@
+import FakeHelix
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -63,17 +64,7 @@ final class TestSubscriber: Sendable {
             }
             return Response(status: status)
         }
-        let (stream, continuation) = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) })
-        task = Task { try await app.run() }
-        var bound = 0
-        for await port in stream {
-            bound = port
-            break
-        }
-        port = bound
+        (port, task) = await LoopbackServer.start(router)
     }
 
     deinit { task.cancel() }

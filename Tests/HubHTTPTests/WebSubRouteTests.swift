@@ -39,6 +39,15 @@ import Testing
             .post, "/websub", raw: form(fields), headers: [.contentType: "application/x-www-form-urlencoded"])
     }
 
+    /// Waits (up to 2 s) until the store holds `count` subscriptions (verification runs in the background).
+    static func subscriptions(_ hub: HubHarness, become count: Int) async throws -> Bool {
+        for _ in 0..<100 {
+            if try await hub.storage.activeWebSubSubscriptions().active.count == count { return true }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return false
+    }
+
     static func hmac(_ secret: String, _ body: String) -> String {
         "sha256="
             + Data(HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: SymmetricKey(data: Data(secret.utf8))))
@@ -79,20 +88,14 @@ import Testing
             #expect(query["hub.mode"] == "subscribe" && query["hub.topic"] == Self.topic)
             #expect(query["hub.lease_seconds"] == "864000" && (query["hub.challenge"]?.count ?? 0) >= 32)
             #expect(try await subscriber.wait { _ in true })
-            var stored = false
-            for _ in 0..<100 where !stored {
-                stored = try await !hub.storage.activeWebSubSubscriptions().active.isEmpty
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            #expect(stored)
+            #expect(try await Self.subscriptions(hub, become: 1))
             #expect(subscriber.deliveries.isEmpty)  // nothing changed since it subscribed
 
-            // A change of the feed's bytes is delivered within 2 s, signed, with the Link header.
-            let changed = ContinuousClock.now
+            // A change of the feed's bytes is delivered, signed, with the Link header (how soon:
+            // `racesync-bench --only eventsub`; tests do not time).
             try await live(hub, "alice", stream: "1")
-            #expect(try await subscriber.wait(seconds: 2) { $0.deliveries.count == 1 })
+            #expect(try await subscriber.wait(seconds: 10) { $0.deliveries.count == 1 })
             let delivery = try #require(subscriber.deliveries.first)
-            #expect(delivery.at - changed < .seconds(2))
             #expect(delivery.body == (try await c.call(.get, "/feeds/live.atom")).text)
             #expect(delivery.body.contains("Racing 1"))
             #expect(delivery.headers[.contentType] == "application/atom+xml; charset=utf-8")
@@ -107,12 +110,7 @@ import Testing
             #expect(gone.status == 202)
             #expect(try await subscriber.wait { $0.verifications.count == 2 })
             #expect(subscriber.verifications[1].query["hub.mode"] == "unsubscribe")
-            var removed = false
-            for _ in 0..<100 where !removed {
-                removed = try await hub.storage.activeWebSubSubscriptions().active.isEmpty
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            #expect(removed)
+            #expect(try await Self.subscriptions(hub, become: 0))
             try await live(hub, "alice", stream: "2")
             try await Task.sleep(for: .milliseconds(500))
             #expect(subscriber.deliveries.count == 1)
@@ -178,12 +176,7 @@ import Testing
             }
             #expect(try await subscriber.wait { $0.verifications.count == 2 })
             #expect(Set(subscriber.verifications.map { $0.query["hub.lease_seconds"] }) == ["60", "3600"])
-            var count = 0
-            for _ in 0..<100 where count < 2 {
-                count = try await hub.storage.activeWebSubSubscriptions().active.count
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            #expect(count == 2)
+            #expect(try await Self.subscriptions(hub, become: 2))
 
             // 61 s later the short lease has ended: a change reaches only the race feed's subscriber.
             hub.clock.advance(61_000)
