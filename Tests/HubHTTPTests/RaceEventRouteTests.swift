@@ -22,13 +22,13 @@ import Testing
     @Test func aStreamSendsTheRaceStateAtOnceAndOnEveryChange() async throws {
         let hub = try await HubHarness()
         var events = PageEvents(recheck: .milliseconds(100), slots: StreamSlots(limit: 8))
-        events.lifetime = .milliseconds(1500)
+        events.lifetime = .milliseconds(3000)
         try await hub.run(pageEvents: events) { c in
             let race = try await c.race()
             async let stream = c.client.execute(uri: "/api/races/\(race)/events", method: .get) { response in
                 (response.status, response.headers[.contentType], String(buffer: response.body))
             }
-            try await Task.sleep(for: .milliseconds(400))
+            try await Task.sleep(for: .milliseconds(1000))  // the first state is out long before
             _ = try await c.call(.post, "/api/races/\(race)/cast-join", as: "alice")
             let (status, type, text) = try await stream
             #expect(status == .ok && type == "text/event-stream; charset=utf-8")
