@@ -25,8 +25,8 @@ public struct PostgresChangeListener: Sendable {
         while !Task.isCancelled {
             connectionID += 1
             do {
-                let connection = try await PostgresConnection.connect(
-                    configuration: store.url.connectionConfiguration(), id: connectionID, logger: logger)
+                let (connection, _) = try await PostgresServerChoice.connect(
+                    store.url, id: connectionID, logger: logger)
                 defer { Task { try? await connection.close() } }
                 try await connection.listen(on: PostgresHubStore.channel) { notifications in
                     delay = .milliseconds(100)
@@ -38,6 +38,7 @@ public struct PostgresChangeListener: Sendable {
                 if Task.isCancelled { return }
                 // `/healthz` checks the database again instead of trusting the last answer.
                 store.reachable.store(false, ordering: .relaxed)
+                await store.pool.follow()
                 logger.warning("change listener lost its connection; reconnecting", metadata: ["retry_in": "\(delay)"])
             }
             try? await Task.sleep(for: delay)

@@ -12,6 +12,7 @@ enum PostgresFailure {
         "57P02",  // crash_shutdown
         "57P03",  // cannot_connect_now (starting up, shutting down, recovering)
         "53300",  // too_many_connections
+        "25006",  // read_only_sql_transaction: the server became a standby; the primary is elsewhere
     ]
 
     /// The cause of a failed transaction (postgres-nio wraps every error of a transaction,
@@ -33,13 +34,19 @@ enum PostgresFailure {
                     return StoreUnavailable("the database refused: \(error.serverInfo?[.message] ?? state)")
                 }
                 return nil
-            case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed:
+            case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed,
+                .queryCancelled:
                 return StoreUnavailable("the connection to the database was lost (\(error.code))")
             default:
                 return nil
             }
         }
         if isSocketFailure(error) { return StoreUnavailable("cannot connect to the database (\(error))") }
+        // The pool's own errors (postgres-nio's `ConnectionPoolError`, of a module it keeps private):
+        // a pool closed as the store moved to another server, a lease that could not be had.
+        if String(reflecting: type(of: error)).hasSuffix(".ConnectionPoolError") {
+            return StoreUnavailable("the connection pool could not serve the request (\(error))")
+        }
         return nil
     }
 

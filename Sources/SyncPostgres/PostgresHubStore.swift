@@ -22,8 +22,10 @@ public final class PostgresHubStore: HubBackend, Sendable {
     /// The channel of change notifications.
     static let channel = "racesync_changes"
 
-    let client: PostgresClient
-    let runTask: Task<Void, Never>
+    /// The connection pool, on the server that fits the URL (it moves after a failover).
+    let pool: PostgresPool
+    /// The pool requests use now.
+    var client: PostgresClient { pool.client }
     public let url: PostgresURL
     public let storeID: String
     public let changeSignal = ChangeSignal()
@@ -51,10 +53,15 @@ public final class PostgresHubStore: HubBackend, Sendable {
         now: @escaping @Sendable () -> Int64 = WallClock.nowMs, snapshotFiles: (any SnapshotFileWriter)? = nil,
         beforeCommit: (@Sendable () async -> Void)? = nil
     ) async throws -> PostgresHubStore {
-        try await checkReachable(url, within: openTimeout, logger: logger)
-        let client = PostgresClient(
-            configuration: url.clientConfiguration(maxConnections: maxConnections), backgroundLogger: logger)
-        let runTask = Task { await client.run() }
+        guard url.targetSession.canWrite else {
+            throw PostgresFailure.Unexpected(
+                description:
+                    "target_session_attrs=\(url.targetSession.rawValue) cannot write; the hub needs read-write, primary or any"
+            )
+        }
+        let server = try await checkReachable(url, within: openTimeout, logger: logger)
+        let pool = PostgresPool(url: url, server: server, maxConnections: maxConnections, logger: logger)
+        let client = pool.client
         do {
             let storeID = try await Deadline.run(openTimeout) {
                 try await PostgresSchema.migrate(client, logger: logger)
@@ -62,28 +69,53 @@ public final class PostgresHubStore: HubBackend, Sendable {
                 for try await id in rows.decode(String.self) { return id }
                 throw StoreUnavailable("the store has no id (meta.store_id)")
             }
+            if url.servers.count > 1, let warning = try await replicationWarning(client, logger: logger) {
+                logger.warning("\(warning)")
+            }
             return PostgresHubStore(
-                client: client, runTask: runTask, url: url, storeID: storeID, timeout: timeout, logger: logger,
+                pool: pool, url: url, storeID: storeID, timeout: timeout, logger: logger,
                 now: now, snapshotFiles: snapshotFiles, beforeCommit: beforeCommit)
         } catch {
-            runTask.cancel()
+            pool.close()
             throw PostgresFailure.classify(error) ?? PostgresFailure.reported(error)
         }
     }
 
+    /// With several servers the operator means to fail over; an acknowledged write survives that
+    /// only when the primary waits for a synchronous standby. Says so when it does not.
+    static func replicationWarning(_ client: PostgresClient, logger: Logger) async throws -> String? {
+        let rows = try await client.query(
+            "SELECT current_setting('synchronous_standby_names'), current_setting('synchronous_commit')",
+            logger: logger)
+        for try await (names, commit) in rows.decode((String, String).self) {
+            if names.isEmpty {
+                return
+                    "the primary has no synchronous standby (synchronous_standby_names is empty): after a failover the last acknowledged writes may be lost; see docs/scale-out.md"
+            }
+            if commit == "off" || commit == "local" {
+                return
+                    "synchronous_commit=\(commit): commits do not wait for the synchronous standby, so a failover may lose acknowledged writes; see docs/scale-out.md"
+            }
+        }
+        return nil
+    }
+
     /// One connection first, so that a wrong address, user or database name fails at once with
-    /// the server's reason (the pool would keep retrying until the deadline). A server that is
-    /// starting up is waited for, up to `within`.
-    static func checkReachable(_ url: PostgresURL, within limit: Duration, logger: Logger) async throws {
+    /// the server's reason (the pool would keep retrying until the deadline); with several
+    /// servers, the first that fits `target_session_attrs`. A server that is starting up, or no
+    /// server fitting yet (a failover under way), is waited for, up to `within`. Answers the
+    /// server found (nil: the socket).
+    static func checkReachable(_ url: PostgresURL, within limit: Duration, logger: Logger) async throws
+        -> PostgresServer?
+    {
         let start = ContinuousClock.now
         while true {
             do {
-                let connection = try await PostgresConnection.connect(
-                    configuration: url.connectionConfiguration(), id: 0, logger: logger)
+                let (connection, server) = try await PostgresServerChoice.connect(url, id: 0, logger: logger)
                 try? await connection.close()
-                return
+                return server
             } catch {
-                let waitable = PostgresFailure.isStartingUp(error)
+                let waitable = PostgresFailure.isStartingUp(error) || error is StoreUnavailable
                 if !waitable || ContinuousClock.now - start > limit {
                     throw PostgresFailure.reported(error, connecting: url)
                 }
@@ -93,13 +125,12 @@ public final class PostgresHubStore: HubBackend, Sendable {
     }
 
     private init(
-        client: PostgresClient, runTask: Task<Void, Never>, url: PostgresURL, storeID: String, timeout: Duration,
+        pool: PostgresPool, url: PostgresURL, storeID: String, timeout: Duration,
         logger: Logger,
         now: @escaping @Sendable () -> Int64, snapshotFiles: (any SnapshotFileWriter)?,
         beforeCommit: (@Sendable () async -> Void)?
     ) {
-        self.client = client
-        self.runTask = runTask
+        self.pool = pool
         self.url = url
         self.storeID = storeID
         self.timeout = timeout
@@ -111,7 +142,7 @@ public final class PostgresHubStore: HubBackend, Sendable {
 
     /// Closes the connection pool.
     public func close() {
-        runTask.cancel()
+        pool.close()
     }
 
     /// The use cases of this store (`Hub`).
@@ -156,6 +187,8 @@ public final class PostgresHubStore: HubBackend, Sendable {
                 if let unavailable = PostgresFailure.classify(error) {
                     reachable.store(false, ordering: .relaxed)
                     logger.warning("store unavailable", metadata: ["reason": "\(unavailable.reason)"])
+                    // With several servers, a standby may have been promoted: look for it meanwhile.
+                    if url.servers.count > 1 { Task { [pool] in await pool.follow() } }
                     throw unavailable
                 }
                 throw PostgresFailure.reported(error)

@@ -9,9 +9,14 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
     public var user: String
     public var password: String?
     public var database: String
-    /// A TCP host, or nil with `socketFolder`.
+    /// A TCP host, or nil with `socketFolder`: the first of `servers`.
     public var host: String?
     public var port: Int
+    /// Every TCP server the URL names, in order (libpq's multi-host form `h1:5432,h2:5432`);
+    /// empty with `socketFolder`.
+    public var servers: [PostgresServer]
+    /// Which server's session the hub keeps (libpq's `target_session_attrs`; `any` unless named).
+    public var targetSession: TargetSession
     /// The folder holding `.s.PGSQL.<port>`.
     public var socketFolder: String?
     /// Whether and how a TCP connection is encrypted (`sslmode`; `prefer` unless named).
@@ -34,7 +39,8 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
     }
 
     public init(_ text: String) throws(Invalid) {
-        guard Self.isPostgres(text), let parts = URLComponents(string: text) else {
+        let (single, servers) = try Self.splitServers(text)
+        guard Self.isPostgres(text), let parts = URLComponents(string: single) else {
             throw Invalid(
                 description:
                     "not a PostgreSQL URL; use postgresql://USER@HOST[:PORT]/DB or postgresql://USER@/DB?host=/socket/folder"
@@ -68,7 +74,17 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
         }
         let query = parts.queryItems ?? []
         let socket = query.first { $0.name == "host" }?.value
-        let unknown = query.map(\.name).filter { !["host", "sslmode", "sslrootcert"].contains($0) }
+        let unknown = query.map(\.name).filter {
+            !["host", "sslmode", "sslrootcert", "target_session_attrs"].contains($0)
+        }
+        let attrs = query.first { $0.name == "target_session_attrs" }?.value ?? "any"
+        guard let target = TargetSession(rawValue: attrs) else {
+            throw Invalid(
+                description:
+                    "target_session_attrs=\(attrs) is not one of any, read-write, read-only, primary, standby, prefer-standby"
+            )
+        }
+        targetSession = target
         // A security setting that is not honoured would leave the connection weaker than asked for.
         if let tlsSetting = unknown.first(where: {
             $0.hasPrefix("ssl") || $0 == "requiressl" || $0 == "channel_binding"
@@ -80,11 +96,17 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
         ignoredParameters = unknown
         (tlsMode, rootCertificateFile) = try Self.tls(query, overSocket: socket?.hasPrefix("/") == true)
         if let socket, socket.hasPrefix("/") {
+            guard servers.count <= 1 else {
+                throw Invalid(description: "the PostgreSQL URL names both TCP hosts and a socket folder (?host=/…)")
+            }
             self.socketFolder = socket
             self.host = nil
-        } else if let host = parts.host, !host.isEmpty {
-            self.host = host
+            self.servers = []
+        } else if let first = servers.first {
+            self.host = first.host
+            self.port = first.port
             self.socketFolder = nil
+            self.servers = servers
         } else {
             throw Invalid(
                 description: "the PostgreSQL URL names no host (postgresql://USER@HOST/DB, or ?host=/socket/folder)")
@@ -109,22 +131,24 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
     }
 
     public var description: String {
+        let target = targetSession == .any ? "" : "&target_session_attrs=\(targetSession.rawValue)"
         let place =
             socketFolder.map { "@/\(database)?host=\($0)" }
-            ?? "@\(host ?? ""):\(port)/\(database)?sslmode=\(tlsMode.rawValue)"
+            ?? "@\(servers.map(\.description).joined(separator: ","))/\(database)?sslmode=\(tlsMode.rawValue)\(target)"
         return "postgresql://\(user)\(password == nil ? "" : ":***")\(place)"
     }
 
-    /// The pool's configuration.
-    func clientConfiguration(maxConnections: Int) -> PostgresClient.Configuration {
+    /// The pool's configuration, on `server` (the first when nil; ignored for a socket).
+    func clientConfiguration(maxConnections: Int, server: PostgresServer? = nil) -> PostgresClient.Configuration {
         var configuration: PostgresClient.Configuration
         if let socketFolder {
             configuration = .init(
                 unixSocketPath: "\(socketFolder)/.s.PGSQL.\(port)", username: user, password: password,
                 database: database)
         } else {
+            let server = server ?? servers[0]
             configuration = .init(
-                host: host ?? "localhost", port: port, username: user, password: password, database: database,
+                host: server.host, port: server.port, username: user, password: password, database: database,
                 tls: clientTLS)
         }
         configuration.options.maximumConnections = maxConnections
@@ -135,15 +159,16 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
 
     /// One connection's configuration (the listener's and the leader's own connections).
     /// Throws when the TLS set-up cannot be made (an unreadable `sslrootcert`).
-    public func connectionConfiguration() throws -> PostgresConnection.Configuration {
+    public func connectionConfiguration(server: PostgresServer? = nil) throws -> PostgresConnection.Configuration {
         var configuration: PostgresConnection.Configuration
         if let socketFolder {
             configuration = .init(
                 unixSocketPath: "\(socketFolder)/.s.PGSQL.\(port)", username: user, password: password,
                 database: database)
         } else {
+            let server = server ?? servers[0]
             configuration = .init(
-                host: host ?? "localhost", port: port, username: user, password: password, database: database,
+                host: server.host, port: server.port, username: user, password: password, database: database,
                 tls: try connectionTLS())
         }
         configuration.options.connectTimeout = .seconds(3)

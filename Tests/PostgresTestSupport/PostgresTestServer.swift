@@ -53,7 +53,29 @@ public final class PrivateCluster: Sendable {
         /// TCP on 127.0.0.1 with TLS only (a test CA and a `localhost` certificate in
         /// `folder/tls`); `url` is a verify-full URL.
         case tls = "--tls"
+        /// Plain TCP, durable, every commit waiting for a synchronous standby (`standby(of:)`).
+        case ha = "--ha"
     }
+
+    /// A streaming standby of `primary` (started `.ha`), on a TCP port of its own.
+    public init(standbyOf primary: PrivateCluster) throws {
+        folder = "/tmp/racesync-pg-\(UUID().uuidString.prefix(8))"
+        url = try Spawn.check("'\(Self.script)' standby '\(primary.folder)' '\(folder)'").trimmingCharacters(
+            in: .whitespacesAndNewlines)
+    }
+
+    /// The TCP port it listens on (nil for a socket-only cluster).
+    public var port: Int? {
+        (try? String(contentsOfFile: folder + "/port", encoding: .utf8)).flatMap {
+            Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+    }
+
+    /// A standby becomes a primary.
+    public func promote() throws { try Spawn.check("'\(Self.script)' promote '\(folder)'") }
+
+    /// `kill -9` of the server's postmaster: no shutdown at all.
+    public func crash() { _ = try? Spawn.check("'\(Self.script)' crash '\(folder)'") }
 
     /// Makes and starts the cluster.
     public init(listening: Listening = .socketOnly) throws {

@@ -79,4 +79,55 @@ import Testing
         #expect(PostgresURL.isPostgres("postgresql://u@h/d") && PostgresURL.isPostgres("postgres://u@h/d"))
         #expect(!PostgresURL.isPostgres("hub.sqlite") && !PostgresURL.isPostgres("./postgresql://x"))
     }
+
+    /// libpq's multi-host form: each host with its own port (5432 when absent), IPv6 in brackets,
+    /// and every `target_session_attrs` value; the hub refuses those that cannot write at open.
+    @Test func multiHostURLsAreRead() throws {
+        let url = try PostgresURL(
+            "postgresql://racesync:pw@db1.internal:5433,[2001:db8::7]:6543,db3,[::1]/races?target_session_attrs=read-write"
+        )
+        #expect(
+            url.servers == [
+                PostgresServer(host: "db1.internal", port: 5433), PostgresServer(host: "2001:db8::7", port: 6543),
+                PostgresServer(host: "db3", port: 5432), PostgresServer(host: "::1", port: 5432),
+            ])
+        #expect(url.host == "db1.internal" && url.port == 5433 && url.user == "racesync" && url.database == "races")
+        #expect(url.targetSession == .readWrite)
+        #expect(
+            url.description
+                == "postgresql://racesync:***@db1.internal:5433,[2001:db8::7]:6543,db3:5432,[::1]:5432/races?sslmode=prefer&target_session_attrs=read-write"
+        )
+        for (text, target, writes) in [
+            ("any", TargetSession.any, true), ("read-write", .readWrite, true), ("primary", .primary, true),
+            ("read-only", .readOnly, false), ("standby", .standby, false), ("prefer-standby", .preferStandby, false),
+        ] {
+            let parsed = try PostgresURL("postgresql://u@a,b/db?target_session_attrs=\(text)")
+            #expect(parsed.targetSession == target && target.canWrite == writes, "\(text)")
+        }
+        #expect(try PostgresURL("postgresql://u@a/db").targetSession == .any)
+        #expect(try PostgresURL("postgresql://u@[::1]:5439/db").servers == [PostgresServer(host: "::1", port: 5439)])
+    }
+
+    @Test func whichServerStatesEachTargetAccepts() {
+        // (in recovery, read-only): a primary, a read-only primary, a standby.
+        let states = [(false, false), (false, true), (true, true)]
+        let accepted: [TargetSession: [Bool]] = [
+            .any: [true, true, true], .readWrite: [true, false, false], .readOnly: [false, true, true],
+            .primary: [true, true, false], .standby: [false, false, true], .preferStandby: [true, true, true],
+        ]
+        for (target, expected) in accepted {
+            #expect(states.map { target.accepts(inRecovery: $0.0, readOnly: $0.1) } == expected, "\(target)")
+        }
+    }
+
+    @Test func malformedHostListsAreRefused() {
+        for bad in [
+            "postgresql://u@a,,b/db", "postgresql://u@a:0/db", "postgresql://u@a:65536,b/db", "postgresql://u@[::1/db",
+            "postgresql://u@[::1]x/db", "postgresql://u@a:5432x/db",
+            "postgresql://u@a,b/db?target_session_attrs=writable",
+            "postgresql://u@a,b/db?host=/run/postgresql",
+        ] {
+            #expect(throws: PostgresURL.Invalid.self, "\(bad)") { try PostgresURL(bad) }
+        }
+    }
 }

@@ -22,7 +22,7 @@ struct HubCommand: AsyncParsableCommand {
 
     @Option(
         help:
-            "Hub store: a SQLite file, or postgresql://USER@HOST[:PORT]/DB[?sslmode=verify-full&sslrootcert=CA.crt] shared by any number of hubs (default: $RACESYNC_DATABASE_URL, else $XDG_DATA_HOME/racesync/hub.sqlite)."
+            "Hub store: a SQLite file, or postgresql://USER@HOST[:PORT][,HOST2[:PORT]…]/DB[?target_session_attrs=read-write&sslmode=verify-full&sslrootcert=CA.crt] shared by any number of hubs, failing over to a promoted standby (default: $RACESYNC_DATABASE_URL, else $XDG_DATA_HOME/racesync/hub.sqlite)."
     )
     var db: String?
 
