@@ -3,10 +3,16 @@ import PostgresTestSupport
 import Synchronization
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The database fails over (CONTRACT §10): two hubs on a primary with a synchronous standby,
 /// four clients syncing through them; in the middle the primary's postmaster is killed with
-/// `kill -9` (or, for a planned switchover, the primary shut down) and the standby promoted. The hubs find the new primary by themselves, clients see
-/// `503` and retry, every acknowledged op is in the store, once, and every replica converges.
+/// `kill -9` (or, for a planned switchover, the primary shut down) and the standby promoted.
+/// The hubs find the new primary by themselves, clients see `503` and retry, every acknowledged
+/// op is in the store, once, every replica converges, and an event stream open across it misses
+/// nothing.
 @Suite(.serialized) struct FailoverTests {
     @Test(arguments: [false, true])
     func aPrimaryLostMidSyncFailsOverWithNothingAcknowledgedLost(planned: Bool) async throws {
@@ -34,6 +40,13 @@ import Testing
                 stdin: token + "\n")
             #expect(login.status == 0, "\(login.stderr)")
         }
+
+        // A race's JSON event stream on the second hub, open across the failover: its changes
+        // written through either hub must reach it (the listener follows the new primary).
+        let watched = try #require(races.last)
+        let stream = RawHTTP.connect(port: hubs[1].port)
+        defer { close(stream) }
+        #expect(RawHTTP.send(stream, RawHTTP.request("GET", "/api/races/\(watched)/events")))
 
         // Four clients join a race and sync, race after race; a sync that fails is retried.
         let progress = Progress()
@@ -97,6 +110,22 @@ import Testing
                 #expect(casters.sorted() == logins, "\(race) on \(hub.url): \(casters)")
             }
         }
+        // The stream's newest state has all four: no change was missed across the failover. (A
+        // stream the outage ended is resumed from its last event id, as an EventSource does.)
+        var streamed = String(decoding: RawHTTP.readUntilClosed([stream], timeout: 2)[0].bytes, as: UTF8.self)
+        let lastID = streamed.components(separatedBy: "\n").last { $0.hasPrefix("id: ") }.map {
+            String($0.dropFirst(4))
+        }
+        let resumed = RawHTTP.connect(port: hubs[1].port)
+        defer { close(resumed) }
+        let resumeHeader = Array("Last-Event-ID: \(lastID ?? "")".utf8)
+        #expect(RawHTTP.send(resumed, RawHTTP.request("GET", "/api/races/\(watched)/events", headers: [resumeHeader])))
+        streamed += String(decoding: RawHTTP.readUntilClosed([resumed], timeout: 2)[0].bytes, as: UTF8.self)
+        let lastState = streamed.components(separatedBy: "\n").last { $0.hasPrefix("data: {\"type\":\"race_state\"") }
+        let state = lastState.flatMap {
+            try? JSONSerialization.jsonObject(with: Data($0.dropFirst(6).utf8)) as? [String: Any]
+        }
+        #expect(((state?["race"] as? [String: Any])?["casters"] as? [Any])?.count == 4, "\(streamed.suffix(400))")
         // Every replica converges to the hub.
         for index in tokens.indices {
             let db = box.file("r\(index).sqlite")
