@@ -39,8 +39,7 @@ struct FeedRoutes {
         if packed != nil { headers[.contentEncoding] = "gzip" }
         // WebSub discovery (§4): the hub to subscribe at and the topic URL, as the feed itself links them.
         let base = cache.baseURL
-        headers[.link] =
-            "<\(HubServer.publicAddress(base, HubPaths.webSub))>; rel=\"hub\", <\(WebSubTopic.url(scope, format, baseURL: base))>; rel=\"self\""
+        headers[.link] = WebSubHub.linkHeader(topic: WebSubTopic.url(scope, format, baseURL: base), baseURL: base)
         if Self.notModified(request, etag: etag, lastModified: feed.lastModified) {
             return Response(status: .notModified, headers: headers)
         }

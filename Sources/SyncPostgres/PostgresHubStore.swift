@@ -111,9 +111,7 @@ public final class PostgresHubStore: HubBackend, Sendable {
         let start = ContinuousClock.now
         while true {
             do {
-                let (connection, server) = try await PostgresServerChoice.connect(url, id: 0, logger: logger)
-                try? await connection.close()
-                return server
+                return try await PostgresServerChoice.find(url, logger: logger)
             } catch {
                 let waitable = PostgresFailure.isStartingUp(error) || error is StoreUnavailable
                 if !waitable || ContinuousClock.now - start > limit {

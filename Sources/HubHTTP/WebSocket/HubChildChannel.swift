@@ -40,9 +40,7 @@ struct HubChildChannel: ServerChildChannel, HTTPChannelHandler {
             let upgrader = NIOTypedWebSocketServerUpgrader<Negotiated>(
                 maxFrameSize: RaceWebSocket.maxFrameBytes,
                 shouldUpgrade: { channel, head in
-                    let client = limits.trustedProxies.client(
-                        peer: TrustedProxies.peer(channel.remoteAddress),
-                        forwardedFor: head.headers["X-Forwarded-For"])
+                    let client = Self.client(channel, head, limits.trustedProxies)
                     let promise = channel.eventLoop.makePromise(of: HTTPHeaders?.self)
                     promise.completeWithTask {
                         try await webSockets.accepts(path: head.uri, method: head.method, client: client)
@@ -54,9 +52,7 @@ struct HubChildChannel: ServerChildChannel, HTTPChannelHandler {
                     channel.eventLoop.makeCompletedFuture {
                         admission.headArrived()
                         unparsable.negotiated = true
-                        let client = limits.trustedProxies.client(
-                            peer: TrustedProxies.peer(channel.remoteAddress),
-                            forwardedFor: head.headers["X-Forwarded-For"])
+                        let client = Self.client(channel, head, limits.trustedProxies)
                         let frames = try NIOAsyncChannel<WebSocketFrame, WebSocketFrame>(
                             wrappingChannelSynchronously: channel,
                             configuration: .init(isOutboundHalfClosureEnabled: true))
@@ -94,6 +90,12 @@ struct HubChildChannel: ServerChildChannel, HTTPChannelHandler {
             try channel.pipeline.syncOperations.addHandler(firstHead, position: .before(upgradeHandler))
             return Value(negotiated: negotiated, channel: channel)
         }
+    }
+
+    /// Who a handshake comes from, for the per-client caps: as `ClientAddressMiddleware` tells it
+    /// for requests (the peer, or behind a trusted proxy the address it forwards).
+    static func client(_ channel: any Channel, _ head: HTTPRequestHead, _ proxies: TrustedProxies) -> String {
+        proxies.client(peer: TrustedProxies.peer(channel.remoteAddress), forwardedFor: head.headers["X-Forwarded-For"])
     }
 
     func handle(value: Value, logger: Logger) async {

@@ -84,7 +84,12 @@ extension WebSubHub {
 
     /// POSTs the feed to one subscriber (WebSub §7) and records the outcome.
     func deliver(_ feed: FeedCache.Rendered, _ format: FeedRenderer.Format, to subscription: WebSubSubscription) async {
-        var headers = [("Content-Type", format.contentType), ("Link", linkHeader(topic: subscription.topic))]
+        // Whatever the outcome, the subscription's stored state changes.
+        defer { subscriptionsChanged() }
+        var headers = [
+            ("Content-Type", format.contentType),
+            ("Link", Self.linkHeader(topic: subscription.topic, baseURL: feeds.baseURL)),
+        ]
         if let secret = subscription.secret {
             headers.append(("X-Hub-Signature", WebSubSignature.header(secret: secret, body: feed.body)))
         }
@@ -96,14 +101,12 @@ extension WebSubHub {
             let answer = try await transport.send(
                 WebSubOutbound(method: .post, url: subscription.callback, headers: headers, body: feed.body))
             if (200..<300).contains(answer.status) {
-                known.withLock { $0.stale = true }
                 try await store.recordWebSubDelivered(subscription, etag: feed.etag)
                 logger.debug("websub delivered", metadata: context)
                 return
             }
             if answer.status == 410 {
                 // The subscriber says it is gone for good (WebSub §7): no retries.
-                known.withLock { $0.stale = true }
                 try await store.removeWebSubSubscription(topic: subscription.topic, callback: subscription.callback)
                 logger.info("websub subscriber gone (410); subscription ended", metadata: context)
                 return
@@ -112,7 +115,6 @@ extension WebSubHub {
         } catch {
             outcome = String(describing: error)
         }
-        known.withLock { $0.stale = true }
         do {
             let dropped = try await store.recordWebSubFailed(subscription, policy: policy)
             let failures = subscription.failures + 1

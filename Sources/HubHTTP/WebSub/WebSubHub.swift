@@ -44,16 +44,14 @@ public final class WebSubHub: Sendable {
         (queue, intake) = AsyncStream.makeStream(of: WebSubRequest.self, bufferingPolicy: .unbounded)
     }
 
-    /// The hub's WebSub endpoint, on its public URL (`rel="hub"`).
-    public var hubURL: String { HubServer.publicAddress(feeds.baseURL, HubPaths.webSub) }
-
-    /// The topic URL of a feed (`rel="self"`).
-    public func topicURL(_ scope: FeedScope, _ format: FeedRenderer.Format) -> String {
-        WebSubTopic.url(scope, format, baseURL: feeds.baseURL)
+    /// The `Link` header of a feed (`topic`) on the hub whose public URL is `baseURL`: its WebSub
+    /// hub and itself. Feed responses and deliveries both carry it.
+    static func linkHeader(topic: String, baseURL: String) -> String {
+        "<\(HubServer.publicAddress(baseURL, HubPaths.webSub))>; rel=\"hub\", <\(topic)>; rel=\"self\""
     }
 
-    /// The `Link` header of a feed: its hub and itself.
-    public func linkHeader(topic: String) -> String { "<\(hubURL)>; rel=\"hub\", <\(topic)>; rel=\"self\"" }
+    /// The deliverer's copy of the subscriptions is out of date (this hub just changed one).
+    func subscriptionsChanged() { known.withLock { $0.stale = true } }
 
     // MARK: Verification of intent
 
@@ -115,11 +113,11 @@ public final class WebSubHub: Sendable {
             case .subscribe:
                 guard let feed = try await feeds.get(request.scope, request.format) else { return }
                 try await store.addWebSubSubscription(request, currentETag: feed.etag, policy: policy)
-                known.withLock { $0.stale = true }
+                subscriptionsChanged()
                 logger.info("websub subscription verified", metadata: context.merging(["lease_s": "\(lease)"]) { $1 })
             case .unsubscribe:
                 try await store.removeWebSubSubscription(topic: request.topic, callback: request.callback)
-                known.withLock { $0.stale = true }
+                subscriptionsChanged()
                 logger.info("websub subscription ended", metadata: context)
             }
         } catch {

@@ -182,7 +182,7 @@ struct HubCommand: AsyncParsableCommand {
                 }
             })
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: app), .init(service: WebSubVerificationService(hub: webSub)),
+            .init(service: app), .init(service: JobService("WebSub verification") { await webSub.runVerifications() }),
         ]
         if let metricsListener {
             let metricsApp = HubServer.metricsApplication(
@@ -197,13 +197,16 @@ struct HubCommand: AsyncParsableCommand {
         switch backend {
         case .sqlite:
             if exporter != nil { services.append(.init(service: DeferredService(exportStarts))) }
-            if let twitchJobs { services.append(.init(service: TwitchJobsService(jobs: twitchJobs))) }
-            services.append(.init(service: WebSubDeliveryService(hub: webSub)))
+            if let twitchJobs { services.append(.init(service: JobService("Twitch jobs") { await twitchJobs.run() })) }
+            services.append(.init(service: JobService("WebSub delivery") { await webSub.runDeliveries() }))
         case .postgres(let store):
             // Other instances' writes wake this one's readers; the poller, the export and WebSub
             // deliveries run on one instance at a time.
             services.append(
-                .init(service: ChangeListenerService(listener: PostgresChangeListener(store: store, logger: logger))))
+                .init(
+                    service: JobService("change listener") {
+                        await PostgresChangeListener(store: store, logger: logger).run()
+                    }))
             let leadership = PostgresLeadership(store: store, retry: .seconds(min(pollInterval, 2)), logger: logger)
             services.append(
                 .init(

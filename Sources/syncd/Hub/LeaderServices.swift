@@ -3,15 +3,6 @@ import ServiceLifecycle
 import SyncPostgres
 import SyncTwitch
 
-/// Wakes this instance's readers on every instance's commits (PostgreSQL `LISTEN`).
-struct ChangeListenerService: Service {
-    let listener: PostgresChangeListener
-
-    func run() async throws {
-        await cancelWhenGracefulShutdown { await listener.run() }
-    }
-}
-
 /// The jobs that run on one hub instance at a time (the Twitch poller, the feed export, WebSub
 /// deliveries), run whenever this instance holds leadership; the export starts once the port is known.
 struct LeaderJobsService: Service {

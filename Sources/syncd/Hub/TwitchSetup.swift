@@ -51,15 +51,3 @@ extension TwitchSetup {
         return TwitchJobs(poller: poller, subscriptions: manager)
     }
 }
-
-/// The Twitch jobs as a ServiceLifecycle service, cancelled on graceful shutdown.
-struct TwitchJobsService: Service, CustomStringConvertible {
-    var description: String { "TwitchJobsService" }
-    let jobs: TwitchJobs
-
-    func run() async throws {
-        await cancelWhenGracefulShutdown {
-            await jobs.run()
-        }
-    }
-}
