@@ -83,6 +83,12 @@ pgdeps:
 	[ -z "$$missing" ] || { \
 	  SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
 	  echo "installing:$$missing"; $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; }
+	@# pg_auto_failover (a monitor and keepers) runs the failover tests' HA cluster.
+	@command -v pg_autoctl >/dev/null || { \
+	  SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; v=$$(ls /usr/lib/postgresql | sort -V | tail -1); \
+	  echo "installing: postgresql-$$v-auto-failover pg-auto-failover-cli"; \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q postgresql-$$v-auto-failover pg-auto-failover-cli \
+	    || { $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q postgresql-$$v-auto-failover pg-auto-failover-cli; }; }
 
 ## The whole suite. The Swift tests run against a throwaway PostgreSQL cluster in a temporary
 ## folder (scripts/pg-test-cluster), stopped at the end even when tests fail. scripts/watchdog

@@ -58,14 +58,27 @@ public final class ChildProcess: @unchecked Sendable {
                 throw ChildProcessError("cannot start \(executable) in \(directory)")
             }
         }
+        // The child starts with no signal blocked and every signal's default action, as from a
+        // shell: the test process's threads block signals (SIGINT, SIGTERM, …) and a child would
+        // inherit that, so a daemon it starts (pg_autoctl's services) could not be stopped.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        var all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         let argv = CStrings([executable] + arguments)
         var pid: pid_t = 0
         let result: Int32
         if let environment {
             let envp = CStrings(environment.map { "\($0.key)=\($0.value)" })
-            result = posix_spawn(&pid, executable, &actions, nil, argv.pointers, envp.pointers)
+            result = posix_spawn(&pid, executable, &actions, &attributes, argv.pointers, envp.pointers)
         } else {
-            result = posix_spawn(&pid, executable, &actions, nil, argv.pointers, environ)
+            result = posix_spawn(&pid, executable, &actions, &attributes, argv.pointers, environ)
         }
         guard result == 0 else {
             throw ChildProcessError("cannot start \(executable): \(String(cString: strerror(result)))")

@@ -8,20 +8,15 @@ import Testing
 #endif
 
 /// The database fails over (CONTRACT §10): two hubs on a primary with a synchronous standby,
-/// four clients syncing through them; in the middle the primary's postmaster is killed with
-/// `kill -9` (or, for a planned switchover, the primary shut down) and the standby promoted.
-/// The hubs find the new primary by themselves, clients see `503` and retry, every acknowledged
-/// op is in the store, once, every replica converges, and an event stream open across it misses
-/// nothing.
+/// four clients syncing through them and a long-poll and an event stream open on the second hub;
+/// in the middle the primary is lost (`Loss`). The hubs find the new primary by themselves,
+/// clients see `503` and retry, every acknowledged op is in the store, once, every replica
+/// converges, and neither the long-poll nor the event stream misses a change.
 @Suite(.serialized) struct FailoverTests {
-    @Test(arguments: [false, true])
-    func aPrimaryLostMidSyncFailsOverWithNothingAcknowledgedLost(planned: Bool) async throws {
-        guard PostgresE2E.available() else { return }
-        let primary = try PrivateCluster(listening: .ha)
-        let standby = try PrivateCluster(standbyOf: primary)
-        let (p1, p2) = (try #require(primary.port), try #require(standby.port))
-        let user = try #require(primary.url.split(separator: "//").last?.split(separator: "@").first)
-        let url = "postgresql://\(user)@localhost:\(p1),localhost:\(p2)/postgres?target_session_attrs=read-write"
+    @Test(arguments: Loss.selected)
+    func aPrimaryLostMidSyncFailsOverWithNothingAcknowledgedLost(loss: Loss) async throws {
+        guard PostgresE2E.available(), let stage = try Stage.make(loss) else { return }
+        let url = stage.url
         let box = Sandbox()
         let org = try box.run("syncd", ["user", "add", "org", "--db", url]).lastLine
         let logins = ["ann", "ben", "cat", "dan"]
@@ -58,41 +53,50 @@ import Testing
                     for race in races_ {
                         _ = await offThePool { try? box.run("racecli", ["cast-join", race, "--db", db]) }
                         for _ in 0..<300 {
+                            let started = ContinuousClock.now
                             let sync = await offThePool { try? box.run("racecli", ["sync", "--db", db]) }
                             if sync?.status == 0 {
-                                let now = ContinuousClock.now
-                                progress.firstSyncAfterKill.withLock { first in
-                                    if first == nil, let killed = progress.killedAt.withLock({ $0 }), now > killed {
-                                        first = now
-                                    }
-                                }
+                                progress.successes.withLock { $0.append((started, .now)) }
                                 break
                             }
-                            progress.refusals.withLock { $0.append(sync?.stderr ?? "no run") }
+                            progress.refusals.withLock { $0.append((started, sync?.stderr ?? "no run")) }
                             try? await Task.sleep(for: .milliseconds(100))
                         }
                         progress.synced.add(1, ordering: .relaxed)
                     }
                 }
             }
-            // The primary dies a third of the way in; its standby is promoted a second later.
+            // The primary is lost a third of the way in.
             group.addTask {
                 while progress.synced.load(ordering: .relaxed) < 8 { try? await Task.sleep(for: .milliseconds(20)) }
                 progress.killedAt.withLock { $0 = ContinuousClock.now }
-                if planned { primary.stop() } else { primary.crash() }
-                try? await Task.sleep(for: .seconds(1))
-                try? standby.promote()
+                await offThePool { stage.losePrimary() }
+                progress.writableAt.withLock { $0 = ContinuousClock.now }
+            }
+            // A long-poll on the second hub follows the log across it.
+            group.addTask {
+                let seen = await LongPoller(hub: hubs[1].url, token: org).follow(
+                    until: { progress.synced.load(ordering: .relaxed) == tokens.count * races_.count },
+                    expecting: tokens.count * races_.count)
+                progress.longPolled.withLock { $0 = seen }
             }
         }
 
+        // What clients saw: from the loss to the end of the first sync started after the last
+        // refused one started (a request already waiting on the lost server is refused late).
         let killed = try #require(progress.killedAt.withLock { $0 })
-        let back = try #require(progress.firstSyncAfterKill.withLock { $0 }, "no sync succeeded after the failover")
-        print(
-            "failover: \(planned ? "shutdown" : "kill -9") of the primary → first successful sync: \(back - killed) (promotion after 1 s)"
-        )
         let seen = progress.refusals.withLock { $0 }
-        let unexpected = seen.filter { !$0.contains("answered 503") }
-        #expect(unexpected.isEmpty, "\(unexpected.prefix(3))")
+        let lastRefusal = max(seen.map(\.started).max() ?? killed, killed)
+        let back = try #require(
+            progress.successes.withLock { $0 }.filter { $0.started > lastRefusal }.map(\.ended).min(),
+            "no sync succeeded after the failover"
+        )
+        let writable = try #require(progress.writableAt.withLock { $0 })
+        print(
+            "failover (\(loss)): primary lost → a server takes writes: \(writable - killed), → service again: "
+                + "\(back - killed), \(seen.count) syncs refused")
+        let unexpected = seen.map(\.stderr).filter { !$0.contains("answered 503") }
+        #expect(unexpected.isEmpty, "\(unexpected.prefix(3)) \(stage.state())")
         if !unexpected.isEmpty {
             for hub in hubs {
                 print(
@@ -136,18 +140,27 @@ import Testing
                 listed.count == 6 && listed.allSatisfy { ($0["caster_count"] as? Int) == 4 },
                 "\(races.stdout.prefix(300))")
         }
-        #expect(
-            hubs[0].daemon.log.contains("store moved to another server")
-                || hubs[1].daemon.log.contains("store moved to another server"))
+        // The long-poll saw every caster, through 503s and no other error.
+        let polled = progress.longPolled.withLock { $0 }
+        #expect(polled.casters == tokens.count * races.count, "long-poll saw \(polled.casters) casters")
+        #expect(polled.failures.allSatisfy { $0 == 503 }, "long-poll answers: \(polled.failures.prefix(5))")
+        if loss.movesTheStore {
+            #expect(
+                hubs[0].daemon.log.contains("store moved to another server")
+                    || hubs[1].daemon.log.contains("store moved to another server"))
+        }
         for hub in hubs { #expect(hub.daemon.stop() == 0) }
-        standby.stop()
     }
 
     /// What the clients and the killer share.
     final class Progress: Sendable {
         let synced = Atomic<Int>(0)
         let killedAt = Mutex<ContinuousClock.Instant?>(nil)
-        let firstSyncAfterKill = Mutex<ContinuousClock.Instant?>(nil)
-        let refusals = Mutex<[String]>([])
+        let writableAt = Mutex<ContinuousClock.Instant?>(nil)
+        /// When each sync that succeeded started and ended.
+        let successes = Mutex<[(started: ContinuousClock.Instant, ended: ContinuousClock.Instant)]>([])
+        /// When each refused sync started, and what it printed.
+        let refusals = Mutex<[(started: ContinuousClock.Instant, stderr: String)]>([])
+        let longPolled = Mutex(LongPoller.Seen())
     }
 }

@@ -93,16 +93,18 @@ public final class PrivateCluster: Sendable {
         try? FileManager.default.removeItem(atPath: folder)
     }
 
-    /// `scripts/pg-test-cluster` of this checkout.
-    static let script: String = {
+    static let script = checkoutScript("pg-test-cluster")
+
+    /// `scripts/NAME` of this checkout.
+    static func checkoutScript(_ name: String) -> String {
         var dir = URL(fileURLWithPath: #filePath)
         while dir.path != "/"
-            && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("scripts/pg-test-cluster").path)
+            && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("scripts/\(name)").path)
         {
             dir.deleteLastPathComponent()
         }
-        return dir.appendingPathComponent("scripts/pg-test-cluster").path
-    }()
+        return dir.appendingPathComponent("scripts/\(name)").path
+    }
 }
 
 /// Runs shell commands as `ChildProcess`es: the database server a script starts must not inherit
