@@ -38,11 +38,11 @@ public enum HubServer {
         store: Hub, metrics: HubMetrics, feeds: FeedCache, longPolls: LongPollLimiter = LongPollLimiter(),
         pageEvents: PageEvents = PageEventsSettings.standard(),
         metricsOnPublicPort: Bool = true, proxies: TrustedProxies = TrustedProxies(), quota: WriteQuota = .unlimited,
-        publicURL: String? = nil, twitch: TwitchHooks = .none, webSub: WebSubHub? = nil
+        publicURL: String? = nil, twitch: TwitchHooks = .none, webSub: WebSubHub? = nil, accessLog: AccessLog? = nil
     ) -> Router<HubContext> {
         let router = Router(context: HubContext.self)
         let routes = RouteTable()
-        router.add(middleware: RequestLog())
+        if let accessLog { router.add(middleware: RequestLog(log: accessLog)) }
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ErrorResponses(routes: routes))
         router.add(middleware: ClientAddressMiddleware(proxies: proxies))
@@ -145,14 +145,15 @@ public enum HubServer {
         pageEvents: PageEvents = PageEventsSettings.standard(),
         longPolls: LongPollLimiter = LongPollLimiter(), metricsOnPublicPort: Bool = true,
         quota: WriteQuota = .unlimited, publicURL: String? = nil, twitch: TwitchHooks = .none,
-        webSub: WebSubHub? = nil, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        webSub: WebSubHub? = nil, accessLog: AccessLog? = nil,
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let connections = ConnectionCounter(perClient: limits.maxConnectionsPerClient)
         return Application(
             router: router(
                 store: store, metrics: metrics, feeds: feeds, longPolls: longPolls, pageEvents: pageEvents,
                 metricsOnPublicPort: metricsOnPublicPort, proxies: limits.trustedProxies, quota: quota,
-                publicURL: publicURL, twitch: twitch, webSub: webSub),
+                publicURL: publicURL, twitch: twitch, webSub: webSub, accessLog: accessLog),
             // HTTP/1.1, or a race's WebSocket, behind the connection limits either way.
             server: HTTPServerBuilder { responder in
                 HubChildChannel(

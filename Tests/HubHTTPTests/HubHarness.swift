@@ -54,7 +54,7 @@ final class HubHarness: @unchecked Sendable {
     func run(
         pageEvents: PageEvents? = nil, quota: WriteQuota = .unlimited, publicURL: String? = nil,
         twitchSignIn: (any TwitchSignIn)? = nil, eventSubSecret: EventSubSecret? = nil,
-        streamLookup: (any StreamLookup)? = nil, webSub: WebSubHub? = nil,
+        streamLookup: (any StreamLookup)? = nil, webSub: WebSubHub? = nil, accessLog: AccessLog? = nil,
         _ body: @Sendable (Client) async throws -> Void
     ) async throws {
         var logger = Logger(label: "test")
@@ -63,7 +63,7 @@ final class HubHarness: @unchecked Sendable {
             store: storage, metrics: metrics, feeds: feeds, host: "127.0.0.1", port: 0, logger: logger,
             pageEvents: pageEvents ?? PageEventsSettings.standard(), quota: quota, publicURL: publicURL,
             twitch: TwitchHooks(signIn: twitchSignIn, eventSubSecret: eventSubSecret, streamLookup: streamLookup),
-            webSub: webSub)
+            webSub: webSub, accessLog: accessLog)
         let tokens = self.tokens
         try await app.test(.router) { client in
             try await body(Client(client: client, tokens: tokens))

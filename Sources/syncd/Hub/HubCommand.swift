@@ -94,6 +94,13 @@ struct HubCommand: AsyncParsableCommand {
     )
     var webSubAllowPrivate = false
 
+    @Flag(
+        name: .customLong("no-access-log"),
+        help:
+            "Log no line per request (the access log; LOG_LEVEL above info turns it off too). Errors and warnings are still logged."
+    )
+    var noAccessLog = false
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535") }
         guard pollInterval >= 1 else { throw ValidationError("--poll-interval must be at least 1 second") }
@@ -166,13 +173,14 @@ struct HubCommand: AsyncParsableCommand {
         if webSubAllowPrivate {
             logger.warning("WebSub callbacks on loopback, private and link-local addresses are allowed")
         }
+        let accessLog = noAccessLog || LogSetup.level > .info ? nil : AccessLog()
         let app = HubServer.application(
             store: storage, metrics: metrics, feeds: feeds, host: host, port: port, logger: logger, limits: limits,
             pageEvents: streams.pageEvents, longPolls: streams.longPolls, metricsOnPublicPort: metricsListener == nil,
             quota: WriteQuota(opsPerMinute: maxOpsPerMinute, racesPerDay: maxRacesPerDay), publicURL: publicURL,
             twitch: TwitchHooks(
                 signIn: twitchClient?.signIn, eventSubSecret: eventSubSecret, streamLookup: twitchClient?.helix),
-            webSub: webSub,
+            webSub: webSub, accessLog: accessLog,
             onRunning: { port in
                 if !explicitURL { feeds.baseURL = "http://\(host):\(port)" }
                 logger.info(
@@ -181,7 +189,13 @@ struct HubCommand: AsyncParsableCommand {
                     exportNow.yield(FeedExportService(exporter: exporter, signal: storage.changeSignal, logger: logger))
                 }
             })
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+        // The access log first: a service group stops its services last to first, so it writes
+        // the last requests' lines after the server has stopped.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] =
+            accessLog.map {
+                log in [.init(service: JobService("access log") { await log.run() })]
+            } ?? []
+        services += [
             .init(service: app), .init(service: JobService("WebSub verification") { await webSub.runVerifications() }),
         ]
         if let metricsListener {
@@ -217,6 +231,7 @@ struct HubCommand: AsyncParsableCommand {
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+        accessLog?.flush()
         try await twitchClient?.http.shutdown()
         try await webSubTransport.shutdown()
         backend.close()
