@@ -5,7 +5,7 @@ import SyncNode
 import SyncStore
 import SyncTwitch
 
-/// Benchmarks of the real release binaries: feeds under wrk, racecli start-up, hub memory,
+/// Benchmarks of the real release binaries: feeds under wrk, hub memory,
 /// and join propagation between two node daemons.
 enum ProcessBench {
     static let binDir = (CommandLine.arguments[0] as NSString).deletingLastPathComponent
@@ -105,40 +105,6 @@ enum ProcessBench {
             Figure(
                 name: "feed conditional GET -> 304, wrk", value: notModified, unit: "req/s", baseline: health,
                 baselineName: "req/s /healthz"))
-    }
-
-    static func racecli(_ report: Report) throws {
-        let path = workDir + "/cli-replica.sqlite"
-        let replica = try ReplicaStore(path: path)
-        let organizer = User(id: UUID(), twitchUsername: "organizer", twitchDisplayName: "Organizer")
-        var changes: [Change] = [Change(seq: 1, key: "user", data: .user(organizer))]
-        for i in 0..<10_000 {
-            let race = Race(
-                id: UUID(), name: "race \(i)", status: [.setup, .running, .finished][i % 3], seedsReleased: false,
-                organizerID: organizer.id, createdAt: Date(timeIntervalSince1970: 1_790_000_000 + Double(i)),
-                updatedAt: Date())
-            changes.append(
-                Change(seq: Int64(i + 2), key: "race", data: .race(RaceState(race: race, createdSeq: Int64(i)))))
-        }
-        try replica.login(
-            ReplicaSession(hub: "http://127.0.0.1:1", token: "t", user: organizer),
-            snapshot: [PullPage(changes: changes, cursor: "abc.1", hasMore: false, reset: false)])
-        try replica.close()
-        func median(_ runs: Int, _ body: () throws -> Void) rethrows -> Double {
-            var times: [Double] = []
-            for _ in 0..<runs { times.append(try seconds(body)) }
-            return percentile(times, 0.5)
-        }
-        let cli = try median(20) { try Shell.run(binDir + "/racecli", ["races", "--json", "--db", path]) }
-        let raw = try median(20) {
-            try Shell.run("sqlite3", ["-json", path, "SELECT * FROM races ORDER BY created_at DESC"])
-        }
-        report.add(
-            Figure(
-                name: "racecli races --json, 10k-race replica (median of 20)", value: cli * 1000, unit: "ms",
-                baseline: raw * 1000, baselineName: "ms sqlite3 -json on the same file"))
-        let status = try median(20) { try Shell.run(binDir + "/racecli", ["status", "--json", "--db", path]) }
-        report.add(Figure(name: "racecli status --json (median of 20)", value: status * 1000, unit: "ms"))
     }
 
     static func memory(_ report: Report) async throws {

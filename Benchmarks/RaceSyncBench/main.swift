@@ -22,7 +22,7 @@ do {
     if selected("poll") { try await PollBench.run(report) }
     if selected("feeds") { try await ProcessBench.feeds(report) }
     if selected("scale") { try ScaleBench.run(report) }
-    if selected("racecli") { try ProcessBench.racecli(report) }
+    if selected("racecli") { try RacecliBench.run(report) }
     if selected("propagation") { try await PropagationBench.run(report) }
     if selected("eventsub") {
         try await EventSubBench.run(report)

@@ -22,6 +22,16 @@ struct ReplicaOptions: ParsableArguments {
             throw CommandFailure.user("\(error)")
         }
     }
+
+    /// Opens the replica for a read command: read-only, one connection, nothing written
+    /// (`ReplicaStore.reading`).
+    func openForReading() throws -> ReplicaStore {
+        do {
+            return try ReplicaStore.reading(path: path)
+        } catch {
+            throw CommandFailure.user("\(error)")
+        }
+    }
 }
 
 /// `--json` for commands that print data.

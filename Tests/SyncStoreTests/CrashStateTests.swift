@@ -48,7 +48,7 @@ import Testing
         #expect(size.intValue < pages * pageSize, "main file \(size) bytes, header says \(pages) pages")
     }
 
-    static func expectEveryRow(_ pool: DatabasePool) throws {
+    static func expectEveryRow(_ pool: any DatabaseReader) throws {
         let stored = try pool.read { db in
             try Row.fetchAll(db, sql: "SELECT key, value FROM meta WHERE key LIKE 'filler-%'").map {
                 ($0[0] as String, $0[1] as String)
@@ -83,8 +83,14 @@ import Testing
         let path = dir.file("replica.sqlite")
         let store = try ReplicaStore(path: path)
         let nodeID = store.nodeID
-        try Self.makeCrashState(path: path, pool: store.pool, close: store.close)
-        // racecli's way (checked only because the main file looks short) and the node's (always).
+        try Self.makeCrashState(path: path, pool: try #require(store.pool as? DatabasePool), close: store.close)
+        // A read command's way first: a file caught mid-checkpoint is not read read-only but
+        // recovered, as the write commands' way (checked only because the main file looks short)
+        // and the node's (always) recover it.
+        let read = try ReplicaStore.reading(path: path)
+        #expect(read.nodeID == nodeID && read.pool is DatabasePool)
+        try Self.expectEveryRow(read.pool)
+        try read.close()
         for checkWholeFile in [false, true] {
             let reopened = try ReplicaStore(path: path, create: false, checkWholeFile: checkWholeFile)
             #expect(reopened.nodeID == nodeID)

@@ -22,7 +22,10 @@ public struct ReplicaSession: Sendable, Equatable {
 /// What users see is the confirmed state with pending ops merged on top by the LWW rule,
 /// so a rejected op simply drops out of the view.
 public final class ReplicaStore: Sendable {
-    let pool: DatabasePool
+    /// A `DatabasePool`, or for a replica opened `reading(path:)` one read-only connection.
+    let pool: any DatabaseWriter
+    /// Opened `reading(path:)`: nothing may be written, nothing is checkpointed on close.
+    let readOnly: Bool
     public let path: String
     /// This replica's node id, also its HLC node name.
     public let nodeID: String
@@ -46,6 +49,7 @@ public final class ReplicaStore: Sendable {
             path: path, kind: .replica, integrity: checkWholeFile ? .always : .whenSuspicious
         ) { recovery = $0 }
         self.pool = pool
+        self.readOnly = false
         self.recovery = recovery
         self.path = path
         self.now = now
@@ -59,7 +63,36 @@ public final class ReplicaStore: Sendable {
         }
     }
 
-    public func close() throws { try StoreOpener.close(pool) }
+    /// Opens an existing replica for reading only (racecli's read commands): one SQLite connection
+    /// opened `SQLITE_OPEN_READONLY`, no pool, no writer, nothing written on close. A file that
+    /// needs more than reading (one caught mid-checkpoint, or of an older schema, or without a
+    /// node id yet) is opened as `init(path:create: false)` opens it instead, which recovers or
+    /// migrates it.
+    public static func reading(path: String) throws(StoreOpenError) -> ReplicaStore {
+        if let connection = try StoreOpener.openReadOnly(path: path, kind: .replica),
+            let nodeID = try? connection.read({ db in try Meta.get(db, "node_id") })
+        {
+            return ReplicaStore(readOnly: connection, path: path, nodeID: nodeID)
+        }
+        return try ReplicaStore(path: path, create: false)
+    }
+
+    private init(readOnly connection: DatabaseQueue, path: String, nodeID: String) {
+        pool = connection
+        readOnly = true
+        recovery = nil
+        self.path = path
+        self.nodeID = nodeID
+        now = WallClock.nowMs
+    }
+
+    public func close() throws {
+        if let pool = pool as? DatabasePool {
+            try StoreOpener.close(pool)
+        } else {
+            try pool.close()
+        }
+    }
 
     /// One write transaction; a full disk is reported as `StoreDiskFull` naming the file.
     func write<T>(_ body: (Database) throws -> T) throws -> T {

@@ -67,6 +67,37 @@ enum StoreOpener {
         return pool
     }
 
+    /// One read-only connection (`SQLITE_OPEN_READONLY`) to the store at `path`, for reading
+    /// alone; nil when the file needs writing first (caught mid-checkpoint, or migrations to run):
+    /// then `open` it. A foreign, damaged or newer file is refused as `open` refuses it.
+    static func openReadOnly(path: String, kind: StoreKind) throws(StoreOpenError) -> DatabaseQueue? {
+        guard case .open = try StoreFileCheck.inspect(path: path, kind: kind) else { return nil }
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(15)
+        let connection: DatabaseQueue
+        do {
+            connection = try DatabaseQueue(path: path, configuration: config)
+        } catch {
+            throw StoreOpenError.from(error, path: path, doing: "cannot be opened")
+        }
+        let migrator = Schema.migrator(for: kind)
+        do {
+            if try connection.read({ db in try migrator.hasBeenSuperseded(db) }) {
+                throw StoreOpenError(path: path, reason: "was written by a newer RaceSync version; upgrade to use it")
+            }
+            if try connection.read({ db in try migrator.hasCompletedMigrations(db) }) { return connection }
+        } catch let error as StoreOpenError {
+            try? connection.close()
+            throw error
+        } catch {
+            try? connection.close()
+            throw StoreOpenError.from(error, path: path, doing: "cannot be read")
+        }
+        try? connection.close()
+        return nil
+    }
+
     /// Closes a store cleanly: folds the WAL into the main file and truncates it first (best
     /// effort: a busy or full disk leaves the WAL, which SQLite replays on the next open). GRDB
     /// closes the pool's writer before its read-only readers, so SQLite's own checkpoint on the

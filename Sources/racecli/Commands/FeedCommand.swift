@@ -23,7 +23,7 @@ struct FeedCommand: ParsableCommand {
     @OptionGroup var replica: ReplicaOptions
 
     func run() throws {
-        let store = try replica.open()
+        let store = try replica.openForReading()
         defer { try? store.close() }
         let scope: FeedScope = try race.map { .race(try RaceLookup.resolve($0, in: store).id) } ?? .all
         // Self links point at the hub, so the replica renders the same bytes as the hub serves

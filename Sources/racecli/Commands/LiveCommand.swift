@@ -14,7 +14,7 @@ struct LiveCommand: ParsableCommand {
     @OptionGroup var output: JSONOption
 
     func run() throws {
-        let store = try replica.open()
+        let store = try replica.openForReading()
         defer { try? store.close() }
         let entries = try store.liveEntries()
         if output.json { return try Output.json(entries) }

@@ -26,7 +26,7 @@ struct RaceShowCommand: ParsableCommand {
     @OptionGroup var output: JSONOption
 
     func run() throws {
-        let store = try replica.open()
+        let store = try replica.openForReading()
         defer { try? store.close() }
         let found = try RaceLookup.resolve(race, in: store)
         guard let detail = try store.detail(found.id) else {

@@ -19,7 +19,7 @@ struct RacesCommand: ParsableCommand {
     @OptionGroup var output: JSONOption
 
     func run() throws {
-        let store = try replica.open()
+        let store = try replica.openForReading()
         defer { try? store.close() }
         let races = try store.summaries(status: status)
         if output.json { return print(races.fastJSON) }

@@ -22,7 +22,7 @@ struct StatusCommand: ParsableCommand {
     @OptionGroup var output: JSONOption
 
     func run() throws {
-        let store = try replica.open()
+        let store = try clearRejected ? replica.open() : replica.openForReading()
         defer { try? store.close() }
         let session = try store.session()
         let pending = try store.pendingOps()
