@@ -16,7 +16,8 @@ enum ProcessBench {
         let port: Int
         let db: String
 
-        init(db: String, env: [String: String] = [:], args: [String] = []) throws {
+        /// `log`: where its standard error goes.
+        init(db: String, env: [String: String] = [:], args: [String] = [], log: String = "/dev/null") throws {
             self.db = db
             port = Int.random(in: 20000...40000)
             process = try ChildProcess(
@@ -26,7 +27,7 @@ enum ProcessBench {
                 environment: ProcessInfo.processInfo.environment.merging(["LOG_LEVEL": "error"].merging(env) { $1 }) {
                     $1
                 },
-                stderr: "/dev/null")
+                stderr: log)
             for _ in 0..<200 {
                 if (try? Shell.run("curl", ["-sf", url + "/healthz"]))?.contains("ok") == true { return }
                 usleep(25_000)
@@ -82,9 +83,17 @@ enum ProcessBench {
         }
         try await service.recordPoll(seen: seen, at: Date())
         try store.close()
+        // The access log's cost: /healthz with a line per request (LOG_LEVEL=info) against none.
+        let logging = try Hub(db: db, env: ["LOG_LEVEL": "info"], log: workDir + "/access.log")
+        let healthLogged = try wrk(logging.url + "/healthz")
+        logging.stop()
         let hub = try Hub(db: db)
         defer { hub.stop() }
         let health = try wrk(hub.url + "/healthz")
+        report.add(
+            Figure(
+                name: "/healthz with the access log (LOG_LEVEL=info), wrk", value: healthLogged, unit: "req/s",
+                baseline: health, baselineName: "req/s without it"))
         let get = try wrk(hub.url + "/feeds/live.atom")
         let headers = try Shell.run("curl", ["-sI", hub.url + "/feeds/live.atom"])
         let etag =
