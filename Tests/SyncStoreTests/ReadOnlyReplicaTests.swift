@@ -62,5 +62,18 @@ import Testing
         let before = try Data(contentsOf: URL(fileURLWithPath: hubPath))
         #expect(throws: StoreOpenError.self) { try ReplicaStore.reading(path: hubPath) }
         #expect(try Data(contentsOf: URL(fileURLWithPath: hubPath)) == before)
+        // A replica of a newer version is refused, not handed to the open that would migrate.
+        let newer = dir.file("newer.sqlite")
+        try ReplicaStore(path: newer).close()
+        let queue = try DatabaseQueue(path: newer)
+        try queue.write {
+            try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')")
+        }
+        try queue.close()
+        #expect {
+            try ReplicaStore.reading(path: newer)
+        } throws: { error in
+            "\(error)".contains("newer RaceSync version")
+        }
     }
 }

@@ -52,19 +52,26 @@ enum StoreOpener {
         } catch {
             throw StoreOpenError.from(error, path: path, doing: "cannot be opened")
         }
-        let migrator = Schema.migrator(for: kind)
         do {
-            let superseded = try pool.read { db in try migrator.hasBeenSuperseded(db) }
-            if superseded {
-                throw StoreOpenError(path: path, reason: "was written by a newer RaceSync version; upgrade to use it")
-            }
-            let complete = try pool.read { db in try migrator.hasCompletedMigrations(db) }
-            if !complete { try migrator.migrate(pool) }
+            if try !schemaIsCurrent(pool, kind: kind, path: path) { try Schema.migrator(for: kind).migrate(pool) }
         } catch {
             try? pool.close()
             throw StoreOpenError.from(error, path: path, doing: "cannot be read")
         }
         return pool
+    }
+
+    /// Whether the store holds this version's schema (false: migrations are due); a store of a
+    /// newer version is refused.
+    private static func schemaIsCurrent(_ store: any DatabaseReader, kind: StoreKind, path: String) throws -> Bool {
+        let migrator = Schema.migrator(for: kind)
+        let (superseded, complete) = try store.read { db in
+            (try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db))
+        }
+        if superseded {
+            throw StoreOpenError(path: path, reason: "was written by a newer RaceSync version; upgrade to use it")
+        }
+        return complete
     }
 
     /// One read-only connection (`SQLITE_OPEN_READONLY`) to the store at `path`, for reading
@@ -81,15 +88,8 @@ enum StoreOpener {
         } catch {
             throw StoreOpenError.from(error, path: path, doing: "cannot be opened")
         }
-        let migrator = Schema.migrator(for: kind)
         do {
-            if try connection.read({ db in try migrator.hasBeenSuperseded(db) }) {
-                throw StoreOpenError(path: path, reason: "was written by a newer RaceSync version; upgrade to use it")
-            }
-            if try connection.read({ db in try migrator.hasCompletedMigrations(db) }) { return connection }
-        } catch let error as StoreOpenError {
-            try? connection.close()
-            throw error
+            if try schemaIsCurrent(connection, kind: kind, path: path) { return connection }
         } catch {
             try? connection.close()
             throw StoreOpenError.from(error, path: path, doing: "cannot be read")
