@@ -69,10 +69,11 @@ public final class ReplicaStore: Sendable {
     /// node id yet) is opened as `init(path:create: false)` opens it instead, which recovers or
     /// migrates it.
     public static func reading(path: String) throws(StoreOpenError) -> ReplicaStore {
-        if let connection = try StoreOpener.openReadOnly(path: path, kind: .replica),
-            let nodeID = try? connection.read({ db in try Meta.get(db, "node_id") })
-        {
-            return ReplicaStore(readOnly: connection, path: path, nodeID: nodeID)
+        if let connection = try StoreOpener.openReadOnly(path: path, kind: .replica) {
+            if let nodeID = try? connection.read({ db in try Meta.get(db, "node_id") }) {
+                return ReplicaStore(readOnly: connection, path: path, nodeID: nodeID)
+            }
+            try? connection.close()
         }
         return try ReplicaStore(path: path, create: false)
     }
