@@ -84,6 +84,19 @@ import Testing
         #expect(!hub.daemon.log.contains(late.lastLine) && !hub.daemon.log.contains(added.lastLine))
     }
 
+    @Test func aHubWhosePortIsTakenSaysSoAndExitsCleanly() throws {
+        let box = Sandbox()
+        let first = try HubProcess(in: box)
+        // The second hub cannot listen: a plain error and exit 1 (it used to trap on its way out,
+        // leaving its outbound HTTP clients unclosed), and the store closed behind it.
+        let second = try box.run(
+            "syncd", ["hub", "--db", box.file("other.sqlite"), "--port", String(first.port)], timeout: 30)
+        #expect(second.status == 1, "\(second.stderr.suffix(400))")
+        #expect(second.stderr.contains("Address already in use"), "\(second.stderr.suffix(400))")
+        #expect(!second.stderr.contains("Fatal error"))
+        #expect(first.daemon.stop() == 0)
+    }
+
     @Test(arguments: [
         ["--help"], ["hub", "--help"], ["node", "--help"], ["user", "--help"], ["user", "add", "--help"],
         ["user", "list", "--help"], ["help", "hub"],

@@ -230,11 +230,14 @@ struct HubCommand: AsyncParsableCommand {
         }
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
-        accessLog?.flush()
+        // However the group ends (a port already taken ends it at once), the outbound HTTP
+        // clients and the store are closed: a client dropped unclosed traps in a debug build.
+        var ended: (any Error)?
+        do { try await group.run() } catch { ended = error }
         try await twitchClient?.http.shutdown()
         try await webSubTransport.shutdown()
         backend.close()
+        if let ended { throw ended }
         logger.info("stopped; store closed")
     }
 }
