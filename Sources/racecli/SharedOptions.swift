@@ -16,21 +16,17 @@ struct ReplicaOptions: ParsableArguments {
 
     /// Opens the replica; an unusable file is exit 1 with a message naming it.
     func open(create: Bool = false) throws -> ReplicaStore {
-        do {
-            return try ReplicaStore(path: path, create: create)
-        } catch {
-            throw CommandFailure.user("\(error)")
-        }
+        try exitOneOnFailure { try ReplicaStore(path: path, create: create) }
     }
 
     /// Opens the replica for a read command: read-only, one connection, nothing written
     /// (`ReplicaStore.reading`).
     func openForReading() throws -> ReplicaStore {
-        do {
-            return try ReplicaStore.reading(path: path)
-        } catch {
-            throw CommandFailure.user("\(error)")
-        }
+        try exitOneOnFailure { try ReplicaStore.reading(path: path) }
+    }
+
+    private func exitOneOnFailure(_ open: () throws -> ReplicaStore) throws -> ReplicaStore {
+        do { return try open() } catch { throw CommandFailure.user("\(error)") }
     }
 }
 

@@ -30,15 +30,14 @@ enum Loss: String, CaseIterable, Sendable, CustomTestStringConvertible {
     var movesTheStore: Bool { self != .postgresKilled }
 }
 
-/// The database of one failover run: its URL and how its primary is lost.
+/// The database of one failover run: its URL and how its primary is lost. The closures hold
+/// the clusters, which are stopped and removed when the last copy goes.
 struct Stage: Sendable {
     var url: String
     /// Loses the primary and returns once a server takes writes again (blocking).
     var losePrimary: @Sendable () -> Void
     /// The cluster's state, for failure messages.
     var state: @Sendable () -> String
-    /// The clusters, stopped and removed when the last copy goes.
-    var clusters: [any Sendable]
 
     /// The database for `loss`, or nil when the test is skipped (pg_auto_failover missing and not
     /// required).
@@ -55,7 +54,7 @@ struct Stage: Sendable {
                     Thread.sleep(forTimeInterval: 1)
                     try? standby.promote()
                 },
-                state: { "" }, clusters: [primary, standby])
+                state: { "" })
         }
         if let missing = AutoFailoverCluster.missing {
             if PostgresTestServer.isRequired {
@@ -77,7 +76,7 @@ struct Stage: Sendable {
                 }
                 try? cluster.waitUntilWritable()
             },
-            state: { cluster.state() }, clusters: [cluster])
+            state: { cluster.state() })
     }
 }
 

@@ -25,7 +25,7 @@ public final class ReplicaStore: Sendable {
     /// A `DatabasePool`, or for a replica opened `reading(path:)` one read-only connection.
     let pool: any DatabaseWriter
     /// Opened `reading(path:)`: nothing may be written, nothing is checkpointed on close.
-    let readOnly: Bool
+    var readOnly: Bool { !(pool is DatabasePool) }
     public let path: String
     /// This replica's node id, also its HLC node name.
     public let nodeID: String
@@ -49,7 +49,6 @@ public final class ReplicaStore: Sendable {
             path: path, kind: .replica, integrity: checkWholeFile ? .always : .whenSuspicious
         ) { recovery = $0 }
         self.pool = pool
-        self.readOnly = false
         self.recovery = recovery
         self.path = path
         self.now = now
@@ -80,7 +79,6 @@ public final class ReplicaStore: Sendable {
 
     private init(readOnly connection: DatabaseQueue, path: String, nodeID: String) {
         pool = connection
-        readOnly = true
         recovery = nil
         self.path = path
         self.nodeID = nodeID
