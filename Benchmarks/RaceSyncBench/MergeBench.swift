@@ -122,14 +122,32 @@ enum MergeBench {
         }
     }
 
-    /// A hub-schema file for a floor, opened bare: the hub's durability, none of its code.
+    /// A floor's file: the minimal schema a naive hub would use (the register, a change log
+    /// compacted by a unique text key, the op ids), with the hub's durability (WAL,
+    /// `synchronous=FULL`) and page cache, and none of its code.
     static func floorQueue(_ path: String) throws -> DatabaseQueue {
-        try HubStore(path: path).close()
         var config = Configuration()
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA cache_size = -65536")
         }
-        return try DatabaseQueue(path: path, configuration: config)
+        let queue = try DatabaseQueue(path: path, configuration: config)
+        try queue.writeWithoutTransaction { db in
+            try db.execute(
+                sql: """
+                    PRAGMA journal_mode = WAL;
+                    CREATE TABLE casters (
+                        race_id BLOB NOT NULL, user_id BLOB NOT NULL, present INTEGER NOT NULL, hlc_wall INTEGER NOT NULL,
+                        hlc_counter INTEGER NOT NULL, hlc_node TEXT NOT NULL, op_id BLOB NOT NULL, changed_by BLOB,
+                        PRIMARY KEY (race_id, user_id)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE change_log (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, key TEXT NOT NULL UNIQUE,
+                        payload TEXT NOT NULL, at INTEGER NOT NULL
+                    );
+                    CREATE TABLE applied_ops (op_id BLOB PRIMARY KEY, status TEXT NOT NULL, code INTEGER, detail TEXT) WITHOUT ROWID;
+                    """)
+        }
+        return queue
     }
 }

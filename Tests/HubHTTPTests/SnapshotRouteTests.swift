@@ -51,8 +51,8 @@ import Testing
             #expect(try replica.cursor() == cursor)
             let text = String(decoding: bytes, as: UTF8.self)
             #expect(
-                !text.contains("CREATE TABLE tokens") && !text.contains("CREATE TABLE change_log")
-                    && !text.contains("applied_ops"))
+                !text.contains("CREATE TABLE tokens") && !text.contains("CREATE TABLE log_events")
+                    && !text.contains("log_head") && !text.contains("applied_ops"))
         }
     }
 }

@@ -55,11 +55,13 @@ import Testing
         /// Everything a pull, a page or a later merge can see, without the log's sequence numbers.
         static func state(_ store: HubStore) throws -> [String] {
             try store.pool.read { db in
-                let casters = try Row.fetchAll(db, sql: "SELECT * FROM casters ORDER BY race_id, user_id").map(
-                    \.description)
+                let casters = try Row.fetchAll(
+                    db,
+                    sql:
+                        "SELECT race_id, user_id, \(StateQueries.registerColumns) FROM casters ORDER BY race_id, user_id"
+                ).map(\.description)
                 let answers = try Row.fetchAll(db, sql: "SELECT * FROM applied_ops ORDER BY op_id").map(\.description)
-                let log = try Row.fetchAll(db, sql: "SELECT kind, key, payload FROM change_log ORDER BY seq").map(
-                    \.description)
+                let log = try RowLog.entries(db, after: 0, limit: .max).map { "\($0.kind) \($0.key) \($0.payload)" }
                 return casters + ["--"] + answers + ["--"] + log
             }
         }

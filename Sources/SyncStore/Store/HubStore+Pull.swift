@@ -11,14 +11,16 @@ extension HubStore {
     /// resets: the log keeps the newest change of every row, so any cursor can be served.
     public func pull(since: PullCursor?, limit: Int) throws -> PullBatch {
         try read { db in
-            let last = try ChangeLog.lastSeq(db)
+            let last = try RowLog.lastSeq(db)
             let start = PullCursor(storeID: storeID, seq: 0)
             if let since, try !LogEpochs.canServe(db, since, currentEpoch: storeID, lastSeq: last) {
                 return PullBatch(entries: [], cursor: start, hasMore: last > 0, reset: true)
             }
             let after = since?.seq ?? 0
-            let rows = try ChangeLog.entries(db, after: after, limit: limit)
-            let cursor = PullCursor(storeID: storeID, seq: rows.last?.seq ?? after)
+            let rows = try RowLog.entries(db, after: after, limit: limit)
+            // A short page holds everything after `after`: the cursor moves to the head, past
+            // positions whose rows were written again since (the log has gaps by design).
+            let cursor = PullCursor(storeID: storeID, seq: rows.count < limit ? last : rows.last?.seq ?? after)
             return PullBatch(
                 entries: rows.map { ($0.seq, $0.kind, $0.key, $0.payload) }, cursor: cursor,
                 hasMore: cursor.seq < last, reset: false)

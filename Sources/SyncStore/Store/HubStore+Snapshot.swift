@@ -36,7 +36,7 @@ extension HubStore {
             try db.execute(sql: "PRAGMA snapshot.synchronous = OFF")
             var seq: Int64 = 0
             try db.inTransaction(.deferred) {
-                seq = try ChangeLog.lastSeq(db)
+                seq = try RowLog.lastSeq(db)
                 for table in Self.replicatedTables { try Self.copyRows(db, table, from: "main", to: "snapshot") }
                 let cursor = PullCursor(storeID: storeID, seq: seq)
                 try db.execute(

@@ -128,21 +128,6 @@ enum HubWrites {
         }
     }
 
-    /// Appends log rows in order (rows are numbered in statement order; a key appended again
-    /// replaces its older row with a fresh, larger seq).
-    static func appendLog(_ db: Database, _ changes: [ChangeData], atMs: Int64) throws {
-        for part in changes.chunked(chunk) {
-            var arguments: [any DatabaseValueConvertible] = []
-            for data in part {
-                arguments += [data.kind, data.key, String(decoding: try data.payload(), as: UTF8.self), atMs]
-            }
-            try execute(
-                db,
-                "INSERT OR REPLACE INTO change_log (kind, key, payload, at) VALUES \(marks(part.count, "(?, ?, ?, ?)"))",
-                rows: part.count, arguments)
-        }
-    }
-
     static func recordAnswers(_ db: Database, _ answers: [OpResult], author: UUID) throws {
         for part in answers.chunked(chunk) {
             var arguments: [any DatabaseValueConvertible] = []

@@ -21,7 +21,7 @@ enum LogEpochs {
         if begin {
             try db.execute(
                 sql: "INSERT INTO log_epochs (id, start_seq, started_at) VALUES (?, ?, ?)",
-                arguments: [Meta.randomHex(), try ChangeLog.lastSeq(db), atMs])
+                arguments: [Meta.randomHex(), try RowLog.lastSeq(db), atMs])
         }
         guard let id = try String.fetchOne(db, sql: "SELECT id FROM log_epochs ORDER BY n DESC LIMIT 1") else {
             throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "log_epochs is empty")

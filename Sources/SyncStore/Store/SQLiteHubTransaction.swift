@@ -123,7 +123,7 @@ final class SQLiteHubTransaction: HubTransaction {
     func appendLog(_ changes: [ChangeData], atMs: Int64, wakesReaders: Bool) async throws {
         guard !changes.isEmpty else { return }
         if wakesReaders { wakes.withLock { $0 = true } }
-        try await run { try HubWrites.appendLog($0, changes, atMs: atMs) }
+        try await run { try RowLog.append($0, changes) }
     }
 
     /// A small write that proves the disk takes writes again (`HubStore.canWrite`).

@@ -274,6 +274,7 @@ enum Schema {
                         """)
             }
         }
+        if kind == .hub { RowLogMigration.register(&migrator) }
         return migrator
     }
 }

@@ -27,7 +27,7 @@ extension HubStore {
 
     /// The cursor of the newest change in the log: where a reader that has seen everything is.
     public func logHead() throws -> PullCursor {
-        try read { db in PullCursor(storeID: storeID, seq: try ChangeLog.lastSeq(db)) }
+        try read { db in PullCursor(storeID: storeID, seq: try RowLog.lastSeq(db)) }
     }
 }
 
