@@ -61,6 +61,13 @@ enum HTTPBench {
                 note:
                     "push p50 \(format(percentile(latencies, 0.5) * 1000)) ms, p99 \(format(percentile(latencies, 0.99) * 1000)) ms"
             ))
+        if let floor = report.figures.first(where: { $0.name == MergeBench.mergeFigure }) {
+            report.add(
+                Figure(
+                    name: "100k ops pushed over HTTP (vs set-based floor)", value: Double(workload.ops.count) / elapsed,
+                    unit: "ops/s", baseline: floor.baseline, baselineName: floor.baselineName,
+                    note: "the floor in process, without HTTP, in a minimal schema; goal ≥ 1.0"))
+        }
 
         // Bootstrap a fresh replica from this hub: by snapshot file (what `racecli login` does),
         // and by JSON pages from the start (the fallback), next to SQLite copying the same rows.

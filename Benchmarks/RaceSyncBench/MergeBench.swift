@@ -11,6 +11,9 @@ enum MergeBench {
     static let mergeFigure = "hub merge, 100k ops in process"
 
     static func run(_ report: Report) async throws {
+        if let part = ProcessInfo.processInfo.environment["RACESYNC_BENCH_MERGE_PART"] {
+            return try await runAlone(part)
+        }
         log("merge: preparing 100k ops")
         let (merge, workload) = try await timed("merge.sqlite")
         let perRow = try rawInserts(workload.ops)
@@ -19,7 +22,7 @@ enum MergeBench {
             Figure(
                 name: mergeFigure, value: Double(workload.ops.count) / merge, unit: "ops/s",
                 baseline: Double(workload.ops.count) / setBased,
-                baselineName: "ops/s SQLite set-based: stage + INSERT…SELECT",
+                baselineName: "ops/s SQLite set-based, minimal schema: stage + INSERT…SELECT",
                 note: "1000 ops per durable transaction, synchronous=FULL"))
         report.add(
             Figure(
@@ -30,18 +33,43 @@ enum MergeBench {
                 note: "prepared statements, a row at a time"))
     }
 
+    /// Runs one part alone (`store`, `setbased` or `perrow`; `setup` makes only the users and
+    /// races every part starts with, to subtract), for a profiler or `strace -c` to see only it:
+    /// `RACESYNC_BENCH_MERGE_PART=store perf record -g racesync-bench --only merge`.
+    static func runAlone(_ part: String) async throws {
+        let store = try HubStore(path: workDir + "/merge-part.sqlite")
+        defer { try? store.close() }
+        let workload = try await Workload.make(store: store)
+        let elapsed: Double
+        switch part {
+        case "store": elapsed = try await merge(workload, into: store)
+        case "setbased": elapsed = try setBasedInserts(workload.ops)
+        case "perrow": elapsed = try rawInserts(workload.ops)
+        case "setup": return
+        default:
+            throw NSError(
+                domain: "bench", code: 1,
+                userInfo: [NSLocalizedDescriptionKey: "RACESYNC_BENCH_MERGE_PART is store, setbased, perrow or setup"])
+        }
+        print("merge part \(part): \(Int(Double(workload.ops.count) / elapsed)) ops/s")
+    }
+
     /// Seconds to merge a fresh workload in 1000-op batches, on a new store.
     static func timed(_ file: String) async throws -> (Double, Workload) {
         let store = try HubStore(path: workDir + "/" + file)
         defer { try? store.close() }
         let workload = try await Workload.make(store: store)
-        let elapsed = try await seconds {
+        return (try await merge(workload, into: store), workload)
+    }
+
+    /// Seconds to merge `workload`'s ops into `store` in 1000-op batches.
+    static func merge(_ workload: Workload, into store: HubStore) async throws -> Double {
+        try await seconds {
             for start in stride(from: 0, to: workload.ops.count, by: 1000) {
                 _ = try await store.hub.push(
                     Array(workload.ops[start..<min(start + 1000, workload.ops.count)]), caller: workload.organizer.id)
             }
         }
-        return (elapsed, workload)
     }
 
     /// The same rows written set-based: each 1000-op batch staged by one multi-row insert into
