@@ -152,12 +152,13 @@ enum MergeBench {
 
     /// A floor's file: the minimal schema a naive hub would use (the register, a change log
     /// compacted by a unique text key, the op ids), with the hub's durability (WAL,
-    /// `synchronous=FULL`) and page cache, and none of its code.
+    /// `synchronous=FULL`), page cache and in-memory temporary tables, and none of its code.
     static func floorQueue(_ path: String) throws -> DatabaseQueue {
         var config = Configuration()
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA cache_size = -65536")
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         let queue = try DatabaseQueue(path: path, configuration: config)
         try queue.writeWithoutTransaction { db in

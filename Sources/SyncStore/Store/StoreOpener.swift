@@ -11,7 +11,7 @@ enum StoreOpener {
     /// `onRecovery` is told when the file was not closed cleanly (a WAL was left beside it).
     static func open(
         path: String, kind: StoreKind, cacheMiB: Int = 16, integrity: StoreIntegrity.Policy = .whenSuspicious,
-        transactionsSpanCalls: Bool = false, onRecovery: (String) -> Void = { _ in }
+        transactionsSpanCalls: Bool = false, checkpointAfterPages: Int? = nil, onRecovery: (String) -> Void = { _ in }
     ) throws(StoreOpenError) -> DatabasePool {
         let verdict = try StoreFileCheck.inspect(path: path, kind: kind)
         switch verdict {
@@ -44,7 +44,9 @@ enum StoreOpener {
             try db.execute(sql: "PRAGMA cache_size = \(-1024 * cacheMiB)")
             // Temporary tables (the merge stages a batch in one) live in memory, never in a file.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
-            if let pages = walAutocheckpointPages { try db.execute(sql: "PRAGMA wal_autocheckpoint = \(pages)") }
+            if let pages = walAutocheckpointPages ?? checkpointAfterPages {
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(pages)")
+            }
         }
         let pool: DatabasePool
         do {
@@ -107,8 +109,9 @@ enum StoreOpener {
         try pool.close()
     }
 
-    /// `RACESYNC_WAL_AUTOCHECKPOINT`: pages of WAL after which a commit checkpoints (SQLite's
-    /// default, 1000, when unset). The crash tests set it small so that kills land mid-checkpoint.
+    /// `RACESYNC_WAL_AUTOCHECKPOINT`: pages of WAL after which a commit checkpoints, for every
+    /// store (else the store's own `checkpointAfterPages`, else SQLite's default, 1000). The
+    /// crash tests set it small so that kills land mid-checkpoint.
     static let walAutocheckpointPages: Int? = {
         guard let text = ProcessInfo.processInfo.environment["RACESYNC_WAL_AUTOCHECKPOINT"], let pages = Int(text),
             pages >= 0
