@@ -101,7 +101,7 @@ test: deps pgdeps pydeps browserdeps check-architecture format-check
 
 ## Release benchmarks, each figure next to a same-run baseline; writes bench/results.json.
 bench: deps pgdeps
-	@command -v wrk >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk curl; }
+	@command -v wrk >/dev/null && test -x /usr/sbin/nginx || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk curl nginx-light; }
 	$(SWIFT) build $(RELEASE) --product syncd
 	$(SWIFT) build $(RELEASE) --product racecli
 	$(SWIFT) build $(RELEASE) --product racesync-bench

@@ -114,6 +114,38 @@ enum ProcessBench {
             Figure(
                 name: "feed conditional GET -> 304, wrk", value: notModified, unit: "req/s", baseline: health,
                 baselineName: "req/s /healthz"))
+        try againstNginx(report, hub: hub, plain: get, gzip: gzip)
+    }
+
+    /// The cached feed next to nginx serving the same bytes (the body as the hub sends it, and
+    /// its gzip form with `gzip_static`), measured in the same run.
+    static func againstNginx(_ report: Report, hub: Hub, plain: Double, gzip: Double) throws {
+        guard NginxAnchor.isInstalled else {
+            log("feeds: nginx not installed (make bench installs nginx-light); no anchor")
+            return
+        }
+        let body = workDir + "/live.atom"
+        let packed = workDir + "/live.atom.gz"
+        Shell.quietly("/usr/bin/curl", ["-sf", "-o", body, hub.url + "/feeds/live.atom"])
+        Shell.quietly(
+            "/usr/bin/curl", ["-sf", "-H", "Accept-Encoding: gzip", "-o", packed, hub.url + "/feeds/live.atom"])
+        let nginx = try NginxAnchor(
+            files: [
+                "live.atom": try Data(contentsOf: URL(fileURLWithPath: body)),
+                "live.atom.gz": try Data(contentsOf: URL(fileURLWithPath: packed)),
+            ],
+            contentType: "application/atom+xml")
+        defer { nginx.stop() }
+        let nginxPlain = try wrk(nginx.url + "/feeds/live.atom")
+        let nginxGzip = try wrk(nginx.url + "/feeds/live.atom", header: "Accept-Encoding: gzip")
+        report.add(
+            Figure(
+                name: "cached feed GET vs nginx, same bytes, wrk", value: plain, unit: "req/s", baseline: nginxPlain,
+                baselineName: "req/s nginx (2 workers, sendfile, no log)", note: "goal ≥ 0.8"))
+        report.add(
+            Figure(
+                name: "cached feed GET gzip vs nginx gzip_static, wrk", value: gzip, unit: "req/s",
+                baseline: nginxGzip, baselineName: "req/s nginx gzip_static, same .gz bytes", note: "goal ≥ 0.8"))
     }
 
     static func memory(_ report: Report) async throws {
