@@ -54,28 +54,29 @@ enum RowLog {
         },
     ]
 
-    /// At most `limit` changes after `seq`, in order: up to `limit` from each table's index
-    /// range, merged.
+    /// At most `limit` changes after `seq`, in order: up to `limit` rows from each table's
+    /// index range, merged; only the rows kept become payloads.
     static func entries(_ db: Database, after seq: Int64, limit: Int) throws -> [Entry] {
-        var found: [Entry] = []
-        for source in sources {
+        var found: [(seq: Int64, source: Int, row: Row)] = []
+        for (index, source) in sources.enumerated() {
             let rows = try Row.fetchAll(
                 db.cachedStatement(sql: "\(source.sql) WHERE seq > ? ORDER BY seq LIMIT ?"), arguments: [seq, limit])
-            for row in rows {
-                let data = try source.change(row)
-                found.append(
-                    Entry(
-                        seq: row["seq"], kind: data.kind, key: data.key,
-                        payload: String(decoding: try data.payload(), as: UTF8.self)))
-            }
+            found += rows.map { ($0["seq"], index, $0) }
         }
         let events = try Row.fetchAll(
             db.cachedStatement(
                 sql: "SELECT seq, kind, key, payload FROM log_events WHERE seq > ? ORDER BY seq LIMIT ?"),
             arguments: [seq, limit])
-        found += events.map { Entry(seq: $0["seq"], kind: $0["kind"], key: $0["key"], payload: $0["payload"]) }
+        found += events.map { ($0["seq"], sources.count, $0) }
         found.sort { $0.seq < $1.seq }
-        return Array(found.prefix(limit))
+        return try found.prefix(limit).map { seq, index, row in
+            guard index < sources.count else {
+                return Entry(seq: seq, kind: row["kind"], key: row["key"], payload: row["payload"])
+            }
+            let data = try sources[index].change(row)
+            return Entry(
+                seq: seq, kind: data.kind, key: data.key, payload: String(decoding: try data.payload(), as: UTF8.self))
+        }
     }
 
     // MARK: Writing
