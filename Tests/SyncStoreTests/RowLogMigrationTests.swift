@@ -86,6 +86,7 @@ import Testing
         defer { dir.cleanup() }
         let store = try Self.migratedCopy(dir)
         defer { try? store.close() }
+        #expect(store.upgrade?.hasPrefix("upgraded to schema \(RowLogMigration.name) in ") == true)
         try store.pool.read { db in
             #expect(try !db.tableExists("change_log"))
             let events = try String.fetchAll(db, sql: "SELECT kind FROM log_events ORDER BY seq")

@@ -25,6 +25,8 @@ public final class HubStore: Sendable {
     public let changeSignal = ChangeSignal()
     /// Set when the file was not closed cleanly and SQLite recovered it on open (for the log).
     public let recovery: String?
+    /// Set when opening upgraded an existing store's schema: which migrations ran, how long (for the log).
+    public let upgrade: String?
     /// Whether the last write failed for lack of disk space (`/healthz` answers 503 until a write works).
     let diskFull = Mutex(DiskFullState())
 
@@ -34,6 +36,7 @@ public final class HubStore: Sendable {
         throws(StoreOpenError)
     {
         var recovery: String?
+        var upgrade: String?
         // A 1000-op push writes about 1800 pages (the register, its seq index entry, the op
         // id): with SQLite's default (checkpoint after 1000 pages) every push would also copy
         // its pages into the main file and fsync it. 16384 pages (64 MiB of WAL at most, before
@@ -41,10 +44,10 @@ public final class HubStore: Sendable {
         // 15–16k ops/s with the default and 17–23k with this (100k ops, 1000 per push).
         let pool = try StoreOpener.open(
             path: path, kind: .hub, cacheMiB: 64, integrity: .always, transactionsSpanCalls: true,
-            checkpointAfterPages: 16384
-        ) { recovery = $0 }
+            checkpointAfterPages: 16384, onRecovery: { recovery = $0 }, onUpgrade: { upgrade = $0 })
         self.pool = pool
         self.recovery = recovery
+        self.upgrade = upgrade
         self.path = path
         do {
             let (id, last) = try pool.write { db -> (String, HLC?) in

@@ -11,7 +11,8 @@ enum StoreOpener {
     /// `onRecovery` is told when the file was not closed cleanly (a WAL was left beside it).
     static func open(
         path: String, kind: StoreKind, cacheMiB: Int = 16, integrity: StoreIntegrity.Policy = .whenSuspicious,
-        transactionsSpanCalls: Bool = false, checkpointAfterPages: Int? = nil, onRecovery: (String) -> Void = { _ in }
+        transactionsSpanCalls: Bool = false, checkpointAfterPages: Int? = nil, onRecovery: (String) -> Void = { _ in },
+        onUpgrade: (String) -> Void = { _ in }
     ) throws(StoreOpenError) -> DatabasePool {
         let verdict = try StoreFileCheck.inspect(path: path, kind: kind)
         switch verdict {
@@ -55,12 +56,28 @@ enum StoreOpener {
             throw StoreOpenError.from(error, path: path, doing: "cannot be opened")
         }
         do {
-            if try !schemaIsCurrent(pool, kind: kind, path: path) { try Schema.migrator(for: kind).migrate(pool) }
+            if try !schemaIsCurrent(pool, kind: kind, path: path) {
+                try migrate(pool, kind: kind, onUpgrade: onUpgrade)
+            }
         } catch {
             try? pool.close()
             throw StoreOpenError.from(error, path: path, doing: "cannot be read")
         }
         return pool
+    }
+
+    /// Applies the missing migrations; a store that had some already (an upgrade, not a new
+    /// file) is described to `onUpgrade`: which migrations ran and how long they took.
+    private static func migrate(_ pool: DatabasePool, kind: StoreKind, onUpgrade: (String) -> Void) throws {
+        let migrator = Schema.migrator(for: kind)
+        let applied = try pool.read { try migrator.appliedIdentifiers($0) }
+        let started = ContinuousClock.now
+        try migrator.migrate(pool)
+        guard !applied.isEmpty else { return }
+        let ran = migrator.migrations.filter { !applied.contains($0) }
+        let elapsed = (ContinuousClock.now - started).components
+        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        onUpgrade("upgraded to schema \(ran.joined(separator: ", ")) in \(String(format: "%.2f", seconds)) s")
     }
 
     /// Whether the store holds this version's schema (false: migrations are due); a store of a

@@ -59,6 +59,9 @@ enum HubBackend {
             if let recovery = store.recovery {
                 logger.notice("store recovered after a crash: \(recovery)", metadata: ["db": "\(location)"])
             }
+            if let upgrade = store.upgrade {
+                logger.notice("store \(upgrade)", metadata: ["db": "\(location)"])
+            }
             return .sqlite(store)
         } catch {
             throw CommandFailure.user("\(error)")
