@@ -14,8 +14,9 @@ import SyncCore
 /// after it, in its newest state.
 ///
 /// Changes without a row of their own (a participant removed, a stream gone offline, the
-/// last Twitch poll) are kept in `log_events`, one per key, with their payload; a row
-/// written again removes its key's event there. `log_head` holds the last position issued.
+/// last Twitch poll) are kept in `log_events`, one per key, with their payload; a participant
+/// or live status written again (the rows that come back after a removal) removes its key's
+/// event there. `log_head` holds the last position issued.
 enum RowLog {
     /// A change as pull serves it: its payload is JSON text.
     struct Entry: Sendable {

@@ -56,9 +56,8 @@ enum StoreOpener {
             throw StoreOpenError.from(error, path: path, doing: "cannot be opened")
         }
         do {
-            if try !schemaIsCurrent(pool, kind: kind, path: path) {
-                try migrate(pool, kind: kind, onUpgrade: onUpgrade)
-            }
+            let migrator = Schema.migrator(for: kind)
+            if try !schemaIsCurrent(pool, migrator, path: path) { try migrate(pool, migrator, onUpgrade: onUpgrade) }
         } catch {
             try? pool.close()
             throw StoreOpenError.from(error, path: path, doing: "cannot be read")
@@ -68,8 +67,9 @@ enum StoreOpener {
 
     /// Applies the missing migrations; a store that had some already (an upgrade, not a new
     /// file) is described to `onUpgrade`: which migrations ran and how long they took.
-    private static func migrate(_ pool: DatabasePool, kind: StoreKind, onUpgrade: (String) -> Void) throws {
-        let migrator = Schema.migrator(for: kind)
+    private static func migrate(_ pool: DatabasePool, _ migrator: DatabaseMigrator, onUpgrade: (String) -> Void)
+        throws
+    {
         let applied = try pool.read { try migrator.appliedIdentifiers($0) }
         let started = ContinuousClock.now
         try migrator.migrate(pool)
@@ -82,8 +82,9 @@ enum StoreOpener {
 
     /// Whether the store holds this version's schema (false: migrations are due); a store of a
     /// newer version is refused.
-    private static func schemaIsCurrent(_ store: any DatabaseReader, kind: StoreKind, path: String) throws -> Bool {
-        let migrator = Schema.migrator(for: kind)
+    private static func schemaIsCurrent(_ store: any DatabaseReader, _ migrator: DatabaseMigrator, path: String)
+        throws -> Bool
+    {
         let (superseded, complete) = try store.read { db in
             (try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db))
         }
@@ -108,7 +109,7 @@ enum StoreOpener {
             throw StoreOpenError.from(error, path: path, doing: "cannot be opened")
         }
         do {
-            if try schemaIsCurrent(connection, kind: kind, path: path) { return connection }
+            if try schemaIsCurrent(connection, Schema.migrator(for: kind), path: path) { return connection }
         } catch {
             try? connection.close()
             throw StoreOpenError.from(error, path: path, doing: "cannot be read")
