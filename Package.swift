@@ -269,7 +269,7 @@ let package = Package(
         .testTarget(
             name: "StoreConformanceTests",
             dependencies: [
-                "SyncCore", "RaceService", "SyncStore", "SyncPostgres", "PostgresTestSupport",
+                "SyncCore", "RaceService", "SyncStore", "SyncPostgres", "PostgresTestSupport", "StoreTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],

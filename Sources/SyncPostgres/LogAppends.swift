@@ -3,13 +3,15 @@ import Logging
 import PostgresNIO
 import SyncCore
 
-/// The change-log rows one write transaction appends, numbered from the locked head: written
-/// by `flush` as one multi-row statement (`UNNEST` of arrays).
+/// The log positions one write transaction hands out, numbered from the locked head, and the
+/// rows they go to (`PostgresRowLog`).
 ///
-/// The log is compacted by row like the SQLite log: a key's new change replaces its previous
-/// row with a larger `seq`, so the newest change of every row always sits after older ones.
+/// A change gets the next position; a key changed twice in the transaction keeps its later
+/// one. Caster registers are written with their position by the merge's upsert itself
+/// (`stamped`), so the hot path writes each register row once; every other change is stamped
+/// on its row by `flush`, just before the commit, or kept as an event when it has no row.
 struct LogAppends: Sendable {
-    private var entries: [(kind: String, key: String, payload: String, at: Int64)] = []
+    private var changes: [(seq: Int64, data: ChangeData, stamped: Bool)] = []
     private let head: Int64
     /// Whether these appends change what readers see (a poll that found no live-status change
     /// appends only its poll time, and wakes nobody).
@@ -17,25 +19,29 @@ struct LogAppends: Sendable {
 
     init(after head: Int64) { self.head = head }
 
-    var isEmpty: Bool { entries.isEmpty }
+    var isEmpty: Bool { changes.isEmpty }
     /// The head after this transaction's appends.
-    var lastSeq: Int64 { head + Int64(entries.count) }
+    var lastSeq: Int64 { head + Int64(changes.count) }
 
-    mutating func append(_ data: ChangeData, atMs: Int64) throws {
-        entries.append((data.kind, data.key, String(decoding: try data.payload(), as: UTF8.self), atMs))
+    /// Gives `data` the next position, to be stamped on its row by `flush`.
+    mutating func append(_ data: ChangeData) {
+        changes.append((lastSeq + 1, data, false))
     }
 
-    /// Writes the rows: a key appended twice keeps its last change (with its seq).
+    /// Gives `data` the next position, which the caller writes on the row itself.
+    mutating func appendStamped(_ data: ChangeData) -> Int64 {
+        changes.append((lastSeq + 1, data, true))
+        return lastSeq
+    }
+
+    /// Stamps the rows of the changes not yet stamped and records the changes without a row:
+    /// only each key's last change counts.
     func flush(_ connection: PostgresConnection, logger: Logger) async throws {
-        guard !entries.isEmpty else { return }
-        var lastIndex: [String: Int] = [:]
-        for (index, entry) in entries.enumerated() { lastIndex[entry.key] = index }
-        let kept = entries.indices.filter { lastIndex[entries[$0].key] == $0 }
-        try await connection.run(
-            Statements.AppendLog(
-                seqs: kept.map { head + Int64($0) + 1 }, kinds: kept.map { entries[$0].kind },
-                keys: kept.map { entries[$0].key },
-                payloads: kept.map { entries[$0].payload }, ats: kept.map { entries[$0].at }),
-            logger: logger)
+        guard !changes.isEmpty else { return }
+        var last: [String: Int] = [:]
+        for (index, change) in changes.enumerated() { last[change.data.key] = index }
+        let kept = changes.indices.filter { last[changes[$0].data.key] == $0 }.map { changes[$0] }
+        try await PostgresRowLog.write(
+            kept.filter { !$0.stamped }.map { ($0.seq, $0.data) }, connection, logger: logger)
     }
 }

@@ -6,8 +6,9 @@ import SyncCore
 import Synchronization
 
 /// A hub write transaction on PostgreSQL: each call runs its SQL on the transaction's
-/// connection (the log head is locked, see `PostgresHubStore`); log appends are collected and
-/// written with consecutive seqs just before the commit (`LogAppends`).
+/// connection (the log head is locked, see `PostgresHubStore`); log appends take consecutive
+/// positions from the head and are stamped on their rows just before the commit (`LogAppends`),
+/// except caster registers, which the merge's upsert writes with their positions.
 final class PostgresHubTransaction: HubTransaction {
     let connection: PostgresConnection
     let logger: Logger
@@ -145,15 +146,20 @@ final class PostgresHubTransaction: HubTransaction {
             "DELETE FROM participants WHERE race_id = \(race) AND user_id = \(user)", logger: logger)
     }
 
-    func writeRegisters(_ changes: [(key: RegisterKey, register: CasterRegister)]) async throws {
+    func writeRegisters(_ changes: [(key: RegisterKey, register: CasterRegister)], atMs: Int64) async throws {
         guard !changes.isEmpty else { return }
+        let seqs = log.withLock { log in
+            changes.map { key, register in
+                log.appendStamped(.caster(CasterState(raceID: key.race, userID: key.user, register: register)))
+            }
+        }
         try await connection.run(
             Statements.WriteRegisters(
                 races: changes.map(\.key.race), users: changes.map(\.key.user),
                 present: changes.map(\.register.present),
                 walls: changes.map(\.register.hlc.wallMs), counters: changes.map { Int32($0.register.hlc.counter) },
                 nodes: changes.map(\.register.hlc.node), opIDs: changes.map(\.register.opID),
-                authors: NullableArray(changes.map(\.register.changedBy))),
+                authors: NullableArray(changes.map(\.register.changedBy)), seqs: seqs),
             logger: logger)
     }
 
@@ -204,8 +210,8 @@ final class PostgresHubTransaction: HubTransaction {
     }
 
     func appendLog(_ changes: [ChangeData], atMs: Int64, wakesReaders: Bool) async throws {
-        try log.withLock { log in
-            for change in changes { try log.append(change, atMs: atMs) }
+        log.withLock { log in
+            for change in changes { log.append(change) }
             if wakesReaders { log.wakesReaders = true }
         }
     }

@@ -156,7 +156,36 @@ enum PostgresSchema {
                 "CREATE INDEX websub_by_end ON websub_subscriptions (expires_at)",
             ]
         ),
+        // The row is the log (`PostgresRowLog`): each replicated row takes the position of its
+        // key's newest change in the old log; what is left there (removals, the last poll)
+        // becomes `log_events`. Positions and the head are kept, so cursors stay valid.
+        ("v11-row-is-the-log", rowIsTheLog),
     ]
+
+    /// The replicated tables, with the SQL of each row's old log key (`ChangeData.key`; a
+    /// uuid's text form is the lowercase one the keys use).
+    static let replicatedTables: [(table: String, key: String)] = [
+        ("users", "'user:' || t.id"),
+        ("races", "'race:' || t.id"),
+        ("participants", "'participant:' || t.race_id || ':' || t.user_id"),
+        ("casters", "'caster:' || t.race_id || ':' || t.user_id"),
+        ("live_status", "'live:' || t.user_id"),
+    ]
+
+    static let rowIsTheLog: [PostgresQuery] =
+        replicatedTables.flatMap { table, key -> [PostgresQuery] in
+            [
+                PostgresQuery(unsafeSQL: "ALTER TABLE \(table) ADD COLUMN seq bigint"),
+                PostgresQuery(
+                    unsafeSQL: "UPDATE \(table) t SET seq = l.seq FROM change_log l WHERE l.key = \(key)"),
+                PostgresQuery(unsafeSQL: "DELETE FROM change_log l USING \(table) t WHERE l.seq = t.seq"),
+                PostgresQuery(unsafeSQL: "CREATE INDEX \(table)_by_seq ON \(table) (seq)"),
+            ]
+        } + [
+            "CREATE TABLE log_events (key text PRIMARY KEY, seq bigint NOT NULL UNIQUE, kind text NOT NULL, payload text NOT NULL)",
+            "INSERT INTO log_events (key, seq, kind, payload) SELECT key, seq, kind, payload FROM change_log",
+            "DROP TABLE change_log",
+        ]
 
     /// Applies every migration this database lacks, under the migration lock.
     static func migrate(_ client: PostgresClient, logger: Logger) async throws {

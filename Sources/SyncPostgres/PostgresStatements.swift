@@ -45,25 +45,6 @@ enum Statements {
         func makeBindings() throws -> PostgresBindings { try bindings(seq, wall, counter) }
     }
 
-    struct LogAfter: PostgresPreparedStatement {
-        static let sql = "SELECT seq, kind, key, payload FROM change_log WHERE seq > $1 ORDER BY seq LIMIT $2"
-        typealias Row = (Int64, String, String, String)
-        var after: Int64, limit: Int64
-        func makeBindings() throws -> PostgresBindings { try bindings(after, limit) }
-        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
-    }
-
-    struct AppendLog: PostgresPreparedStatement {
-        static let sql = """
-            INSERT INTO change_log (seq, kind, key, payload, at)
-            SELECT * FROM unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::int8[])
-            ON CONFLICT (key) DO UPDATE SET seq = excluded.seq, kind = excluded.kind, payload = excluded.payload, at = excluded.at
-            """
-        typealias Row = ()
-        var seqs: [Int64], kinds: [String], keys: [String], payloads: [String], ats: [Int64]
-        func makeBindings() throws -> PostgresBindings { try bindings(seqs, kinds, keys, payloads, ats) }
-    }
-
     // MARK: The batch merge
 
     struct Answers: PostgresPreparedStatement {
@@ -114,17 +95,19 @@ enum Statements {
 
     struct WriteRegisters: PostgresPreparedStatement {
         static let sql = """
-            INSERT INTO casters (race_id, user_id, present, hlc_wall, hlc_counter, hlc_node, op_id, changed_by)
-            SELECT r, u, p, w, c, n, o, a
-            FROM unnest($1::uuid[], $2::uuid[], $3::bool[], $4::int8[], $5::int4[], $6::text[], $7::uuid[], $8::uuid[]) AS t(r, u, p, w, c, n, o, a)
+            INSERT INTO casters (race_id, user_id, present, hlc_wall, hlc_counter, hlc_node, op_id, changed_by, seq)
+            SELECT r, u, p, w, c, n, o, a, s
+            FROM unnest($1::uuid[], $2::uuid[], $3::bool[], $4::int8[], $5::int4[], $6::text[], $7::uuid[], $8::uuid[], $9::int8[])
+                AS t(r, u, p, w, c, n, o, a, s)
             ON CONFLICT (race_id, user_id) DO UPDATE SET present = excluded.present, hlc_wall = excluded.hlc_wall,
-                hlc_counter = excluded.hlc_counter, hlc_node = excluded.hlc_node, op_id = excluded.op_id, changed_by = excluded.changed_by
+                hlc_counter = excluded.hlc_counter, hlc_node = excluded.hlc_node, op_id = excluded.op_id,
+                changed_by = excluded.changed_by, seq = excluded.seq
             """
         typealias Row = ()
         var races: [UUID], users: [UUID], present: [Bool], walls: [Int64], counters: [Int32], nodes: [String],
-            opIDs: [UUID], authors: NullableArray<UUID>
+            opIDs: [UUID], authors: NullableArray<UUID>, seqs: [Int64]
         func makeBindings() throws -> PostgresBindings {
-            try bindings(races, users, present, walls, counters, nodes, opIDs, authors)
+            try bindings(races, users, present, walls, counters, nodes, opIDs, authors, seqs)
         }
     }
 

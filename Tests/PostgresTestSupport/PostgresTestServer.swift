@@ -18,12 +18,15 @@ public enum PostgresTestServer {
         adminURL == nil ? "no RACESYNC_TEST_POSTGRES_URL (`make test` starts a PostgreSQL server for the tests)" : nil
     }
 
-    /// A URL of a new, empty database on the test server (made with `psql`).
-    public static func freshDatabase() throws -> String {
+    /// A URL of a new database on the test server (made with `psql`): empty, or loaded from the
+    /// SQL file `loading` (a `pg_dump` of a store an earlier release wrote).
+    public static func freshDatabase(loading file: String? = nil) throws -> String {
         guard let admin = adminURL else { throw PostgresTestFailure(missing ?? "no server") }
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
         try Spawn.check("psql '\(admin)' -v ON_ERROR_STOP=1 -q -c 'CREATE DATABASE \(name)'")
-        return database(admin, name)
+        let url = database(admin, name)
+        if let file { try Spawn.check("psql '\(url)' -v ON_ERROR_STOP=1 -q -f '\(file)' >/dev/null") }
+        return url
     }
 
     /// `url` naming database `name` instead.

@@ -81,9 +81,9 @@ enum TestPostgres {
     /// (the restart test sets its own, short one).
     static let timeout: Duration = .seconds(30)
 
-    /// A new empty database on the test server; nil (skip) when there is no server and it is
-    /// not required, a recorded failure when it is.
-    static func freshDatabase() async throws -> PostgresURL? {
+    /// A new database on the test server (empty, or loaded from the SQL file `file`); nil (skip)
+    /// when there is no server and it is not required, a recorded failure when it is.
+    static func freshDatabase(loading file: String? = nil) async throws -> PostgresURL? {
         if let missing = PostgresTestServer.missing {
             if PostgresTestServer.isRequired {
                 Issue.record("RACESYNC_REQUIRE_POSTGRES is set but there is \(missing)")
@@ -92,6 +92,6 @@ enum TestPostgres {
             }
             return nil
         }
-        return try PostgresURL(try PostgresTestServer.freshDatabase())
+        return try PostgresURL(try PostgresTestServer.freshDatabase(loading: file))
     }
 }

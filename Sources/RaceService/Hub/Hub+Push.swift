@@ -15,7 +15,7 @@ extension Hub {
     /// The merge of a batch inside `tx`, set-based: the facts of the whole batch with a handful
     /// of reads, each op decided in order by the pure rules (`MergeDecisions`, earlier ops of
     /// the batch folded in), and the writes as one call each: the registers' last applied
-    /// states, their log rows (in the order of their last change) and the answers.
+    /// states with their log positions (in the order of their last change) and the answers.
     static func merge(_ ops: [Op], caller: UUID, in tx: any HubTransaction, clock: HubClock) async throws
         -> MergeDecisions
     {
@@ -30,11 +30,7 @@ extension Hub {
             ops, caller: caller, priors: recorded.mapValues(\.answer), authors: recorded.compactMapValues(\.author),
             races: races, participants: participants, registers: registers, users: users,
             nowMs: clock.now(), observe: clock.observe)
-        try await tx.writeRegisters(decisions.changes)
-        let changes = decisions.changes.map {
-            ChangeData.caster(CasterState(raceID: $0.key.race, userID: $0.key.user, register: $0.register))
-        }
-        try await tx.appendLog(changes, atMs: clock.now())
+        try await tx.writeRegisters(decisions.changes, atMs: clock.now())
         try await tx.recordAnswers(decisions.answers, author: caller)
         return decisions
     }

@@ -106,7 +106,12 @@ enum HubWrites {
 
     // MARK: Writes, one multi-row statement per kind (per chunk)
 
-    static func writeRegisters(_ db: Database, _ changes: [(key: RegisterKey, register: CasterRegister)]) throws {
+    /// Writes each register with the log position from `firstSeq` on, in order (the row is
+    /// the log: see `RowLog.reserve`).
+    static func writeRegisters(
+        _ db: Database, _ changes: [(key: RegisterKey, register: CasterRegister)], firstSeq: Int64
+    ) throws {
+        var seq = firstSeq
         for part in changes.chunked(chunk) {
             var arguments: [any DatabaseValueConvertible] = []
             for (key, register) in part {
@@ -115,15 +120,17 @@ enum HubWrites {
                     register.hlc.node, register.opID,
                 ]
                 arguments.append(register.changedBy.map { $0 as any DatabaseValueConvertible } ?? DatabaseValue.null)
+                arguments.append(seq)
+                seq += 1
             }
             try execute(
                 db,
                 """
-                INSERT INTO casters (race_id, user_id, present, hlc_wall, hlc_counter, hlc_node, op_id, changed_by)
-                VALUES \(marks(part.count, "(?, ?, ?, ?, ?, ?, ?, ?)"))
+                INSERT INTO casters (race_id, user_id, present, hlc_wall, hlc_counter, hlc_node, op_id, changed_by, seq)
+                VALUES \(marks(part.count, "(?, ?, ?, ?, ?, ?, ?, ?, ?)"))
                 ON CONFLICT(race_id, user_id) DO UPDATE SET present = excluded.present, hlc_wall = excluded.hlc_wall,
                     hlc_counter = excluded.hlc_counter, hlc_node = excluded.hlc_node, op_id = excluded.op_id,
-                    changed_by = excluded.changed_by
+                    changed_by = excluded.changed_by, seq = excluded.seq
                 """, rows: part.count, arguments)
         }
     }

@@ -93,6 +93,14 @@ enum RowLog {
         try db.cachedStatement(sql: "UPDATE log_head SET seq = ?").execute(arguments: [seq])
     }
 
+    /// Hands out `count` positions for rows their writer stamps itself (the merge's caster
+    /// registers, written once with their positions); answers the first.
+    static func reserve(_ db: Database, count: Int) throws -> Int64 {
+        let first = try lastSeq(db) + 1
+        try db.cachedStatement(sql: "UPDATE log_head SET seq = ?").execute(arguments: [first + Int64(count) - 1])
+        return first
+    }
+
     private static func stamp(_ db: Database, _ data: ChangeData, seq: Int64) throws {
         switch data {
         case .user(let user):

@@ -99,9 +99,12 @@ final class SQLiteHubTransaction: HubTransaction {
         }
     }
 
-    func writeRegisters(_ changes: [(key: RegisterKey, register: CasterRegister)]) async throws {
+    func writeRegisters(_ changes: [(key: RegisterKey, register: CasterRegister)], atMs: Int64) async throws {
         guard !changes.isEmpty else { return }
-        try await run { try HubWrites.writeRegisters($0, changes) }
+        wakes.withLock { $0 = true }
+        try await run { db in
+            try HubWrites.writeRegisters(db, changes, firstSeq: try RowLog.reserve(db, count: changes.count))
+        }
     }
     func recordAnswers(_ answers: [OpResult], author: UUID) async throws {
         guard !answers.isEmpty else { return }
