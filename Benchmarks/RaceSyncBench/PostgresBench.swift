@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import RaceService
 import SyncCore
 import SyncNode
 import SyncPostgres
@@ -19,6 +20,12 @@ enum PostgresBench {
         }
         var logger = Logger(label: "bench.postgres")
         logger.logLevel = .error
+        if ProcessInfo.processInfo.environment["RACESYNC_BENCH_POSTGRES_PART"] == "merge" {
+            let (merge, floor) = try await mergeAndFloorSeconds(admin, logger: logger)
+            return print(
+                "postgres part merge: \(Int(Double(opCount) / merge)) ops/s, floor \(Int(Double(opCount) / floor)) ops/s, ratio \(format(floor / merge))"
+            )
+        }
         var ops: [Op] = []
         var single = 0.0
         var double = 0.0
@@ -42,20 +49,9 @@ enum PostgresBench {
             hubs.forEach { $0.stop() }
             stores.forEach { $0.close() }
         }
-        // The merge alone, in process: what the HTTP figures cost beyond it.
-        let mergeURL = try await database(admin, "bench_merge", logger: logger)
-        let mergeStore = try await PostgresHubStore.open(mergeURL, logger: logger)
-        let mergeWorkload = try await workloadOps(mergeStore, reuse: [])
-        let caller = try await mergeStore.hub.user(token: mergeWorkload.token)!.id
-        let merge = try await seconds {
-            for start in stride(from: 0, to: mergeWorkload.ops.count, by: 1000) {
-                _ = try await mergeStore.hub.push(
-                    Array(mergeWorkload.ops[start..<min(start + 1000, mergeWorkload.ops.count)]), caller: caller)
-            }
-        }
-        mergeStore.close()
-        let floorURL = try await database(admin, "bench_floor", logger: logger)
-        let floor = try await floorSeconds(floorURL, ops, logger: logger)
+        // The merge alone, in process, batch by batch with the floor (what the HTTP figures cost
+        // beyond it; interleaved, so the machine's drift touches both alike).
+        let (merge, floor) = try await mergeAndFloorSeconds(admin, logger: logger)
         let floorRate = Double(opCount) / floor
         let floorName = "ops/s PostgreSQL multi-row inserts of the same rows, 1000 per transaction"
         report.add(
@@ -80,6 +76,27 @@ enum PostgresBench {
                 note:
                     "push p50 \(format(percentile(doubleLatencies, 0.5) * 1000)) ms, p99 \(format(percentile(doubleLatencies, 0.99) * 1000)) ms; log appends serialize on the head row"
             ))
+    }
+
+    /// Seconds to merge a fresh workload in process in 1000-op batches, and seconds for the
+    /// floor to write the same batches, each merge batch followed by the floor's.
+    /// `RACESYNC_BENCH_POSTGRES_PART=merge` runs only this, for a profiler (`perf record -a -g`
+    /// sees the server's processes too).
+    static func mergeAndFloorSeconds(_ admin: String, logger: Logger) async throws -> (merge: Double, floor: Double) {
+        let url = try await database(admin, "bench_merge", logger: logger)
+        let store = try await PostgresHubStore.open(url, logger: logger)
+        defer { store.close() }
+        let workload = try await workloadOps(store, reuse: [])
+        let caller = try await store.hub.user(token: workload.token)!.id
+        let floor = try await Floor(try await database(admin, "bench_floor", logger: logger), logger: logger)
+        var (merge, written) = (0.0, 0.0)
+        for start in stride(from: 0, to: workload.ops.count, by: 1000) {
+            let batch = Array(workload.ops[start..<min(start + 1000, workload.ops.count)])
+            merge += try await seconds { _ = try await store.hub.push(batch, caller: caller) }
+            written += try await seconds { try await floor.write(batch) }
+        }
+        await floor.close()
+        return (merge, written)
     }
 
     /// A new database named `name` (dropped first if a run left it).
@@ -115,44 +132,51 @@ enum PostgresBench {
     }
 
     /// PostgreSQL writing what the merge writes per op (a register upsert, a log row, an op
-    /// id), 1000 rows per transaction as multi-row `UNNEST` inserts, without the merge's reads.
-    static func floorSeconds(_ url: PostgresURL, _ ops: [Op], logger: Logger) async throws -> Double {
-        let connection = try await PostgresConnection.connect(
-            configuration: url.connectionConfiguration(), id: 1, logger: logger)
-        defer { Task { try? await connection.close() } }
-        for statement in [
-            "CREATE TABLE casters (race_id uuid, user_id uuid, present boolean, hlc_wall bigint, hlc_counter integer, hlc_node text, op_id uuid, PRIMARY KEY (race_id, user_id))",
-            "CREATE TABLE change_log (seq bigint PRIMARY KEY, key text UNIQUE, payload text)",
-            "CREATE TABLE applied_ops (op_id uuid PRIMARY KEY, status text)",
-        ] { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
+    /// id), 1000 rows per transaction as multi-row `UNNEST` inserts, without the merge's reads,
+    /// in a minimal schema (the SQL is here).
+    final class Floor {
+        let connection: PostgresConnection
+        let logger: Logger
         var seq: Int64 = 0
-        return try await seconds {
-            for start in stride(from: 0, to: ops.count, by: 1000) {
-                let part = ops[start..<min(start + 1000, ops.count)]
-                var latest: [String: Op] = [:]
-                for op in part { latest["\(op.raceID)\(op.userID)"] = op }
-                let rows = Array(latest.values)
-                let seqs = rows.indices.map { seq + Int64($0) + 1 }
-                seq += Int64(rows.count)
-                try await connection.query("BEGIN", logger: logger)
-                try await connection.query(
-                    """
-                    INSERT INTO casters SELECT * FROM unnest(\(rows.map(\.raceID))::uuid[], \(rows.map(\.userID))::uuid[], \(rows.map { $0.kind == .join })::bool[],
-                        \(rows.map(\.hlc.wallMs))::int8[], \(rows.map { Int32($0.hlc.counter) })::int4[], \(rows.map(\.hlc.node))::text[], \(rows.map(\.opID))::uuid[])
-                    ON CONFLICT (race_id, user_id) DO UPDATE SET present = excluded.present, hlc_wall = excluded.hlc_wall,
-                        hlc_counter = excluded.hlc_counter, hlc_node = excluded.hlc_node, op_id = excluded.op_id
-                    """, logger: logger)
-                try await connection.query(
-                    """
-                    INSERT INTO change_log SELECT * FROM unnest(\(seqs)::int8[], \(rows.map { "caster:\($0.raceID):\($0.userID)" })::text[],
-                        \(rows.map { "{\"op_id\":\"\($0.opID)\",\"present\":\($0.kind == .join)}" })::text[])
-                    ON CONFLICT (key) DO UPDATE SET seq = excluded.seq, payload = excluded.payload
-                    """, logger: logger)
-                try await connection.query(
-                    "INSERT INTO applied_ops SELECT * FROM unnest(\(part.map(\.opID))::uuid[], \(part.map { _ in "applied" })::text[])",
-                    logger: logger)
-                try await connection.query("COMMIT", logger: logger)
-            }
+
+        init(_ url: PostgresURL, logger: Logger) async throws {
+            connection = try await PostgresConnection.connect(
+                configuration: url.connectionConfiguration(), id: 1, logger: logger)
+            self.logger = logger
+            for statement in [
+                "CREATE TABLE casters (race_id uuid, user_id uuid, present boolean, hlc_wall bigint, hlc_counter integer, hlc_node text, op_id uuid, PRIMARY KEY (race_id, user_id))",
+                "CREATE TABLE change_log (seq bigint PRIMARY KEY, key text UNIQUE, payload text)",
+                "CREATE TABLE applied_ops (op_id uuid PRIMARY KEY, status text)",
+            ] { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
+        }
+
+        func close() async { try? await connection.close() }
+
+        /// One batch in one transaction: each pair's last op as its register and log row, every op id.
+        func write(_ part: [Op]) async throws {
+            var latest: [String: Op] = [:]
+            for op in part { latest["\(op.raceID)\(op.userID)"] = op }
+            let rows = Array(latest.values)
+            let seqs = rows.indices.map { seq + Int64($0) + 1 }
+            seq += Int64(rows.count)
+            try await connection.query("BEGIN", logger: logger)
+            try await connection.query(
+                """
+                INSERT INTO casters SELECT * FROM unnest(\(rows.map(\.raceID))::uuid[], \(rows.map(\.userID))::uuid[], \(rows.map { $0.kind == .join })::bool[],
+                    \(rows.map(\.hlc.wallMs))::int8[], \(rows.map { Int32($0.hlc.counter) })::int4[], \(rows.map(\.hlc.node))::text[], \(rows.map(\.opID))::uuid[])
+                ON CONFLICT (race_id, user_id) DO UPDATE SET present = excluded.present, hlc_wall = excluded.hlc_wall,
+                    hlc_counter = excluded.hlc_counter, hlc_node = excluded.hlc_node, op_id = excluded.op_id
+                """, logger: logger)
+            try await connection.query(
+                """
+                INSERT INTO change_log SELECT * FROM unnest(\(seqs)::int8[], \(rows.map { "caster:\($0.raceID):\($0.userID)" })::text[],
+                    \(rows.map { "{\"op_id\":\"\($0.opID)\",\"present\":\($0.kind == .join)}" })::text[])
+                ON CONFLICT (key) DO UPDATE SET seq = excluded.seq, payload = excluded.payload
+                """, logger: logger)
+            try await connection.query(
+                "INSERT INTO applied_ops SELECT * FROM unnest(\(part.map(\.opID))::uuid[], \(part.map { _ in "applied" })::text[])",
+                logger: logger)
+            try await connection.query("COMMIT", logger: logger)
         }
     }
 }

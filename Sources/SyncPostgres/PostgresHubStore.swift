@@ -224,11 +224,15 @@ public final class PostgresHubStore: HubBackend, Sendable {
                 let last = clock.last
                 let log = transaction.log.withLock { $0 }
                 try await log.flush(connection, logger: logger)
-                try await connection.run(
-                    Statements.StoreHead(seq: log.lastSeq, wall: last.wallMs, counter: Int32(last.counter)),
-                    logger: logger)
                 let wakes = !log.isEmpty && log.wakesReaders
-                if wakes { try await connection.query(Utility.notify, logger: logger) }
+                let (head, wall, stamp) = (log.lastSeq, last.wallMs, Int32(last.counter))
+                if wakes {
+                    try await connection.run(
+                        Statements.StoreHeadAndNotify(seq: head, wall: wall, counter: stamp), logger: logger)
+                } else {
+                    try await connection.run(
+                        Statements.StoreHead(seq: head, wall: wall, counter: stamp), logger: logger)
+                }
                 if !log.isEmpty, let beforeCommit { await beforeCommit() }
                 return (value, wakes)
             }

@@ -13,25 +13,13 @@ final class PostgresHubTransaction: HubTransaction {
     let connection: PostgresConnection
     let logger: Logger
     let log: Mutex<LogAppends>
-    /// Whether the planner was told to probe by key (see `Utility.probeByKey`).
-    private let probing = Mutex(false)
-
+    /// The log positions of the registers `pairFacts` found: a register written again leaves
+    /// its old one (`WriteRegisters`).
+    private let registerSeqs = Mutex<[RegisterKey: Int64]>([:])
     init(connection: PostgresConnection, logger: Logger, head: Int64) {
         self.connection = connection
         self.logger = logger
         self.log = Mutex(LogAppends(after: head))
-    }
-
-    /// Every fact of a merge is found by key: tells the planner once per transaction.
-    private func probeByKey() async throws {
-        guard
-            probing.withLock({
-                let first = !$0
-                $0 = true
-                return first
-            })
-        else { return }
-        try await connection.query(Utility.probeByKey, logger: logger)
     }
 
     func raceFacts(_ id: UUID) async throws -> RaceFacts? {
@@ -55,27 +43,22 @@ final class PostgresHubTransaction: HubTransaction {
             .first ?? 1
     }
 
-    func participants(_ keys: [RegisterKey]) async throws -> Set<RegisterKey> {
-        try await probeByKey()
-        var found = Set<RegisterKey>()
-        for (race, user) in try await connection.rows(
-            Statements.Participants(races: keys.map(\.race), users: keys.map(\.user)), logger: logger)
-        {
-            found.insert(RegisterKey(race: race, user: user))
-        }
-        return found
-    }
-
-    func registers(_ keys: [RegisterKey]) async throws -> [RegisterKey: CasterRegister] {
-        try await probeByKey()
-        var found: [RegisterKey: CasterRegister] = [:]
+    func pairFacts(_ keys: [RegisterKey], joining: Set<RegisterKey>) async throws -> PairFacts {
+        var facts = PairFacts()
+        var seqs: [RegisterKey: Int64] = [:]
         for row in try await connection.rows(
-            Statements.Registers(races: keys.map(\.race), users: keys.map(\.user)), logger: logger)
+            Statements.PairFacts(
+                races: keys.map(\.race), users: keys.map(\.user), joins: keys.map { joining.contains($0) }),
+            logger: logger)
         {
-            let caster = try PostgresRows.register(row)
-            found[RegisterKey(race: caster.raceID, user: caster.userID)] = caster.register
+            let key = RegisterKey(race: row.race, user: row.user)
+            if row.userExists { facts.users.insert(row.user) }
+            if row.participant { facts.participants.insert(key) }
+            if let register = try row.register() { facts.registers[key] = register }
+            if let seq = row.seq { seqs[key] = seq }
         }
-        return found
+        registerSeqs.withLock { $0.merge(seqs) { $1 } }
+        return facts
     }
 
     func users(_ ids: [UUID]) async throws -> [UUID: User] {
@@ -95,7 +78,6 @@ final class PostgresHubTransaction: HubTransaction {
     }
 
     func answers(_ ids: [UUID]) async throws -> [UUID: RecordedAnswer] {
-        try await probeByKey()
         var found: [UUID: RecordedAnswer] = [:]
         for row in try await connection.rows(Statements.Answers(ids: ids), logger: logger) {
             let recorded = try PostgresRows.answer(row)
@@ -159,8 +141,10 @@ final class PostgresHubTransaction: HubTransaction {
                 present: changes.map(\.register.present),
                 walls: changes.map(\.register.hlc.wallMs), counters: changes.map { Int32($0.register.hlc.counter) },
                 nodes: changes.map(\.register.hlc.node), opIDs: changes.map(\.register.opID),
-                authors: NullableArray(changes.map(\.register.changedBy)), seqs: seqs),
+                authors: NullableArray(changes.map(\.register.changedBy)), seqs: seqs,
+                previous: registerSeqs.withLock { known in changes.compactMap { known[$0.key] } }),
             logger: logger)
+        registerSeqs.withLock { known in for (change, seq) in zip(changes, seqs) { known[change.key] = seq } }
     }
 
     func recordAnswers(_ answers: [OpResult], author: UUID) async throws {

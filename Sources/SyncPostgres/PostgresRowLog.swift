@@ -7,8 +7,10 @@ import SyncCore
 /// v11), as on SQLite (see `RowLog` there and docs/sync.md).
 ///
 /// Every replicated row (users, races, participants, caster registers, live status) carries
-/// `seq`, the position of its newest change, under an index of its own; a pull merges the
-/// tables' `seq > cursor` range scans and builds each change from its row. Changes without a
+/// `seq`, the position of its newest change, under an index of its own — except caster
+/// registers, whose positions are listed in `caster_positions` (`seq PRIMARY KEY` and the
+/// register's key), so that the merge's register updates stay HOT; a pull merges the tables'
+/// `seq > cursor` range scans and builds each change from its row. Changes without a
 /// row (a participant removed, a stream gone offline, the last poll) are one `log_events` row
 /// per key; a participant or live status written again drops its key's event. Positions come
 /// from the locked `log_head` (see `PostgresHubStore`), so the never-skip order is unchanged.
@@ -65,6 +67,16 @@ enum PostgresRowLog {
                     WHERE t.race_id = s.r AND t.user_id = s.u RETURNING s.seq
                     """, as: Int64.self, logger: logger))
             events += rows.filter { !found.contains($0.seq) }.map { ($0.seq, $0.data) }
+            // A register's position is listed apart (see `Statements.WriteRegisters`); its old
+            // one, left listed here, no longer matches the row and is skipped by pulls.
+            let listed = rows.filter { table == "casters" && found.contains($0.seq) }
+            if !listed.isEmpty {
+                try await connection.query(
+                    """
+                    INSERT INTO caster_positions (seq, race_id, user_id)
+                    SELECT * FROM unnest(\(listed.map(\.seq))::int8[], \(listed.map(\.race))::uuid[], \(listed.map(\.user))::uuid[])
+                    """, logger: logger)
+            }
         }
         guard !events.isEmpty else { return }
         let payloads = try events.map { String(decoding: try $0.data.payload(), as: UTF8.self) }
@@ -107,7 +119,9 @@ enum PostgresRowLog {
         }
         for row in try await connection.all(
             """
-            SELECT c.seq, \(unescaped: PostgresRows.registerColumns) FROM casters c WHERE c.seq > \(seq) ORDER BY c.seq LIMIT \(limit)
+            SELECT p.seq, \(unescaped: PostgresRows.registerColumns) FROM caster_positions p
+            JOIN casters c ON c.race_id = p.race_id AND c.user_id = p.user_id AND c.seq = p.seq
+            WHERE p.seq > \(seq) ORDER BY p.seq LIMIT \(limit)
             """, as: (Int64, UUID, UUID, Bool, Int64, Int32, String, UUID, UUID?).self, logger: logger)
         {
             let caster = try PostgresRows.register((row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8))

@@ -100,3 +100,18 @@ extension PostgresConnection {
         return rows
     }
 }
+
+/// A row's cells read in order, each decoded as a concrete type: unlike `row.decode` of a tuple
+/// type, this needs no generic tuple metadata per row (measured: a tenth of the merge's own
+/// time on PostgreSQL went to decoding the 1000 rows of `Statements.PairFacts` that way).
+struct PostgresCells {
+    private var cells: PostgresRow.Iterator
+
+    init(_ row: PostgresRow) { cells = row.makeIterator() }
+
+    /// The next cell, decoded as `T`.
+    mutating func next<T: PostgresDecodable>(_: T.Type = T.self) throws -> T {
+        guard let cell = cells.next() else { throw PostgresDecodingError.Code.missingData }
+        return try cell.decode(T.self)
+    }
+}

@@ -157,8 +157,10 @@ enum PostgresSchema {
             ]
         ),
         // The row is the log (`PostgresRowLog`): each replicated row takes the position of its
-        // key's newest change in the old log; what is left there (removals, the last poll)
-        // becomes `log_events`. Positions and the head are kept, so cursors stay valid.
+        // key's newest change in the old log; a caster register's position is also listed in
+        // `caster_positions` (its own index would make every register update a non-HOT one);
+        // what is left in the old log (removals, the last poll) becomes `log_events`. Positions
+        // and the head are kept, so cursors stay valid.
         ("v11-row-is-the-log", rowIsTheLog),
     ]
 
@@ -179,9 +181,14 @@ enum PostgresSchema {
                 PostgresQuery(
                     unsafeSQL: "UPDATE \(table) t SET seq = l.seq FROM change_log l WHERE l.key = \(key)"),
                 PostgresQuery(unsafeSQL: "DELETE FROM change_log l USING \(table) t WHERE l.seq = t.seq"),
-                PostgresQuery(unsafeSQL: "CREATE INDEX \(table)_by_seq ON \(table) (seq)"),
+                PostgresQuery(
+                    unsafeSQL: table == "casters"
+                        ? "CREATE TABLE caster_positions (seq bigint PRIMARY KEY, race_id uuid NOT NULL, user_id uuid NOT NULL)"
+                        : "CREATE INDEX \(table)_by_seq ON \(table) (seq)"),
             ]
         } + [
+            "INSERT INTO caster_positions (seq, race_id, user_id) SELECT seq, race_id, user_id FROM casters WHERE seq IS NOT NULL",
+            "ALTER TABLE casters SET (fillfactor = 70)",
             "CREATE TABLE log_events (key text PRIMARY KEY, seq bigint NOT NULL UNIQUE, kind text NOT NULL, payload text NOT NULL)",
             "INSERT INTO log_events (key, seq, kind, payload) SELECT key, seq, kind, payload FROM change_log",
             "DROP TABLE change_log",

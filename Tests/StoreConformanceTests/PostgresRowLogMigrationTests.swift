@@ -52,8 +52,10 @@ import Testing
                     "SELECT kind FROM log_events ORDER BY seq", as: String.self, logger: TestPostgres.logger),
                 try await PostgresHubStore.head(connection, logger: TestPostgres.logger),
                 try await connection.all(
-                    "SELECT (SELECT count(*) FROM casters WHERE seq IS NULL) + (SELECT count(*) FROM users WHERE seq IS NULL)",
-                    as: Int64.self, logger: TestPostgres.logger)
+                    """
+                    SELECT (SELECT count(*) FROM casters WHERE seq IS NULL) + (SELECT count(*) FROM users WHERE seq IS NULL)
+                        + (SELECT count(*) FROM casters c WHERE NOT EXISTS (SELECT 1 FROM caster_positions p WHERE p.seq = c.seq))
+                    """, as: Int64.self, logger: TestPostgres.logger)
             )
         }
         #expect(tables == [0])

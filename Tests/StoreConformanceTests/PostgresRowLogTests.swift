@@ -60,6 +60,27 @@ import Testing
         #expect(entries.first?.payload == String(decoding: try change.payload(), as: UTF8.self))
     }
 
+    @Test func aRegisterWrittenAgainIsListedOnceAtItsNewPosition() async throws {
+        guard let store = try await Self.open() else { return }
+        defer { store.close() }
+        let (organizer, _) = try await store.hub.addUser(login: "org", displayName: nil)
+        let (alice, _) = try await store.hub.addUser(login: "alice", displayName: nil)
+        let race = try await store.hub.createRace(name: "Any%", organizer: organizer.id).id
+        _ = try await store.hub.castJoin(race: race, caller: alice.id)
+        _ = try await store.hub.castLeave(race: race, caller: alice.id)
+        _ = try await store.hub.castJoin(race: race, caller: alice.id)
+        let (listed, stored) = try await store.read { connection in
+            (
+                try await connection.all(
+                    "SELECT seq FROM caster_positions", as: Int64.self, logger: TestPostgres.logger),
+                try await connection.all("SELECT seq FROM casters", as: Int64.self, logger: TestPostgres.logger)
+            )
+        }
+        #expect(listed == stored && listed.count == 1)
+        let entries = try await store.pull(since: nil, limit: 100).entries.filter { $0.kind == "caster" }
+        #expect(entries.map(\.seq) == listed)
+    }
+
     @Test func aShortPageEndsAtTheHeadSoPagingNeverStalls() async throws {
         guard let store = try await Self.open() else { return }
         defer { store.close() }

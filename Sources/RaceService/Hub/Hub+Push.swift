@@ -23,13 +23,12 @@ extension Hub {
         let recorded = try await tx.answers(Array(Set(ops.map(\.opID))))
         let races = try await tx.races(Array(Set(ops.map(\.raceID)))).mapValues(\.race)
         let keys = Array(Set(ops.map { RegisterKey(race: $0.raceID, user: $0.userID) }))
-        let participants = try await tx.participants(keys)
-        let registers = try await tx.registers(keys)
-        let users = try await tx.users(Array(MergeDecisions.userIDs(ops, registers: registers, caller: caller)))
+        let joining = Set(ops.filter { $0.kind == .join }.map { RegisterKey(race: $0.raceID, user: $0.userID) })
+        let facts = try await tx.pairFacts(keys, joining: joining)
+        let authors = try await tx.users(Array(MergeDecisions.authorIDs(facts.registers, caller: caller)))
         let decisions = MergeDecisions.decide(
             ops, caller: caller, priors: recorded.mapValues(\.answer), authors: recorded.compactMapValues(\.author),
-            races: races, participants: participants, registers: registers, users: users,
-            nowMs: clock.now(), observe: clock.observe)
+            races: races, facts: facts, names: authors, nowMs: clock.now(), observe: clock.observe)
         try await tx.writeRegisters(decisions.changes, atMs: clock.now())
         try await tx.recordAnswers(decisions.answers, author: caller)
         return decisions

@@ -27,28 +27,36 @@ public struct MergeDecisions {
     public var changes: [(key: Key, register: CasterRegister)] = []
 
     /// Decides `ops` for `caller`. `priors` are the recorded answers and `authors` who pushed
-    /// them (an op id is answered only to its author). `observe` moves the hub clock past an
-    /// accepted op's stamp. The answers to record are `caller`'s.
+    /// them (an op id is answered only to its author); `names` holds the users a superseded
+    /// op's answer may name (`authorIDs`). `observe` moves the hub clock past an accepted op's
+    /// stamp. The answers to record are `caller`'s.
     public static func decide(
         _ ops: [Op], caller: UUID, priors: [UUID: OpResult], authors: [UUID: UUID], races: [UUID: Race],
-        participants: Set<Key>,
-        registers: [Key: CasterRegister], users: [UUID: User], nowMs: Int64, observe: (HLC) -> Void
+        facts pairs: PairFacts, names: [UUID: User], nowMs: Int64, observe: (HLC) -> Void
     ) -> MergeDecisions {
-        var priors = priors
-        var authors = authors
-        var registers = registers
+        var registers = pairs.registers
         var decisions = MergeDecisions()
-        var written: [Key: (order: Int, register: CasterRegister)] = [:]
-        for (index, op) in ops.enumerated() {
+        decisions.results.reserveCapacity(ops.count)
+        decisions.answers.reserveCapacity(ops.count)
+        // This batch's answers so far (the caller's), which a repeated op id sees.
+        var answered: [UUID: OpResult] = [:]
+        answered.reserveCapacity(ops.count)
+        // Registers applied, in the order of their last change: a key applied again leaves a
+        // hole where it was (no sort at the end).
+        var applied: [(key: Key, register: CasterRegister)?] = []
+        var appliedAt: [Key: Int] = [:]
+        appliedAt.reserveCapacity(ops.count)
+        for op in ops {
             let key = Key(race: op.raceID, user: op.userID)
+            let mine = answered[op.opID]
             var facts = CasterMerge.Facts(
-                prior: priors[op.opID], priorAuthor: authors[op.opID], race: nil, userExists: false,
-                isParticipant: false, register: nil)
+                prior: mine ?? priors[op.opID], priorAuthor: mine != nil ? caller : authors[op.opID], race: nil,
+                userExists: false, isParticipant: false, register: nil)
             if facts.prior == nil {
                 facts.race = races[op.raceID]
-                facts.userExists = users[op.userID] != nil
+                facts.userExists = pairs.users.contains(op.userID)
                 if facts.race != nil, facts.userExists {
-                    facts.isParticipant = participants.contains(key)
+                    facts.isParticipant = pairs.participants.contains(key)
                     facts.register = registers[key]
                 }
             }
@@ -68,29 +76,34 @@ public struct MergeDecisions {
                 observe(op.hlc)
                 // A register from before authors were recorded was almost surely its own user's.
                 let authorID = winner.changedBy ?? op.userID
-                let author = users[authorID] ?? User(id: authorID, twitchUsername: "unknown", twitchDisplayName: nil)
+                let author = names[authorID] ?? User(id: authorID, twitchUsername: "unknown", twitchDisplayName: nil)
                 result = OpResult(
                     opID: op.opID, status: .superseded,
                     winner: OpWinner(hlc: winner.hlc, user: author, kind: winner.kind))
             case .apply(let register):
                 observe(op.hlc)
                 registers[key] = register
-                written[key] = (index, register)
+                if let earlier = appliedAt[key] { applied[earlier] = nil }
+                appliedAt[key] = applied.count
+                applied.append((key, register))
                 result = OpResult(opID: op.opID, status: .applied)
             }
             // Recorded as the one-by-one merge records it: a repeat in this batch sees it.
             let recorded = OpResult(opID: op.opID, status: result.status, code: result.code, detail: result.detail)
-            priors[op.opID] = recorded
-            authors[op.opID] = caller
+            answered[op.opID] = recorded
             decisions.answers.append(recorded)
             decisions.results.append(result)
         }
-        decisions.changes = written.sorted { $0.value.order < $1.value.order }.map { ($0.key, $0.value.register) }
+        decisions.changes = applied.compactMap { $0 }
         return decisions
     }
 
-    /// Everyone whose name an answer may carry: the ops' users, the registers' authors, the caller.
-    public static func userIDs(_ ops: [Op], registers: [Key: CasterRegister], caller: UUID) -> Set<UUID> {
-        Set(ops.map(\.userID) + registers.values.compactMap(\.changedBy) + [caller])
+    /// Everyone a superseded op's answer may name: the author of each stored register (its
+    /// user for a register from before authors were recorded, see `decide`) and the caller,
+    /// who wrote the registers applied earlier in the batch.
+    public static func authorIDs(_ registers: [Key: CasterRegister], caller: UUID) -> Set<UUID> {
+        var ids: Set<UUID> = [caller]
+        for (key, register) in registers { ids.insert(register.changedBy ?? key.user) }
+        return ids
     }
 }

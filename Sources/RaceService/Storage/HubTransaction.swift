@@ -4,6 +4,24 @@ public import SyncCore
 /// A caster register's key: one (race, user) pair.
 public typealias RegisterKey = MergeDecisions.Key
 
+/// What a merge needs to know of its (race, user) pairs, read with one lookup per pair.
+public struct PairFacts: Sendable {
+    /// The pairs asked about (`joining`) that name a participant of their race.
+    public var participants: Set<RegisterKey> = []
+    /// The caster registers (present or not) of the pairs that have one.
+    public var registers: [RegisterKey: CasterRegister] = [:]
+    /// The pairs' users that exist.
+    public var users: Set<UUID> = []
+
+    public init(
+        participants: Set<RegisterKey> = [], registers: [RegisterKey: CasterRegister] = [:], users: Set<UUID> = []
+    ) {
+        self.participants = participants
+        self.registers = registers
+        self.users = users
+    }
+}
+
 /// An op's recorded answer and who pushed the op first.
 public struct RecordedAnswer: Sendable, Equatable {
     public var answer: OpResult
@@ -31,10 +49,9 @@ public protocol HubTransaction: Sendable {
     func races(_ ids: [UUID]) async throws -> [UUID: RaceState]
     /// The creation order the next race gets (one more than the largest so far).
     func nextRaceSeq() async throws -> Int64
-    /// Which of `keys` name a participant of their race.
-    func participants(_ keys: [RegisterKey]) async throws -> Set<RegisterKey>
-    /// The caster registers (present or not) of `keys` that exist.
-    func registers(_ keys: [RegisterKey]) async throws -> [RegisterKey: CasterRegister]
+    /// The caster registers of `keys`, which of their users exist, and which of the pairs in
+    /// `joining` (only a join asks) name a participant of their race.
+    func pairFacts(_ keys: [RegisterKey], joining: Set<RegisterKey>) async throws -> PairFacts
     /// The known users among `ids`.
     func users(_ ids: [UUID]) async throws -> [UUID: User]
     /// The user with this (lowercase) login, or nil.

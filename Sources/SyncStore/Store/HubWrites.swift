@@ -90,6 +90,13 @@ enum HubWrites {
         return Set(rows.map { RegisterKey(race: $0["race_id"], user: $0["user_id"]) })
     }
 
+    /// The staged pairs' users that exist.
+    static func stagedUsers(_ db: Database) throws -> Set<UUID> {
+        Set(
+            try UUID.fetchAll(
+                db, sql: "SELECT DISTINCT k.user_id FROM merge_keys k JOIN users u ON u.id = k.user_id"))
+    }
+
     static func registers(_ db: Database) throws -> [RegisterKey: CasterRegister] {
         var found: [RegisterKey: CasterRegister] = [:]
         let rows = try Row.fetchAll(

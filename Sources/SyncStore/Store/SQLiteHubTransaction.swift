@@ -11,9 +11,6 @@ final class SQLiteHubTransaction: HubTransaction {
     private let pool: DatabasePool
     /// Whether the log appends so far change what readers see.
     private let wakes = Mutex(false)
-    /// The (race, user) pairs staged in the keyed temporary table (see `HubWrites.stage`).
-    private let staged = Mutex<[RegisterKey]?>(nil)
-
     init(pool: DatabasePool) { self.pool = pool }
 
     /// Whether the commit should wake readers.
@@ -23,28 +20,18 @@ final class SQLiteHubTransaction: HubTransaction {
         try await pool.writeWithoutTransaction(body)
     }
 
-    /// Stages `keys` unless they are already staged.
-    private func stage(_ db: Database, _ keys: [RegisterKey]) throws {
-        guard staged.withLock({ $0 != keys }) else { return }
-        try HubWrites.stage(db, keys)
-        staged.withLock { $0 = keys }
-    }
-
     func raceFacts(_ id: UUID) async throws -> RaceFacts? { try await run { try StateQueries.facts($0, race: id) } }
     func races(_ ids: [UUID]) async throws -> [UUID: RaceState] { try await run { try HubWrites.races($0, ids) } }
     func nextRaceSeq() async throws -> Int64 {
         try await run { try Int64.fetchOne($0, sql: "SELECT coalesce(max(created_seq), 0) + 1 FROM races") ?? 1 }
     }
-    func participants(_ keys: [RegisterKey]) async throws -> Set<RegisterKey> {
-        try await run { [self] db in
-            try stage(db, keys)
-            return try HubWrites.participants(db)
-        }
-    }
-    func registers(_ keys: [RegisterKey]) async throws -> [RegisterKey: CasterRegister] {
-        try await run { [self] db in
-            try stage(db, keys)
-            return try HubWrites.registers(db)
+    func pairFacts(_ keys: [RegisterKey], joining: Set<RegisterKey>) async throws -> PairFacts {
+        try await run { db in
+            try HubWrites.stage(db, keys)
+            return PairFacts(
+                participants: try HubWrites.participants(db).intersection(joining),
+                registers: try HubWrites.registers(db),
+                users: try HubWrites.stagedUsers(db))
         }
     }
     func users(_ ids: [UUID]) async throws -> [UUID: User] { try await run { try HubWrites.users($0, ids) } }
