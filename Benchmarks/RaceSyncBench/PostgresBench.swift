@@ -58,7 +58,9 @@ enum PostgresBench {
             Figure(
                 name: "hub merge on PostgreSQL, 100k ops in process", value: Double(opCount) / merge, unit: "ops/s",
                 baseline: floorRate, baselineName: floorName,
-                note: "1000-op batches, each followed by the floor's (interleaved); the floor does the writes without the merge's reads"))
+                note:
+                    "1000-op batches, each followed by the floor's (interleaved); the floor does the writes without the merge's reads"
+            ))
         let sqlite = sqliteHTTPOpsPerSecond.map { ", SQLite hub over HTTP \(format($0)) ops/s" } ?? ""
         report.add(
             Figure(

@@ -9,6 +9,26 @@ enum Output {
         print(String(decoding: try WireJSON.encode(value, pretty: true), as: UTF8.self))
     }
 
+    /// A JSON array written to stdout as its elements come, in chunks of about 64 KiB: a
+    /// listing is never held whole as text.
+    static func streamJSONArray<Element: FastJSONWritable>(
+        _ produce: ((Element) throws -> Void) throws -> Void
+    ) throws {
+        var chunk = "["
+        chunk.reserveCapacity(1 << 16)
+        var first = true
+        try produce { element in
+            if !first { chunk += "," }
+            first = false
+            element.writeJSON(to: &chunk)
+            if chunk.utf8.count >= 1 << 16 {
+                print(chunk, terminator: "")
+                chunk.removeAll(keepingCapacity: true)
+            }
+        }
+        print(chunk + "]")
+    }
+
     static func note(_ text: String) {
         printError(text)
     }

@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import RaceService
+import StoreTestSupport
 import TestSupport
 import Testing
 
@@ -30,6 +32,31 @@ import Testing
         try reader.close()
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
         #expect((try? Data(contentsOf: URL(fileURLWithPath: path + "-wal"))) == walBefore)
+    }
+
+    @Test func theStreamedListingIsTheListing() async throws {
+        let hub = try HubFixture()
+        let organizer = try await hub.user("org")
+        let alice = try await hub.user("alice")
+        let races = try await hub.races(5, organizer: organizer.id)
+        _ = try await hub.store.hub.transition(.start, race: races[1], caller: organizer.id)
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let replica = try ReplicaStore(path: dir.file("replica.sqlite"))
+        defer { try? replica.close() }
+        let pulled = try await hub.store.hub.pull(since: nil, limit: 1000)
+        try replica.login(
+            ReplicaSession(hub: "http://hub", token: "t", user: alice),
+            snapshot: [try PullPageDecoder.decode(pulled.json())])
+        _ = try replica.enqueue(.join, race: races[3])
+        for status in [nil, RaceStatus.setup, .running, .finished] {
+            var streamed: [RaceSummary] = []
+            try replica.forEachSummary(status: status) { streamed.append($0) }
+            #expect(streamed == (try replica.summaries(status: status)))
+        }
+        var all: [RaceSummary] = []
+        try replica.forEachSummary { all.append($0) }
+        #expect(all.count == 5 && all.first { $0.id == races[3] }?.casterCount == 1)
     }
 
     @Test func aReplicaOfAnOlderSchemaIsMigratedFirst() throws {

@@ -106,6 +106,21 @@ extension ReplicaStore {
         }
     }
 
+    /// Every race in the view (of `status`, when given), newest first, handed to `body` one at a
+    /// time as `summaries` would list them: the listing is never held whole.
+    public func forEachSummary(status: RaceStatus? = nil, _ body: (RaceSummary) throws -> Void) throws {
+        try pool.read { db in
+            let pendingRaces = Set(try UUID.fetchAll(db, sql: "SELECT DISTINCT race_id FROM outbox"))
+            try RaceListing.forEach(db, status: status) { summary in
+                var summary = summary
+                if pendingRaces.contains(summary.id) {
+                    summary.casterCount = try viewCasters(db, race: summary.id).present.count
+                }
+                try body(summary)
+            }
+        }
+    }
+
     /// One race in the view; Members carry `pending`.
     public func detail(_ id: UUID) throws -> RaceDetail? {
         try pool.read { db in

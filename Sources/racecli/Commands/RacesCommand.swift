@@ -21,8 +21,8 @@ struct RacesCommand: ParsableCommand {
     func run() throws {
         let store = try replica.openForReading()
         defer { try? store.close() }
+        if output.json { return try Output.streamJSONArray { try store.forEachSummary(status: status, $0) } }
         let races = try store.summaries(status: status)
-        if output.json { return print(races.fastJSON) }
         if races.isEmpty {
             Output.note("no races\(status.map { " in \($0.rawValue)" } ?? "") in the replica")
             return
