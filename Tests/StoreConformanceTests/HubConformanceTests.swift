@@ -96,6 +96,8 @@ import Testing
         let first = try await store.push([join, olderLeave, join, asParticipant, unknownRace], caller: alice.id)
         #expect(first.results.map(\.status) == [.applied, .superseded, .duplicate, .rejected, .rejected])
         #expect(first.results[1].winner?.user.id == alice.id && first.results[1].winner?.hlc == join.hlc)
+        // Named once decided (only superseded answers name anyone).
+        #expect(first.results[1].winner?.user.twitchUsername == "alice")
         #expect(first.results[3].code == 403 || first.results[3].code == 409)
         #expect(first.results[4].code == 404)
         #expect(first.hlc >= join.hlc)

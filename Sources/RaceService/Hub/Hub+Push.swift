@@ -25,10 +25,11 @@ extension Hub {
         let keys = Array(Set(ops.map { RegisterKey(race: $0.raceID, user: $0.userID) }))
         let joining = Set(ops.filter { $0.kind == .join }.map { RegisterKey(race: $0.raceID, user: $0.userID) })
         let facts = try await tx.pairFacts(keys, joining: joining)
-        let authors = try await tx.users(Array(MergeDecisions.authorIDs(facts.registers, caller: caller)))
-        let decisions = MergeDecisions.decide(
+        var decisions = MergeDecisions.decide(
             ops, caller: caller, priors: recorded.mapValues(\.answer), authors: recorded.compactMapValues(\.author),
-            races: races, facts: facts, names: authors, nowMs: clock.now(), observe: clock.observe)
+            races: races, facts: facts, nowMs: clock.now(), observe: clock.observe)
+        let winners = decisions.winnerAuthors
+        if !winners.isEmpty { decisions.name(try await tx.users(Array(winners))) }
         try await tx.writeRegisters(decisions.changes, atMs: clock.now())
         try await tx.recordAnswers(decisions.answers, author: caller)
         return decisions

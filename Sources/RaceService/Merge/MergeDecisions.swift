@@ -27,12 +27,13 @@ public struct MergeDecisions {
     public var changes: [(key: Key, register: CasterRegister)] = []
 
     /// Decides `ops` for `caller`. `priors` are the recorded answers and `authors` who pushed
-    /// them (an op id is answered only to its author); `names` holds the users a superseded
-    /// op's answer may name (`authorIDs`). `observe` moves the hub clock past an accepted op's
-    /// stamp. The answers to record are `caller`'s.
+    /// them (an op id is answered only to its author). `observe` moves the hub clock past an
+    /// accepted op's stamp. The answers to record are `caller`'s. A superseded op's answer
+    /// names the winner's author by id only until `name(_:)` is given the users
+    /// (`winnerAuthors`): most batches supersede nothing, and then nobody is looked up.
     public static func decide(
         _ ops: [Op], caller: UUID, priors: [UUID: OpResult], authors: [UUID: UUID], races: [UUID: Race],
-        facts pairs: PairFacts, names: [UUID: User], nowMs: Int64, observe: (HLC) -> Void
+        facts pairs: PairFacts, nowMs: Int64, observe: (HLC) -> Void
     ) -> MergeDecisions {
         var registers = pairs.registers
         var decisions = MergeDecisions()
@@ -76,7 +77,7 @@ public struct MergeDecisions {
                 observe(op.hlc)
                 // A register from before authors were recorded was almost surely its own user's.
                 let authorID = winner.changedBy ?? op.userID
-                let author = names[authorID] ?? User(id: authorID, twitchUsername: "unknown", twitchDisplayName: nil)
+                let author = User(id: authorID, twitchUsername: "unknown", twitchDisplayName: nil)
                 result = OpResult(
                     opID: op.opID, status: .superseded,
                     winner: OpWinner(hlc: winner.hlc, user: author, kind: winner.kind))
@@ -98,12 +99,14 @@ public struct MergeDecisions {
         return decisions
     }
 
-    /// Everyone a superseded op's answer may name: the author of each stored register (its
-    /// user for a register from before authors were recorded, see `decide`) and the caller,
-    /// who wrote the registers applied earlier in the batch.
-    public static func authorIDs(_ registers: [Key: CasterRegister], caller: UUID) -> Set<UUID> {
-        var ids: Set<UUID> = [caller]
-        for (key, register) in registers { ids.insert(register.changedBy ?? key.user) }
-        return ids
+    /// The authors the superseded ops' answers name (by id, until `name(_:)`).
+    public var winnerAuthors: Set<UUID> { Set(results.compactMap { $0.winner?.user.id }) }
+
+    /// Gives each superseded op's answer its winner's author from `users`; an author not there
+    /// (a user since deleted) stays "unknown".
+    public mutating func name(_ users: [UUID: User]) {
+        for index in results.indices {
+            if let id = results[index].winner?.user.id, let user = users[id] { results[index].winner?.user = user }
+        }
     }
 }
