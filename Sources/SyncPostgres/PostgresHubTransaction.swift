@@ -131,7 +131,8 @@ final class PostgresHubTransaction: HubTransaction {
     func writeRegisters(_ changes: [(key: RegisterKey, register: CasterRegister)], atMs: Int64) async throws {
         guard !changes.isEmpty else { return }
         let seqs = log.withLock { log in
-            changes.map { key, register in
+            log.wakesReaders = true
+            return changes.map { key, register in
                 log.appendStamped(.caster(CasterState(raceID: key.race, userID: key.user, register: register)))
             }
         }

@@ -78,4 +78,23 @@ import Testing
         #expect(pulled.map(\.seq) == [head + 1, head + 2, head + 3])
         #expect(pulled.last?.payload.contains("\"present\":false") == true)
     }
+
+    @Test(arguments: Backend.allCases)
+    func aPushThatWritesWakesReadersAndOneThatWritesNothingDoesNot(_ backend: Backend) async throws {
+        let clock = TestClock()
+        guard let hub = try await TestHub.make(backend, clock: clock) else { return }
+        defer { hub.close() }
+        let store = hub.storage
+        let organizer = try await hub.user("org")
+        let race = try await store.createRace(name: "Any%", organizer: organizer.id)
+        let join = Op(
+            kind: .join, raceID: race.id, userID: organizer.id, hlc: HLC(wallMs: clock.now, counter: 0, node: "n"))
+        let before = store.changeSignal.generation
+        _ = try await store.push([join], caller: organizer.id)
+        #expect(store.changeSignal.generation > before)
+        // The same op again is a duplicate: nothing written, nobody woken.
+        let after = store.changeSignal.generation
+        _ = try await store.push([join], caller: organizer.id)
+        #expect(store.changeSignal.generation == after)
+    }
 }
