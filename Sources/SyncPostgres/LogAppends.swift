@@ -37,7 +37,8 @@ struct LogAppends: Sendable {
     /// Stamps the rows of the changes not yet stamped and records the changes without a row:
     /// only each key's last change counts.
     func flush(_ connection: PostgresConnection, logger: Logger) async throws {
-        guard !changes.isEmpty else { return }
+        // A merge's registers are all stamped already: nothing to write, no keys to compare.
+        guard changes.contains(where: { !$0.stamped }) else { return }
         var last: [String: Int] = [:]
         for (index, change) in changes.enumerated() { last[change.data.key] = index }
         let kept = changes.indices.filter { last[changes[$0].data.key] == $0 }.map { changes[$0] }

@@ -128,7 +128,7 @@ final class PostgresHubTransaction: HubTransaction {
             "DELETE FROM participants WHERE race_id = \(race) AND user_id = \(user)", logger: logger)
     }
 
-    func writeRegisters(_ changes: [(key: RegisterKey, register: CasterRegister)], atMs: Int64) async throws {
+    func writeRegisters(_ changes: [(key: RegisterKey, register: CasterRegister)]) async throws {
         guard !changes.isEmpty else { return }
         let seqs = log.withLock { log in
             log.wakesReaders = true

@@ -60,6 +60,22 @@ public struct RecordedPull: Sendable {
         }
     }
 
+    /// The cursors (0 through the head) from which `hub`, pulling in pages of 3, does not serve
+    /// exactly the recorded changes after them, and -1 when one page of 1000 from the start
+    /// does not: empty when the store serves what was recorded.
+    public func cursorsServedDifferently(by hub: Hub) async throws -> [Int64] {
+        var differing: [Int64] = []
+        for position in 0...head.seq {
+            let cursor = PullCursor(storeID: head.storeID, seq: position)
+            if try await Self.pullAll(hub, from: cursor, page: 3) != changes(after: position) {
+                differing.append(position)
+            }
+        }
+        let start = PullCursor(storeID: head.storeID, seq: 0)
+        if try await Self.pullAll(hub, from: start, page: 1000) != changes { differing.append(-1) }
+        return differing
+    }
+
     /// The recorded changes after `position`.
     public func changes(after position: Int64) -> [Change] { changes.filter { $0.seq > position } }
 

@@ -30,7 +30,7 @@ extension Hub {
             races: races, facts: facts, nowMs: clock.now(), observe: clock.observe)
         let winners = decisions.winnerAuthors
         if !winners.isEmpty { decisions.name(try await tx.users(Array(winners))) }
-        try await tx.writeRegisters(decisions.changes, atMs: clock.now())
+        try await tx.writeRegisters(decisions.changes)
         try await tx.recordAnswers(decisions.answers, author: caller)
         return decisions
     }

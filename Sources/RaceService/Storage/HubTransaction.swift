@@ -71,7 +71,7 @@ public protocol HubTransaction: Sendable {
     /// Writes each register (insert or replace) and appends its caster change to the log, in
     /// order: what `appendLog` of the same changes would, in one call, so a backend can write
     /// each register row once with its log position.
-    func writeRegisters(_ changes: [(key: RegisterKey, register: CasterRegister)], atMs: Int64) async throws
+    func writeRegisters(_ changes: [(key: RegisterKey, register: CasterRegister)]) async throws
     /// Records `answers` as `author`'s.
     func recordAnswers(_ answers: [OpResult], author: UUID) async throws
     /// Sets (stream) or clears (no stream) each user's live status, in order.

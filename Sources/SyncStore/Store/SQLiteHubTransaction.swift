@@ -86,7 +86,7 @@ final class SQLiteHubTransaction: HubTransaction {
         }
     }
 
-    func writeRegisters(_ changes: [(key: RegisterKey, register: CasterRegister)], atMs: Int64) async throws {
+    func writeRegisters(_ changes: [(key: RegisterKey, register: CasterRegister)]) async throws {
         guard !changes.isEmpty else { return }
         wakes.withLock { $0 = true }
         try await run { db in
