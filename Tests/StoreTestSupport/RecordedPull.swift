@@ -79,6 +79,22 @@ public struct RecordedPull: Sendable {
     /// The recorded changes after `position`.
     public func changes(after position: Int64) -> [Change] { changes.filter { $0.seq > position } }
 
+    /// Adds back, as its race's organizer, the participant whose removal was recorded; answers
+    /// the removal's key, the changes after the recorded head, and how many entries a whole pull
+    /// has for that key.
+    public func addBackRemovedParticipant(on hub: Hub) async throws
+        -> (key: String, after: [Change], entriesOfKey: Int)
+    {
+        let (removal, race, user) = try removedParticipant()
+        guard let organizer = try await hub.raceDetail(race)?.organizer,
+            let login = try await hub.users().first(where: { $0.id == user })?.twitchUsername
+        else { throw CocoaError(.fileReadCorruptFile) }
+        _ = try await hub.addParticipant(race: race, caller: organizer.id, login: login)
+        let after = try await Self.pullAll(hub, from: head, page: 10)
+        let everything = try await Self.pullAll(hub, from: PullCursor(storeID: head.storeID, seq: 0), page: 1000)
+        return (removal.key, after, everything.filter { $0.key == removal.key }.count)
+    }
+
     /// The recorded removal of a participant: its race and user.
     public func removedParticipant() throws -> (change: Change, race: UUID, user: UUID) {
         guard let removal = changes.first(where: { $0.data.contains("\"removed\":true") }) else {

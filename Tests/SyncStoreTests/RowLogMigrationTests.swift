@@ -49,24 +49,13 @@ import Testing
         let dir = TempDir()
         defer { dir.cleanup() }
         let recorded = try RecordedPull("hub-v13-pull.json")
-        let head = recorded.head
         let store = try Self.migratedCopy(dir)
         defer { try? store.close() }
         // The participant removed before the migration is added back: its event goes, its row
-        // takes a new position after the old head.
-        let (removal, race, user) = try recorded.removedParticipant()
-        let (organizer, login) = try await store.pool.read { db in
-            (
-                try UUID.fetchOne(db, sql: "SELECT organizer_id FROM races WHERE id = ?", arguments: [race]),
-                try String.fetchOne(db, sql: "SELECT login FROM users WHERE id = ?", arguments: [user])
-            )
-        }
-        _ = try await store.hub.addParticipant(race: race, caller: try #require(organizer), login: try #require(login))
-        let after = try await RecordedPull.pullAll(store.hub, from: head, page: 10)
-        #expect(after.map(\.key) == [removal.key])
-        #expect(after.first?.seq == head.seq + 1 && after.first?.data.contains("removed") == false)
-        let start = PullCursor(storeID: head.storeID, seq: 0)
-        let everything = try await RecordedPull.pullAll(store.hub, from: start, page: 1000)
-        #expect(everything.filter { $0.key == removal.key }.count == 1)
+        // takes the position after the old head.
+        let (key, after, entries) = try await recorded.addBackRemovedParticipant(on: store.hub)
+        #expect(after.map(\.key) == [key])
+        #expect(after.first?.seq == recorded.head.seq + 1 && after.first?.data.contains("removed") == false)
+        #expect(entries == 1)
     }
 }
