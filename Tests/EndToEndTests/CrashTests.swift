@@ -225,8 +225,19 @@ final class CrashClient: @unchecked Sendable {
         }
     }
 
+    /// One sync round, retried while the hub says its store is away (503) or cannot be reached,
+    /// as a node does: right after a disruption the hubs may still be reconnecting.
     func finalSync() async throws {
-        remember(try await SyncRound(store: store, hub: hub).run())
+        let deadline = ContinuousClock.now + .seconds(60)
+        while true {
+            do {
+                remember(try await SyncRound(store: store, hub: hub).run())
+                break
+            } catch HubClientError.refused(status: 503, _), HubClientError.unreachable {
+                guard ContinuousClock.now < deadline else { throw HubClientError.badResponse("still away after 60 s") }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+        }
         #expect(try store.pendingOps().isEmpty)
     }
 }
