@@ -96,14 +96,9 @@ extension ReplicaStore {
 
     /// The race list in the view, newest first.
     public func summaries(status: RaceStatus? = nil) throws -> [RaceSummary] {
-        try pool.read { db in
-            var list = try RaceListing.summaries(db, status: status)
-            let pendingRaces = Set(try UUID.fetchAll(db, sql: "SELECT DISTINCT race_id FROM outbox"))
-            for index in list.indices where pendingRaces.contains(list[index].id) {
-                list[index].casterCount = try viewCasters(db, race: list[index].id).present.count
-            }
-            return list
-        }
+        var list: [RaceSummary] = []
+        try forEachSummary(status: status) { list.append($0) }
+        return list
     }
 
     /// Every race in the view (of `status`, when given), newest first, handed to `body` one at a

@@ -85,16 +85,12 @@ enum RowLog {
     /// Gives each change the next position, in order: its row's `seq`, or an event for a
     /// change without a row. A key changed twice keeps the later position.
     static func append(_ db: Database, _ changes: [ChangeData]) throws {
-        var seq = try lastSeq(db)
-        for data in changes {
-            seq += 1
-            try stamp(db, data, seq: seq)
-        }
-        try db.cachedStatement(sql: "UPDATE log_head SET seq = ?").execute(arguments: [seq])
+        let first = try reserve(db, count: changes.count)
+        for (offset, data) in changes.enumerated() { try stamp(db, data, seq: first + Int64(offset)) }
     }
 
-    /// Hands out `count` positions for rows their writer stamps itself (the merge's caster
-    /// registers, written once with their positions); answers the first.
+    /// Hands out the next `count` positions; answers the first. `append` stamps them on the
+    /// changes' rows; the merge's caster registers are written with theirs.
     static func reserve(_ db: Database, count: Int) throws -> Int64 {
         let first = try lastSeq(db) + 1
         try db.cachedStatement(sql: "UPDATE log_head SET seq = ?").execute(arguments: [first + Int64(count) - 1])
