@@ -7,19 +7,16 @@ extension PostgresHubStore {
     /// The change log after `since`, at most `limit` entries, read in one snapshot with the
     /// head. Log appends commit in seq order (see the type's doc), so the snapshot holds every
     /// change up to the head and `seq > cursor` skips nothing. A cursor of another store, or
-    /// past the head, answers `reset`. Positions have gaps (a row written again leaves its old
-    /// one), so a page shorter than `limit` ends at the head.
+    /// past the head, answers `reset`; pages end as `PullBatch.page` says.
     public func pull(since: PullCursor?, limit: Int) async throws -> PullBatch {
         try await read { [storeID, logger] connection in
             let last = try await Self.head(connection, logger: logger)
             if let since, since.storeID != storeID || since.seq > last {
-                return PullBatch(
-                    entries: [], cursor: PullCursor(storeID: storeID, seq: 0), hasMore: last > 0, reset: true)
+                return PullBatch.reset(storeID: storeID, head: last)
             }
             let after = since?.seq ?? 0
             let rows = try await PostgresRowLog.entries(connection, after: after, limit: limit, logger: logger)
-            let cursor = PullCursor(storeID: storeID, seq: rows.count < limit ? last : rows.last?.seq ?? after)
-            return PullBatch(entries: rows, cursor: cursor, hasMore: cursor.seq < last, reset: false)
+            return PullBatch.page(rows, storeID: storeID, after: after, head: last, limit: limit)
         }
     }
 

@@ -12,18 +12,14 @@ extension HubStore {
     public func pull(since: PullCursor?, limit: Int) throws -> PullBatch {
         try read { db in
             let last = try RowLog.lastSeq(db)
-            let start = PullCursor(storeID: storeID, seq: 0)
             if let since, try !LogEpochs.canServe(db, since, currentEpoch: storeID, lastSeq: last) {
-                return PullBatch(entries: [], cursor: start, hasMore: last > 0, reset: true)
+                return PullBatch.reset(storeID: storeID, head: last)
             }
             let after = since?.seq ?? 0
             let rows = try RowLog.entries(db, after: after, limit: limit)
-            // A short page holds everything after `after`: the cursor moves to the head, past
-            // positions whose rows were written again since (the log has gaps by design).
-            let cursor = PullCursor(storeID: storeID, seq: rows.count < limit ? last : rows.last?.seq ?? after)
-            return PullBatch(
-                entries: rows.map { ($0.seq, $0.kind, $0.key, $0.payload) }, cursor: cursor,
-                hasMore: cursor.seq < last, reset: false)
+            return PullBatch.page(
+                rows.map { ($0.seq, $0.kind, $0.key, $0.payload) }, storeID: storeID, after: after, head: last,
+                limit: limit)
         }
     }
 }
