@@ -16,10 +16,25 @@ public final class AutoFailoverCluster: Sendable {
             : "no pg_autoctl (`make test` installs postgresql-15-auto-failover and pg-auto-failover-cli)"
     }
 
-    /// Makes the cluster and waits until node1 is primary and node2 its secondary.
+    /// Makes the cluster and waits until node1 is primary and node2 its secondary. A start that
+    /// fails (a free port taken by another test before the server bound it, a monitor too slow
+    /// under the whole suite's load) is stopped and removed, and tried once more in a new folder.
     public init() throws {
-        folder = "/tmp/racesync-paf-\(UUID().uuidString.prefix(8))"
-        url = try Spawn.check("'\(Self.script)' start '\(folder)'").trimmingCharacters(in: .whitespacesAndNewlines)
+        var attempt = 1
+        while true {
+            let folder = "/tmp/racesync-paf-\(UUID().uuidString.prefix(8))"
+            do {
+                url = try Spawn.check("'\(Self.script)' start '\(folder)'")
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+                self.folder = folder
+                return
+            } catch {
+                // deinit does not run for an init that throws: stop what the start left running.
+                Self.remove(folder)
+                if attempt == 2 { throw error }
+                attempt += 1
+            }
+        }
     }
 
     /// The name of the node that is primary now.
@@ -47,8 +62,11 @@ public final class AutoFailoverCluster: Sendable {
         try Spawn.check("'\(Self.script)' \(command) '\(folder)' \(node)")
     }
 
-    deinit {
-        _ = try? run("stop")
+    deinit { Self.remove(folder) }
+
+    /// Stops every keeper and server of the cluster in `folder`, then deletes the folder.
+    private static func remove(_ folder: String) {
+        _ = try? Spawn.check("'\(script)' stop '\(folder)'")
         try? FileManager.default.removeItem(atPath: folder)
     }
 
