@@ -29,8 +29,10 @@ build: deps
 	$(SWIFT) build $(RELEASE) --product racecli
 
 ## Start a hub on the default store ($$XDG_DATA_HOME/racesync/hub.sqlite); HUB_ARGS adds flags.
+## Built without the PostgreSQL trait (no postgres-nio, no second TLS library): the first run
+## starts minutes sooner; `make build` builds the full binary, PostgreSQL included.
 run: deps
-	$(SWIFT) build $(RELEASE) --product syncd
+	$(SWIFT) build $(RELEASE) --disable-default-traits --product syncd
 	.build/release/syncd hub $(HUB_ARGS)
 
 ## A real feed client and JSON Feed schema checker for the feed tests, and a WebSocket client for

@@ -12,6 +12,12 @@ let package = Package(
         .executable(name: "syncd", targets: ["syncd"]),
         .executable(name: "racecli", targets: ["racecli"]),
     ],
+    // PostgreSQL is on by default; `make run` leaves it out (`--disable-default-traits`) to build
+    // its SQLite hub sooner: postgres-nio and the TLS library it brings are then not compiled.
+    traits: [
+        .trait(name: "PostgreSQL", description: "The hub's PostgreSQL backend (`syncd hub --database postgres://…`)."),
+        .default(enabledTraits: ["PostgreSQL"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -66,24 +72,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // Why an HTTP call got no answer, classified by the error's type (the hub client's and
-        // the Helix client's shared edge).
-        .target(
-            name: "TransportErrors",
-            dependencies: [
-                "SyncCore",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-            ],
-            swiftSettings: strict
-        ),
+        // The outbound HTTP client of the hub and the node (to the hub, Twitch, WebSub
+        // subscribers): URLSession, i.e. libcurl with the system's TLS; why a call got no answer,
+        // classified by its error code.
+        .target(name: "OutboundHTTP", dependencies: ["SyncCore"], swiftSettings: strict),
         // A node's side of sync: the hub client, sync rounds, the daemon loop.
         .target(
             name: "SyncNode",
             dependencies: [
-                "SyncCore", "RaceService", "SyncStore", "TransportErrors",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "SyncCore", "RaceService", "SyncStore", "OutboundHTTP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -94,8 +91,7 @@ let package = Package(
         .target(
             name: "SyncTwitch",
             dependencies: [
-                "SyncCore", "TransportErrors",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "SyncCore", "OutboundHTTP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -105,7 +101,7 @@ let package = Package(
         .target(
             name: "HubHTTP",
             dependencies: [
-                "SyncCore", "RaceService", "RaceWeb",
+                "SyncCore", "RaceService", "RaceWeb", "OutboundHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -121,7 +117,6 @@ let package = Package(
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             // The OpenAPI document served at /openapi.yaml, embedded in the code: one file, edited in place.
             resources: [.embedInCode("Resources/openapi.yaml")],
@@ -166,13 +161,13 @@ let package = Package(
         .executableTarget(
             name: "syncd",
             dependencies: [
-                "SyncCore", "RaceService", "SyncStore", "SyncPostgres", "SyncNode", "SyncTwitch", "HubHTTP", "NodeWeb",
-                "RaceSyncCommand",
+                "SyncCore", "RaceService", "SyncStore", "SyncNode", "SyncTwitch", "HubHTTP", "NodeWeb",
+                "RaceSyncCommand", "OutboundHTTP",
+                .target(name: "SyncPostgres", condition: .when(traits: ["PostgreSQL"])),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
@@ -189,7 +184,7 @@ let package = Package(
             name: "racesync-bench",
             dependencies: [
                 "SyncCore", "RaceService", "SyncStore", "SyncPostgres", "SyncNode", "SyncTwitch", "HubHTTP",
-                "FakeHelix",
+                "FakeHelix", "OutboundHTTP",
                 "ChildProcesses",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -260,7 +255,7 @@ let package = Package(
             name: "TwitchTests",
             dependencies: [
                 "SyncCore", "RaceService", "SyncStore", "SyncTwitch", "FakeHelix",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "OutboundHTTP",
             ],
             swiftSettings: strict
         ),

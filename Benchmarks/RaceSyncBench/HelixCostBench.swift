@@ -1,7 +1,7 @@
-import AsyncHTTPClient
 import FakeHelix
 import Foundation
 import Logging
+import OutboundHTTP
 import RaceService
 import SyncCore
 import SyncStore
@@ -30,15 +30,15 @@ enum HelixCostBench {
             if i % 5 == 0 { fake.state.setLive(login, streamID: "s\(i)") }
             logins.append(login)
         }
-        let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+        let http = OutboundHTTPClient()
         do { try await measure(report, fake: fake, hub: hub, http: http, logins: logins) } catch {
-            try? await http.shutdown()
+            http.shutdown()
             throw error
         }
-        try await http.shutdown()
+        http.shutdown()
     }
 
-    static func measure(_ report: Report, fake: FakeHelixServer, hub: Hub, http: HTTPClient, logins: [String])
+    static func measure(_ report: Report, fake: FakeHelixServer, hub: Hub, http: OutboundHTTPClient, logins: [String])
         async throws
     {
         let helix = helixClient(fake, http)

@@ -1,7 +1,7 @@
-import AsyncHTTPClient
 import FakeHelix
 import Foundation
 import Logging
+import OutboundHTTP
 import SyncCore
 import SyncNode
 import SyncStore
@@ -31,7 +31,7 @@ enum PollBench {
         for start in stride(from: 0, to: ops.count, by: 1000) {
             _ = try await hub.push(Array(ops[start..<start + 1000]), caller: organizer.id)
         }
-        let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+        let http = OutboundHTTPClient()
         let helix = helixClient(fake, http)
         var logger = Logger(label: "bench")
         logger.logLevel = .error
@@ -48,17 +48,17 @@ enum PollBench {
             Figure(
                 name: "Helix poll, 10k logins / 2k live: wall time", value: wall, unit: "s",
                 note: "against the fake Helix on loopback"))
-        try await http.shutdown()
+        http.shutdown()
         try store.close()
     }
 }
 
 /// The real Helix client pointed at the fake, over `http`.
-func helixClient(_ fake: FakeHelixServer, _ http: HTTPClient) -> HelixClient {
+func helixClient(_ fake: FakeHelixServer, _ http: OutboundHTTPClient) -> HelixClient {
     let config = TwitchConfig(
         clientID: fake.state.clientID, clientSecret: fake.state.clientSecret, apiURL: fake.apiURL,
         authURL: fake.authURL)
-    let transport = AsyncHTTPTwitchTransport(client: http)
+    let transport = OutboundTwitchTransport(client: http)
     return HelixClient(
         config: config, transport: transport, tokens: AppTokenProvider(config: config, transport: transport))
 }

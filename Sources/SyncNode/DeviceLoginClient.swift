@@ -1,9 +1,5 @@
-import AsyncHTTPClient
 public import Foundation
-import NIOCore
-import NIOHTTP1
 public import SyncCore
-import TransportErrors
 
 /// Why a device login ended without a token.
 public enum DeviceLoginFailure: Error, CustomStringConvertible, Equatable {
@@ -24,19 +20,21 @@ public enum DeviceLoginFailure: Error, CustomStringConvertible, Equatable {
 /// interval the hub sets (5 s longer after each `slow_down`) until the person approves or
 /// denies, or the codes expire. No token is involved until the hub hands one over.
 public struct DeviceLoginClient: Sendable {
-    public let base: String
+    public var base: String { hub.base }
+    /// The hub's address, without a token: no token is involved until the hub hands one over.
+    private let hub: HTTPHubClient
     /// Waits between polls (replaced in tests).
     var sleep: @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
 
     /// Validates `base` as `HTTPHubClient` does.
     public init(base: String) throws {
-        self.base = try HTTPHubClient(base: base, token: "").base
+        hub = try HTTPHubClient(base: base, token: "")
     }
 
     /// Asks for a device code and user code; the API token will be named `name`.
     public func start(name: String) async throws -> DeviceLogin.CodeResponse {
         let (status, data) = try await post(HubPaths.deviceCode, DeviceLogin.CodeRequest(name: name))
-        guard status == .ok else { throw HTTPHubClient.refusal(status, data) }
+        guard status == 200 else { throw HTTPHubClient.refusal(status, data) }
         do { return try WireJSON.decode(DeviceLogin.CodeResponse.self, from: data) } catch {
             throw HubClientError.badResponse(WireJSON.describe(error))
         }
@@ -50,18 +48,18 @@ public struct DeviceLoginClient: Sendable {
         let deadline = ContinuousClock.now + .seconds(codes.expiresIn)
         while ContinuousClock.now < deadline {
             try await sleep(interval)
-            let status: HTTPResponseStatus
+            let status: Int
             let data: Data
             do {
                 (status, data) = try await post(
                     HubPaths.deviceToken, DeviceLogin.TokenRequest(deviceCode: codes.deviceCode))
             } catch HubClientError.unreachable { continue }
-            if status == .ok {
+            if status == 200 {
                 do { return try WireJSON.decode(DeviceLogin.TokenResponse.self, from: data).accessToken } catch {
                     throw HubClientError.badResponse(WireJSON.describe(error))
                 }
             }
-            guard status == .badRequest, let refusal = try? WireJSON.decode(DeviceLogin.ErrorResponse.self, from: data)
+            guard status == 400, let refusal = try? WireJSON.decode(DeviceLogin.ErrorResponse.self, from: data)
             else { throw HTTPHubClient.refusal(status, data) }
             switch refusal.error {
             case .authorizationPending: continue
@@ -73,20 +71,7 @@ public struct DeviceLoginClient: Sendable {
         throw DeviceLoginFailure.expired
     }
 
-    private func post<Body: Encodable>(_ path: String, _ body: Body) async throws -> (HTTPResponseStatus, Data) {
-        var request = HTTPClientRequest(url: base + path)
-        request.method = .POST
-        request.headers.add(name: "Accept", value: "application/json")
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(bytes: try WireJSON.encode(body)))
-        do {
-            let response = try await hubHTTPClient.execute(request, timeout: .seconds(30))
-            let bytes = try await response.body.collect(upTo: 64 << 10)
-            return (response.status, Data(bytes.readableBytesView))
-        } catch is CancellationError {
-            throw CancellationError()
-        } catch {
-            throw HubClientError.unreachable(TransportFailure(classifying: error))
-        }
+    private func post<Body: Encodable>(_ path: String, _ body: Body) async throws -> (Int, Data) {
+        try await hub.exchange("POST", path, body: try WireJSON.encode(body), extraTime: .zero, limit: 64 << 10)
     }
 }

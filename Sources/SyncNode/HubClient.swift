@@ -1,10 +1,7 @@
-import AsyncHTTPClient
 public import Foundation
-public import NIOCore
-import NIOHTTP1
+import OutboundHTTP
 public import SyncCore
 import SyncStore
-import TransportErrors
 
 /// Why a call to the hub failed.
 public enum HubClientError: Error, CustomStringConvertible, Equatable {
@@ -41,21 +38,16 @@ extension HubAPI {
 }
 
 /// The HTTP client for hub calls, created on first use only (read commands never start it).
-/// Connection failures are reported at once instead of being retried until the deadline,
-/// so an unreachable hub is noticed in milliseconds and the caller decides about retries.
-let hubHTTPClient: HTTPClient = {
-    var configuration = HTTPClient.Configuration()
-    configuration.timeout.connect = .seconds(5)
-    configuration.connectionPool.retryConnectionEstablishment = false
-    return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-}()
+/// A refused connection is reported at once, not retried until the deadline, so an
+/// unreachable hub is noticed in milliseconds and the caller decides about retries.
+let hubHTTPClient = OutboundHTTPClient()
 
-/// `HubAPI` over HTTP (AsyncHTTPClient).
+/// `HubAPI` over HTTP (`OutboundHTTPClient`).
 public struct HTTPHubClient: HubAPI {
     public let base: String
     public let token: String
     /// Per-request timeout, on top of any long-poll wait.
-    public var timeout: TimeAmount = .seconds(30)
+    public var timeout: Duration = .seconds(30)
 
     /// Validates `base` (http or https, with a host) and builds a client.
     public init(base: String, token: String) throws {
@@ -69,7 +61,7 @@ public struct HTTPHubClient: HubAPI {
     }
 
     public func me() async throws -> User {
-        try await send(.GET, HubPaths.me, body: nil, as: User.self)
+        try await send("GET", HubPaths.me, body: nil, as: User.self)
     }
 
     /// An organizer's write over the REST API (online only): `body` as JSON, the answer's JSON
@@ -78,15 +70,14 @@ public struct HTTPHubClient: HubAPI {
         async throws -> Data
     {
         let (status, data) = try await exchange(
-            HTTPMethod(rawValue: method.rawValue), path,
-            body: try body.map { try JSONSerialization.data(withJSONObject: $0) }, extraTime: .zero,
-            limit: 16 << 20)
-        guard status == .ok || status == .created else { throw Self.refusal(status, data) }
+            method.rawValue, path, body: try body.map { try JSONSerialization.data(withJSONObject: $0) },
+            extraTime: .zero, limit: 16 << 20)
+        guard status == 200 || status == 201 else { throw Self.refusal(status, data) }
         return data
     }
 
     public func push(_ request: PushRequest) async throws -> PushResponse {
-        try await send(.POST, HubPaths.push, body: try WireJSON.encode(request), as: PushResponse.self)
+        try await send("POST", HubPaths.push, body: try WireJSON.encode(request), as: PushResponse.self)
     }
 
     public func pull(since cursor: String?, limit: Int, wait: Int = 0) async throws -> PullPage {
@@ -96,8 +87,8 @@ public struct HTTPHubClient: HubAPI {
         }
         if wait > 0 { query += "&wait=\(wait)" }
         let (status, data) = try await exchange(
-            .GET, HubPaths.pull + "?" + query, body: nil, extraTime: .seconds(Int64(wait)), limit: 256 << 20)
-        guard status == .ok else { throw Self.refusal(status, data) }
+            "GET", HubPaths.pull + "?" + query, body: nil, extraTime: .seconds(wait), limit: 256 << 20)
+        guard status == 200 else { throw Self.refusal(status, data) }
         // Pages are the bulk of what a node reads: decoded without JSONDecoder.
         do { return try PullPageDecoder.decode(data) } catch { throw HubClientError.badResponse("\(error)") }
     }
@@ -105,40 +96,25 @@ public struct HTTPHubClient: HubAPI {
     /// Streams the snapshot to `path` as it arrives (never whole in memory), a new file only
     /// its owner reads; a download cut short leaves no file behind.
     public func snapshot(to path: String) async throws -> Bool {
-        let response: HTTPClientResponse
+        let response: OutboundResponse
         do {
-            response = try await hubHTTPClient.execute(
-                request(.GET, HubPaths.snapshot, body: nil), timeout: timeout + .seconds(270))
+            response = try await hubHTTPClient.download(
+                request(
+                    "GET", HubPaths.snapshot, body: nil, timeout: timeout + .seconds(270),
+                    limit: Self.maxSnapshotBytes),
+                to: path)
         } catch is CancellationError {
             throw CancellationError()
-        } catch {
-            throw HubClientError.unreachable(TransportFailure(classifying: error))
-        }
-        if response.status == .notFound || response.status == .methodNotAllowed { return false }
-        guard response.status == .ok else {
-            let bytes = (try? await response.body.collect(upTo: 64 << 10)) ?? ByteBuffer()
-            throw Self.refusal(response.status, Data(bytes.readableBytesView))
-        }
-        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
-            let file = FileHandle(forWritingAtPath: path)
-        else {
-            throw HubClientError.badResponse("cannot write the snapshot to \(path)")
-        }
-        do {
-            defer { try? file.close() }
-            var written = 0
-            for try await chunk in response.body {
-                written += chunk.readableBytes
-                guard written <= Self.maxSnapshotBytes else {
-                    throw HubClientError.badResponse("the snapshot is larger than \(Self.maxSnapshotBytes >> 20) MiB")
-                }
-                try file.write(contentsOf: Data(chunk.readableBytesView))
+        } catch let error as OutboundHTTPError {
+            if case .bodyTooLarge = error {
+                throw HubClientError.badResponse("the snapshot is larger than \(Self.maxSnapshotBytes >> 20) MiB")
             }
+            throw HubClientError.badResponse("\(error)")
         } catch {
-            try? FileManager.default.removeItem(atPath: path)
-            if error is HubClientError || error is CancellationError { throw error }
-            throw HubClientError.unreachable(TransportFailure(classifying: error))
+            throw HubClientError.unreachable(error as? TransportFailure ?? .other("\(error)"))
         }
+        if response.status == 404 || response.status == 405 { return false }
+        guard response.status == 200 else { throw Self.refusal(response.status, response.body) }
         return true
     }
 
@@ -146,10 +122,10 @@ public struct HTTPHubClient: HubAPI {
     static let maxSnapshotBytes = 1 << 30
 
     private func send<T: Decodable>(
-        _ method: HTTPMethod, _ path: String, body: Data?, as type: T.Type, extraTime: TimeAmount = .zero
+        _ method: String, _ path: String, body: Data?, as type: T.Type, extraTime: Duration = .zero
     ) async throws -> T {
         let (status, data) = try await exchange(method, path, body: body, extraTime: extraTime, limit: 256 << 20)
-        guard status == .ok || status == .created else { throw Self.refusal(status, data) }
+        guard status == 200 || status == 201 else { throw Self.refusal(status, data) }
         do {
             return try WireJSON.decode(T.self, from: data)
         } catch {
@@ -157,42 +133,42 @@ public struct HTTPHubClient: HubAPI {
         }
     }
 
-    /// One request with the token; no answer at all is `unreachable`.
-    private func exchange(_ method: HTTPMethod, _ path: String, body: Data?, extraTime: TimeAmount, limit: Int)
-        async throws -> (HTTPResponseStatus, Data)
+    /// One request with the token (none when it is empty); no answer at all is `unreachable`.
+    func exchange(_ method: String, _ path: String, body: Data?, extraTime: Duration, limit: Int)
+        async throws -> (Int, Data)
     {
         do {
-            let response = try await hubHTTPClient.execute(
-                request(method, path, body: body), timeout: timeout + extraTime)
-            let bytes = try await response.body.collect(upTo: limit)
-            return (response.status, Data(bytes.readableBytesView))
+            let response = try await hubHTTPClient.send(
+                request(method, path, body: body, timeout: timeout + extraTime, limit: limit))
+            return (response.status, response.body)
         } catch is CancellationError {
             throw CancellationError()
+        } catch let error as OutboundHTTPError {
+            throw HubClientError.badResponse("\(error)")
         } catch {
-            throw HubClientError.unreachable(TransportFailure(classifying: error))
+            throw HubClientError.unreachable(error as? TransportFailure ?? .other("\(error)"))
         }
     }
 
     /// A request to the hub with the token.
-    private func request(_ method: HTTPMethod, _ path: String, body: Data?) -> HTTPClientRequest {
-        var request = HTTPClientRequest(url: base + path)
-        request.method = method
-        request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        request.headers.add(name: "Accept", value: "application/json")
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: body))
-        }
-        return request
+    private func request(_ method: String, _ path: String, body: Data?, timeout: Duration, limit: Int)
+        -> OutboundRequest
+    {
+        var headers = [("Accept", "application/json")]
+        if !token.isEmpty { headers.append(("Authorization", "Bearer \(token)")) }
+        if body != nil { headers.append(("Content-Type", "application/json")) }
+        return OutboundRequest(
+            method: method, url: base + path, headers: headers, body: body, timeout: timeout,
+            bodyLimit: .fail(bytes: limit))
     }
 
     /// A refusal with the hub's `{"detail"}` (or the start of whatever it sent).
-    static func refusal(_ status: HTTPResponseStatus, _ data: Data) -> HubClientError {
+    static func refusal(_ status: Int, _ data: Data) -> HubClientError {
         let detail =
             (try? JSONDecoder().decode([String: String].self, from: data))?["detail"]
             ?? String(decoding: data.prefix(200), as: UTF8.self)
-        if status == .unauthorized { return .unauthorized(detail) }
-        return .refused(status: Int(status.code), detail: detail)
+        if status == 401 { return .unauthorized(detail) }
+        return .refused(status: status, detail: detail)
     }
 
 }

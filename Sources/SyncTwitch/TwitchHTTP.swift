@@ -1,9 +1,7 @@
-public import AsyncHTTPClient
 public import Foundation
-import NIOCore
 public import NIOHTTP1
+public import OutboundHTTP
 import SyncCore
-import TransportErrors
 
 /// The one HTTP seam of the Twitch code: a request in, status + headers + body out.
 public protocol TwitchTransport: Sendable {
@@ -29,30 +27,25 @@ public struct TwitchHTTPResponse: Sendable {
     }
 }
 
-/// `TwitchTransport` over one AsyncHTTPClient client shared by every Twitch call.
-public struct AsyncHTTPTwitchTransport: TwitchTransport {
-    let client: HTTPClient
+/// `TwitchTransport` over the one outbound client shared by every Twitch call.
+public struct OutboundTwitchTransport: TwitchTransport {
+    let client: OutboundHTTPClient
 
-    public init(client: HTTPClient) { self.client = client }
+    public init(client: OutboundHTTPClient) { self.client = client }
 
     public func send(method: HTTPMethod, url: String, headers: [(String, String)], body: Data?, timeout: Duration)
         async throws -> TwitchHTTPResponse
     {
-        var request = HTTPClientRequest(url: url)
-        request.method = method
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
+        let request = OutboundRequest(
+            method: method.rawValue, url: url, headers: headers, body: body, timeout: timeout,
+            bodyLimit: .fail(bytes: 16 << 20))
         do {
-            let response = try await client.execute(request, timeout: .milliseconds(Int64(timeout / .milliseconds(1))))
-            let bytes = try await response.body.collect(upTo: 16 << 20)
-            var headerMap: [String: String] = [:]
-            for header in response.headers { headerMap[header.name] = header.value }
-            return TwitchHTTPResponse(
-                status: Int(response.status.code), headers: headerMap, body: Data(bytes.readableBytesView))
+            let response = try await client.send(request)
+            return TwitchHTTPResponse(status: response.status, headers: response.headers, body: response.body)
         } catch is CancellationError {
             throw CancellationError()
         } catch {
-            throw TwitchError.unreachable(TransportFailure(classifying: error).description)
+            throw TwitchError.unreachable("\(error)")
         }
     }
 }

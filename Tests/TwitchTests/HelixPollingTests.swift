@@ -174,7 +174,7 @@ import Testing
         let config = TwitchConfig(
             clientID: "fake-client-id", clientSecret: "wrong-secret-XYZ", apiURL: h.fake.apiURL, authURL: h.fake.authURL
         )
-        let transport = AsyncHTTPTwitchTransport(client: h.http)
+        let transport = OutboundTwitchTransport(client: h.http)
         let tokens = AppTokenProvider(config: config, transport: transport)
         do {
             _ = try await tokens.token()

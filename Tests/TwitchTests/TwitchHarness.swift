@@ -1,7 +1,7 @@
-import AsyncHTTPClient
 import FakeHelix
 import Foundation
 import Logging
+import OutboundHTTP
 
 @testable import SyncCore
 @testable import SyncStore
@@ -12,7 +12,7 @@ final class TwitchHarness: @unchecked Sendable {
     let fake: FakeHelixServer
     let dir: String
     let store: HubStore
-    let http: HTTPClient
+    let http: OutboundHTTPClient
     let clock = TestClock()
     let tokens: AppTokenProvider
     let helix: HelixClient
@@ -23,11 +23,11 @@ final class TwitchHarness: @unchecked Sendable {
         dir = NSTemporaryDirectory() + "racesync-twitch-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         store = try HubStore(path: dir + "/hub.sqlite")
-        http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+        http = OutboundHTTPClient()
         let config = TwitchConfig(
             clientID: fake.state.clientID, clientSecret: fake.state.clientSecret, apiURL: fake.apiURL,
             authURL: fake.authURL)
-        let transport = AsyncHTTPTwitchTransport(client: http)
+        let transport = OutboundTwitchTransport(client: http)
         let clock = self.clock
         tokens = AppTokenProvider(config: config, transport: transport, now: { clock.now })
         helix = HelixClient(config: config, transport: transport, tokens: tokens, now: { clock.now })
@@ -55,7 +55,7 @@ final class TwitchHarness: @unchecked Sendable {
 
     func shutdown() async {
         fake.stop()
-        try? await http.shutdown()
+        http.shutdown()
         try? store.close()
         try? FileManager.default.removeItem(atPath: dir)
     }

@@ -1,6 +1,6 @@
-public import AsyncHTTPClient
 import Foundation
 public import NIOCore
+import OutboundHTTP
 
 /// The hub's outbound WebSub requests (verifications of intent and deliveries): a request in,
 /// the status and the start of the body out. The one seam between the WebSub hub and the network.
@@ -32,9 +32,10 @@ public struct WebSubAnswer: Sendable {
     public var body: String
 }
 
-/// `WebSubTransport` over AsyncHTTPClient: every request's host is checked (`CallbackAddresses`)
-/// just before it is sent, no redirect is followed, connecting takes at most 5 s and the whole
-/// exchange 10 s, and only the first 4 KiB of an answer are read.
+/// `WebSubTransport` over the outbound HTTP client: every request's host is checked
+/// (`CallbackAddresses`) just before it is sent, no redirect is followed, the whole exchange takes
+/// at most 10 s, at most 4 connections go to one host, and only the first 4 KiB of an answer are
+/// read.
 ///
 /// A plain-http callback is connected to the very address that was checked (its `Host` header
 /// keeps the name), so a name that resolves differently a moment later (DNS rebinding) cannot
@@ -42,23 +43,18 @@ public struct WebSubAnswer: Sendable {
 /// then match the name.
 public final class WebSubHTTPTransport: WebSubTransport {
     public static let maxBodyBytes = 4096
-    let client: HTTPClient
+    let client: OutboundHTTPClient
     public let addresses: CallbackAddresses
-    let timeout: TimeAmount
+    let timeout: Duration
 
-    public init(addresses: CallbackAddresses, timeout: TimeAmount = .seconds(10)) {
-        var configuration = HTTPClient.Configuration()
-        configuration.redirectConfiguration = .disallow
-        configuration.timeout.connect = .seconds(5)
-        configuration.timeout.read = timeout
-        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 4
-        client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    public init(addresses: CallbackAddresses, timeout: Duration = .seconds(10)) {
+        client = OutboundHTTPClient(followRedirects: false, connectionsPerHost: 4)
         self.addresses = addresses
         self.timeout = timeout
     }
 
     /// Closes the client's connections; call once, when the hub stops.
-    public func shutdown() async throws { try await client.shutdown() }
+    public func shutdown() { client.shutdown() }
 
     public func send(_ outbound: WebSubOutbound) async throws -> WebSubAnswer {
         guard let components = URLComponents(string: outbound.url), let rawHost = components.host else {
@@ -66,32 +62,20 @@ public final class WebSubHTTPTransport: WebSubTransport {
         }
         let host = rawHost.hasPrefix("[") ? String(rawHost.dropFirst().dropLast()) : rawHost
         let checked = try await addresses.check(host: host)
-        var url = outbound.url
-        var pinnedHost: String?
+        var request = OutboundRequest(
+            method: outbound.method == .get ? "GET" : "POST", url: outbound.url, headers: outbound.headers,
+            body: outbound.body.map { Data($0.readableBytesView) }, timeout: timeout,
+            bodyLimit: .truncate(bytes: Self.maxBodyBytes))
         if components.scheme?.lowercased() == "http", !addresses.allowPrivate, let address = checked.first,
             address != host
         {
             var pinned = components
             pinned.host = address.contains(":") ? "[\(address)]" : address
-            url = pinned.string ?? url
-            pinnedHost = components.port.map { "\(rawHost):\($0)" } ?? rawHost
+            request.url = pinned.string ?? request.url
+            request.headers.removeAll { $0.0.lowercased() == "host" }
+            request.headers.append(("Host", components.port.map { "\(rawHost):\($0)" } ?? rawHost))
         }
-        var request = HTTPClientRequest(url: url)
-        request.method = outbound.method == .get ? .GET : .POST
-        for (name, value) in outbound.headers { request.headers.add(name: name, value: value) }
-        if let pinnedHost { request.headers.replaceOrAdd(name: "Host", value: pinnedHost) }
-        if let body = outbound.body { request.body = .bytes(body) }
-        let response = try await client.execute(request, timeout: timeout)
-        var collected = ByteBuffer()
-        for try await chunk in response.body {
-            var chunk = chunk
-            let room = Self.maxBodyBytes - collected.readableBytes
-            if let slice = chunk.readSlice(length: min(room, chunk.readableBytes)) {
-                var slice = slice
-                collected.writeBuffer(&slice)
-            }
-            if collected.readableBytes >= Self.maxBodyBytes { break }
-        }
-        return WebSubAnswer(status: Int(response.status.code), body: String(buffer: collected))
+        let response = try await client.send(request)
+        return WebSubAnswer(status: response.status, body: String(decoding: response.body, as: UTF8.self))
     }
 }

@@ -6,8 +6,11 @@ import Logging
 import RaceSyncCommand
 import ServiceLifecycle
 import SyncCore
-import SyncPostgres
 import SyncStore
+
+#if PostgreSQL
+    import SyncPostgres
+#endif
 
 /// `syncd hub`: the central server.
 struct HubCommand: AsyncParsableCommand {
@@ -213,20 +216,22 @@ struct HubCommand: AsyncParsableCommand {
             if exporter != nil { services.append(.init(service: DeferredService(exportStarts))) }
             if let twitchJobs { services.append(.init(service: JobService("Twitch jobs") { await twitchJobs.run() })) }
             services.append(.init(service: JobService("WebSub delivery") { await webSub.runDeliveries() }))
-        case .postgres(let store):
-            // Other instances' writes wake this one's readers; the poller, the export and WebSub
-            // deliveries run on one instance at a time.
-            services.append(
-                .init(
-                    service: JobService("change listener") {
-                        await PostgresChangeListener(store: store, logger: logger).run()
-                    }))
-            let leadership = PostgresLeadership(store: store, retry: .seconds(min(pollInterval, 2)), logger: logger)
-            services.append(
-                .init(
-                    service: LeaderJobsService(
-                        leadership: leadership, twitch: twitchJobs, webSub: webSub,
-                        exportStarts: exporter == nil ? nil : exportStarts)))
+        #if PostgreSQL
+            case .postgres(let store):
+                // Other instances' writes wake this one's readers; the poller, the export and WebSub
+                // deliveries run on one instance at a time.
+                services.append(
+                    .init(
+                        service: JobService("change listener") {
+                            await PostgresChangeListener(store: store, logger: logger).run()
+                        }))
+                let leadership = PostgresLeadership(store: store, retry: .seconds(min(pollInterval, 2)), logger: logger)
+                services.append(
+                    .init(
+                        service: LeaderJobsService(
+                            leadership: leadership, twitch: twitchJobs, webSub: webSub,
+                            exportStarts: exporter == nil ? nil : exportStarts)))
+        #endif
         }
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -234,8 +239,8 @@ struct HubCommand: AsyncParsableCommand {
         // clients and the store are closed: a client dropped unclosed traps in a debug build.
         var ended: (any Error)?
         do { try await group.run() } catch { ended = error }
-        try await twitchClient?.http.shutdown()
-        try await webSubTransport.shutdown()
+        twitchClient?.http.shutdown()
+        webSubTransport.shutdown()
         backend.close()
         if let ended { throw ended }
         logger.info("stopped; store closed")

@@ -1,7 +1,7 @@
-import AsyncHTTPClient
 import Foundation
 import HubHTTP
 import Logging
+import OutboundHTTP
 import ServiceLifecycle
 import SyncCore
 import SyncStore
@@ -11,16 +11,13 @@ import SyncTwitch
 enum TwitchSetup {
     static func poller(
         store: any LiveStatusStore & TwitchProfileStore, metrics: HubMetrics, interval: Int, logger: Logger
-    ) -> (poller: LivePoller, signIn: TwitchOAuthClient, helix: HelixClient, http: HTTPClient)? {
+    ) -> (poller: LivePoller, signIn: TwitchOAuthClient, helix: HelixClient, http: OutboundHTTPClient)? {
         guard let config = TwitchConfig.fromEnvironment() else {
             logger.info("Twitch polling off: TWITCH_CLIENT_ID and TWITCH_CLIENT_SECRET are not both set")
             return nil
         }
-        var configuration = HTTPClient.Configuration()
-        configuration.timeout.connect = .seconds(5)
-        configuration.timeout.read = .seconds(15)
-        let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-        let transport = AsyncHTTPTwitchTransport(client: http)
+        let http = OutboundHTTPClient()
+        let transport = OutboundTwitchTransport(client: http)
         let tokens = AppTokenProvider(config: config, transport: transport, observer: metrics)
         let helix = HelixClient(config: config, transport: transport, tokens: tokens, observer: metrics)
         logger.info("Twitch polling on", metadata: ["every": "\(interval)s", "api": "\(config.apiURL)"])
