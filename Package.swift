@@ -81,8 +81,6 @@ let package = Package(
             name: "SyncNode",
             dependencies: [
                 "SyncCore", "RaceService", "SyncStore", "OutboundHTTP",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -92,7 +90,6 @@ let package = Package(
             name: "SyncTwitch",
             dependencies: [
                 "SyncCore", "OutboundHTTP",
-                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

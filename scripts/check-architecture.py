@@ -30,23 +30,23 @@ ALLOWED = {
     "SyncStore": {"SyncCore", "RaceService", "GRDB"},
     # The hub's backend on PostgreSQL: behind the same HubBackend seam, no HTTP, no GRDB.
     "SyncPostgres": {"SyncCore", "RaceService", "PostgresNIO", "Logging", "NIOCore", "NIOPosix", "NIOSSL"},
-    "TransportErrors": {"SyncCore", "AsyncHTTPClient", "NIOCore", "NIOPosix"},
-    "SyncNode": {"SyncCore", "RaceService", "SyncStore", "TransportErrors", "AsyncHTTPClient", "NIOCore", "NIOHTTP1",
-                 "Logging"},
-    "SyncTwitch": {"SyncCore", "TransportErrors", "AsyncHTTPClient", "NIOCore", "NIOHTTP1", "Logging"},
+    # The one outbound HTTP client (URLSession: libcurl and the system's TLS), no server library.
+    "OutboundHTTP": {"SyncCore"},
+    "SyncNode": {"SyncCore", "RaceService", "SyncStore", "OutboundHTTP", "Logging"},
+    "SyncTwitch": {"SyncCore", "OutboundHTTP", "NIOHTTP1", "Logging"},
     # The pages both servers show; no hub routes, no hub client.
     "RaceWeb": {"SyncCore", "RaceService", "Mustache", "Hummingbird", "HTTPTypes", "ServiceLifecycle"},
     "NodeWeb": {"SyncCore", "RaceService", "SyncStore", "SyncNode", "RaceWeb", "Hummingbird", "HTTPTypes", "Crypto",
                 "Logging", "ServiceLifecycle"},
     # The hub's HTTP layer sees the use cases (`Hub`), never a database.
-    # Its one outbound client (AsyncHTTPClient, NIOPosix for resolving): WebSub's callbacks. Its own
+    # Its one outbound client (OutboundHTTP, NIOPosix for resolving): WebSub's callbacks. Its own
     # server channel (HummingbirdCore, NIOHTTP1, NIOWebSocket, NIOHTTPTypesHTTP1): HTTP/1.1 or a race's WebSocket.
     "HubHTTP": {"SyncCore", "RaceService", "RaceWeb", "Hummingbird", "Crypto", "Logging", "NIOCore", "NIOHTTPTypes",
-                "HTTPTypes", "ServiceLifecycle", "Prometheus", "Metrics", "CompressNIO", "NIOPosix", "AsyncHTTPClient",
+                "HTTPTypes", "ServiceLifecycle", "Prometheus", "Metrics", "CompressNIO", "NIOPosix", "OutboundHTTP",
                 "HummingbirdCore", "NIOHTTP1", "NIOWebSocket", "NIOHTTPTypesHTTP1"},
     # What both executables share: the exit-code table and `main`.
     "RaceSyncCommand": {"ArgumentParser"},
-    "syncd": {"SyncCore", "RaceService", "SyncStore", "SyncPostgres", "SyncNode", "SyncTwitch", "HubHTTP", "NodeWeb", "RaceSyncCommand", "ArgumentParser", "AsyncHTTPClient",
+    "syncd": {"SyncCore", "RaceService", "SyncStore", "SyncPostgres", "SyncNode", "SyncTwitch", "HubHTTP", "NodeWeb", "RaceSyncCommand", "ArgumentParser", "OutboundHTTP",
               "ServiceLifecycle", "Logging", "Prometheus", "Hummingbird"},
     # racecli never links the hub's HTTP layer or Twitch code.
     "racecli": {"SyncCore", "RaceService", "SyncStore", "SyncNode", "RaceSyncCommand", "ArgumentParser"},
