@@ -220,7 +220,10 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // A temporary folder and a seeded random generator (Foundation only).
+        .testTarget(
+            name: "OutboundHTTPTests", dependencies: ["OutboundHTTP", "SyncCore", "TestSupport"],
+            swiftSettings: strict),
+        // A temporary folder, a seeded random generator and a raw TCP peer (Foundation only).
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         // A hub store on a temporary file with a hand-moved clock.
         .target(

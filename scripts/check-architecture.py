@@ -57,6 +57,7 @@ TEST_ALLOWED = {
     "SyncCoreTests": {"SyncCore", "TestSupport", "ChildProcesses", "PropertyBased", "Testing"},
     "SyncStoreTests": {"SyncCore", "RaceService", "SyncStore", "TestSupport", "StoreTestSupport", "GRDB",
                        "PropertyBased", "Testing"},
+    "OutboundHTTPTests": {"OutboundHTTP", "SyncCore", "TestSupport", "Testing"},
     "SyncNodeTests": {"SyncCore", "RaceService", "SyncStore", "SyncNode", "TestSupport", "StoreTestSupport",
                       "ChildProcesses", "Testing"},
 }
@@ -110,6 +111,27 @@ for name in ALLOWED:
             for number, line in enumerate(text.splitlines(), 1):
                 if not line.lstrip().startswith("//") and SQL.search(line):
                     problems.append(f"{source.relative_to(root)}:{number}: SQL outside the store modules")
+
+# `make run` builds syncd without the PostgreSQL trait so that no second TLS library is compiled:
+# nothing it links may need swift-nio-ssl (AsyncHTTPClient and postgres-nio both do).
+SECOND_TLS = {"AsyncHTTPClient", "NIOSSL", "PostgresNIO"}
+def unconditional(dependency):
+    kind, value = next(iter(dependency.items()))
+    condition = value[-1] if kind in ("target", "product") else None
+    return value[0], not (condition and condition.get("traits"))
+seen, pending = set(), ["syncd"]
+while pending:
+    name = pending.pop()
+    if name in seen or name not in targets:
+        continue
+    seen.add(name)
+    for dependency in targets[name]["dependencies"]:
+        module, always = unconditional(dependency)
+        if not always:
+            continue
+        if module in SECOND_TLS:
+            problems.append(f"{name} needs {module} without a trait: make run would compile a second TLS library")
+        pending.append(module)
 
 for line in problems:
     print(line)

@@ -5,8 +5,8 @@ import RaceWeb
 import SyncCore
 
 /// `GET`/`HEAD /feeds/live.{atom,rss,json}` and `/feeds/races/{id}/live.{atom,rss,json}`, served
-/// from the in-memory `FeedCache`, with `ETag`/`Last-Modified`, 304 on a conditional match, and
-/// the WebSub `Link` header (`rel="hub"`, `rel="self"`).
+/// from the in-memory `FeedCache` as `FeedAnswer` says. A cached site-wide feed is usually answered
+/// before it reaches the router, by `FeedFastPath`; these routes render what is not cached.
 struct FeedRoutes {
     let cache: FeedCache
 
@@ -29,28 +29,8 @@ struct FeedRoutes {
         var rendered = cache.current(scope, format)
         if rendered == nil { rendered = try await cache.get(scope, format) }
         guard let feed = rendered else { throw APIError.raceNotFound }
-        // The gzip representation when the client accepts it; each has its own ETag.
-        let packed = ContentCoding.acceptsGzip(request.headers[.acceptEncoding]) ? feed.gzip : nil
-        let etag = packed?.etag ?? feed.etag
-        var headers: HTTPFields = [
-            .contentType: format.contentType, .eTag: etag,
-            .lastModified: feed.lastModifiedText, .cacheControl: "public, max-age=30", .vary: "Accept-Encoding",
-        ]
-        if packed != nil { headers[.contentEncoding] = "gzip" }
-        // WebSub discovery (§4): the hub to subscribe at and the topic URL, as the feed itself links them.
-        let base = cache.baseURL
-        headers[.link] = WebSubHub.linkHeader(topic: WebSubTopic.url(scope, format, baseURL: base), baseURL: base)
-        if Self.notModified(request, etag: etag, lastModified: feed.lastModified) {
-            return Response(status: .notModified, headers: headers)
-        }
-        headers[.contentLength] = packed?.lengthText ?? feed.lengthText
-        let body: ResponseBody = request.method == .head ? .init() : .init(byteBuffer: packed?.body ?? feed.body)
-        return Response(status: .ok, headers: headers, body: body)
-    }
-
-    static func notModified(_ request: Request, etag: String, lastModified: Date) -> Bool {
-        ConditionalRequest.notModified(
-            ifNoneMatch: request.headers[.ifNoneMatch], ifModifiedSince: request.headers[.ifModifiedSince],
-            etag: etag, lastModified: lastModified)
+        let answer = FeedAnswer(feed, scope: scope, format: format, baseURL: cache.baseURL, request: request.head)
+        return Response(
+            status: answer.status, headers: answer.headers, body: answer.body.map { .init(byteBuffer: $0) } ?? .init())
     }
 }

@@ -7,6 +7,7 @@ public final class HubMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
     private let mergeDuration: DurationHistogram
     private let pullChanges: Counter
+    private let feedsAnsweredEarly: Counter
 
     public init() {
         RequestMetrics.bootstrap()
@@ -19,7 +20,12 @@ public final class HubMetrics: Sendable {
             help: "Time to merge one pushed batch, including the durable commit")
         pullChanges = registry.makeCounter(
             name: "racesync_pull_changes_total", help: "Change-log entries served by pull")
+        feedsAnsweredEarly = registry.makeCounter(
+            name: "racesync_feed_fast_answers_total",
+            help: "Cached feed GETs and HEADs answered on the event loop, before the router")
     }
+
+    func answeredFeedEarly() { feedsAnsweredEarly.increment() }
 
     func pushed(_ results: [OpResult], duration: Duration) {
         mergeDuration.record(duration)

@@ -125,6 +125,7 @@ public enum HubServer {
         addMetricsRoute(to: router, metrics: metrics, pageEvents: streams.pageEvents, longPolls: streams.longPolls)
         let limits = ConnectionLimits()
         let connections = ConnectionCounter(perClient: limits.maxConnectionsPerClient)
+        let serverName = "racesync-hub"
         return Application(
             router: router,
             server: .http1(
@@ -145,10 +146,11 @@ public enum HubServer {
         pageEvents: PageEvents = PageEventsSettings.standard(),
         longPolls: LongPollLimiter = LongPollLimiter(), metricsOnPublicPort: Bool = true,
         quota: WriteQuota = .unlimited, publicURL: String? = nil, twitch: TwitchHooks = .none,
-        webSub: WebSubHub? = nil, accessLog: AccessLog? = nil,
+        webSub: WebSubHub? = nil, accessLog: AccessLog? = nil, earlyFeeds: Bool = true,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let connections = ConnectionCounter(perClient: limits.maxConnectionsPerClient)
+        let serverName = "racesync-hub"
         return Application(
             router: router(
                 store: store, metrics: metrics, feeds: feeds, longPolls: longPolls, pageEvents: pageEvents,
@@ -158,9 +160,13 @@ public enum HubServer {
             server: HTTPServerBuilder { responder in
                 HubChildChannel(
                     responder: responder, limits: limits, counter: connections,
-                    webSockets: RaceWebSocket(store: store, slots: pageEvents.slots))
+                    webSockets: RaceWebSocket(store: store, slots: pageEvents.slots),
+                    feeds: earlyFeeds
+                        ? FeedFastPath.Shared(
+                            cache: feeds, metrics: metrics, accessLog: accessLog, serverName: serverName)
+                        : nil)
             },
-            configuration: .init(address: .hostname(host, port: port), serverName: "racesync-hub"),
+            configuration: .init(address: .hostname(host, port: port), serverName: serverName),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger)
     }

@@ -103,7 +103,8 @@ import Testing
         _ = try await HTTP.send("POST", hub.url + "/api/races/\(race)/cast-join", token: org)
         _ = hub.daemon.stop()
         hub = try HubProcess(in: box, db: db, env: twitchEnv(fake))
-        for _ in 0..<100 where fake.state.streamsRequests == 0 { try await Task.sleep(for: .milliseconds(50)) }
+        // Up to 30 s for the first poll to reach Twitch (a debug hub under the whole suite's load).
+        for _ in 0..<600 where fake.state.streamsRequests == 0 { try await Task.sleep(for: .milliseconds(50)) }
         #expect(fake.state.streamsRequests == 1)
         let start = Date()
         #expect(hub.daemon.stop() == 0)

@@ -50,9 +50,11 @@ final class HubHarness: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: dir)
     }
 
-    /// Runs `body` against the router in process.
+    /// Runs `body` against the router in process, or with `live` against the whole server on a
+    /// loopback port (its connection handlers included; `earlyFeeds` as the application's).
     func run(
-        pageEvents: PageEvents? = nil, quota: WriteQuota = .unlimited, publicURL: String? = nil,
+        live: Bool = false, earlyFeeds: Bool = true, pageEvents: PageEvents? = nil, quota: WriteQuota = .unlimited,
+        publicURL: String? = nil,
         twitchSignIn: (any TwitchSignIn)? = nil, eventSubSecret: EventSubSecret? = nil,
         streamLookup: (any StreamLookup)? = nil, webSub: WebSubHub? = nil, accessLog: AccessLog? = nil,
         _ body: @Sendable (Client) async throws -> Void
@@ -63,9 +65,9 @@ final class HubHarness: @unchecked Sendable {
             store: storage, metrics: metrics, feeds: feeds, host: "127.0.0.1", port: 0, logger: logger,
             pageEvents: pageEvents ?? PageEventsSettings.standard(), quota: quota, publicURL: publicURL,
             twitch: TwitchHooks(signIn: twitchSignIn, eventSubSecret: eventSubSecret, streamLookup: streamLookup),
-            webSub: webSub, accessLog: accessLog)
+            webSub: webSub, accessLog: accessLog, earlyFeeds: earlyFeeds)
         let tokens = self.tokens
-        try await app.test(.router) { client in
+        try await app.test(live ? .live : .router) { client in
             try await body(Client(client: client, tokens: tokens))
         }
     }

@@ -28,6 +28,8 @@ struct HubChildChannel: ServerChildChannel, HTTPChannelHandler {
     let limits: ConnectionLimits
     let counter: ConnectionCounter
     let webSockets: RaceWebSocket
+    /// Cached feed GETs answered before the router (`FeedFastPath`); nil leaves them all to it.
+    let feeds: FeedFastPath.Shared?
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
@@ -37,6 +39,7 @@ struct HubChildChannel: ServerChildChannel, HTTPChannelHandler {
             let firstHead = FirstHead()
             let limits = self.limits
             let webSockets = self.webSockets
+            let feeds = self.feeds
             let upgrader = NIOTypedWebSocketServerUpgrader<Negotiated>(
                 maxFrameSize: RaceWebSocket.maxFrameBytes,
                 shouldUpgrade: { channel, head in
@@ -71,6 +74,7 @@ struct HubChildChannel: ServerChildChannel, HTTPChannelHandler {
                             try sync.addHandler(ConnectionGuard(limits: limits, admission: admission))
                             try sync.addHandler(
                                 HTTPConnectionStateHandler(idleTimeout: .init(limits.idleTimeout), logger: logger))
+                            if let feeds { try sync.addHandler(FeedFastPath(feeds)) }
                             return .http(
                                 try NIOAsyncChannel(
                                     wrappingChannelSynchronously: channel,

@@ -1,0 +1,140 @@
+import Foundation
+import HTTPTypes
+import Synchronization
+import Testing
+
+@testable import HubHTTP
+@testable import SyncCore
+
+/// Cached feed requests answered before the router (`FeedFastPath`), on a live server.
+@Suite struct FeedFastPathTests {
+    /// The requests a feed reader makes, for one format.
+    static func variants(_ format: String, etag: String?) -> [(HTTPRequest.Method, HTTPFields)] {
+        var gzip = HTTPFields()
+        gzip[.acceptEncoding] = "gzip"
+        var conditional = HTTPFields()
+        conditional[.ifNoneMatch] = etag ?? "\"none\""
+        return [(.get, [:]), (.get, gzip), (.head, [:]), (.head, gzip), (.get, conditional)]
+    }
+
+    static func early(_ hub: HubHarness) -> Int {
+        let line = hub.metrics.render().split(separator: "\n").first {
+            $0.hasPrefix("racesync_feed_fast_answers_total ")
+        }
+        return line.flatMap { Int($0.split(separator: " ").last ?? "") } ?? 0
+    }
+
+    /// A response as compared: status, headers but `Date`, body.
+    struct Answer: Equatable {
+        var status: Int
+        var headers: [String: String]
+        var body: Data
+    }
+
+    static func answers(_ client: HubHarness.Client) async throws -> [String: Answer] {
+        var all: [String: Answer] = [:]
+        for format in ["atom", "rss", "json"] {
+            let etag = try await client.call(.get, "/feeds/live.\(format)").headers[.eTag]
+            for (index, (method, headers)) in variants(format, etag: etag).enumerated() {
+                let response = try await client.client.execute(
+                    uri: "/feeds/live.\(format)", method: method, headers: headers
+                ) { $0 }
+                var fields: [String: String] = [:]
+                for field in response.headers where field.name != .date {
+                    fields[field.name.canonicalName] = field.value
+                }
+                all["\(format) \(index)"] = Answer(
+                    status: Int(response.status.code), headers: fields, body: Data(response.body.readableBytesView))
+            }
+        }
+        return all
+    }
+
+    @Test func aCachedFeedIsAnsweredEarlyExactlyAsTheRouterAnswersIt() async throws {
+        let hub = try await HubHarness()
+        let byRouter = Mutex<[String: Answer]>([:])
+        try await hub.run(live: true, earlyFeeds: false) { c in
+            let race = try await c.race()
+            _ = try await c.call(.post, "/api/races/\(race)/cast-join", as: "alice")
+            let answers = try await Self.answers(c)
+            byRouter.withLock { $0 = answers }
+        }
+        #expect(Self.early(hub) == 0)
+        try await hub.run(live: true) { c in
+            let early = try await Self.answers(c)
+            #expect(early == byRouter.withLock { $0 })
+            #expect(early["atom 1"]?.headers["content-encoding"] == "gzip")
+            #expect(early["atom 4"]?.status == 304)
+            #expect(early["rss 2"]?.body.isEmpty == true && early["rss 2"]?.headers["content-length"] != nil)
+        }
+        // Every request of the live run, the three plain GETs included: the feeds were cached.
+        #expect(Self.early(hub) == 3 * 6)
+    }
+
+    @Test func aChangedStoreOrAnotherRequestGoesToTheRouter() async throws {
+        let hub = try await HubHarness()
+        try await hub.run(live: true) { c in
+            let race = try await c.race()
+            #expect(try await c.call(.get, "/feeds/live.atom").status == 200)
+            #expect(Self.early(hub) == 0)
+            #expect(try await c.call(.get, "/feeds/live.atom").status == 200)
+            #expect(Self.early(hub) == 1)
+            // A write moves the store on: the next GET renders again, through the router.
+            _ = try await c.call(.post, "/api/races/\(race)/cast-join", as: "alice")
+            #expect(try await c.call(.get, "/feeds/live.atom").status == 200)
+            #expect(Self.early(hub) == 1)
+            // A query string, another path, a race's feed: the router's.
+            _ = try await c.call(.get, "/feeds/live.atom?x=1")
+            _ = try await c.call(.get, "/feeds/races/\(race)/live.atom")
+            _ = try await c.call(.get, "/feeds/races/\(race)/live.atom")
+            #expect(try await c.call(.get, "/feeds/live.xml").status == 404)
+            #expect(Self.early(hub) == 1)
+        }
+    }
+
+    @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
+        let hub = try await HubHarness()
+        try await hub.run(live: true) { c in
+            _ = try await c.call(.get, "/feeds/live.atom")
+            let port = try #require(c.client.port)
+            // The feed is cached, but asked for behind a request the router is still answering.
+            let request =
+                "GET /healthz HTTP/1.1\r\nHost: hub.test\r\n\r\n"
+                + "GET /feeds/live.atom HTTP/1.1\r\nHost: hub.test\r\n\r\n"
+                + "GET /healthz HTTP/1.1\r\nHost: hub.test\r\nConnection: close\r\n\r\n"
+            let text = try await Task.detached { try Self.exchange(port: port, Data(request.utf8)) }.value
+            let first = try #require(text.range(of: #"{"status":"ok"}"#))
+            let feed = try #require(text.range(of: "<feed"))
+            let last = try #require(text.range(of: #"{"status":"ok"}"#, options: .backwards))
+            #expect(first.upperBound <= feed.lowerBound && feed.upperBound <= last.lowerBound)
+            #expect(text.components(separatedBy: "HTTP/1.1 200 OK").count == 4)
+        }
+    }
+
+    /// Writes `bytes` on a new connection and reads until the server closes it.
+    static func exchange(port: Int, _ bytes: Data) throws -> String {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        var received = Data()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = read(fd, &buffer, buffer.count)
+            if count <= 0 { break }
+            received.append(contentsOf: buffer[0..<count])
+        }
+        return String(decoding: received, as: UTF8.self)
+    }
+}
