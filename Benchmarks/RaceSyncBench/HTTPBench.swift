@@ -52,7 +52,14 @@ enum HTTPBench {
         log("http push: preparing 100k ops")
         let workload = try await Workload.make(store: hub.store)
         let client = try HTTPHubClient(base: hub.url, token: workload.organizerToken)
+        let yardstick = try await pushWithAsyncHTTPClient()
         let (elapsed, latencies) = try await pushConcurrently(workload.ops, to: [client])
+        report.add(
+            Figure(
+                name: "100k ops pushed over HTTP, the node's client vs AsyncHTTPClient",
+                value: Double(workload.ops.count) / elapsed, unit: "ops/s", baseline: yardstick.opsPerSecond,
+                baselineName: "ops/s with AsyncHTTPClient pushing the same batches, just before",
+                note: "AsyncHTTPClient push p50 \(format(yardstick.p50 * 1000)) ms"))
         report.add(
             Figure(
                 name: "100k ops pushed over HTTP, 4 clients x 1000-op batches",
@@ -128,18 +135,41 @@ enum HTTPBench {
     /// Pushes `ops` in 1000-op batches from 4 concurrent clients, spread over `hubs`; returns
     /// the seconds it took and each push's latency.
     static func pushConcurrently(_ ops: [Op], to hubs: [HTTPHubClient]) async throws -> (Double, [Double]) {
+        try await pushConcurrently(ops) { worker, request in _ = try await hubs[worker % hubs.count].push(request) }
+    }
+
+    /// The same pushes through AsyncHTTPClient instead of the node's client (URLSession), to a
+    /// fresh hub with a fresh workload: what the choice of client costs, in the same run.
+    static func pushWithAsyncHTTPClient() async throws -> (opsPerSecond: Double, p50: Double) {
+        let hub = try await InProcessHub(path: workDir + "/http-ahc.sqlite")
+        defer {
+            hub.stop()
+            try? hub.store.close()
+        }
+        let workload = try await Workload.make(store: hub.store)
+        let client = NIOPushClient(url: hub.url + HubPaths.push, token: workload.organizerToken)
+        defer { client.shutdown() }
+        let (elapsed, latencies) = try await pushConcurrently(workload.ops) { _, request in
+            try await client.push(request)
+        }
+        return (Double(workload.ops.count) / elapsed, percentile(latencies, 0.5))
+    }
+
+    /// Pushes `ops` in 1000-op batches from 4 concurrent workers through `push`.
+    static func pushConcurrently(
+        _ ops: [Op], push: @escaping @Sendable (Int, PushRequest) async throws -> Void
+    ) async throws -> (Double, [Double]) {
         let batches = stride(from: 0, to: ops.count, by: 1000).map { Array(ops[$0..<min($0 + 1000, ops.count)]) }
         var latencies: [Double] = []
         let elapsed = try await seconds {
             latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
                 for worker in 0..<4 {
-                    let client = hubs[worker % hubs.count]
                     group.addTask {
                         var mine: [Double] = []
                         for batch in batches.enumerated().filter({ $0.offset % 4 == worker }).map(\.element) {
                             mine.append(
                                 try await seconds {
-                                    _ = try await client.push(PushRequest(nodeID: "bench-\(worker)", ops: batch))
+                                    try await push(worker, PushRequest(nodeID: "bench-\(worker)", ops: batch))
                                 })
                         }
                         return mine

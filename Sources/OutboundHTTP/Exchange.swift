@@ -106,6 +106,9 @@ final class Exchange: @unchecked Sendable {
             result = .failure(TransportFailure(classifying: error ?? URLError(.unknown), host: url?.host ?? ""))
         }
         if case .failure = result, handle != nil, let file { try? FileManager.default.removeItem(atPath: file) }
+        // The deadline's timer holds this exchange until it fires: it must not hold the body too.
+        body = Data()
+        handle = nil
         continuation?.resume(with: result)
         continuation = nil
     }

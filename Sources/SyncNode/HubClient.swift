@@ -103,15 +103,8 @@ public struct HTTPHubClient: HubAPI {
                     "GET", HubPaths.snapshot, body: nil, timeout: timeout + .seconds(270),
                     limit: Self.maxSnapshotBytes),
                 to: path)
-        } catch is CancellationError {
-            throw CancellationError()
-        } catch let error as OutboundHTTPError {
-            if case .bodyTooLarge = error {
-                throw HubClientError.badResponse("the snapshot is larger than \(Self.maxSnapshotBytes >> 20) MiB")
-            }
-            throw HubClientError.badResponse("\(error)")
         } catch {
-            throw HubClientError.unreachable(error as? TransportFailure ?? .other("\(error)"))
+            throw Self.failure(error, answer: "the snapshot")
         }
         if response.status == 404 || response.status == 405 { return false }
         guard response.status == 200 else { throw Self.refusal(response.status, response.body) }
@@ -141,12 +134,26 @@ public struct HTTPHubClient: HubAPI {
             let response = try await hubHTTPClient.send(
                 request(method, path, body: body, timeout: timeout + extraTime, limit: limit))
             return (response.status, response.body)
-        } catch is CancellationError {
-            throw CancellationError()
-        } catch let error as OutboundHTTPError {
-            throw HubClientError.badResponse("\(error)")
         } catch {
-            throw HubClientError.unreachable(error as? TransportFailure ?? .other("\(error)"))
+            throw Self.failure(error)
+        }
+    }
+
+    /// What a failed exchange is to the node: no answer at all is `unreachable`, an answer over
+    /// its limit a bad response, a cancelled task stays cancelled.
+    static func failure(_ error: any Error, answer: String = "the answer") -> any Error {
+        switch error {
+        case is CancellationError:
+            return error
+        case OutboundHTTPError.bodyTooLarge(let limit):
+            let size = limit >= 1 << 20 ? "\(limit >> 20) MiB" : "\(limit >> 10) KiB"
+            return HubClientError.badResponse("\(answer) is larger than \(size)")
+        case let error as OutboundHTTPError:
+            return HubClientError.badResponse("\(error)")
+        case let error as TransportFailure:
+            return HubClientError.unreachable(error)
+        default:
+            return HubClientError.unreachable(.other("\(error)"))
         }
     }
 

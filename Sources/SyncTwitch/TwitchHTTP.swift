@@ -9,23 +9,8 @@ public protocol TwitchTransport: Sendable {
         -> TwitchHTTPResponse
 }
 
-/// A raw HTTP answer.
-public struct TwitchHTTPResponse: Sendable {
-    public var status: Int
-    public var headers: [String: String]
-    public var body: Data
-
-    public init(status: Int, headers: [String: String], body: Data) {
-        self.status = status
-        self.headers = headers
-        self.body = body
-    }
-
-    /// A header by case-insensitive name.
-    public func header(_ name: String) -> String? {
-        headers.first { $0.key.lowercased() == name.lowercased() }?.value
-    }
-}
+/// A raw HTTP answer: status, headers (`header(_:)` by case-insensitive name) and body.
+public typealias TwitchHTTPResponse = OutboundResponse
 
 /// `TwitchTransport` over the one outbound client shared by every Twitch call.
 public struct OutboundTwitchTransport: TwitchTransport {
@@ -40,8 +25,7 @@ public struct OutboundTwitchTransport: TwitchTransport {
             method: method.rawValue, url: url, headers: headers, body: body, timeout: timeout,
             bodyLimit: .fail(bytes: 16 << 20))
         do {
-            let response = try await client.send(request)
-            return TwitchHTTPResponse(status: response.status, headers: response.headers, body: response.body)
+            return try await client.send(request)
         } catch is CancellationError {
             throw CancellationError()
         } catch {
