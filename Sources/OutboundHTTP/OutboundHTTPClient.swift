@@ -51,6 +51,9 @@ public final class OutboundHTTPClient: Sendable {
     /// Cancels what is in flight and releases the session; the client is unusable after.
     public func shutdown() { session.invalidateAndCancel() }
 
+    // A session keeps its delegate (and libcurl's handles) until it is invalidated.
+    deinit { session.finishTasksAndInvalidate() }
+
     private func exchange(_ request: OutboundRequest, file: String?) async throws -> OutboundResponse {
         guard let url = URL(string: request.url), url.host != nil else {
             throw TransportFailure.other("not a URL: \(request.url.prefix(80))")

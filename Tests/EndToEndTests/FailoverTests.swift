@@ -29,9 +29,8 @@ import Testing
         }
         // Each client logs in through one of the hubs; its replica is its own file.
         for (index, token) in tokens.enumerated() {
-            let login = try box.run(
-                "racecli",
-                ["login", "--hub", hubs[index % 2].url, "--token-stdin", "--db", box.file("r\(index).sqlite")],
+            let login = try await Self.racecli(
+                box, ["login", "--hub", hubs[index % 2].url, "--token-stdin", "--db", box.file("r\(index).sqlite")],
                 stdin: token + "\n")
             #expect(login.status == 0, "\(login.stderr)")
         }
@@ -111,10 +110,11 @@ import Testing
                         .joined(separator: "\n"))
             }
         }
-        // Every acknowledged join is in the store, each caster once, on both hubs.
+        // Every acknowledged join is in the store, each caster once, on both hubs (each asked
+        // until its store is back, if the loss still has it reconnecting).
         for hub in hubs {
             for race in races {
-                let detail = try await HTTP.send("GET", hub.url + "/api/races/\(race)").object
+                let detail = try await HTTP.sendWhileUnavailable("GET", hub.url + "/api/races/\(race)").object
                 let casters = (detail["casters"] as? [[String: Any]] ?? []).compactMap {
                     ($0["user"] as? [String: Any])?["twitch_username"] as? String
                 }
@@ -140,7 +140,7 @@ import Testing
         // Every replica converges to the hub.
         for index in tokens.indices {
             let db = box.file("r\(index).sqlite")
-            #expect(try box.run("racecli", ["sync", "--db", db]).status == 0)
+            #expect(try await Self.racecli(box, ["sync", "--db", db]).status == 0)
             let races = try box.run("racecli", ["races", "--json", "--db", db])
             let listed = (try? JSONSerialization.jsonObject(with: Data(races.stdout.utf8))) as? [[String: Any]] ?? []
             #expect(
@@ -157,6 +157,19 @@ import Testing
                     || hubs[1].daemon.log.contains("store moved to another server"))
         }
         for hub in hubs { #expect(hub.daemon.stop() == 0) }
+    }
+
+    /// A racecli command outside the loss, repeated while it exits 3 (the hub answered 503: a hub
+    /// just started, or one whose store is still reconnecting on a loaded machine), as a node
+    /// retries; for up to a minute.
+    static func racecli(_ box: Sandbox, _ arguments: [String], stdin: String? = nil) async throws -> CommandResult {
+        var attempts = 0
+        while true {
+            let result = try box.run("racecli", arguments, stdin: stdin)
+            attempts += 1
+            if result.status != 3 || attempts == 120 { return result }
+            try await Task.sleep(for: .milliseconds(500))
+        }
     }
 
     /// What the clients and the killer share.

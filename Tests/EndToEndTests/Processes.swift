@@ -172,4 +172,17 @@ enum HTTP {
         for (name, value) in http?.allHeaderFields ?? [:] { headers["\(name)".lowercased()] = "\(value)" }
         return Reply(status: http?.statusCode ?? 0, body: data, headers: headers)
     }
+
+    /// `send`, repeated while the hub answers `503` (its store away: after a failover, or on a
+    /// loaded machine right after it started), for up to `seconds`; the last answer.
+    static func sendWhileUnavailable(
+        _ method: String, _ url: String, token: String? = nil, seconds: Int = 60
+    ) async throws -> Reply {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while true {
+            let reply = try await send(method, url, token: token)
+            if reply.status != 503 || ContinuousClock.now > deadline { return reply }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+    }
 }

@@ -39,9 +39,11 @@ import Testing
         _ = try await HTTP.send("POST", b.url + "/api/races/\(race)/cast-join", token: tokens["bob"])
         let changes = try await woken.object["changes"] as? [[String: Any]] ?? []
         #expect(changes.contains { $0["kind"] as? String == "caster" })
-        // Woken by the write (the poll would otherwise wait 20 s); the bound is loose for loaded CI
-        // machines, the in-process test holds it to 1 s.
-        #expect(ContinuousClock.now - wrote < .seconds(3), "woke \(ContinuousClock.now - start) after the poll began")
+        // Woken by the write, before the poll's own 20 s wait ran out (with the change above). How
+        // soon is reported, not asserted (tests never fail on timing; the in-process test holds
+        // the wake-up itself).
+        #expect(ContinuousClock.now - start < .seconds(19), "woke \(ContinuousClock.now - start) after the poll began")
+        print("two hubs: a write through B woke a long-poll on A after \(ContinuousClock.now - wrote)")
         // Nodes syncing through different instances converge.
         func racecli(_ login: String, _ args: [String]) throws -> CommandResult {
             try box.run("racecli", args + ["--db", box.file("\(login).sqlite")])
@@ -141,7 +143,13 @@ import Testing
         // At least two polls (a loaded machine may take longer than two intervals: waited for, bounded).
         for _ in 0..<600 where fake.state.requestTimes.count < 2 { try await Task.sleep(for: .milliseconds(50)) }
         #expect(fake.state.requestTimes.count >= 2)
-        #expect(fake.state.tokenRequests == 1)
+        // Leadership can move on a loaded machine (a lock session lost and taken over): every
+        // instance that led polled, and asked one token; none that did not lead asked any.
+        let led = hubs.filter { $0.daemon.log.contains("this instance leads") }.count
+        #expect(
+            fake.state.tokenRequests == led,
+            "\(fake.state.tokenRequests) token requests, \(led) instance(s) led: \(hubs.map { Self.leadership($0.daemon.log) })"
+        )
         // The leader dies; the other instance polls within one interval and records live status.
         hubs[leader].daemon.kill9()
         let died = Date()
@@ -163,5 +171,10 @@ import Testing
         #expect(survivor.daemon.log.contains("this instance leads"))
         #expect(fake.state.tokenRequests == 2)
         #expect(survivor.daemon.stop() == 0)
+    }
+
+    /// The lines of a hub's log about leadership and Twitch, for a failure message.
+    static func leadership(_ log: String) -> [Substring] {
+        log.split(separator: "\n").filter { $0.contains("lead") || $0.contains("Twitch") || $0.contains("token") }
     }
 }

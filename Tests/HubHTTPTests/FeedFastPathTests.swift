@@ -102,7 +102,12 @@ import Testing
                 "GET /healthz HTTP/1.1\r\nHost: hub.test\r\n\r\n"
                 + "GET /feeds/live.atom HTTP/1.1\r\nHost: hub.test\r\n\r\n"
                 + "GET /healthz HTTP/1.1\r\nHost: hub.test\r\nConnection: close\r\n\r\n"
-            let text = try await Task.detached { try Self.exchange(port: port, Data(request.utf8)) }.value
+            // On a thread of its own: a blocking read must not hold a cooperative thread.
+            let text = try await withCheckedThrowingContinuation { continuation in
+                Thread.detachNewThread {
+                    continuation.resume(with: Result { try Self.exchange(port: port, Data(request.utf8)) })
+                }
+            }
             let first = try #require(text.range(of: #"{"status":"ok"}"#))
             let feed = try #require(text.range(of: "<feed"))
             let last = try #require(text.range(of: #"{"status":"ok"}"#, options: .backwards))

@@ -87,9 +87,7 @@ final class FeedFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         var head = HTTPResponse(status: answer.status, headerFields: answer.headers)
         head.headerFields[.date] = HTTPDateCache.shared.now
         head.headerFields[.server] = shared.serverName
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        if let body = answer.body { context.write(wrapOutboundOut(.body(body)), promise: nil) }
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        // Counted before it is written, so whoever reads the answer also finds it counted.
         let elapsed = ContinuousClock.now - start
         let route = Self.prefix + format.rawValue
         FeedFastPathMetrics.shared.record(route: route, method: request.method, status: answer.status, elapsed: elapsed)
@@ -97,6 +95,9 @@ final class FeedFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         shared.accessLog?.record(
             method: request.method.rawValue, path: route, status: answer.status.code, elapsed: elapsed,
             requestID: nil)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        if let body = answer.body { context.write(wrapOutboundOut(.body(body)), promise: nil) }
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }
 }
 
