@@ -95,11 +95,13 @@ pgdeps:
 ## The whole suite. The Swift tests run against a throwaway PostgreSQL cluster in a temporary
 ## folder (scripts/pg-test-cluster), stopped at the end even when tests fail. scripts/watchdog
 ## stops a run that hangs and names the tests still running (the suite takes ~5 minutes here).
+## Last, the build `make run` makes (without PostgreSQL) must compile and refuse a PostgreSQL store.
 test: deps pgdeps pydeps browserdeps check-architecture format-check
 	$(SWIFT) build --build-tests
 	scripts/pg-test-cluster run -- scripts/watchdog 30 -- \
 	  env RACESYNC_REQUIRE_FEEDPARSER=1 RACESYNC_REQUIRE_POSTGRES=1 $(SWIFT) test --skip-build
 	scripts/watchdog 15 -- python3 -m pytest Tests/Browser -q
+	SWIFT=$(SWIFT) scripts/check-sqlite-only-build
 
 ## Release benchmarks, each figure next to a same-run baseline; writes bench/results.json.
 bench: deps pgdeps
