@@ -63,7 +63,9 @@ public final class OutboundHTTPClient: Sendable {
         urlRequest.httpMethod = request.method
         for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
         urlRequest.httpBody = request.body
-        let seconds = Double(request.timeout.components.seconds) + Double(request.timeout.components.attoseconds) / 1e18
+        // Clamped to a day, so no deadline can overflow Dispatch's nanoseconds.
+        let asked = Double(request.timeout.components.seconds) + Double(request.timeout.components.attoseconds) / 1e18
+        let seconds = min(max(asked, 0), 86_400)
         // libcurl's own timer is an idle one; the deadline below bounds the whole exchange.
         urlRequest.timeoutInterval = seconds + 1
         let task = session.dataTask(with: urlRequest)
