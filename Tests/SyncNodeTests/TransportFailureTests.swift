@@ -52,6 +52,16 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: partial))
     }
 
+    @Test func anAnswerOverItsLimitIsABadResponseNotAnOutage() async throws {
+        // A device-login answer is read up to 64 KiB; this "hub" sends 100 KB.
+        let port = RawPeer.serve(
+            connections: 1, .reply(RawPeer.answer("200 OK", body: [UInt8](repeating: 32, count: 100_000))))
+        let client = try DeviceLoginClient(base: "http://127.0.0.1:\(port)")
+        await #expect(throws: HubClientError.badResponse("the answer is larger than 64 KiB")) {
+            try await client.start(name: "laptop")
+        }
+    }
+
     @Test func descriptionsAreShort() {
         #expect(HubClientError.unreachable(.refused).description == "hub unreachable: connection refused")
         #expect(TransportFailure.timedOut.description == "timed out")
