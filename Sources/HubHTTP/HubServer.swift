@@ -125,7 +125,6 @@ public enum HubServer {
         addMetricsRoute(to: router, metrics: metrics, pageEvents: streams.pageEvents, longPolls: streams.longPolls)
         let limits = ConnectionLimits()
         let connections = ConnectionCounter(perClient: limits.maxConnectionsPerClient)
-        let serverName = "racesync-hub"
         return Application(
             router: router,
             server: .http1(

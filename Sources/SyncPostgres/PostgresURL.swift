@@ -1,5 +1,6 @@
 import Foundation
 public import PostgresNIO
+import RaceService
 
 /// A PostgreSQL database named by URL: `postgresql://USER[:PASSWORD]@HOST[:PORT]/DB`, or a Unix
 /// socket folder with `?host=/run/postgresql` (as libpq reads it), with libpq's `sslmode` and
@@ -28,10 +29,8 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
     /// for a warning; unknown TLS parameters are refused instead.
     public var ignoredParameters: [String]
 
-    /// Whether `text` names PostgreSQL rather than a SQLite file.
-    public static func isPostgres(_ text: String) -> Bool {
-        text.hasPrefix("postgresql://") || text.hasPrefix("postgres://")
-    }
+    /// Whether `text` names PostgreSQL rather than a SQLite file (`StoreLocation`).
+    public static func isPostgres(_ text: String) -> Bool { StoreLocation.isPostgres(text) }
 
     /// Why a URL was refused.
     public struct Invalid: Error, CustomStringConvertible {

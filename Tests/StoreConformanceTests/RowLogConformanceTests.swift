@@ -68,7 +68,7 @@ import Testing
         let ops = casters.enumerated().map { index, user in
             Op(kind: .join, raceID: race.id, userID: user.id, hlc: HLC(wallMs: now, counter: UInt16(index), node: "n"))
         }
-        // c0 joins again at the end: its register's one entry comes last.
+        // c0 leaves at the end: its register's one entry comes last.
         let again = Op(
             kind: .leave, raceID: race.id, userID: casters[0].id, hlc: HLC(wallMs: now + 1, counter: 0, node: "n"))
         _ = try await store.push(ops + [again], caller: organizer.id)

@@ -20,11 +20,6 @@ enum HubBackend {
     /// The environment variable naming the hub's database when `--db` is absent.
     static let environmentKey = "RACESYNC_DATABASE_URL"
 
-    /// Whether `location` names a PostgreSQL database rather than a SQLite file.
-    static func isPostgresURL(_ location: String) -> Bool {
-        location.hasPrefix("postgresql://") || location.hasPrefix("postgres://")
-    }
-
     /// What `--db` (or the environment, or the default file) names.
     static func location(_ db: String?) -> String {
         db ?? ProcessInfo.processInfo.environment[environmentKey].flatMap { $0.isEmpty ? nil : $0 }
@@ -34,7 +29,7 @@ enum HubBackend {
     /// Opens the store; failures are the user's (`CommandFailure.user`) with a clear message.
     static func open(_ db: String?, serving: Bool, logger: Logger) async throws -> HubBackend {
         let location = location(db)
-        if isPostgresURL(location) {
+        if StoreLocation.isPostgres(location) {
             return try await openPostgres(location, fromCommandLine: db != nil, logger: logger)
         }
         do {
