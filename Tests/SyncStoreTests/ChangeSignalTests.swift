@@ -56,10 +56,14 @@ import Testing
 
     @Test func cancellationEndsAWait() async {
         let signal = ChangeSignal()
-        let waiter = Task { await signal.wait(since: signal.generation, timeout: .seconds(60)) }
-        try? await Task.sleep(for: .milliseconds(20))
+        let waiter = Task { await signal.wait(since: signal.generation, timeout: .seconds(3600)) }
+        while signal.waiting == 0 { await Task.yield() }  // suspended, not merely started
         waiter.cancel()
-        #expect(await Self.finishes(within: 5) { await waiter.value })
+        // Only the cancellation can end this wait: its timeout is an hour away, and nothing
+        // notifies. The guard turns a wait that ignores it into a failure, not a stuck suite.
+        #expect(await Self.finishes(within: 300) { await waiter.value })
+        #expect(signal.waiting == 0)
+        #expect(signal.generation == 0)
     }
 
     @Test func aWaitEndsByItsTimeout() async {
