@@ -33,12 +33,14 @@ public enum PageEventsSettings {
 public enum HubServer {
     /// The router with every route of the contract.
     /// With `metricsOnPublicPort` false (`--metrics-address`), `/metrics` is served only by
-    /// `metricsApplication` and this router answers 404 for it.
+    /// `metricsApplication` and this router answers 404 for it. `rateClock` is the time the
+    /// per-client limits of sign-in attempts and device-login codes count in.
     public static func router(
         store: Hub, metrics: HubMetrics, feeds: FeedCache, longPolls: LongPollLimiter = LongPollLimiter(),
         pageEvents: PageEvents = PageEventsSettings.standard(),
         metricsOnPublicPort: Bool = true, proxies: TrustedProxies = TrustedProxies(), quota: WriteQuota = .unlimited,
-        publicURL: String? = nil, twitch: TwitchHooks = .none, webSub: WebSubHub? = nil, accessLog: AccessLog? = nil
+        publicURL: String? = nil, twitch: TwitchHooks = .none, webSub: WebSubHub? = nil, accessLog: AccessLog? = nil,
+        rateClock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
     ) -> Router<HubContext> {
         let router = Router(context: HubContext.self)
         let routes = RouteTable()
@@ -63,7 +65,7 @@ public enum HubServer {
         if metricsOnPublicPort {
             addMetricsRoute(to: router, metrics: metrics, pageEvents: pageEvents, longPolls: longPolls)
         }
-        let web = WebSignIn(store: store, publicURL: publicURL)
+        let web = WebSignIn(store: store, publicURL: publicURL, now: rateClock)
         RaceRoutes(store: store, quota: quota, web: web).register(on: router)
         SyncRoutes(store: store, metrics: metrics, longPolls: longPolls, quota: quota).register(on: router)
         SnapshotRoute(store: store, cache: SnapshotCache(store: store)).register(on: router)
@@ -146,6 +148,7 @@ public enum HubServer {
         longPolls: LongPollLimiter = LongPollLimiter(), metricsOnPublicPort: Bool = true,
         quota: WriteQuota = .unlimited, publicURL: String? = nil, twitch: TwitchHooks = .none,
         webSub: WebSubHub? = nil, accessLog: AccessLog? = nil, earlyFeeds: Bool = true,
+        rateClock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let connections = ConnectionCounter(perClient: limits.maxConnectionsPerClient)
@@ -154,7 +157,7 @@ public enum HubServer {
             router: router(
                 store: store, metrics: metrics, feeds: feeds, longPolls: longPolls, pageEvents: pageEvents,
                 metricsOnPublicPort: metricsOnPublicPort, proxies: limits.trustedProxies, quota: quota,
-                publicURL: publicURL, twitch: twitch, webSub: webSub, accessLog: accessLog),
+                publicURL: publicURL, twitch: twitch, webSub: webSub, accessLog: accessLog, rateClock: rateClock),
             // HTTP/1.1, or a race's WebSocket, behind the connection limits either way.
             server: HTTPServerBuilder { responder in
                 HubChildChannel(

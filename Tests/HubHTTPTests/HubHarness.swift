@@ -61,11 +61,13 @@ final class HubHarness: @unchecked Sendable {
     ) async throws {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
+        // Per-client rate limits see no time pass: a run slowed by a loaded machine refills nothing.
+        let frozen = ContinuousClock.now
         let app = HubServer.application(
             store: storage, metrics: metrics, feeds: feeds, host: "127.0.0.1", port: 0, logger: logger,
             pageEvents: pageEvents ?? PageEventsSettings.standard(), quota: quota, publicURL: publicURL,
             twitch: TwitchHooks(signIn: twitchSignIn, eventSubSecret: eventSubSecret, streamLookup: streamLookup),
-            webSub: webSub, accessLog: accessLog, earlyFeeds: earlyFeeds)
+            webSub: webSub, accessLog: accessLog, earlyFeeds: earlyFeeds, rateClock: { frozen })
         let tokens = self.tokens
         try await app.test(live ? .live : .router) { client in
             try await body(Client(client: client, tokens: tokens))

@@ -17,15 +17,17 @@ import Testing
     static let topic = "http://hub.test/feeds/live.atom"
 
     /// A WebSub hub over the harness's store and feeds, with its real outbound client.
+    /// A WebSub hub whose per-client request limit sees no time pass (a slow run refills nothing).
     static func webSub(_ hub: HubHarness, policy: WebSubPolicy = WebSubPolicy(), allowPrivate: Bool = true)
         -> (WebSubHub, WebSubHTTPTransport)
     {
+        let frozen = ContinuousClock.now
         var logger = Logger(label: "websub-test")
         logger.logLevel = .warning
         let transport = WebSubHTTPTransport(addresses: CallbackAddresses(allowPrivate: allowPrivate))
         let webSub = WebSubHub(
             store: hub.storage, feeds: hub.feeds, transport: transport, addresses: transport.addresses,
-            policy: policy, logger: logger)
+            policy: policy, requests: SignInLimiter(now: { frozen }), logger: logger)
         return (webSub, transport)
     }
 

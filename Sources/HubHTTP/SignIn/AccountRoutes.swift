@@ -78,12 +78,22 @@ struct WebSignIn: Sendable {
     let store: Hub
     let cookie: SessionCookie
     let origin: SameOriginCheck
-    let limiter = SignInLimiter()
+    /// Sign-in attempts per client.
+    let limiter: SignInLimiter
+    /// Device-login code requests per client (separate from sign-in attempts, which they must
+    /// not use up).
+    let codeRequests: SignInLimiter
 
-    init(store: Hub, publicURL: String?) {
+    /// - Parameter now: the time the per-client limits count in.
+    init(
+        store: Hub, publicURL: String?,
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
+    ) {
         self.store = store
         cookie = SessionCookie(publicURL: publicURL)
         origin = SameOriginCheck(publicURL: publicURL)
+        limiter = SignInLimiter(now: now)
+        codeRequests = SignInLimiter(now: now)
     }
 
     /// The signed-in user of `request`, or nil.

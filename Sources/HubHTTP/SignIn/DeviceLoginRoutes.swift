@@ -13,13 +13,11 @@ struct DeviceLoginRoutes {
     let web: WebSignIn
     /// The hub's public URL, when it has one: the verification page's base.
     let publicURL: String?
-    /// Code requests per client (separate from sign-in attempts, which it must not use up).
-    let codeLimiter = SignInLimiter()
     var renderer: PageRenderer { .standard }
 
     func register(on router: Router<HubContext>) {
         router.post(RouterPath(HubPaths.deviceCode)) { request, context in
-            guard codeLimiter.take(client: context.clientAddress) else {
+            guard web.codeRequests.take(client: context.clientAddress) else {
                 throw APIError(.tooManyRequests, "too many device logins from here; wait a minute", retryAfter: 6)
             }
             let asked = try await Self.body(DeviceLogin.CodeRequest.self, request, context)

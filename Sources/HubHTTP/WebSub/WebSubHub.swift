@@ -15,6 +15,9 @@ public final class WebSubHub: Sendable {
     let transport: any WebSubTransport
     let addresses: CallbackAddresses
     public let policy: WebSubPolicy
+    /// Well-formed requests per client, like sign-in attempts (10, then one every 6 s): each may
+    /// make the hub resolve a name and call out.
+    let requests: SignInLimiter
     let logger: Logger
     private let queue: AsyncStream<WebSubRequest>
     private let intake: AsyncStream<WebSubRequest>.Continuation
@@ -31,10 +34,21 @@ public final class WebSubHub: Sendable {
         var stale = true
     }
 
-    public init(
+    public convenience init(
         store: Hub, feeds: FeedCache, transport: any WebSubTransport, addresses: CallbackAddresses,
         policy: WebSubPolicy = WebSubPolicy(), logger: Logger
     ) {
+        self.init(
+            store: store, feeds: feeds, transport: transport, addresses: addresses, policy: policy,
+            requests: SignInLimiter(), logger: logger)
+    }
+
+    /// A hub whose per-client request limit reads the time from `requests` (tests freeze it).
+    init(
+        store: Hub, feeds: FeedCache, transport: any WebSubTransport, addresses: CallbackAddresses,
+        policy: WebSubPolicy, requests: SignInLimiter, logger: Logger
+    ) {
+        self.requests = requests
         self.store = store
         self.feeds = feeds
         self.transport = transport

@@ -9,9 +9,6 @@ import SyncCore
 /// and the subscription stored only when the callback confirms it.
 struct WebSubRoutes {
     let hub: WebSubHub
-    /// Well-formed requests per client, like sign-in attempts (10, then one every 6 s): each may
-    /// make the hub resolve a name and call out.
-    let limiter = SignInLimiter()
 
     /// The form's fields (`application/x-www-form-urlencoded`), all optional here.
     struct Form: Decodable {
@@ -53,7 +50,7 @@ struct WebSubRoutes {
         case .failure(let error): throw APIError(.badRequest, error.detail)
         }
         // Past this point a request costs a name lookup and a call out: limited per client.
-        guard limiter.take(client: context.clientAddress) else {
+        guard hub.requests.take(client: context.clientAddress) else {
             throw APIError(.tooManyRequests, "too many WebSub requests from this address; wait a minute", retryAfter: 6)
         }
         if subscription.mode == .subscribe, try await hub.feeds.get(subscription.scope, subscription.format) == nil {
