@@ -1,4 +1,5 @@
 import Foundation
+import RaceWeb
 import SyncCore
 
 /// libFuzzer target: every parser of header and query text a client controls, and the pull
@@ -34,6 +35,19 @@ public func fuzzParsers(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         !DisplayText.terminalSafe(text).unicodeScalars.contains(where: DisplayText.isControl), "terminal-safe text")
     if let login = try? TwitchLogin(text) { precondition(login.value == text.lowercased(), "login") }
     _ = ContentCoding.acceptsGzip(text)
+    // The feed fast path's head parser: a head it recognizes ends in CRLF CRLF within its limit and
+    // is recognized alone the same; bytes it wants more of are shorter than the limit.
+    let raw = UnsafeRawBufferPointer(start: data, count: size)
+    switch FeedRequestHead.parse(raw) {
+    case .feed(let head):
+        precondition(head.length <= size && head.length <= FeedRequestHead.maxLength, "head length")
+        precondition(Array(raw[(head.length - 4)..<head.length]) == [13, 10, 13, 10], "head end")
+        precondition(FeedRequestHead.parse(UnsafeRawBufferPointer(rebasing: raw[0..<head.length])) == .feed(head))
+    case .incomplete:
+        precondition(size < FeedRequestHead.maxLength, "incomplete past the limit")
+    case .other:
+        break
+    }
     // The pull page decoder and its JSON parser: total, and what they accept JSONDecoder reads the same.
     if let page = try? PullPageDecoder.decode(Data(UnsafeBufferPointer(start: data, count: size))),
         let reference = try? WireJSON.decode(PullPage.self, from: Data(UnsafeBufferPointer(start: data, count: size)))
