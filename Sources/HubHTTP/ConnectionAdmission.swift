@@ -31,6 +31,16 @@ final class ConnectionAdmission: ChannelDuplexHandler, RemovableChannelHandler {
         headDeadline = nil
     }
 
+    /// A head is awaited again, with a new `requestHeadTimeout` (the feed fast path answered the
+    /// first requests and hands the connection to HTTP decoding, whose first head this times);
+    /// `context` is one of the connection's, to close it by. On the channel's event loop.
+    func awaitHead(closing context: ChannelHandlerContext) {
+        headArrived()
+        headDeadline = context.eventLoop.assumeIsolated().scheduleTask(in: limits.requestHeadTimeout) {
+            context.close(promise: nil)
+        }
+    }
+
     func handlerAdded(context: ChannelHandlerContext) {
         if context.channel.isActive { start(context) }
     }

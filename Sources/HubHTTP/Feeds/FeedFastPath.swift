@@ -1,151 +1,147 @@
-import Foundation
-import HTTPTypes
-import Metrics
 import NIOCore
-import NIOHTTPTypes
 import RaceService
+import RaceWeb
 import SyncCore
-import Synchronization
 
-/// Answers a GET or HEAD of a cached site-wide feed (`/feeds/live.{atom,rss,json}`) on the
-/// connection's event loop, before the request reaches the router: no task, no middleware chain,
-/// the shared bytes written as they are. This is the request feed readers make over and over.
+/// Answers GETs and HEADs of the cached site-wide feeds (`/feeds/live.{atom,rss,json}`) from the
+/// connection's raw bytes, before any HTTP decoding: no parser state, no header objects, no task,
+/// no router; the shared head and body bytes written as they are. This is the request feed
+/// readers make over and over, on connections they keep open.
 ///
-/// It answers exactly what `FeedRoutes` would (`FeedAnswer`, plus the `Date` and `Server` headers
-/// the framework adds), records the same request metric and access-log line, and steps aside —
-/// the router then answers as always — for anything else: another path, a query string, a
-/// `Connection` header other than keep-alive, a feed not rendered since the store last changed,
-/// or a request that arrives while an earlier one on the connection is still being answered
-/// (so pipelined answers keep their order).
-final class FeedFastPath: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+/// It sits right after `ConnectionAdmission`, so connection caps and the write timeout hold as
+/// for any request. It answers exactly what `FeedRoutes` would (`FeedAnswer` makes every header),
+/// records the same request metric and access-log line, and times the connection between requests
+/// as `ConnectionGuard` would (`idleTimeout`). The first bytes it cannot answer end its part — another
+/// request, a head it does not recognize (`FeedRequestHead`), a head split across reads, a feed
+/// not rendered since the store last changed, an answer still waiting to be sent (a client that
+/// is not reading): from that request on, the connection belongs to the full HTTP stack, which
+/// gets those bytes untouched, and to the first-head timer again. Answers are written at once, so
+/// pipelined answers keep their order.
+final class FeedFastPath: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     /// What every connection's fast path shares.
     struct Shared: Sendable {
         let cache: FeedCache
         let metrics: HubMetrics
         let accessLog: AccessLog?
-        let serverName: String
+        let heads: FeedWireHeads
+
+        init(cache: FeedCache, metrics: HubMetrics, accessLog: AccessLog?, serverName: String) {
+            self.cache = cache
+            self.metrics = metrics
+            self.accessLog = accessLog
+            heads = FeedWireHeads(baseURL: cache.baseURL, serverName: serverName)
+        }
     }
 
     private let shared: Shared
-    /// Requests handed on to the router whose answer has not ended yet.
-    private var outstanding = 0
-    /// The request being answered here, until its end arrives.
-    private var taken: (request: HTTPRequest, format: FeedRenderer.Format, feed: FeedCache.Rendered)?
+    private let admission: ConnectionAdmission
+    private let idleTimeout: TimeAmount
+    /// Until the first request it does not answer.
+    private var serving = true
+    private var answered = 0
+    private var idleDeadline: Scheduled<Void>?
 
-    init(_ shared: Shared) { self.shared = shared }
+    init(_ shared: Shared, admission: ConnectionAdmission, idleTimeout: TimeAmount) {
+        self.shared = shared
+        self.admission = admission
+        self.idleTimeout = idleTimeout
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let request):
-            if outstanding == 0, let (format, feed) = servable(request) {
-                taken = (request, format, feed)
-                return
-            }
-            outstanding += 1
+        guard serving else {
             context.fireChannelRead(data)
-        case .body:
-            if taken == nil { context.fireChannelRead(data) }
-        case .end:
-            guard let taken else {
-                context.fireChannelRead(data)
+            return
+        }
+        disarm()
+        var buffer = unwrapInboundIn(data)
+        while buffer.readableBytes > 0 {
+            let parsed = buffer.withUnsafeReadableBytes { FeedRequestHead.parse($0) }
+            // A client that does not read what it asked for gets the HTTP stack's backpressure.
+            guard context.channel.isWritable, case .feed(let head) = parsed,
+                let format = FeedRenderer.Format(rawValue: head.format), let feed = shared.cache.current(.all, format)
+            else {
+                stepAside(context, handing: buffer)
                 return
             }
-            self.taken = nil
-            answer(taken.request, taken.format, taken.feed, context: context)
+            buffer.moveReaderIndex(forwardBy: head.length)
+            answer(head, format, feed, context: context)
         }
+        context.flush()
+        arm(context)
     }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { outstanding = max(0, outstanding - 1) }
-        context.write(data, promise: promise)
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // The server is shutting down: a connection this path serves is between requests, so it
+        // closes once what was written has gone out.
+        if serving, answered > 0, event is ChannelShouldQuiesceEvent {
+            let written = context.eventLoop.makePromise(of: Void.self)
+            context.writeAndFlush(wrapOutboundOut(ByteBuffer()), promise: written)
+            written.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
-    /// The feed this request asks for, when it can be answered here.
-    private func servable(_ request: HTTPRequest) -> (FeedRenderer.Format, FeedCache.Rendered)? {
-        guard request.method == .get || request.method == .head, let path = request.path,
-            path.hasPrefix(Self.prefix),
-            let format = FeedRenderer.Format(rawValue: String(path.dropFirst(Self.prefix.count)))
-        else { return nil }
-        if let connection = request.headerFields[.connection], connection.lowercased() != "keep-alive" { return nil }
-        guard let feed = shared.cache.current(.all, format) else { return nil }
-        return (format, feed)
+    func channelInactive(context: ChannelHandlerContext) {
+        disarm()
+        context.fireChannelInactive()
     }
 
-    private static let prefix = "/feeds/live."
+    func handlerRemoved(context: ChannelHandlerContext) { disarm() }
+
+    /// Hands the connection, from `buffer` on, to the full HTTP stack.
+    private func stepAside(_ context: ChannelHandlerContext, handing buffer: ByteBuffer) {
+        serving = false
+        context.flush()
+        // The stack times a connection from its first head: that head must come in time too.
+        if answered > 0 { admission.awaitHead(closing: context) }
+        context.fireChannelRead(wrapInboundOut(buffer))
+    }
 
     private func answer(
-        _ request: HTTPRequest, _ format: FeedRenderer.Format, _ feed: FeedCache.Rendered,
+        _ head: FeedRequestHead, _ format: FeedRenderer.Format, _ feed: FeedCache.Rendered,
         context: ChannelHandlerContext
     ) {
         let start = ContinuousClock.now
-        let answer = FeedAnswer(feed, scope: .all, format: format, baseURL: shared.cache.baseURL, request: request)
-        var head = HTTPResponse(status: answer.status, headerFields: answer.headers)
-        head.headerFields[.date] = HTTPDateCache.shared.now
-        head.headerFields[.server] = shared.serverName
+        if answered == 0 { admission.headArrived() }
+        answered += 1
+        let choice = FeedAnswer.choice(
+            feed, acceptEncoding: head.acceptEncoding, ifNoneMatch: head.ifNoneMatch,
+            ifModifiedSince: head.ifModifiedSince)
         // Counted before it is written, so whoever reads the answer also finds it counted.
         let elapsed = ContinuousClock.now - start
-        let route = Self.prefix + format.rawValue
-        FeedFastPathMetrics.shared.record(route: route, method: request.method, status: answer.status, elapsed: elapsed)
+        FeedFastPathMetrics.shared.record(
+            format: format, isHead: head.isHead, notModified: choice.notModified, elapsed: elapsed)
         shared.metrics.answeredFeedEarly()
-        shared.accessLog?.record(
-            method: request.method.rawValue, path: route, status: answer.status.code, elapsed: elapsed,
-            requestID: nil)
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        if let body = answer.body { context.write(wrapOutboundOut(.body(body)), promise: nil) }
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-    }
-}
-
-/// The request metrics of fast-path answers, under the labels the router's `MetricsMiddleware`
-/// gives the same route (in the process's request metrics); each metric made once.
-final class FeedFastPathMetrics: Sendable {
-    static let shared = FeedFastPathMetrics()
-
-    private struct Key: Hashable {
-        var route: String
-        var method: HTTPRequest.Method
-        var status: Int
-    }
-    private let made = Mutex<[Key: (Counter, Metrics.Timer)]>([:])
-
-    func record(route: String, method: HTTPRequest.Method, status: HTTPResponse.Status, elapsed: Duration) {
-        let key = Key(route: route, method: method, status: status.code)
-        let (counter, timer) = made.withLock { made in
-            if let existing = made[key] { return existing }
-            let dimensions = [
-                ("http.route", route), ("http.request.method", method.rawValue),
-                ("http.response.status_code", String(status.code)),
-            ]
-            let metric = (
-                Counter(label: "hb.requests", dimensions: dimensions),
-                Metrics.Timer(
-                    label: "http.server.request.duration", dimensions: dimensions, preferredDisplayUnit: .seconds)
-            )
-            made[key] = metric
-            return metric
+        if let accessLog = shared.accessLog {
+            accessLog.record(
+                method: head.isHead ? "HEAD" : "GET", path: "/feeds/live." + head.format,
+                status: choice.notModified ? 304 : 200, elapsed: elapsed, requestID: nil)
         }
-        counter.increment()
-        timer.record(duration: elapsed)
-    }
-}
-
-/// The `Date` header's value, formatted at most once a second.
-final class HTTPDateCache: Sendable {
-    static let shared = HTTPDateCache()
-    private let cached = Mutex<(second: Int, text: String)>((-1, ""))
-
-    var now: String {
-        let second = Int(Date().timeIntervalSince1970)
-        return cached.withLock { cached in
-            if cached.second != second {
-                cached = (second, Timestamp.rfc1123(Date(timeIntervalSince1970: Double(second))))
-            }
-            return cached.text
+        context.write(wrapOutboundOut(shared.heads.head(feed, format, choice)), promise: nil)
+        context.write(wrapOutboundOut(HTTPDateLine.shared.now), promise: nil)
+        if let body = FeedAnswer.body(feed, choice, isHead: head.isHead) {
+            context.write(wrapOutboundOut(body), promise: nil)
         }
     }
+
+    /// Between requests, the next must come within `idleTimeout`.
+    private func arm(_ context: ChannelHandlerContext) {
+        guard answered > 0 else { return }
+        idleDeadline = context.eventLoop.assumeIsolated().scheduleTask(in: idleTimeout) {
+            context.close(promise: nil)
+        }
+    }
+
+    private func disarm() {
+        idleDeadline?.cancel()
+        idleDeadline = nil
+    }
 }
+
+@available(*, unavailable)
+extension FeedFastPath: Sendable {}

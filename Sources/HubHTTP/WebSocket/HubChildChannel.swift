@@ -10,7 +10,8 @@ public import NIOWebSocket
 /// The hub's connections: HTTP/1.1, where a connection's first request may instead open a race's
 /// WebSocket (`GET /ws/races/{id}`). Our `ConnectionAdmission` comes first in every pipeline, so
 /// the caps and the first head's timer hold before anything is decoded, whichever way the
-/// connection goes. A handshake the hub does not accept (unknown race, no free slot, another
+/// connection goes; then `FeedFastPath`, which answers the cached feeds' requests from the raw
+/// bytes until the first request it leaves to the rest. A handshake the hub does not accept (unknown race, no free slot, another
 /// path) is answered by the router like any request (`404`, `429`, ...), never by the upgrade code.
 struct HubChildChannel: ServerChildChannel, HTTPChannelHandler {
     /// What the first request made of the connection.
@@ -28,18 +29,21 @@ struct HubChildChannel: ServerChildChannel, HTTPChannelHandler {
     let limits: ConnectionLimits
     let counter: ConnectionCounter
     let webSockets: RaceWebSocket
-    /// Cached feed GETs answered before the router (`FeedFastPath`); nil leaves them all to it.
+    /// Cached feed GETs answered before HTTP decoding (`FeedFastPath`); nil leaves them all to the router.
     let feeds: FeedFastPath.Shared?
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
             let admission = ConnectionAdmission(limits: limits, counter: counter)
             try channel.pipeline.syncOperations.addHandler(admission)
+            if let feeds = self.feeds {
+                try channel.pipeline.syncOperations.addHandler(
+                    FeedFastPath(feeds, admission: admission, idleTimeout: limits.idleTimeout))
+            }
             let unparsable = UnparsableFirstRequest()
             let firstHead = FirstHead()
             let limits = self.limits
             let webSockets = self.webSockets
-            let feeds = self.feeds
             let upgrader = NIOTypedWebSocketServerUpgrader<Negotiated>(
                 maxFrameSize: RaceWebSocket.maxFrameBytes,
                 shouldUpgrade: { channel, head in
@@ -74,7 +78,6 @@ struct HubChildChannel: ServerChildChannel, HTTPChannelHandler {
                             try sync.addHandler(ConnectionGuard(limits: limits, admission: admission))
                             try sync.addHandler(
                                 HTTPConnectionStateHandler(idleTimeout: .init(limits.idleTimeout), logger: logger))
-                            if let feeds { try sync.addHandler(FeedFastPath(feeds)) }
                             return .http(
                                 try NIOAsyncChannel(
                                     wrappingChannelSynchronously: channel,
