@@ -16,8 +16,8 @@ final class ConnectionAdmission: ChannelDuplexHandler, RemovableChannelHandler {
     /// The peer address counted against its per-client cap, if it was.
     private var countedClient: String?
     private var started = false
-    private var headDeadline: Scheduled<Void>?
-    private var writeDeadline: Scheduled<Void>?
+    private var headDeadline = CloseDeadline()
+    private var writeDeadline = CloseDeadline()
 
     init(limits: ConnectionLimits, counter: ConnectionCounter) {
         self.limits = limits
@@ -27,18 +27,14 @@ final class ConnectionAdmission: ChannelDuplexHandler, RemovableChannelHandler {
     /// The first request head arrived (decoded HTTP, or a WebSocket handshake): its timer stops.
     /// Called on the channel's event loop.
     func headArrived() {
-        headDeadline?.cancel()
-        headDeadline = nil
+        headDeadline.cancel()
     }
 
     /// A head is awaited again, with a new `requestHeadTimeout` (the feed fast path answered the
     /// first requests and hands the connection to HTTP decoding, whose first head this times);
     /// `context` is one of the connection's, to close it by. On the channel's event loop.
     func awaitHead(closing context: ChannelHandlerContext) {
-        headArrived()
-        headDeadline = context.eventLoop.assumeIsolated().scheduleTask(in: limits.requestHeadTimeout) {
-            context.close(promise: nil)
-        }
+        headDeadline.set(context, in: limits.requestHeadTimeout)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -62,7 +58,7 @@ final class ConnectionAdmission: ChannelDuplexHandler, RemovableChannelHandler {
     /// The server is shutting down: a connection still waiting for its first request closes now
     /// (nothing is in flight on it); later, HTTP's own handler or the WebSocket ends the rest.
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is ChannelShouldQuiesceEvent, headDeadline != nil {
+        if event is ChannelShouldQuiesceEvent, headDeadline.isSet {
             context.close(promise: nil)
             return
         }
@@ -73,12 +69,9 @@ final class ConnectionAdmission: ChannelDuplexHandler, RemovableChannelHandler {
     /// stays so for `writeTimeout`, the connection is closed and whatever waited to write ends.
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable {
-            writeDeadline?.cancel()
-            writeDeadline = nil
-        } else if writeDeadline == nil {
-            writeDeadline = context.eventLoop.assumeIsolated().scheduleTask(in: limits.writeTimeout) {
-                context.close(promise: nil)
-            }
+            writeDeadline.cancel()
+        } else if !writeDeadline.isSet {
+            writeDeadline.set(context, in: limits.writeTimeout)
         }
         context.fireChannelWritabilityChanged()
     }
@@ -99,15 +92,12 @@ final class ConnectionAdmission: ChannelDuplexHandler, RemovableChannelHandler {
             }
             countedClient = peer
         }
-        headDeadline = context.eventLoop.assumeIsolated().scheduleTask(in: limits.requestHeadTimeout) {
-            context.close(promise: nil)
-        }
+        headDeadline.set(context, in: limits.requestHeadTimeout)
     }
 
     private func stop() {
-        headArrived()
-        writeDeadline?.cancel()
-        writeDeadline = nil
+        headDeadline.cancel()
+        writeDeadline.cancel()
         if let countedClient {
             self.countedClient = nil
             counter.perClient.release(countedClient)

@@ -61,7 +61,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private let admission: ConnectionAdmission
     private var requestsOpen = 0
     private var readingRequest = false
-    private var deadline: Scheduled<Void>?
+    private var deadline = CloseDeadline()
 
     init(limits: ConnectionLimits, admission: ConnectionAdmission) {
         self.limits = limits
@@ -75,12 +75,12 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        disarm()
+        deadline.cancel()
         context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        disarm()
+        deadline.cancel()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -89,12 +89,12 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             admission.headArrived()
             requestsOpen += 1
             readingRequest = true
-            arm(context, limits.requestBodyTimeout)
+            deadline.set(context, in: limits.requestBodyTimeout)
         case .body:
             break
         case .end:
             readingRequest = false
-            disarm()
+            deadline.cancel()
         }
         context.fireChannelRead(data)
     }
@@ -102,21 +102,9 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .end = unwrapOutboundIn(data) {
             requestsOpen = max(0, requestsOpen - 1)
-            if requestsOpen == 0, !readingRequest { arm(context, limits.idleTimeout) }
+            if requestsOpen == 0, !readingRequest { deadline.set(context, in: limits.idleTimeout) }
         }
         context.write(data, promise: promise)
-    }
-
-    private func arm(_ context: ChannelHandlerContext, _ timeout: TimeAmount) {
-        disarm()
-        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
-            context.close(promise: nil)
-        }
-    }
-
-    private func disarm() {
-        deadline?.cancel()
-        deadline = nil
     }
 }
 

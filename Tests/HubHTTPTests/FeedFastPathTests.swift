@@ -50,8 +50,24 @@ import Testing
         return all
     }
 
+    /// Live casters enough for the site-wide feeds to pass `FeedWire.fileThreshold` (the large
+    /// bodies the fast path sends from a file).
+    static func makeLarge(_ hub: HubHarness) async throws {
+        let org = try #require(hub.ids["org"])
+        let race = try await hub.storage.createRace(name: "Any% <Glitchless> & more", organizer: org)
+        var seen: [UUID: LiveStream] = [:]
+        for i in 0..<100 {
+            let user = try await hub.storage.addUser(login: "caster\(i)", displayName: "Caster \(i)").user
+            _ = try await hub.storage.addCaster(race: race.id, caller: org, login: user.twitchUsername)
+            seen[user.id] = LiveStream(
+                streamID: "\(1000 + i)", title: "Casting & chatting <live> \(i)", startedAt: Date(), observedAt: Date())
+        }
+        try await hub.storage.recordPoll(seen: seen, at: Date())
+    }
+
     @Test func aCachedFeedIsAnsweredEarlyExactlyAsTheRouterAnswersIt() async throws {
         let hub = try await HubHarness()
+        try await Self.makeLarge(hub)
         let byRouter = Mutex<[String: Answer]>([:])
         try await hub.run(live: true, earlyFeeds: false) { c in
             let race = try await c.race()
@@ -63,6 +79,8 @@ import Testing
         try await hub.run(live: true) { c in
             let early = try await Self.answers(c)
             #expect(early == byRouter.withLock { $0 })
+            // The plain GETs of the large feeds went out from their files.
+            #expect(early["atom 0"].map { $0.body.count >= FeedWire.fileThreshold } == true)
             #expect(early["atom 1"]?.headers["content-encoding"] == "gzip")
             #expect(early["atom 4"]?.status == 304)
             #expect(early["rss 2"]?.body.isEmpty == true && early["rss 2"]?.headers["content-length"] != nil)

@@ -5,8 +5,9 @@ import SyncCore
 
 /// Answers GETs and HEADs of the cached site-wide feeds (`/feeds/live.{atom,rss,json}`) from the
 /// connection's raw bytes, before any HTTP decoding: no parser state, no header objects, no task,
-/// no router; the shared head and body bytes written as they are. This is the request feed
-/// readers make over and over, on connections they keep open.
+/// no router; the shared head and body bytes written as they are (a large body by `sendfile(2)`
+/// from its `FeedBodyFile`). This is the request feed readers make over and over, on connections
+/// they keep open.
 ///
 /// It sits right after `ConnectionAdmission`, so connection caps and the write timeout hold as
 /// for any request. It answers exactly what `FeedRoutes` would (`FeedAnswer` makes every header),
@@ -27,13 +28,13 @@ final class FeedFastPath: ChannelInboundHandler, RemovableChannelHandler {
         let cache: FeedCache
         let metrics: HubMetrics
         let accessLog: AccessLog?
-        let heads: FeedWireHeads
+        let wire: FeedWire
 
         init(cache: FeedCache, metrics: HubMetrics, accessLog: AccessLog?, serverName: String) {
             self.cache = cache
             self.metrics = metrics
             self.accessLog = accessLog
-            heads = FeedWireHeads(baseURL: cache.baseURL, serverName: serverName)
+            wire = FeedWire(baseURL: cache.baseURL, serverName: serverName)
         }
     }
 
@@ -43,7 +44,7 @@ final class FeedFastPath: ChannelInboundHandler, RemovableChannelHandler {
     /// Until the first request it does not answer.
     private var serving = true
     private var answered = 0
-    private var idleDeadline: Scheduled<Void>?
+    private var idleDeadline = CloseDeadline()
 
     init(_ shared: Shared, admission: ConnectionAdmission, idleTimeout: TimeAmount) {
         self.shared = shared
@@ -56,7 +57,7 @@ final class FeedFastPath: ChannelInboundHandler, RemovableChannelHandler {
             context.fireChannelRead(data)
             return
         }
-        disarm()
+        idleDeadline.cancel()
         var buffer = unwrapInboundIn(data)
         while buffer.readableBytes > 0 {
             let parsed = buffer.withUnsafeReadableBytes { FeedRequestHead.parse($0) }
@@ -71,7 +72,8 @@ final class FeedFastPath: ChannelInboundHandler, RemovableChannelHandler {
             answer(head, format, feed, context: context)
         }
         context.flush()
-        arm(context)
+        // Between requests, the next must come within `idleTimeout`.
+        if answered > 0 { idleDeadline.set(context, in: idleTimeout) }
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -87,11 +89,11 @@ final class FeedFastPath: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        disarm()
+        idleDeadline.cancel()
         context.fireChannelInactive()
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) { disarm() }
+    func handlerRemoved(context: ChannelHandlerContext) { idleDeadline.cancel() }
 
     /// Hands the connection, from `buffer` on, to the full HTTP stack.
     private func stepAside(_ context: ChannelHandlerContext, handing buffer: ByteBuffer) {
@@ -122,24 +124,17 @@ final class FeedFastPath: ChannelInboundHandler, RemovableChannelHandler {
                 method: head.isHead ? "HEAD" : "GET", path: "/feeds/live." + head.format,
                 status: choice.notModified ? 304 : 200, elapsed: elapsed, requestID: nil)
         }
-        context.write(wrapOutboundOut(shared.heads.head(feed, format, choice)), promise: nil)
+        context.write(wrapOutboundOut(shared.wire.head(feed, format, choice)), promise: nil)
         context.write(wrapOutboundOut(HTTPDateLine.shared.now), promise: nil)
-        if let body = FeedAnswer.body(feed, choice, isHead: head.isHead) {
+        guard let body = FeedAnswer.body(feed, choice, isHead: head.isHead) else { return }
+        // A large uncompressed body goes out by sendfile(2), from the rendering's file.
+        if !choice.gzip, let file = shared.wire.file(feed, format), let region = file.region(on: context.eventLoop) {
+            let written = context.eventLoop.makePromise(of: Void.self)
+            context.write(NIOAny(IOData.fileRegion(region)), promise: written)
+            file.keepAlive(until: written.futureResult)
+        } else {
             context.write(wrapOutboundOut(body), promise: nil)
         }
-    }
-
-    /// Between requests, the next must come within `idleTimeout`.
-    private func arm(_ context: ChannelHandlerContext) {
-        guard answered > 0 else { return }
-        idleDeadline = context.eventLoop.assumeIsolated().scheduleTask(in: idleTimeout) {
-            context.close(promise: nil)
-        }
-    }
-
-    private func disarm() {
-        idleDeadline?.cancel()
-        idleDeadline = nil
     }
 }
 

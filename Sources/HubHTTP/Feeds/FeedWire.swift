@@ -5,24 +5,29 @@ import RaceService
 import SyncCore
 import Synchronization
 
-/// The heads of the fast path's answers as bytes on the wire, made once per rendering of a feed
-/// and choice (`FeedAnswer` decides every header, as it does for the router), then shared by every
-/// answer: the status line and the headers, `Server` included, all but `Date` and the closing
-/// empty line, which `HTTPDateLine` adds.
-final class FeedWireHeads: Sendable {
+/// The fast path's ready-made answer parts, made once per rendering of a feed and shared by every
+/// answer: the heads on the wire per choice (`FeedAnswer` decides every header, as it does for the
+/// router) — the status line and the headers, `Server` included, all but `Date` and the closing
+/// empty line, which `HTTPDateLine` adds — and, for a large body, a file to send it from.
+final class FeedWire: Sendable {
     private struct Key: Hashable {
         var format: FeedRenderer.Format
         var choice: FeedAnswer.Choice
     }
-    private struct Entry {
-        /// The rendering these bytes were made for.
+    /// Made for one rendering (its `ETag`).
+    private struct Made<Value> {
         var etag: String
-        var bytes: ByteBuffer
+        var value: Value
     }
+
+    /// Bodies at least this long are sent from a file (`FeedBodyFile`); shorter ones from memory,
+    /// in the same write as the head.
+    static let fileThreshold = 32 << 10
 
     private let baseURL: String
     private let serverName: String
-    private let made = Mutex<[Key: Entry]>([:])
+    private let heads = Mutex<[Key: Made<ByteBuffer>]>([:])
+    private let files = Mutex<[FeedRenderer.Format: Made<FeedBodyFile?>]>([:])
 
     init(baseURL: String, serverName: String) {
         self.baseURL = baseURL
@@ -32,12 +37,24 @@ final class FeedWireHeads: Sendable {
     /// The head for `choice` of the site-wide `feed` in `format`.
     func head(_ feed: FeedCache.Rendered, _ format: FeedRenderer.Format, _ choice: FeedAnswer.Choice) -> ByteBuffer {
         let key = Key(format: format, choice: choice)
-        return made.withLock { made in
-            if let entry = made[key], entry.etag == feed.etag { return entry.bytes }
+        return heads.withLock { heads in
+            if let made = heads[key], made.etag == feed.etag { return made.value }
             let answer = FeedAnswer(feed, scope: .all, format: format, baseURL: baseURL, choice: choice, isHead: false)
             let bytes = Self.serialize(answer.status, answer.headers, serverName: serverName)
-            made[key] = Entry(etag: feed.etag, bytes: bytes)
+            heads[key] = Made(etag: feed.etag, value: bytes)
             return bytes
+        }
+    }
+
+    /// The file holding the uncompressed body of `feed`, when it is long enough to be worth one
+    /// (made on first use: an in-memory file, no disk involved).
+    func file(_ feed: FeedCache.Rendered, _ format: FeedRenderer.Format) -> FeedBodyFile? {
+        guard feed.body.readableBytes >= Self.fileThreshold else { return nil }
+        return files.withLock { files in
+            if let made = files[format], made.etag == feed.etag { return made.value }
+            let file = FeedBodyFile(feed.body)
+            files[format] = Made(etag: feed.etag, value: file)
+            return file
         }
     }
 
