@@ -147,3 +147,19 @@ import Testing
         #expect(mode?.intValue == 0o600)
     }
 }
+
+/// Closing a store is once: a second close does nothing (GRDB would hand SQLite a closed
+/// connection's null handle), and work asked of a closed store fails with an error, never a crash.
+@Suite struct ClosedStoreTests {
+    @Test func aClosedStoreClosesAgainQuietlyAndRefusesWork() async throws {
+        let dir = TempDir()
+        let hub = try HubStore(path: dir.file("hub.sqlite"))
+        _ = try await hub.hub.addUser(login: "org", displayName: nil)
+        try hub.close()
+        try hub.close()
+        await #expect(throws: (any Error).self) { try await hub.hub.liveFeed(.all, baseURL: "http://x") }
+        let replica = try ReplicaStore(path: dir.file("replica.sqlite"))
+        try replica.close()
+        try replica.close()
+    }
+}

@@ -12,6 +12,8 @@ import Synchronization
 /// transaction.
 public final class HubStore: Sendable {
     let pool: DatabasePool
+    /// Set by the first `close()`: closing again does nothing.
+    private let closed = Atomic<Bool>(false)
     /// The store file.
     public let path: String
     /// The current log epoch: identifies this store (and this run of it) in pull cursors; a
@@ -70,8 +72,12 @@ public final class HubStore: Sendable {
         }
     }
 
-    /// Closes the database (waits for running statements).
-    public func close() throws { try StoreOpener.close(pool) }
+    /// Closes the database (waits for running statements). Closing again does nothing; work
+    /// asked of a closed store fails with an error.
+    public func close() throws {
+        guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        try StoreOpener.close(pool)
+    }
 
     /// The hub clock's last stamp.
     public var currentHLC: HLC { clock.last }

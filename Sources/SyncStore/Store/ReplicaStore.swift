@@ -2,6 +2,7 @@ public import Foundation
 import GRDB
 import RaceService
 public import SyncCore
+import Synchronization
 
 /// Who a replica belongs to and where its hub is (set by `racecli login`).
 public struct ReplicaSession: Sendable, Equatable {
@@ -24,6 +25,8 @@ public struct ReplicaSession: Sendable, Equatable {
 public final class ReplicaStore: Sendable {
     /// A `DatabasePool`, or for a replica opened `reading(path:)` one read-only connection.
     let pool: any DatabaseWriter
+    /// Set by the first `close()`: closing again does nothing.
+    private let closed = Atomic<Bool>(false)
     /// Opened `reading(path:)`: nothing may be written, nothing is checkpointed on close.
     var readOnly: Bool { !(pool is DatabasePool) }
     public let path: String
@@ -85,7 +88,10 @@ public final class ReplicaStore: Sendable {
         now = WallClock.nowMs
     }
 
+    /// Closes the replica. Closing again does nothing; work asked of a closed replica fails with
+    /// an error.
     public func close() throws {
+        guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         if let pool = pool as? DatabasePool {
             try StoreOpener.close(pool)
         } else {
