@@ -29,22 +29,39 @@ final class FeedFastPath: ChannelInboundHandler, RemovableChannelHandler {
         let metrics: HubMetrics
         let accessLog: AccessLog?
         let wire: FeedWire
+        /// Renders a stale site-wide feed, as the router does (`FeedCache.get`).
+        let render: @Sendable (FeedRenderer.Format) async throws -> FeedCache.Rendered?
 
-        init(cache: FeedCache, metrics: HubMetrics, accessLog: AccessLog?, serverName: String) {
+        init(
+            cache: FeedCache, metrics: HubMetrics, accessLog: AccessLog?, serverName: String,
+            render: (@Sendable (FeedRenderer.Format) async throws -> FeedCache.Rendered?)? = nil
+        ) {
             self.cache = cache
             self.metrics = metrics
             self.accessLog = accessLog
             wire = FeedWire(baseURL: cache.baseURL, serverName: serverName)
+            self.render = render ?? { try await cache.get(.all, $0) }
         }
     }
 
     private let shared: Shared
     private let admission: ConnectionAdmission
     private let idleTimeout: TimeAmount
-    /// Until the first request it does not answer.
-    private var serving = true
+
+    private enum State {
+        /// Answering the requests that come.
+        case serving
+        /// Waiting for a feed that was stale to be rendered, the bytes read meanwhile held back.
+        case rendering(held: ByteBuffer)
+        /// The connection is the HTTP stack's.
+        case handedOver
+        case closed
+    }
+    private var state = State.serving
     private var answered = 0
     private var idleDeadline = CloseDeadline()
+    /// The server shuts down: close once the answers being made are written.
+    private var quiescing = false
 
     init(_ shared: Shared, admission: ConnectionAdmission, idleTimeout: TimeAmount) {
         self.shared = shared
@@ -53,55 +70,111 @@ final class FeedFastPath: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard serving else {
+        switch state {
+        case .serving:
+            idleDeadline.cancel()
+            serve(unwrapInboundIn(data), context: context)
+        case .rendering(var held):
+            var more = unwrapInboundIn(data)
+            held.writeBuffer(&more)
+            state = .rendering(held: held)
+        case .handedOver, .closed:
             context.fireChannelRead(data)
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // The server is shutting down: a connection this path serves is between requests (or
+        // about to answer one), so it closes once what was written has gone out.
+        guard event is ChannelShouldQuiesceEvent else {
+            context.fireUserInboundEventTriggered(event)
             return
         }
+        switch state {
+        case .serving where answered > 0: closeWhenWritten(context)
+        case .rendering: quiescing = true
+        default: context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
         idleDeadline.cancel()
-        var buffer = unwrapInboundIn(data)
+        if case .rendering = state { state = .closed }
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) { idleDeadline.cancel() }
+
+    /// Answers the requests in `buffer`, until one it cannot answer now.
+    private func serve(_ bytes: ByteBuffer, context: ChannelHandlerContext) {
+        var buffer = bytes
         while buffer.readableBytes > 0 {
             let parsed = buffer.withUnsafeReadableBytes { FeedRequestHead.parse($0) }
             // A client that does not read what it asked for gets the HTTP stack's backpressure.
             guard context.channel.isWritable, case .feed(let head) = parsed,
-                let format = FeedRenderer.Format(rawValue: head.format), let feed = shared.cache.current(.all, format)
+                let format = FeedRenderer.Format(rawValue: head.format)
             else {
                 stepAside(context, handing: buffer)
+                return
+            }
+            guard let feed = shared.cache.current(.all, format) else {
+                render(head, format, holding: buffer, context: context)
                 return
             }
             buffer.moveReaderIndex(forwardBy: head.length)
             answer(head, format, feed, context: context)
         }
         context.flush()
-        // Between requests, the next must come within `idleTimeout`.
-        if answered > 0 { idleDeadline.set(context, in: idleTimeout) }
-    }
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        // The server is shutting down: a connection this path serves is between requests, so it
-        // closes once what was written has gone out.
-        if serving, answered > 0, event is ChannelShouldQuiesceEvent {
-            let written = context.eventLoop.makePromise(of: Void.self)
-            context.writeAndFlush(wrapOutboundOut(ByteBuffer()), promise: written)
-            written.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
-            return
+        if quiescing {
+            closeWhenWritten(context)
+        } else if answered > 0 {
+            // Between requests, the next must come within `idleTimeout`.
+            idleDeadline.set(context, in: idleTimeout)
         }
-        context.fireUserInboundEventTriggered(event)
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
-        idleDeadline.cancel()
-        context.fireChannelInactive()
+    /// The store changed since `format` was last rendered: renders it as the router would
+    /// (`FeedCache.get`), reading nothing more meanwhile, then answers and goes on with `buffer`
+    /// (which starts with `head`). A store that cannot be read leaves the request to the stack,
+    /// which answers what the router answers then.
+    private func render(
+        _ head: FeedRequestHead, _ format: FeedRenderer.Format, holding buffer: ByteBuffer,
+        context: ChannelHandlerContext
+    ) {
+        state = .rendering(held: buffer)
+        if answered == 0 { admission.headArrived() }
+        context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
+        let render = shared.render
+        context.eventLoop.makeFutureWithTask { try await render(format) }.assumeIsolated().whenComplete {
+            result in
+            guard case .rendering(var held) = self.state else { return }
+            self.state = .serving
+            context.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
+            guard case .success(let feed?) = result else {
+                self.stepAside(context, handing: held)
+                return
+            }
+            held.moveReaderIndex(forwardBy: head.length)
+            self.answer(head, format, feed, context: context)
+            self.serve(held, context: context)
+        }
     }
-
-    func handlerRemoved(context: ChannelHandlerContext) { idleDeadline.cancel() }
 
     /// Hands the connection, from `buffer` on, to the full HTTP stack.
     private func stepAside(_ context: ChannelHandlerContext, handing buffer: ByteBuffer) {
-        serving = false
+        state = .handedOver
         context.flush()
         // The stack times a connection from its first head: that head must come in time too.
         if answered > 0 { admission.awaitHead(closing: context) }
         context.fireChannelRead(wrapInboundOut(buffer))
+        if quiescing { context.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent()) }
+    }
+
+    /// Closes the connection once everything written so far has gone out.
+    private func closeWhenWritten(_ context: ChannelHandlerContext) {
+        let written = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(wrapOutboundOut(ByteBuffer()), promise: written)
+        written.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
     }
 
     private func answer(
