@@ -16,7 +16,9 @@ struct SyncRoutes {
         let users = router.authenticated(by: store)
         users.post(RouterPath(HubPaths.push)) { request, context in
             let caller = try context.caller()
-            let push = try await HTTPIO.body(PushRequest.self, request, context)
+            // A plain push is read without JSONDecoder; anything else by it, which accepts it or
+            // says what is wrong.
+            let push = try await HTTPIO.body(PushRequest.self, request, context, fast: PushRequestDecoder.decode)
             guard push.ops.count <= PushRequest.maxOps else {
                 throw APIError.malformed(
                     "a push carries at most \(PushRequest.maxOps) ops, this one has \(push.ops.count)")
@@ -29,7 +31,7 @@ struct SyncRoutes {
             let ops = push.ops
             let response = try await store.push(ops, caller: caller.id)
             metrics.pushed(response.results, duration: ContinuousClock.now - start)
-            return try HTTPIO.json(response)
+            return HTTPIO.raw(Data(response.fastJSON.utf8))
         }
         users.get(RouterPath(HubPaths.pull)) { request, context in
             let caller = try context.caller()
@@ -62,4 +64,5 @@ struct SyncRoutes {
             }
         }
     }
+
 }

@@ -12,12 +12,13 @@ import SyncCore
 /// It sits right after `ConnectionAdmission`, so connection caps and the write timeout hold as
 /// for any request. It answers exactly what `FeedRoutes` would (`FeedAnswer` makes every header),
 /// records the same request metric and access-log line, and times the connection between requests
-/// as `ConnectionGuard` would (`idleTimeout`). The first bytes it cannot answer end its part — another
-/// request, a head it does not recognize (`FeedRequestHead`), a head split across reads, a feed
-/// not rendered since the store last changed, an answer still waiting to be sent (a client that
-/// is not reading): from that request on, the connection belongs to the full HTTP stack, which
-/// gets those bytes untouched, and to the first-head timer again. Answers are written at once, so
-/// pipelined answers keep their order.
+/// as `ConnectionGuard` would (`idleTimeout`). A feed the store has changed since its last
+/// rendering is rendered first, as the router would, the connection's reads held meanwhile. The
+/// first bytes it cannot answer end its part — another request, a head it does not recognize
+/// (`FeedRequestHead`), a head split across reads, an answer still waiting to be sent (a client
+/// that is not reading), a store that cannot be read: from that request on, the connection belongs
+/// to the full HTTP stack, which gets those bytes untouched, and to the first-head timer again.
+/// Answers are written at once, so pipelined answers keep their order.
 final class FeedFastPath: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer

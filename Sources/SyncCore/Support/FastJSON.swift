@@ -65,3 +65,32 @@ extension CasterState: FastJSONWritable {
             ",\"op_id\":\"\(register.opID.lowercased)\",\"present\":\(register.present),\"race_id\":\"\(raceID.lowercased)\",\"user_id\":\"\(userID.lowercased)\"}"
     }
 }
+
+extension OpResult: FastJSONWritable {
+    /// One result per pushed op: a 1000-op push answers with 1000 of them.
+    public func writeJSON(to out: inout String) {
+        out += "{\"code\":" + (code.map { String($0) } ?? "null")
+        out += ",\"detail\":" + (detail.map(JSONText.quote) ?? "null")
+        out += ",\"op_id\":\"\(opID.lowercased)\",\"status\":\"\(status.rawValue)\",\"winner\":"
+        if let winner {
+            out += "{\"hlc\":"
+            winner.hlc.writeJSON(to: &out)
+            out += ",\"kind\":\"\(winner.kind.rawValue)\",\"user\":"
+            winner.user.writeJSON(to: &out)
+            out += "}"
+        } else {
+            out += "null"
+        }
+        out += "}"
+    }
+}
+
+extension PushResponse: FastJSONWritable {
+    public func writeJSON(to out: inout String) {
+        out += "{\"hlc\":"
+        hlc.writeJSON(to: &out)
+        out += ",\"results\":"
+        results.writeJSON(to: &out)
+        out += "}"
+    }
+}
