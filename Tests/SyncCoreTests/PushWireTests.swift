@@ -109,5 +109,51 @@ import Testing
         #expect(fast != nil && fast == codable)
         let decoded = try WireJSON.decode(PushResponse.self, from: Data(response.fastJSON.utf8))
         #expect(decoded.results == response.results && decoded.hlc == response.hlc)
+        // The node reads it back without JSONDecoder, in either form.
+        for body in [Data(response.fastJSON.utf8), try WireJSON.encode(response)] {
+            let fast = try #require(PushResponse.fastDecode(Array(body)))
+            #expect(fast.results == response.results && fast.hlc == response.hlc)
+        }
+        #expect(
+            PushResponse.fastDecode(Array(response.fastJSON.replacingOccurrences(of: "409", with: "4.5").utf8)) == nil)
+    }
+
+    @Test func aPushWrittenByHandEqualsItsCodableForm() throws {
+        var random = SeededGenerator(seed: 7)
+        let push = Self.push(&random, ops: 20)
+        let fast = try JSONSerialization.jsonObject(with: Data(push.fastJSON.utf8)) as? NSDictionary
+        let codable = try JSONSerialization.jsonObject(with: try WireJSON.encode(push)) as? NSDictionary
+        #expect(fast != nil && fast == codable)
+    }
+
+    /// Mutated answers: whatever the node's fast reading accepts, JSONDecoder reads the same.
+    @Test func whatTheNodeAcceptsJSONDecoderReadsTheSame() throws {
+        var random = SeededGenerator(seed: 99)
+        let user = User(id: UUID(), twitchUsername: "bob", twitchDisplayName: nil, twitchUserID: nil, avatarURL: nil)
+        let hlc = HLC(wallMs: 1_790_000_000_000, counter: 3, node: "hub")
+        let body = Array(
+            PushResponse(
+                results: [
+                    OpResult(opID: UUID(), status: .applied),
+                    OpResult(opID: UUID(), status: .rejected, code: 403, detail: "no"),
+                    OpResult(opID: UUID(), status: .superseded, winner: OpWinner(hlc: hlc, user: user, kind: .join)),
+                ], hlc: hlc
+            ).fastJSON.utf8)
+        let alphabet = Array(#"{}[]:,"\ 0159.-eEnul"#.utf8) + [0x80, 0xff]
+        var accepted = 0
+        for _ in 0..<4000 {
+            var bytes = body
+            for _ in 0..<Int.random(in: 1...2, using: &random) {
+                let at = Int.random(in: 0..<bytes.count, using: &random)
+                bytes[at] = alphabet.randomElement(using: &random)!
+            }
+            guard let fast = PushResponse.fastDecode(bytes) else { continue }
+            accepted += 1
+            let reference = try? WireJSON.decode(PushResponse.self, from: Data(bytes))
+            #expect(
+                reference?.results == fast.results && reference?.hlc == fast.hlc,
+                "\(String(decoding: bytes, as: UTF8.self))")
+        }
+        #expect(accepted > 100)
     }
 }

@@ -94,3 +94,21 @@ extension PushResponse: FastJSONWritable {
         out += "}"
     }
 }
+
+extension Op: FastJSONWritable {
+    public func writeJSON(to out: inout String) {
+        out += "{\"hlc\":"
+        hlc.writeJSON(to: &out)
+        out += ",\"kind\":\"\(kind.rawValue)\",\"op_id\":\"\(opID.lowercased)\",\"race_id\":\"\(raceID.lowercased)\""
+        out += ",\"user_id\":\"\(userID.lowercased)\"}"
+    }
+}
+
+extension PushRequest: FastJSONWritable {
+    /// What a node pushes: up to 1000 ops at a time.
+    public func writeJSON(to out: inout String) {
+        out += "{\"node_id\":" + JSONText.quote(nodeID) + ",\"ops\":"
+        ops.writeJSON(to: &out)
+        out += "}"
+    }
+}

@@ -23,27 +23,76 @@ public enum PushRequestDecoder {
     }
 
     static func op(_ node: JSONNode) -> Op? {
-        guard hasUniqueKeys(node), let opID = uuid(node["op_id"]), let kindText = node["kind"]?.string,
-            let kind = OpKind(rawValue: kindText), let raceID = uuid(node["race_id"]),
-            let userID = uuid(node["user_id"]),
-            let stamp = node["hlc"], hasUniqueKeys(stamp), let wall = stamp["wall_ms"]?.int64,
-            (0...HLC.maxWallMs).contains(wall), let counter = stamp["counter"]?.int64,
-            (0...Int64(UInt16.max)).contains(counter), let name = stamp["node"]?.string, HLC.isValidNode(name)
+        guard hasUniqueKeys(node), let opID = uuid(node["op_id"]), let kind = node["kind"]?.string.flatMap(OpKind.init),
+            let raceID = uuid(node["race_id"]), let userID = uuid(node["user_id"]), let stamp = node["hlc"],
+            let hlc = hlc(stamp)
         else { return nil }
-        return Op(
-            opID: opID, kind: kind, raceID: raceID, userID: userID,
-            hlc: HLC(wallMs: wall, counter: UInt16(counter), node: name))
+        return Op(opID: opID, kind: kind, raceID: raceID, userID: userID, hlc: hlc)
+    }
+
+    static func hlc(_ stamp: JSONNode) -> HLC? {
+        guard hasUniqueKeys(stamp), let wall = stamp["wall_ms"]?.int64, (0...HLC.maxWallMs).contains(wall),
+            let counter = stamp["counter"]?.int64, (0...Int64(UInt16.max)).contains(counter),
+            let name = stamp["node"]?.string, HLC.isValidNode(name)
+        else { return nil }
+        return HLC(wallMs: wall, counter: UInt16(counter), node: name)
+    }
+
+    /// One op's result in a push's answer; `code`, `detail` and `winner` may be null or absent.
+    static func result(_ node: JSONNode) -> OpResult? {
+        guard hasUniqueKeys(node), let opID = uuid(node["op_id"]),
+            let status = node["status"]?.string.flatMap(OpStatus.init)
+        else { return nil }
+        var result = OpResult(opID: opID, status: status)
+        if let code = node["code"], !code.isNull {
+            guard let value = code.int64, let small = Int(exactly: value) else { return nil }
+            result.code = small
+        }
+        if let detail = node["detail"], !detail.isNull {
+            guard let text = detail.string else { return nil }
+            result.detail = text
+        }
+        if let winner = node["winner"], !winner.isNull {
+            guard hasUniqueKeys(winner), let stamp = winner["hlc"], let hlc = hlc(stamp),
+                let kind = winner["kind"]?.string.flatMap(OpKind.init), let user = winner["user"].flatMap(user)
+            else { return nil }
+            result.winner = OpWinner(hlc: hlc, user: user, kind: kind)
+        }
+        return result
+    }
+
+    static func user(_ node: JSONNode) -> User? {
+        guard hasUniqueKeys(node) else { return nil }
+        return try? PullPageDecoder.user(node)
     }
 
     private static func uuid(_ node: JSONNode?) -> UUID? { node?.string.flatMap(UUID.init(uuidString:)) }
 
     /// An object whose keys are all different (which one of a repeated key counts is
     /// `JSONDecoder`'s business).
-    private static func hasUniqueKeys(_ node: JSONNode) -> Bool {
+    static func hasUniqueKeys(_ node: JSONNode) -> Bool {
         guard case .object(let fields) = node else { return false }
         for (index, field) in fields.enumerated() where fields[..<index].contains(where: { $0.key == field.key }) {
             return false
         }
         return true
+    }
+}
+
+extension PushResponse {
+    /// The answer to a push read without `JSONDecoder` when it is plain (as `PushRequestDecoder`
+    /// reads a push); nil leaves it to `JSONDecoder`.
+    public static func fastDecode(_ bytes: [UInt8]) -> PushResponse? {
+        guard String(validating: bytes, as: UTF8.self) != nil, let root = try? JSONScanner.parse(bytes),
+            PushRequestDecoder.hasUniqueKeys(root), let stamp = root["hlc"], let hlc = PushRequestDecoder.hlc(stamp),
+            let items = root["results"]?.array
+        else { return nil }
+        var results: [OpResult] = []
+        results.reserveCapacity(items.count)
+        for item in items {
+            guard let result = PushRequestDecoder.result(item) else { return nil }
+            results.append(result)
+        }
+        return PushResponse(results: results, hlc: hlc)
     }
 }
