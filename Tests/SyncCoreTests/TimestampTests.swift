@@ -61,12 +61,3 @@ import Testing
         _ = Timestamp.format(Date(timeIntervalSince1970: -1e15))
     }
 }
-
-@Suite struct UUIDTextTests {
-    @Test func lowercasedMatchesFoundation() {
-        for _ in 0..<1000 {
-            let id = UUID()
-            #expect(id.lowercased == id.uuidString.lowercased())
-        }
-    }
-}

@@ -109,7 +109,7 @@ public enum PullPageDecoder {
     }
 
     private static func uuid(_ node: JSONNode?, _ name: String) throws -> UUID {
-        guard let text = node?.string, let id = UUID(uuidString: text) else {
+        guard let text = node?.string, let id = UUID(text: text) else {
             throw Invalid(reason: "'\(name)' is not a UUID")
         }
         return id

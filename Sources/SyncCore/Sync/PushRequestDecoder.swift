@@ -66,7 +66,7 @@ public enum PushRequestDecoder {
         return try? PullPageDecoder.user(node)
     }
 
-    private static func uuid(_ node: JSONNode?) -> UUID? { node?.string.flatMap(UUID.init(uuidString:)) }
+    private static func uuid(_ node: JSONNode?) -> UUID? { node?.string.flatMap(UUID.init(text:)) }
 
     /// An object whose keys are all different (which one of a repeated key counts is
     /// `JSONDecoder`'s business).
