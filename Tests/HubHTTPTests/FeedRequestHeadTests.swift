@@ -85,16 +85,7 @@ import Testing
         let alphabet = Array("\r\n :\t\0\u{7f}aA-,\"/?.1".utf8) + [0x80, 0xc3, 0xa9, 0xff]
         var recognized = 0
         for round in 0..<3000 {
-            var bytes = seeds[round % seeds.count]
-            for _ in 0..<Int.random(in: 0...3, using: &random) {
-                let at = Int.random(in: 0..<bytes.count, using: &random)
-                let byte = alphabet.randomElement(using: &random)!
-                switch Int.random(in: 0..<3, using: &random) {
-                case 0: bytes.insert(byte, at: at)
-                case 1: bytes.remove(at: at)
-                default: bytes[at] = byte
-                }
-            }
+            let bytes = random.mutate(seeds[round % seeds.count], edits: 0...3, alphabet: alphabet)
             guard case .feed(let head) = FeedRequestHead.parse(bytes) else { continue }
             recognized += 1
             let next = Array("GET /next HTTP/1.1\r\n\r\n".utf8)

@@ -73,16 +73,7 @@ import Testing
         let alphabet = Array(#"{}[]:,"\ 0159.-eE"#.utf8) + [0x80, 0xc3, 0xff, 0x00]
         var accepted = 0
         for round in 0..<4000 {
-            var bytes = bodies[round % bodies.count]
-            for _ in 0..<Int.random(in: 1...3, using: &random) {
-                let at = Int.random(in: 0..<bytes.count, using: &random)
-                let byte = alphabet.randomElement(using: &random)!
-                switch Int.random(in: 0..<3, using: &random) {
-                case 0: bytes.insert(byte, at: at)
-                case 1: bytes.remove(at: at)
-                default: bytes[at] = byte
-                }
-            }
+            let bytes = random.mutate(bodies[round % bodies.count], edits: 1...3, alphabet: alphabet)
             guard let fast = PushRequestDecoder.decode(bytes) else { continue }
             accepted += 1
             let reference = try? WireJSON.decode(PushRequest.self, from: Data(bytes))
@@ -142,11 +133,7 @@ import Testing
         let alphabet = Array(#"{}[]:,"\ 0159.-eEnul"#.utf8) + [0x80, 0xff]
         var accepted = 0
         for _ in 0..<4000 {
-            var bytes = body
-            for _ in 0..<Int.random(in: 1...2, using: &random) {
-                let at = Int.random(in: 0..<bytes.count, using: &random)
-                bytes[at] = alphabet.randomElement(using: &random)!
-            }
+            let bytes = random.mutate(body, edits: 1...2, alphabet: alphabet)
             guard let fast = PushResponse.fastDecode(bytes) else { continue }
             accepted += 1
             let reference = try? WireJSON.decode(PushResponse.self, from: Data(bytes))

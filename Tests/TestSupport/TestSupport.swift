@@ -27,4 +27,20 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+
+    /// `bytes` after up to `edits` random edits, each a byte of `alphabet` inserted or put in
+    /// place of one, or a byte dropped: the mutated inputs a parser's property tests feed it.
+    public mutating func mutate(_ bytes: [UInt8], edits: ClosedRange<Int>, alphabet: [UInt8]) -> [UInt8] {
+        var bytes = bytes
+        for _ in 0..<Int.random(in: edits, using: &self) where !bytes.isEmpty {
+            let at = Int.random(in: 0..<bytes.count, using: &self)
+            let byte = alphabet.randomElement(using: &self)!
+            switch Int.random(in: 0..<3, using: &self) {
+            case 0: bytes.insert(byte, at: at)
+            case 1: bytes.remove(at: at)
+            default: bytes[at] = byte
+            }
+        }
+        return bytes
+    }
 }
