@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import HubHTTP
@@ -92,10 +93,7 @@ import Testing
     /// `request` on a connection of its own, then a `/healthz` that closes it; what came back.
     static func alone(_ request: String, port: Int) async throws -> String {
         let bytes = Data((request + "GET /healthz HTTP/1.1\r\nHost: hub.test\r\nConnection: close\r\n\r\n").utf8)
-        // On a thread of its own: a blocking read must not hold a cooperative thread.
-        return try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(with: Result { try Self.exchange(port: port, bytes) }) }
-        }
+        return try await offThePool { Result { try Self.exchange(port: port, bytes) } }.get()
     }
 
     @Test func aChangedStoreIsRenderedAgainAndAnotherRequestGoesToTheRouter() async throws {
@@ -157,28 +155,8 @@ import Testing
 
     /// Writes `bytes` on a new connection and reads until the server closes it.
     static func exchange(port: Int, _ bytes: Data) throws -> String {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
-        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        var received = Data()
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = read(fd, &buffer, buffer.count)
-            if count <= 0 { break }
-            received.append(contentsOf: buffer[0..<count])
-        }
-        return String(decoding: received, as: UTF8.self)
+        let connection = try LoopbackConnection(port: port)
+        connection.send(bytes)
+        return connection.read()
     }
 }

@@ -2,6 +2,8 @@ import Foundation
 import HTTPTypes
 import RaceWeb
 import SyncCore
+import Synchronization
+import TestSupport
 import Testing
 
 @testable import HubHTTP
@@ -19,35 +21,64 @@ import Testing
         }
     }
 
+    /// A race's event stream on a connection of its own, read as it comes.
+    final class Stream: Sendable {
+        let connection: LoopbackConnection
+        let text = Mutex("")
+
+        init(port: Int, race: String, lastEventID: String? = nil) throws {
+            connection = try LoopbackConnection(port: port, receiveTimeout: 60)
+            let resume = lastEventID.map { "Last-Event-ID: \($0)\r\n" } ?? ""
+            connection.send(Data("GET /api/races/\(race)/events HTTP/1.1\r\nHost: hub.test\r\n\(resume)\r\n".utf8))
+        }
+
+        /// What the stream has sent once it holds `count` race states (or ended, or stayed silent
+        /// for a minute: a guard against a hang, not a clock the test waits on).
+        func states(_ count: Int) async -> (head: String, states: [[String: Any]]) {
+            let connection = connection
+            let sofar = text.withLock { $0 }
+            let more = await offThePool {
+                connection.read { RaceEventRouteTests.states(sofar + $0).count >= count }
+            }
+            let all = text.withLock { text in
+                text += more
+                return text
+            }
+            return (all, RaceEventRouteTests.states(all))
+        }
+    }
+
     @Test func aStreamSendsTheRaceStateAtOnceAndOnEveryChange() async throws {
         let hub = try await HubHarness()
         var events = PageEvents(recheck: .milliseconds(100), slots: StreamSlots(limit: 8))
-        events.lifetime = .milliseconds(3000)
-        try await hub.run(pageEvents: events) { c in
+        events.lifetime = .seconds(30)
+        try await hub.run(live: true, pageEvents: events) { c in
+            let port = try #require(c.client.port)
             let race = try await c.race()
-            async let stream = c.client.execute(uri: "/api/races/\(race)/events", method: .get) { response in
-                (response.status, response.headers[.contentType], String(buffer: response.body))
-            }
-            try await Task.sleep(for: .milliseconds(1000))  // the first state is out long before
+            let stream = try Stream(port: port, race: race)
+            // The first state comes at once; the join is made only after it arrived.
+            let (head, first) = await stream.states(1)
+            #expect(head.hasPrefix("HTTP/1.1 200 OK\r\n"))
+            #expect(head.lowercased().contains("content-type: text/event-stream; charset=utf-8\r\n"))
+            #expect(first.count == 1)
+            let initial = first.first?["race"] as? [String: Any]
+            #expect(initial?["id"] as? String == race && (initial?["casters"] as? [Any])?.isEmpty == true)
             _ = try await c.call(.post, "/api/races/\(race)/cast-join", as: "alice")
-            let (status, type, text) = try await stream
-            #expect(status == .ok && type == "text/event-stream; charset=utf-8")
-            let states = Self.states(text)
+            let (_, states) = await stream.states(2)
             #expect(states.count == 2)
             #expect(states.allSatisfy { $0["type"] as? String == "race_state" && $0["cursor"] is String })
-            let first = states.first?["race"] as? [String: Any]
-            let last = states.last?["race"] as? [String: Any]
-            #expect(first?["id"] as? String == race && (first?["casters"] as? [Any])?.isEmpty == true)
-            let casters = last?["casters"] as? [[String: Any]]
+            let casters = (states.last?["race"] as? [String: Any])?["casters"] as? [[String: Any]]
             #expect((casters?.first?["user"] as? [String: Any])?["twitch_username"] as? String == "alice")
             #expect(casters?.first?["is_live"] as? Bool == false)
 
-            // Resumed at the last cursor: nothing until the next change.
+            // Resumed at the last cursor: nothing until the next change, so the first state it
+            // sends is the one after the leave below, not the join it has already seen.
             let cursor = try #require(states.last?["cursor"] as? String)
-            let resumed = try await c.client.execute(
-                uri: "/api/races/\(race)/events", method: .get, headers: [HTTPField.Name("Last-Event-ID")!: cursor]
-            ) { String(buffer: $0.body) }
-            #expect(Self.states(resumed).isEmpty)
+            let resumed = try Stream(port: port, race: race, lastEventID: cursor)
+            _ = try await c.call(.post, "/api/races/\(race)/cast-leave", as: "alice")
+            let (_, after) = await resumed.states(1)
+            let race1 = after.first?["race"] as? [String: Any]
+            #expect(after.count == 1 && (race1?["casters"] as? [Any])?.isEmpty == true, "\(after)")
             #expect(try await c.call(.get, "/api/races/\(UUID().uuidString)/events").status == 404)
             #expect(try await c.call(.get, "/api/races/nope/events").status == 422)
         }
