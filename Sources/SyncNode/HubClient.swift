@@ -79,11 +79,9 @@ public struct HTTPHubClient: HubAPI {
     public func push(_ request: PushRequest) async throws -> PushResponse {
         // Up to 1000 ops each way: written by hand, and the answer read without JSONDecoder
         // when it is plain (else by it).
-        let (status, data) = try await exchange(
-            "POST", HubPaths.push, body: Data(request.fastJSON.utf8), extraTime: .zero, limit: 256 << 20)
-        guard status == 200 else { throw Self.refusal(status, data) }
-        if let response = PushResponse.fastDecode(Array(data)) { return response }
-        return try Self.decode(PushResponse.self, data)
+        try await send(
+            "POST", HubPaths.push, body: Data(request.fastJSON.utf8), as: PushResponse.self,
+            fast: PushResponse.fastDecode)
     }
 
     public func pull(since cursor: String?, limit: Int, wait: Int = 0) async throws -> PullPage {
@@ -120,15 +118,15 @@ public struct HTTPHubClient: HubAPI {
     /// The largest snapshot a node accepts.
     static let maxSnapshotBytes = 1 << 30
 
+    /// One call whose answer is JSON decoded as `T`; `fast` reads it first when given, and nil
+    /// from it leaves it to `JSONDecoder`.
     private func send<T: Decodable>(
-        _ method: String, _ path: String, body: Data?, as type: T.Type, extraTime: Duration = .zero
+        _ method: String, _ path: String, body: Data?, as type: T.Type, extraTime: Duration = .zero,
+        fast: (([UInt8]) -> T?)? = nil
     ) async throws -> T {
         let (status, data) = try await exchange(method, path, body: body, extraTime: extraTime, limit: 256 << 20)
         guard status == 200 || status == 201 else { throw Self.refusal(status, data) }
-        return try Self.decode(T.self, data)
-    }
-
-    private static func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
+        if let fast, let value = fast(Array(data)) { return value }
         do {
             return try WireJSON.decode(T.self, from: data)
         } catch {

@@ -10,16 +10,29 @@ public import Foundation
 public enum PushRequestDecoder {
     /// The push in `bytes`, or nil when `JSONDecoder` must decide.
     public static func decode(_ bytes: [UInt8]) -> PushRequest? {
-        guard String(validating: bytes, as: UTF8.self) != nil, let root = try? JSONScanner.parse(bytes),
-            hasUniqueKeys(root), let nodeID = root["node_id"]?.string, let items = root["ops"]?.array
+        guard let root = plainObject(bytes), let nodeID = root["node_id"]?.string,
+            let ops = root["ops"]?.array.flatMap({ every($0, op) })
         else { return nil }
-        var ops: [Op] = []
-        ops.reserveCapacity(items.count)
-        for item in items {
-            guard let op = op(item) else { return nil }
-            ops.append(op)
-        }
         return PushRequest(nodeID: nodeID, ops: ops)
+    }
+
+    /// The object `bytes` hold, when they are valid UTF-8 and JSON and its keys are all different.
+    static func plainObject(_ bytes: [UInt8]) -> JSONNode? {
+        guard String(validating: bytes, as: UTF8.self) != nil, let root = try? JSONScanner.parse(bytes),
+            hasUniqueKeys(root)
+        else { return nil }
+        return root
+    }
+
+    /// Every item read by `read`, or nil when one cannot be.
+    static func every<T>(_ items: [JSONNode], _ read: (JSONNode) -> T?) -> [T]? {
+        var all: [T] = []
+        all.reserveCapacity(items.count)
+        for item in items {
+            guard let value = read(item) else { return nil }
+            all.append(value)
+        }
+        return all
     }
 
     static func op(_ node: JSONNode) -> Op? {
@@ -83,16 +96,10 @@ extension PushResponse {
     /// The answer to a push read without `JSONDecoder` when it is plain (as `PushRequestDecoder`
     /// reads a push); nil leaves it to `JSONDecoder`.
     public static func fastDecode(_ bytes: [UInt8]) -> PushResponse? {
-        guard String(validating: bytes, as: UTF8.self) != nil, let root = try? JSONScanner.parse(bytes),
-            PushRequestDecoder.hasUniqueKeys(root), let stamp = root["hlc"], let hlc = PushRequestDecoder.hlc(stamp),
-            let items = root["results"]?.array
+        guard let root = PushRequestDecoder.plainObject(bytes), let stamp = root["hlc"],
+            let hlc = PushRequestDecoder.hlc(stamp),
+            let results = root["results"]?.array.flatMap({ PushRequestDecoder.every($0, PushRequestDecoder.result) })
         else { return nil }
-        var results: [OpResult] = []
-        results.reserveCapacity(items.count)
-        for item in items {
-            guard let result = PushRequestDecoder.result(item) else { return nil }
-            results.append(result)
-        }
         return PushResponse(results: results, hlc: hlc)
     }
 }
