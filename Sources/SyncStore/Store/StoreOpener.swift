@@ -122,8 +122,8 @@ enum StoreOpener {
     /// effort: a busy or full disk leaves the WAL, which SQLite replays on the next open). GRDB
     /// closes the pool's writer before its read-only readers, so SQLite's own checkpoint on the
     /// last close never runs; without this every store would look like one left by a crash.
-    /// Checkpoints and closes `pool`; once only (GRDB hands a closed connection's null handle to
-    /// SQLite's checkpoint, which crashes).
+    /// Checkpoints and closes `pool`. Call it once per pool (the stores see to that): on a closed
+    /// pool GRDB hands the connection's null handle to SQLite's checkpoint, which crashes.
     static func close(_ pool: DatabasePool) throws {
         _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         try pool.close()
