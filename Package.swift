@@ -283,7 +283,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "SyncCore", "RaceService", "SyncStore", "SyncNode", "FakeHelix", "PostgresTestSupport",
-                "ChildProcesses",
+                "ChildProcesses", "TestSupport",
             ],
             swiftSettings: strict
         ),

@@ -1,6 +1,7 @@
 import Foundation
 import RaceService
 import SyncCore
+import TestSupport
 import Testing
 
 #if canImport(Glibc)

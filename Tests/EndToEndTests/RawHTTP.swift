@@ -111,11 +111,3 @@ enum RawHTTP {
         return (status(reply), reply)
     }
 }
-
-/// Runs blocking work (socket reads that last seconds) on a thread of its own, so it never
-/// holds one of the few cooperative threads every other concurrent test needs.
-func offThePool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-    await withCheckedContinuation { continuation in
-        Thread.detachNewThread { continuation.resume(returning: body()) }
-    }
-}
